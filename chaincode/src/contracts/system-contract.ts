@@ -1,0 +1,54 @@
+import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { canonicalJson } from '../lib/canonical-json';
+
+/** Who called, as the chaincode sees it: MSP, certificate subject and the `catalog.role` attribute. */
+export interface CallerInfo {
+  readonly mspId: string;
+  readonly subject: string;
+  readonly role: string | null;
+  readonly txId: string;
+  readonly timestamp: string;
+}
+
+/**
+ * Diagnostics every organisation may call: `WhoAmI` (evaluate) and `Ping` (submit, writes one
+ * per-caller key and emits a `Ping` event). Used by the network's end-to-end test and by operators
+ * to check that a peer, its chaincode and an identity work together.
+ */
+@Info({ title: 'System', description: 'Network diagnostics' })
+export class SystemContract extends Contract {
+  public constructor() {
+    super('System');
+  }
+
+  /** Returns the caller as seen by the chaincode. */
+  @Transaction(false)
+  @Returns('string')
+  public WhoAmI(ctx: Context): Promise<string> {
+    return Promise.resolve(canonicalJson(callerInfo(ctx)));
+  }
+
+  /** Records a ping under the caller's MSP and emits a `Ping` event carrying the key written. */
+  @Transaction()
+  @Returns('string')
+  public async Ping(ctx: Context, message: string): Promise<string> {
+    const caller = callerInfo(ctx);
+    const key = ctx.stub.createCompositeKey('ping', [caller.mspId, caller.txId]);
+    const record = { ...caller, message };
+    await ctx.stub.putState(key, Buffer.from(canonicalJson(record)));
+    ctx.stub.setEvent('Ping', Buffer.from(canonicalJson({ key, mspId: caller.mspId, txId: caller.txId })));
+    return canonicalJson(record);
+  }
+}
+
+function callerInfo(ctx: Context): CallerInfo {
+  const ts = ctx.stub.getTxTimestamp();
+  const millis = Number(ts.seconds.toString()) * 1000 + Math.floor(ts.nanos / 1_000_000);
+  return {
+    mspId: ctx.clientIdentity.getMSPID(),
+    subject: ctx.clientIdentity.getID(),
+    role: ctx.clientIdentity.getAttributeValue('catalog.role'),
+    txId: ctx.stub.getTxID(),
+    timestamp: new Date(millis).toISOString(),
+  };
+}
