@@ -28,6 +28,18 @@ export class SystemContract extends Contract {
     return Promise.resolve(canonicalJson(callerInfo(ctx)));
   }
 
+  /** Reads a ping recorded by {@link SystemContract.Ping}; throws `NOT_FOUND` for an unknown key. */
+  @Transaction(false)
+  @Returns('string')
+  public async GetPing(ctx: Context, mspId: string, txId: string): Promise<string> {
+    const key = ctx.stub.createCompositeKey('ping', [mspId, txId]);
+    const bytes = await ctx.stub.getState(key);
+    if (bytes.length === 0) {
+      throw new Error(`NOT_FOUND: no ping ${mspId}/${txId}`);
+    }
+    return Buffer.from(bytes).toString('utf8');
+  }
+
   /** Records a ping under the caller's MSP and emits a `Ping` event carrying the key written. */
   @Transaction()
   @Returns('string')

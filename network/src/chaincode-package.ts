@@ -1,0 +1,92 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { BUILDER_NAME } from './config-files';
+import { nodePath } from './node-env';
+import { REPO_ROOT, type NetworkPaths } from './paths';
+
+/** A chaincode package ready for `peer lifecycle chaincode install`. */
+export interface ChaincodePackage {
+  readonly file: string;
+  readonly label: string;
+  /** `<label>:<sha256 of the package file>`, as the peers compute it. */
+  readonly packageId: string;
+  /** Short content hash, used as the chaincode definition's version. */
+  readonly version: string;
+}
+
+const CHAINCODE_DIR = path.join(REPO_ROOT, 'chaincode');
+
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir).sort()) {
+    const full = path.join(dir, entry);
+    if (statSync(full).isDirectory()) out.push(...filesUnder(full));
+    else out.push(full);
+  }
+  return out;
+}
+
+/** Hash of what goes into the package: manifest, lockfile and compiled output. */
+export function contentHash(chaincodeDir: string = CHAINCODE_DIR): string {
+  const hash = createHash('sha256');
+  for (const file of ['package.json', 'package-lock.json']) {
+    hash.update(file).update(readFileSync(path.join(chaincodeDir, file)));
+  }
+  for (const file of filesUnder(path.join(chaincodeDir, 'dist'))) {
+    if (file.endsWith('.tsbuildinfo')) continue;
+    hash.update(path.relative(chaincodeDir, file)).update(readFileSync(file));
+  }
+  return hash.digest('hex');
+}
+
+/** Deterministic gzip'd tar of `dir`'s contents (sorted names, fixed owner and times). */
+function deterministicTar(dir: string, entries: string[], out: string): void {
+  execFileSync(
+    'tar',
+    ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '-cf', out + '.tar', '-C', dir, ...entries],
+  );
+  execFileSync('gzip', ['-n', '-f', out + '.tar']);
+  execFileSync('mv', [out + '.tar.gz', out]);
+}
+
+/**
+ * Compiles the chaincode, installs its production dependencies from `chaincode/package-lock.json`
+ * into a staging folder, and wraps it as a lifecycle package for our external builder. The same
+ * sources give the same bytes, hence the same package id on every peer. Reuses a package already
+ * built from the same content.
+ */
+export function buildChaincodePackage(paths: NetworkPaths, label = 'catalog'): ChaincodePackage {
+  const env = { ...process.env, PATH: nodePath() };
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(CHAINCODE_DIR, 'tsconfig.json')], {
+    stdio: 'inherit',
+    env,
+  });
+  const version = contentHash().slice(0, 12);
+  const fullLabel = `${label}_${version}`;
+  const file = path.join(paths.chaincodeDir, `${fullLabel}.tar.gz`);
+  if (!existsSync(file)) {
+    const stage = path.join(paths.chaincodeDir, 'stage');
+    rmSync(stage, { recursive: true, force: true });
+    mkdirSync(stage, { recursive: true });
+    for (const entry of ['package.json', 'package-lock.json', 'dist']) {
+      cpSync(path.join(CHAINCODE_DIR, entry), path.join(stage, entry), { recursive: true });
+    }
+    execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-bin-links', '--no-audit', '--no-fund', '--prefer-offline'], {
+      cwd: stage,
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const work = path.join(paths.chaincodeDir, 'work');
+    rmSync(work, { recursive: true, force: true });
+    mkdirSync(work, { recursive: true });
+    deterministicTar(stage, ['package.json', 'package-lock.json', 'dist', 'node_modules'], path.join(work, 'code.tar.gz'));
+    writeFileSync(path.join(work, 'metadata.json'), JSON.stringify({ type: BUILDER_NAME, label: fullLabel }));
+    deterministicTar(work, ['code.tar.gz', 'metadata.json'], file);
+    rmSync(stage, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+  }
+  const digest = createHash('sha256').update(readFileSync(file)).digest('hex');
+  return { file, label: fullLabel, packageId: `${fullLabel}:${digest}`, version };
+}

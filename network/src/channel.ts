@@ -1,0 +1,81 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { FabricInstall } from './fabric-home';
+import { adminCliEnv, bin } from './node-env';
+import { orgPaths, type NetworkPaths } from './paths';
+import { runCommand } from './run-command';
+import { ordererOrgs, type OrgSpec, type Topology } from './topology';
+
+/** Path of the channel's genesis block. */
+export function channelBlock(topology: Topology, paths: NetworkPaths): string {
+  return path.join(paths.channelDir, `${topology.channel.name}.block`);
+}
+
+function osnadminArgs(topology: Topology, org: OrgSpec, paths: NetworkPaths): string[] {
+  if (!org.orderer) throw new Error(`${org.name} runs no orderer`);
+  const tls = orgPaths(paths, org).ordererTls;
+  return [
+    '-o', `${topology.host}:${org.orderer.adminPort}`,
+    '--ca-file', path.join(tls, 'ca.crt'),
+    '--client-cert', path.join(tls, 'server.crt'),
+    '--client-key', path.join(tls, 'server.key'),
+  ];
+}
+
+/**
+ * Creates the channel (genesis block from our configtx.yaml, no system channel), joins every
+ * orderer with osnadmin and every peer with its org admin. Each step is skipped when already done.
+ */
+export async function createAndJoinChannel(
+  fabric: FabricInstall,
+  topology: Topology,
+  paths: NetworkPaths,
+  log: (line: string) => void,
+): Promise<void> {
+  const name = topology.channel.name;
+  const block = channelBlock(topology, paths);
+  if (!existsSync(block)) {
+    mkdirSync(paths.channelDir, { recursive: true });
+    await runCommand(
+      bin(fabric, 'configtxgen'),
+      ['-profile', 'CatalogChannel', '-outputBlock', block, '-channelID', name, '-configPath', paths.configDir],
+      { ...process.env, FABRIC_CFG_PATH: paths.configDir },
+    );
+    log(`genesis block of channel ${name} written`);
+  }
+  await Promise.all(
+    ordererOrgs(topology).map(async (org) => {
+      const listed = await runCommand(
+        bin(fabric, 'osnadmin'),
+        ['channel', 'list', ...osnadminArgs(topology, org, paths)],
+        process.env,
+      );
+      if (listed.includes(`"name": "${name}"`) || listed.includes(`"name":"${name}"`)) return;
+      await runCommand(
+        bin(fabric, 'osnadmin'),
+        ['channel', 'join', '--channelID', name, '--config-block', block, ...osnadminArgs(topology, org, paths)],
+        process.env,
+      );
+      log(`orderer0.${org.name} joined ${name}`);
+    }),
+  );
+  for (const org of topology.orgs) {
+    const env = adminCliEnv(topology, org, paths);
+    const listed = await runCommand(bin(fabric, 'peer'), ['channel', 'list'], env);
+    if (listed.split('\n').some((line) => line.trim() === name)) continue;
+    await joinWithRetry(fabric, env, block);
+    log(`peer0.${org.name} joined ${name}`);
+  }
+}
+
+async function joinWithRetry(fabric: FabricInstall, env: NodeJS.ProcessEnv, block: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await runCommand(bin(fabric, 'peer'), ['channel', 'join', '-b', block], env);
+      return;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+    }
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * `npm run network:up | network:down [-- --purge] | network:status [-- --json] | network:deploy`.
+ * Exit codes: 0 success, 1 failure (message on stderr), 2 usage error.
+ */
+import { FabricNotFoundError, FabricVersionError } from './fabric-home';
+import { networkDeploy, networkDown, networkStatus, networkUp, type NetworkStatus } from './network';
+
+const USAGE = 'usage: network/src/cli.ts up | down [--purge] | status [--json] | deploy';
+
+function printStatus(status: NetworkStatus): void {
+  const rows = status.nodes.map((node) => [node.name, node.org, node.pid === null ? '-' : String(node.pid), node.operations, node.health]);
+  const header = ['NODE', 'ORG', 'PID', 'OPERATIONS', 'HEALTH'];
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: string[]): string => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ');
+  process.stdout.write(`${line(header)}\n${rows.map(line).join('\n')}\n`);
+  const healthy = status.nodes.filter((node) => node.healthy).length;
+  process.stdout.write(`\n${healthy}/${status.nodes.length} nodes healthy\n`);
+  if (status.chaincode) {
+    process.stdout.write(`chaincode catalog: version ${status.chaincode.version}, sequence ${status.chaincode.sequence}\n`);
+  } else {
+    process.stdout.write(`chaincode catalog: not committed${status.chaincodeError ? ` (${status.chaincodeError})` : ''}\n`);
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const unknown = rest.filter((flag) => !['--purge', '--json'].includes(flag));
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown option ${unknown.join(' ')}\n${USAGE}\n`);
+    return 2;
+  }
+  switch (command) {
+    case 'up':
+      await networkUp();
+      process.stdout.write('network is up: run `npm run network:status` to see every node\n');
+      return 0;
+    case 'down': {
+      const stopped = await networkDown({ purge: rest.includes('--purge') });
+      process.stdout.write(`stopped ${stopped.length} processes${stopped.length ? `: ${stopped.join(', ')}` : ''}\n`);
+      if (rest.includes('--purge')) process.stdout.write('purged ledgers, crypto material, wallet and logs\n');
+      return 0;
+    }
+    case 'status': {
+      const status = await networkStatus();
+      if (rest.includes('--json')) process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+      else printStatus(status);
+      return status.nodes.every((node) => node.healthy) && status.chaincode ? 0 : 1;
+    }
+    case 'deploy':
+      await networkDeploy();
+      return 0;
+    default:
+      process.stderr.write(`${command ? `unknown command ${command}\n` : ''}${USAGE}\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const known = error instanceof FabricNotFoundError || error instanceof FabricVersionError;
+    const message = error instanceof Error ? (known ? error.message : (error.stack ?? error.message)) : String(error);
+    process.stderr.write(`network: ${message}\n`);
+    process.exitCode = 1;
+  },
+);

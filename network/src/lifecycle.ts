@@ -1,0 +1,160 @@
+import { orgPaths, type NetworkPaths } from './paths';
+import { adminCliEnv, bin, ordererArgs } from './node-env';
+import { buildChaincodePackage, type ChaincodePackage } from './chaincode-package';
+import type { FabricInstall } from './fabric-home';
+import { runCommand } from './run-command';
+import { ordererOrgs, type OrgSpec, type Topology } from './topology';
+
+/** The chaincode definition committed on the channel, if any. */
+export interface CommittedChaincode {
+  readonly version: string;
+  readonly sequence: number;
+}
+
+/** Asks `org`'s peer which definition of the catalog chaincode is committed. */
+export async function queryCommitted(
+  fabric: FabricInstall,
+  topology: Topology,
+  org: OrgSpec,
+  paths: NetworkPaths,
+): Promise<CommittedChaincode | null> {
+  try {
+    const out = await runCommand(
+      bin(fabric, 'peer'),
+      ['lifecycle', 'chaincode', 'querycommitted', '-C', topology.channel.name, '-n', topology.chaincode.name, '--output', 'json'],
+      adminCliEnv(topology, org, paths),
+    );
+    const parsed = JSON.parse(out.slice(out.indexOf('{'))) as { version: string; sequence: number };
+    return { version: parsed.version, sequence: parsed.sequence };
+  } catch (error) {
+    if (error instanceof Error && /not found|404/i.test(error.message)) return null;
+    throw error;
+  }
+}
+
+function firstOrderer(topology: Topology): OrgSpec {
+  const [org] = ordererOrgs(topology);
+  if (!org) throw new Error('topology has no orderer');
+  return org;
+}
+
+function definitionArgs(topology: Topology, pkg: ChaincodePackage, sequence: number): string[] {
+  return [
+    '-C', topology.channel.name,
+    '-n', topology.chaincode.name,
+    '--version', pkg.version,
+    '--sequence', String(sequence),
+    '--signature-policy', topology.chaincode.endorsementPolicy,
+  ];
+}
+
+async function installEverywhere(
+  fabric: FabricInstall,
+  topology: Topology,
+  paths: NetworkPaths,
+  pkg: ChaincodePackage,
+  log: (line: string) => void,
+): Promise<void> {
+  await Promise.all(
+    topology.orgs.map(async (org) => {
+      const env = adminCliEnv(topology, org, paths);
+      const installed = await runCommand(bin(fabric, 'peer'), ['lifecycle', 'chaincode', 'queryinstalled'], env);
+      if (installed.includes(pkg.packageId)) return;
+      await runCommand(bin(fabric, 'peer'), ['lifecycle', 'chaincode', 'install', pkg.file], env, 600_000);
+      log(`installed ${pkg.label} on peer0.${org.name}`);
+    }),
+  );
+}
+
+async function approvals(
+  fabric: FabricInstall,
+  topology: Topology,
+  paths: NetworkPaths,
+  pkg: ChaincodePackage,
+  sequence: number,
+): Promise<Record<string, boolean>> {
+  const [org] = topology.orgs;
+  if (!org) throw new Error('topology has no organisations');
+  const out = await runCommand(
+    bin(fabric, 'peer'),
+    ['lifecycle', 'chaincode', 'checkcommitreadiness', ...definitionArgs(topology, pkg, sequence), '--output', 'json'],
+    adminCliEnv(topology, org, paths),
+  );
+  return (JSON.parse(out.slice(out.indexOf('{'))) as { approvals: Record<string, boolean> }).approvals;
+}
+
+/**
+ * Deploys the chaincode in `chaincode/`: packages it, installs it on every peer, approves the
+ * definition for every organisation and commits it. When the committed definition already has this
+ * package's version nothing changes; otherwise the sequence goes up by one (an upgrade).
+ */
+export async function deployChaincode(
+  fabric: FabricInstall,
+  topology: Topology,
+  paths: NetworkPaths,
+  log: (line: string) => void,
+): Promise<{ pkg: ChaincodePackage; sequence: number; changed: boolean }> {
+  const pkg = buildChaincodePackage(paths, topology.chaincode.name);
+  log(`package ${pkg.label} (${pkg.packageId.slice(-12)})`);
+  const [anchor] = topology.orgs;
+  if (!anchor) throw new Error('topology has no organisations');
+  const committed = await queryCommitted(fabric, topology, anchor, paths);
+  await installEverywhere(fabric, topology, paths, pkg, log);
+  if (committed?.version === pkg.version) {
+    return { pkg, sequence: committed.sequence, changed: false };
+  }
+  const sequence = (committed?.sequence ?? 0) + 1;
+  const approved = await approvals(fabric, topology, paths, pkg, sequence);
+  const orderer = ordererArgs(topology, paths, firstOrderer(topology));
+  await Promise.all(
+    topology.orgs
+      .filter((org) => approved[org.mspId] !== true)
+      .map(async (org) => {
+        await runCommand(
+          bin(fabric, 'peer'),
+          [
+            'lifecycle', 'chaincode', 'approveformyorg',
+            ...definitionArgs(topology, pkg, sequence),
+            '--package-id', pkg.packageId,
+            ...orderer,
+            '--waitForEvent',
+          ],
+          adminCliEnv(topology, org, paths),
+        );
+        log(`approved sequence ${sequence} for ${org.mspId}`);
+      }),
+  );
+  const peerArgs = topology.orgs.flatMap((org) => [
+    '--peerAddresses', `${topology.host}:${org.peer.port}`,
+    '--tlsRootCertFiles', orgPaths(paths, org).caCert,
+  ]);
+  await runCommand(
+    bin(fabric, 'peer'),
+    ['lifecycle', 'chaincode', 'commit', ...definitionArgs(topology, pkg, sequence), ...orderer, ...peerArgs, '--waitForEvent'],
+    adminCliEnv(topology, anchor, paths),
+  );
+  log(`committed ${topology.chaincode.name} version ${pkg.version} sequence ${sequence}`);
+  return { pkg, sequence, changed: true };
+}
+
+/** Starts the chaincode on every peer by evaluating `System:WhoAmI` as each org's admin. */
+export async function warmUpChaincode(fabric: FabricInstall, topology: Topology, paths: NetworkPaths): Promise<void> {
+  await Promise.all(
+    topology.orgs.map(async (org) => {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await runCommand(
+            bin(fabric, 'peer'),
+            ['chaincode', 'query', '-C', topology.channel.name, '-n', topology.chaincode.name, '-c', '{"function":"System:WhoAmI","Args":[]}'],
+            adminCliEnv(topology, org, paths),
+            180_000,
+          );
+          return;
+        } catch (error) {
+          if (attempt >= 10) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+      }
+    }),
+  );
+}

@@ -1,0 +1,258 @@
+import { rmSync } from 'node:fs';
+import { enrollOrg, caServerArgs } from './ca';
+import { createAndJoinChannel } from './channel';
+import { writeConfigFolder } from './config-files';
+import { writeConnectionProfiles } from './connection-profile';
+import { findFabric, type FabricInstall } from './fabric-home';
+import { deployChaincode, queryCommitted, warmUpChaincode, type CommittedChaincode } from './lifecycle';
+import { bin, ordererEnv, peerEnv } from './node-env';
+import { networkPaths, orgPaths, type NetworkPaths } from './paths';
+import {
+  portInUse,
+  probeHealth,
+  runningPid,
+  startProcess,
+  stopProcess,
+  trackedProcesses,
+  waitHealthy,
+  type ManagedProcess,
+} from './processes';
+import { StepReporter } from './progress';
+import { caName, loadTopology, ordererName, peerName, portPlan, type OrgSpec, type Topology } from './topology';
+
+/** One node of the network with its process and health-check port. */
+export interface NodeSpec {
+  readonly name: string;
+  readonly kind: 'ca' | 'orderer' | 'peer';
+  readonly org: OrgSpec;
+  readonly operationsPort: number;
+  readonly ports: readonly number[];
+}
+
+/** Every node of the topology: CAs first, then orderers, then peers (the start order). */
+export function nodesOf(topology: Topology): NodeSpec[] {
+  const nodes: NodeSpec[] = [];
+  for (const org of topology.orgs) {
+    nodes.push({ name: caName(org), kind: 'ca', org, operationsPort: org.ca.operationsPort, ports: [org.ca.port, org.ca.operationsPort] });
+  }
+  for (const org of topology.orgs) {
+    if (org.orderer) {
+      const { port, adminPort, operationsPort } = org.orderer;
+      nodes.push({ name: ordererName(org), kind: 'orderer', org, operationsPort, ports: [port, adminPort, operationsPort] });
+    }
+  }
+  for (const org of topology.orgs) {
+    const { port, chaincodePort, operationsPort } = org.peer;
+    nodes.push({ name: peerName(org), kind: 'peer', org, operationsPort, ports: [port, chaincodePort, operationsPort] });
+  }
+  return nodes;
+}
+
+/** Thrown when `up` cannot start because a port is taken by a process that is not ours. */
+export class PortTakenError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'PortTakenError';
+  }
+}
+
+/** Checks that the ports of every node we are about to start are free. */
+async function preflightPorts(topology: Topology, paths: NetworkPaths): Promise<void> {
+  const plan = portPlan(topology);
+  for (const node of nodesOf(topology)) {
+    if (runningPid(paths.pidDir, node.name) !== null) continue;
+    for (const port of node.ports) {
+      if (await portInUse(port, topology.host)) {
+        const purpose = plan.find((entry) => entry.port === port)?.purpose ?? '';
+        throw new PortTakenError(
+          `port ${topology.host}:${port} (${node.name} ${purpose}) is already in use by another process; ` +
+            `free it or change network/topology.json`,
+        );
+      }
+    }
+  }
+}
+
+function startNode(fabric: FabricInstall, topology: Topology, node: NodeSpec, paths: NetworkPaths): ManagedProcess {
+  const common = { name: node.name, pidDir: paths.pidDir, logDir: paths.logDir };
+  switch (node.kind) {
+    case 'ca':
+      return startProcess({ ...common, command: bin(fabric, 'fabric-ca-server'), args: caServerArgs(topology, node.org, paths), env: { ...process.env } });
+    case 'orderer':
+      return startProcess({ ...common, command: bin(fabric, 'orderer'), args: [], env: ordererEnv(topology, node.org, paths) });
+    case 'peer':
+      return startProcess({ ...common, command: bin(fabric, 'peer'), args: ['node', 'start'], env: peerEnv(topology, node.org, paths) });
+  }
+}
+
+async function startKind(
+  fabric: FabricInstall,
+  topology: Topology,
+  paths: NetworkPaths,
+  kind: NodeSpec['kind'],
+  started: ManagedProcess[],
+  log: (line: string) => void,
+): Promise<void> {
+  const nodes = nodesOf(topology).filter((node) => node.kind === kind);
+  const waits: Promise<void>[] = [];
+  for (const node of nodes) {
+    const pid = runningPid(paths.pidDir, node.name);
+    if (pid !== null) {
+      log(`${node.name} already running (pid ${pid})`);
+      continue;
+    }
+    if (kind === 'ca') rmSync(orgPaths(paths, node.org).caHome + '/tls-cert.pem', { force: true });
+    const proc = startNode(fabric, topology, node, paths);
+    started.push(proc);
+    log(`${node.name} started (pid ${proc.pid}), log network/logs/${node.name}.log`);
+    waits.push(waitHealthy(proc, topology.host, node.operationsPort, paths.logDir));
+  }
+  await Promise.all(waits);
+}
+
+/** Options of {@link networkUp}. */
+export interface UpOptions {
+  readonly paths?: NetworkPaths;
+  readonly topology?: Topology;
+  readonly reporter?: StepReporter;
+}
+
+/**
+ * Brings the whole network up and deploys the chaincode. Idempotent: nodes already running are
+ * kept, identities and channel memberships already made are skipped. If a step fails, every
+ * process this call started is stopped again before the error is rethrown.
+ */
+export async function networkUp(options: UpOptions = {}): Promise<void> {
+  const topology = options.topology ?? loadTopology();
+  const paths = options.paths ?? networkPaths();
+  const steps = options.reporter ?? new StepReporter(8);
+  const log = (line: string): void => {
+    steps.detail(line);
+  };
+  const fabric = await steps.run('find Fabric', () => findFabric({ download: true }));
+  log(`Fabric ${fabric.version} / fabric-ca ${fabric.caVersion} from ${fabric.source} (${fabric.home})`);
+  await steps.run('check ports', () => preflightPorts(topology, paths));
+  const started: ManagedProcess[] = [];
+  try {
+    await steps.run('start certificate authorities', () => startKind(fabric, topology, paths, 'ca', started, log));
+    await steps.run('enrol nodes and identities', async () => {
+      await Promise.all(topology.orgs.map((org) => enrollOrg(fabric, topology, org, paths)));
+      writeConfigFolder(fabric, topology, paths);
+      writeConnectionProfiles(topology, paths);
+    });
+    await steps.run('start orderers', () => startKind(fabric, topology, paths, 'orderer', started, log));
+    await steps.run('start peers', () => startKind(fabric, topology, paths, 'peer', started, log));
+    await steps.run(`create and join channel ${topology.channel.name}`, () =>
+      createAndJoinChannel(fabric, topology, paths, log),
+    );
+    await steps.run('deploy chaincode', async () => {
+      const result = await deployChaincode(fabric, topology, paths, log);
+      if (!result.changed) log(`chaincode ${result.pkg.version} already committed at sequence ${result.sequence}`);
+      await warmUpChaincode(fabric, topology, paths);
+    });
+  } catch (error) {
+    for (const proc of started.reverse()) await stopProcess(paths.pidDir, proc.name);
+    await stopChaincodes(paths);
+    throw error;
+  }
+}
+
+/** Deploys the current `chaincode/` as a new sequence if it changed (the upgrade command). */
+export async function networkDeploy(options: UpOptions = {}): Promise<void> {
+  const topology = options.topology ?? loadTopology();
+  const paths = options.paths ?? networkPaths();
+  const fabric = await findFabric({ download: true });
+  const steps = options.reporter ?? new StepReporter(1);
+  await steps.run('deploy chaincode', async () => {
+    const result = await deployChaincode(fabric, topology, paths, (line) => {
+      steps.detail(line);
+    });
+    if (!result.changed) steps.detail(`chaincode ${result.pkg.version} already committed at sequence ${result.sequence}`);
+    await warmUpChaincode(fabric, topology, paths);
+  });
+}
+
+async function stopChaincodes(paths: NetworkPaths): Promise<void> {
+  for (const proc of trackedProcesses(paths.pidDir)) {
+    if (proc.name.startsWith('chaincode-')) await stopProcess(paths.pidDir, proc.name);
+  }
+}
+
+/**
+ * Stops every process the network started (peers, their chaincode processes, orderers, CAs), by
+ * PID file. With `purge`, also deletes ledgers, crypto material, wallet and logs.
+ */
+export async function networkDown(options: { purge?: boolean; paths?: NetworkPaths; topology?: Topology } = {}): Promise<string[]> {
+  const topology = options.topology ?? loadTopology();
+  const paths = options.paths ?? networkPaths();
+  const stopped: string[] = [];
+  const order = nodesOf(topology).reverse();
+  for (const node of order.filter((candidate) => candidate.kind === 'peer')) {
+    if (await stopProcess(paths.pidDir, node.name)) stopped.push(node.name);
+  }
+  for (const proc of trackedProcesses(paths.pidDir).filter((p) => p.name.startsWith('chaincode-'))) {
+    if (await stopProcess(paths.pidDir, proc.name)) stopped.push(proc.name);
+  }
+  for (const node of order.filter((candidate) => candidate.kind !== 'peer')) {
+    if (await stopProcess(paths.pidDir, node.name)) stopped.push(node.name);
+  }
+  for (const proc of trackedProcesses(paths.pidDir)) {
+    if (await stopProcess(paths.pidDir, proc.name)) stopped.push(proc.name);
+  }
+  if (options.purge) {
+    for (const dir of [paths.dataDir, paths.logDir, paths.walletDir]) rmSync(dir, { recursive: true, force: true });
+  }
+  return stopped;
+}
+
+/** Status of one node. */
+export interface NodeStatus {
+  readonly name: string;
+  readonly kind: NodeSpec['kind'];
+  readonly org: string;
+  readonly pid: number | null;
+  readonly healthy: boolean;
+  readonly health: string;
+  readonly operations: string;
+}
+
+/** The network's state: every node's health and the committed chaincode definition. */
+export interface NetworkStatus {
+  readonly nodes: NodeStatus[];
+  readonly chaincode: CommittedChaincode | null;
+  readonly chaincodeError?: string;
+}
+
+/** Probes every node's `/healthz` and asks a peer for the committed chaincode definition. */
+export async function networkStatus(options: { paths?: NetworkPaths; topology?: Topology } = {}): Promise<NetworkStatus> {
+  const topology = options.topology ?? loadTopology();
+  const paths = options.paths ?? networkPaths();
+  const nodes = await Promise.all(
+    nodesOf(topology).map(async (node): Promise<NodeStatus> => {
+      const health = await probeHealth(topology.host, node.operationsPort);
+      return {
+        name: node.name,
+        kind: node.kind,
+        org: node.org.mspId,
+        pid: runningPid(paths.pidDir, node.name),
+        healthy: health.ok,
+        health: health.detail,
+        operations: `${topology.host}:${node.operationsPort}`,
+      };
+    }),
+  );
+  let chaincode: CommittedChaincode | null = null;
+  let chaincodeError: string | undefined;
+  const peerUp = topology.orgs.find((org) => nodes.some((node) => node.name === peerName(org) && node.healthy));
+  if (peerUp) {
+    try {
+      const fabric = await findFabric();
+      chaincode = await queryCommitted(fabric, topology, peerUp, paths);
+    } catch (error) {
+      chaincodeError = error instanceof Error ? error.message : String(error);
+    }
+  } else {
+    chaincodeError = 'no healthy peer';
+  }
+  return chaincodeError === undefined ? { nodes, chaincode } : { nodes, chaincode, chaincodeError };
+}

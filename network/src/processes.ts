@@ -1,0 +1,172 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, closeSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** A node process this project started, tracked by a PID file. */
+export interface ManagedProcess {
+  readonly name: string;
+  readonly pid: number;
+}
+
+/** Whether a process with this PID exists. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function pidFile(pidDir: string, name: string): string {
+  return path.join(pidDir, `${name}.pid`);
+}
+
+/** The PID recorded for `name`, if that process is still running. */
+export function runningPid(pidDir: string, name: string): number | null {
+  const file = pidFile(pidDir, name);
+  if (!existsSync(file)) return null;
+  const pid = Number.parseInt(readFileSync(file, 'utf8').trim(), 10);
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : null;
+}
+
+/** Every process with a PID file in `pidDir` (running or not). */
+export function trackedProcesses(pidDir: string): ManagedProcess[] {
+  if (!existsSync(pidDir)) return [];
+  return readdirSync(pidDir)
+    .filter((file) => file.endsWith('.pid'))
+    .map((file) => ({
+      name: file.slice(0, -'.pid'.length),
+      pid: Number.parseInt(readFileSync(path.join(pidDir, file), 'utf8').trim(), 10),
+    }));
+}
+
+/** What {@link startProcess} needs. */
+export interface StartOptions {
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  readonly pidDir: string;
+  readonly logDir: string;
+}
+
+/**
+ * Starts a long-running node in its own process group, output appended to `<logDir>/<name>.log`,
+ * PID recorded in `<pidDir>/<name>.pid`. The process outlives this one.
+ */
+export function startProcess(options: StartOptions): ManagedProcess {
+  mkdirSync(options.pidDir, { recursive: true });
+  mkdirSync(options.logDir, { recursive: true });
+  const log = openSync(path.join(options.logDir, `${options.name}.log`), 'a');
+  const child = spawn(options.command, [...options.args], {
+    cwd: options.cwd,
+    env: options.env,
+    detached: true,
+    stdio: ['ignore', log, log],
+  });
+  closeSync(log);
+  if (child.pid === undefined) {
+    throw new Error(`could not start ${options.name} (${options.command})`);
+  }
+  child.unref();
+  writeFileSync(pidFile(options.pidDir, options.name), `${child.pid}\n`);
+  return { name: options.name, pid: child.pid };
+}
+
+/**
+ * Stops the process recorded for `name` and its process group (SIGTERM, then SIGKILL after
+ * `graceMs`), and removes the PID file. Returns whether something was running.
+ */
+export async function stopProcess(pidDir: string, name: string, graceMs = 10_000): Promise<boolean> {
+  const file = pidFile(pidDir, name);
+  if (!existsSync(file)) return false;
+  const pid = Number.parseInt(readFileSync(file, 'utf8').trim(), 10);
+  let wasRunning = false;
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+    wasRunning = true;
+    signalGroup(pid, 'SIGTERM');
+    const deadline = Date.now() + graceMs;
+    while (isAlive(pid) && Date.now() < deadline) await sleep(100);
+    if (isAlive(pid)) signalGroup(pid, 'SIGKILL');
+    while (isAlive(pid)) await sleep(50);
+  }
+  rmSync(file, { force: true });
+  return wasRunning;
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Whether something already listens on `host:port`. */
+export function portInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => {
+      resolve(true);
+    });
+    server.listen(port, host, () => {
+      server.close(() => {
+        resolve(false);
+      });
+    });
+  });
+}
+
+/** Result of one operations-endpoint health probe. */
+export interface Health {
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+/** GETs `http://host:port/healthz` and reports whether the node says it is healthy. */
+export async function probeHealth(host: string, port: number, timeoutMs = 2_000): Promise<Health> {
+  try {
+    const response = await fetch(`http://${host}:${port}/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
+    const body = await response.text();
+    return { ok: response.ok, detail: response.ok ? 'OK' : `HTTP ${response.status} ${body.trim()}` };
+  } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+    return { ok: false, detail: `unreachable (${cause})` };
+  }
+}
+
+/** Waits until the node's health endpoint answers OK; fails early when the process dies. */
+export async function waitHealthy(
+  proc: ManagedProcess,
+  host: string,
+  port: number,
+  logDir: string,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: Health = { ok: false, detail: 'not probed' };
+  while (Date.now() < deadline) {
+    if (!isAlive(proc.pid)) {
+      throw new Error(`${proc.name} exited during start-up; last log lines:\n${logTail(logDir, proc.name)}`);
+    }
+    last = await probeHealth(host, port);
+    if (last.ok) return;
+    await sleep(250);
+  }
+  throw new Error(`${proc.name} not healthy after ${timeoutMs / 1000}s (${last.detail}); see network/logs/${proc.name}.log`);
+}
+
+/** The last lines of a node's log, for error messages. */
+export function logTail(logDir: string, name: string, lines = 15): string {
+  const file = path.join(logDir, `${name}.log`);
+  if (!existsSync(file)) return '(no log)';
+  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
