@@ -22,7 +22,12 @@ export interface ConnectionOptions {
   /** `<org>/<identity>`, e.g. `guangdong/hospital1`. */
   readonly as: string;
   /** Deadlines in milliseconds for evaluate, endorse, submit and commit status. */
-  readonly deadlines?: Readonly<{ evaluate?: number; endorse?: number; submit?: number; commitStatus?: number }>;
+  readonly deadlines?: Readonly<{
+    evaluate?: number;
+    endorse?: number;
+    submit?: number;
+    commitStatus?: number;
+  }>;
 }
 
 /** An open gateway connection; `close()` releases the gateway and its gRPC channel. */
@@ -52,7 +57,10 @@ export function openConnection(options: ConnectionOptions): CatalogConnection {
   const client = new grpc.Client(
     profile.peerEndpoint,
     grpc.credentials.createSsl(Buffer.from(profile.tlsRootCert)),
-    { 'grpc.ssl_target_name_override': profile.peerHostAlias, 'grpc.max_receive_message_length': 64 * 1024 * 1024 },
+    {
+      'grpc.ssl_target_name_override': profile.peerHostAlias,
+      'grpc.max_receive_message_length': 64 * 1024 * 1024,
+    },
   );
   const deadlines = options.deadlines ?? {};
   const gateway = connect({

@@ -24,7 +24,9 @@ export class IdentityError extends Error {
 export function parseIdentityRef(value: string): IdentityRef {
   const match = /^([A-Za-z][A-Za-z0-9]*)\/([a-z][a-z0-9_-]*)$/.exec(value.trim());
   if (!match?.[1] || !match[2]) {
-    throw new IdentityError(`invalid identity "${value}": expected <org>/<identity>, e.g. guangdong/hospital1`);
+    throw new IdentityError(
+      `invalid identity "${value}": expected <org>/<identity>, e.g. guangdong/hospital1`,
+    );
   }
   const org = match[1].toLowerCase().replace(/msp$/, '');
   if (!(ORG_NAMES as readonly string[]).includes(org)) {
@@ -47,9 +49,14 @@ export function loadWalletIdentity(walletDir: string, ref: IdentityRef): WalletI
   const dir = path.join(walletDir, ref.org, ref.name);
   let meta: { mspId: string; role: string };
   try {
-    meta = JSON.parse(readFileSync(path.join(dir, 'identity.json'), 'utf8')) as { mspId: string; role: string };
+    meta = JSON.parse(readFileSync(path.join(dir, 'identity.json'), 'utf8')) as {
+      mspId: string;
+      role: string;
+    };
   } catch {
-    throw new IdentityError(`identity ${ref.org}/${ref.name} is not in the wallet (${dir}); is the network up?`);
+    throw new IdentityError(
+      `identity ${ref.org}/${ref.name} is not in the wallet (${dir}); is the network up?`,
+    );
   }
   const credentials = readFileSync(path.join(dir, 'cert.pem'));
   const privateKey = createPrivateKey(readFileSync(path.join(dir, 'key.pem')));

@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { FabricInstall } from './fabric-home';
 import { orgPaths, walletEntry, type NetworkPaths } from './paths';
@@ -14,15 +22,23 @@ export function caServerArgs(topology: Topology, org: OrgSpec, paths: NetworkPat
   const files = orgPaths(paths, org);
   return [
     'start',
-    '--home', files.caHome,
-    '--boot', `registrar:${registrarSecret(paths, org)}`,
-    '--address', topology.host,
-    '--port', String(org.ca.port),
-    '--ca.name', caName(org),
-    '--csr.cn', caName(org),
-    '--csr.hosts', `${topology.host},localhost`,
+    '--home',
+    files.caHome,
+    '--boot',
+    `registrar:${registrarSecret(paths, org)}`,
+    '--address',
+    topology.host,
+    '--port',
+    String(org.ca.port),
+    '--ca.name',
+    caName(org),
+    '--csr.cn',
+    caName(org),
+    '--csr.hosts',
+    `${topology.host},localhost`,
     '--tls.enabled',
-    '--operations.listenaddress', `${topology.host}:${org.ca.operationsPort}`,
+    '--operations.listenaddress',
+    `${topology.host}:${org.ca.operationsPort}`,
   ];
 }
 
@@ -80,7 +96,16 @@ class CaClient {
     const secret = secretFor(this.paths, this.org, id);
     await runCommand(
       path.join(this.fabric.binDir, 'fabric-ca-client'),
-      ['enroll', '-u', `https://${id}:${secret}@${this.url}`, '--tls.certfiles', this.caCert, '--mspdir', mspDir, ...extra],
+      [
+        'enroll',
+        '-u',
+        `https://${id}:${secret}@${this.url}`,
+        '--tls.certfiles',
+        this.caCert,
+        '--mspdir',
+        mspDir,
+        ...extra,
+      ],
       this.env,
     );
   }
@@ -88,12 +113,18 @@ class CaClient {
   public async register(id: string, type: CaIdentityType, role: string | null): Promise<void> {
     const args = [
       'register',
-      '-u', `https://${this.url}`,
-      '--tls.certfiles', this.caCert,
-      '--mspdir', orgPaths(this.paths, this.org).registrarMsp,
-      '--id.name', id,
-      '--id.secret', secretFor(this.paths, this.org, id),
-      '--id.type', type,
+      '-u',
+      `https://${this.url}`,
+      '--tls.certfiles',
+      this.caCert,
+      '--mspdir',
+      orgPaths(this.paths, this.org).registrarMsp,
+      '--id.name',
+      id,
+      '--id.secret',
+      secretFor(this.paths, this.org, id),
+      '--id.type',
+      type,
     ];
     if (role !== null) args.push('--id.attrs', `catalog.role=${role}:ecert`);
     try {
@@ -186,7 +217,8 @@ export async function enrollOrg(
     copyFileSync(mspKey(entry.msp), entry.key);
     writeFileSync(
       entry.meta,
-      JSON.stringify({ org: org.name, name: identity.name, mspId: org.mspId, role: identity.role }, null, 2) + '\n',
+      JSON.stringify({ org: org.name, name: identity.name, mspId: org.mspId, role: identity.role }, null, 2) +
+        '\n',
     );
   }
 }

@@ -1,6 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { BUILDER_NAME } from './config-files';
 import { nodePath } from './node-env';
@@ -43,10 +52,18 @@ export function contentHash(chaincodeDir: string = CHAINCODE_DIR): string {
 
 /** Deterministic gzip'd tar of `dir`'s contents (sorted names, fixed owner and times). */
 function deterministicTar(dir: string, entries: string[], out: string): void {
-  execFileSync(
-    'tar',
-    ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '-cf', out + '.tar', '-C', dir, ...entries],
-  );
+  execFileSync('tar', [
+    '--sort=name',
+    '--mtime=@0',
+    '--owner=0',
+    '--group=0',
+    '--numeric-owner',
+    '-cf',
+    out + '.tar',
+    '-C',
+    dir,
+    ...entries,
+  ]);
   execFileSync('gzip', ['-n', '-f', out + '.tar']);
   execFileSync('mv', [out + '.tar.gz', out]);
 }
@@ -59,10 +76,14 @@ function deterministicTar(dir: string, entries: string[], out: string): void {
  */
 export function buildChaincodePackage(paths: NetworkPaths, label = 'catalog'): ChaincodePackage {
   const env = { ...process.env, PATH: nodePath() };
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(CHAINCODE_DIR, 'tsconfig.json')], {
-    stdio: 'inherit',
-    env,
-  });
+  execFileSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', path.join(CHAINCODE_DIR, 'tsconfig.json')],
+    {
+      stdio: 'inherit',
+      env,
+    },
+  );
   const version = contentHash().slice(0, 12);
   const fullLabel = `${label}_${version}`;
   const file = path.join(paths.chaincodeDir, `${fullLabel}.tar.gz`);
@@ -73,15 +94,31 @@ export function buildChaincodePackage(paths: NetworkPaths, label = 'catalog'): C
     for (const entry of ['package.json', 'package-lock.json', 'dist']) {
       cpSync(path.join(CHAINCODE_DIR, entry), path.join(stage, entry), { recursive: true });
     }
-    execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-bin-links', '--no-audit', '--no-fund', '--prefer-offline'], {
-      cwd: stage,
-      env,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    execFileSync(
+      'npm',
+      [
+        'ci',
+        '--omit=dev',
+        '--ignore-scripts',
+        '--no-bin-links',
+        '--no-audit',
+        '--no-fund',
+        '--prefer-offline',
+      ],
+      {
+        cwd: stage,
+        env,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     const work = path.join(paths.chaincodeDir, 'work');
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
-    deterministicTar(stage, ['package.json', 'package-lock.json', 'dist', 'node_modules'], path.join(work, 'code.tar.gz'));
+    deterministicTar(
+      stage,
+      ['package.json', 'package-lock.json', 'dist', 'node_modules'],
+      path.join(work, 'code.tar.gz'),
+    );
     writeFileSync(path.join(work, 'metadata.json'), JSON.stringify({ type: BUILDER_NAME, label: fullLabel }));
     deterministicTar(work, ['code.tar.gz', 'metadata.json'], file);
     rmSync(stage, { recursive: true, force: true });

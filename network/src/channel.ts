@@ -15,10 +15,14 @@ function osnadminArgs(topology: Topology, org: OrgSpec, paths: NetworkPaths): st
   if (!org.orderer) throw new Error(`${org.name} runs no orderer`);
   const tls = orgPaths(paths, org).ordererTls;
   return [
-    '-o', `${topology.host}:${org.orderer.adminPort}`,
-    '--ca-file', path.join(tls, 'ca.crt'),
-    '--client-cert', path.join(tls, 'server.crt'),
-    '--client-key', path.join(tls, 'server.key'),
+    '-o',
+    `${topology.host}:${org.orderer.adminPort}`,
+    '--ca-file',
+    path.join(tls, 'ca.crt'),
+    '--client-cert',
+    path.join(tls, 'server.crt'),
+    '--client-key',
+    path.join(tls, 'server.key'),
   ];
 }
 
@@ -38,7 +42,16 @@ export async function createAndJoinChannel(
     mkdirSync(paths.channelDir, { recursive: true });
     await runCommand(
       bin(fabric, 'configtxgen'),
-      ['-profile', 'CatalogChannel', '-outputBlock', block, '-channelID', name, '-configPath', paths.configDir],
+      [
+        '-profile',
+        'CatalogChannel',
+        '-outputBlock',
+        block,
+        '-channelID',
+        name,
+        '-configPath',
+        paths.configDir,
+      ],
       { ...process.env, FABRIC_CFG_PATH: paths.configDir },
     );
     log(`genesis block of channel ${name} written`);
@@ -53,7 +66,15 @@ export async function createAndJoinChannel(
       if (listed.includes(`"name": "${name}"`) || listed.includes(`"name":"${name}"`)) return;
       await runCommand(
         bin(fabric, 'osnadmin'),
-        ['channel', 'join', '--channelID', name, '--config-block', block, ...osnadminArgs(topology, org, paths)],
+        [
+          'channel',
+          'join',
+          '--channelID',
+          name,
+          '--config-block',
+          block,
+          ...osnadminArgs(topology, org, paths),
+        ],
         process.env,
       );
       log(`orderer0.${org.name} joined ${name}`);

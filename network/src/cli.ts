@@ -8,17 +8,30 @@ import { networkDeploy, networkDown, networkStatus, networkUp, type NetworkStatu
 const USAGE = 'usage: network/src/cli.ts up | down [--purge] | status [--json] | deploy';
 
 function printStatus(status: NetworkStatus): void {
-  const rows = status.nodes.map((node) => [node.name, node.org, node.pid === null ? '-' : String(node.pid), node.operations, node.health]);
+  const rows = status.nodes.map((node) => [
+    node.name,
+    node.org,
+    node.pid === null ? '-' : String(node.pid),
+    node.operations,
+    node.health,
+  ]);
   const header = ['NODE', 'ORG', 'PID', 'OPERATIONS', 'HEALTH'];
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ');
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: string[]): string =>
+    cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ');
   process.stdout.write(`${line(header)}\n${rows.map(line).join('\n')}\n`);
   const healthy = status.nodes.filter((node) => node.healthy).length;
   process.stdout.write(`\n${healthy}/${status.nodes.length} nodes healthy\n`);
   if (status.chaincode) {
-    process.stdout.write(`chaincode catalog: version ${status.chaincode.version}, sequence ${status.chaincode.sequence}\n`);
+    process.stdout.write(
+      `chaincode catalog: version ${status.chaincode.version}, sequence ${status.chaincode.sequence}\n`,
+    );
   } else {
-    process.stdout.write(`chaincode catalog: not committed${status.chaincodeError ? ` (${status.chaincodeError})` : ''}\n`);
+    process.stdout.write(
+      `chaincode catalog: not committed${status.chaincodeError ? ` (${status.chaincodeError})` : ''}\n`,
+    );
   }
 }
 
@@ -36,8 +49,11 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'down': {
       const stopped = await networkDown({ purge: rest.includes('--purge') });
-      process.stdout.write(`stopped ${stopped.length} processes${stopped.length ? `: ${stopped.join(', ')}` : ''}\n`);
-      if (rest.includes('--purge')) process.stdout.write('purged ledgers, crypto material, wallet and logs\n');
+      process.stdout.write(
+        `stopped ${stopped.length} processes${stopped.length ? `: ${stopped.join(', ')}` : ''}\n`,
+      );
+      if (rest.includes('--purge'))
+        process.stdout.write('purged ledgers, crypto material, wallet and logs\n');
       return 0;
     }
     case 'status': {
@@ -61,7 +77,12 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     const known = error instanceof FabricNotFoundError || error instanceof FabricVersionError;
-    const message = error instanceof Error ? (known ? error.message : (error.stack ?? error.message)) : String(error);
+    const message =
+      error instanceof Error
+        ? known || !process.env.NRDL_DEBUG
+          ? error.message
+          : (error.stack ?? error.message)
+        : String(error);
     process.stderr.write(`network: ${message}\n`);
     process.exitCode = 1;
   },

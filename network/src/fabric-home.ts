@@ -8,7 +8,14 @@ export const FABRIC_VERSION = '3.1.5';
 /** The fabric-ca release line this project runs on (any 1.5.x). */
 export const FABRIC_CA_VERSION = '1.5.21';
 
-const BINARIES = ['peer', 'orderer', 'configtxgen', 'osnadmin', 'fabric-ca-server', 'fabric-ca-client'] as const;
+const BINARIES = [
+  'peer',
+  'orderer',
+  'configtxgen',
+  'osnadmin',
+  'fabric-ca-server',
+  'fabric-ca-client',
+] as const;
 const CONFIG_FILES = ['core.yaml', 'orderer.yaml'] as const;
 
 /** A Fabric installation laid out like the release archives: `bin/` and `config/`. */
@@ -45,6 +52,8 @@ export interface FindFabricOptions {
   readonly download?: boolean;
   /** Download timeout in milliseconds (default 15 s). */
   readonly downloadTimeoutMs?: number;
+  /** Archives to download (default: the official release archives, {@link releaseUrls}). */
+  readonly urls?: readonly string[];
 }
 
 /** The per-user cache folder Fabric is looked for in: `${XDG_CACHE_HOME:-$HOME/.cache}/nrdl-catalog/fabric-v3.1.5`. */
@@ -112,7 +121,7 @@ export async function findFabric(options: FindFabricOptions = {}): Promise<Fabri
   }
   if (options.download) {
     const home = fabricCacheDir(env);
-    await downloadRelease(home, options.downloadTimeoutMs ?? 15_000);
+    await downloadRelease(home, options.urls ?? releaseUrls(), options.downloadTimeoutMs ?? 15_000);
     return describe(home, 'download');
   }
   throw new FabricNotFoundError(
@@ -136,10 +145,10 @@ export function releaseUrls(platform: string = process.platform, arch: string = 
   ];
 }
 
-async function downloadRelease(home: string, timeoutMs: number): Promise<void> {
+async function downloadRelease(home: string, urls: readonly string[], timeoutMs: number): Promise<void> {
   mkdirSync(home, { recursive: true });
   const deadline = AbortSignal.timeout(timeoutMs);
-  for (const url of releaseUrls()) {
+  for (const url of urls) {
     const archive = path.join(home, path.basename(url));
     try {
       const response = await fetch(url, { signal: deadline });
@@ -147,7 +156,12 @@ async function downloadRelease(home: string, timeoutMs: number): Promise<void> {
       writeFileSync(archive, Buffer.from(await response.arrayBuffer()));
       execFileSync('tar', ['-xzf', archive, '-C', home]);
     } catch (error) {
-      const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+      const reason =
+        error instanceof Error
+          ? error.cause instanceof Error
+            ? error.cause.message
+            : error.message
+          : String(error);
       throw new FabricNotFoundError(
         `no Fabric v${FABRIC_VERSION} found and the release download failed (${url}: ${reason}); ` +
           `set FABRIC_HOME to a folder with Fabric's bin/ and config/`,

@@ -21,7 +21,17 @@ export async function queryCommitted(
   try {
     const out = await runCommand(
       bin(fabric, 'peer'),
-      ['lifecycle', 'chaincode', 'querycommitted', '-C', topology.channel.name, '-n', topology.chaincode.name, '--output', 'json'],
+      [
+        'lifecycle',
+        'chaincode',
+        'querycommitted',
+        '-C',
+        topology.channel.name,
+        '-n',
+        topology.chaincode.name,
+        '--output',
+        'json',
+      ],
       adminCliEnv(topology, org, paths),
     );
     const parsed = JSON.parse(out.slice(out.indexOf('{'))) as { version: string; sequence: number };
@@ -40,11 +50,16 @@ function firstOrderer(topology: Topology): OrgSpec {
 
 function definitionArgs(topology: Topology, pkg: ChaincodePackage, sequence: number): string[] {
   return [
-    '-C', topology.channel.name,
-    '-n', topology.chaincode.name,
-    '--version', pkg.version,
-    '--sequence', String(sequence),
-    '--signature-policy', topology.chaincode.endorsementPolicy,
+    '-C',
+    topology.channel.name,
+    '-n',
+    topology.chaincode.name,
+    '--version',
+    pkg.version,
+    '--sequence',
+    String(sequence),
+    '--signature-policy',
+    topology.chaincode.endorsementPolicy,
   ];
 }
 
@@ -58,7 +73,11 @@ async function installEverywhere(
   await Promise.all(
     topology.orgs.map(async (org) => {
       const env = adminCliEnv(topology, org, paths);
-      const installed = await runCommand(bin(fabric, 'peer'), ['lifecycle', 'chaincode', 'queryinstalled'], env);
+      const installed = await runCommand(
+        bin(fabric, 'peer'),
+        ['lifecycle', 'chaincode', 'queryinstalled'],
+        env,
+      );
       if (installed.includes(pkg.packageId)) return;
       await runCommand(bin(fabric, 'peer'), ['lifecycle', 'chaincode', 'install', pkg.file], env, 600_000);
       log(`installed ${pkg.label} on peer0.${org.name}`);
@@ -77,7 +96,14 @@ async function approvals(
   if (!org) throw new Error('topology has no organisations');
   const out = await runCommand(
     bin(fabric, 'peer'),
-    ['lifecycle', 'chaincode', 'checkcommitreadiness', ...definitionArgs(topology, pkg, sequence), '--output', 'json'],
+    [
+      'lifecycle',
+      'chaincode',
+      'checkcommitreadiness',
+      ...definitionArgs(topology, pkg, sequence),
+      '--output',
+      'json',
+    ],
     adminCliEnv(topology, org, paths),
   );
   return (JSON.parse(out.slice(out.indexOf('{'))) as { approvals: Record<string, boolean> }).approvals;
@@ -113,9 +139,12 @@ export async function deployChaincode(
         await runCommand(
           bin(fabric, 'peer'),
           [
-            'lifecycle', 'chaincode', 'approveformyorg',
+            'lifecycle',
+            'chaincode',
+            'approveformyorg',
             ...definitionArgs(topology, pkg, sequence),
-            '--package-id', pkg.packageId,
+            '--package-id',
+            pkg.packageId,
             ...orderer,
             '--waitForEvent',
           ],
@@ -125,12 +154,22 @@ export async function deployChaincode(
       }),
   );
   const peerArgs = topology.orgs.flatMap((org) => [
-    '--peerAddresses', `${topology.host}:${org.peer.port}`,
-    '--tlsRootCertFiles', orgPaths(paths, org).caCert,
+    '--peerAddresses',
+    `${topology.host}:${org.peer.port}`,
+    '--tlsRootCertFiles',
+    orgPaths(paths, org).caCert,
   ]);
   await runCommand(
     bin(fabric, 'peer'),
-    ['lifecycle', 'chaincode', 'commit', ...definitionArgs(topology, pkg, sequence), ...orderer, ...peerArgs, '--waitForEvent'],
+    [
+      'lifecycle',
+      'chaincode',
+      'commit',
+      ...definitionArgs(topology, pkg, sequence),
+      ...orderer,
+      ...peerArgs,
+      '--waitForEvent',
+    ],
     adminCliEnv(topology, anchor, paths),
   );
   log(`committed ${topology.chaincode.name} version ${pkg.version} sequence ${sequence}`);
@@ -138,14 +177,27 @@ export async function deployChaincode(
 }
 
 /** Starts the chaincode on every peer by evaluating `System:WhoAmI` as each org's admin. */
-export async function warmUpChaincode(fabric: FabricInstall, topology: Topology, paths: NetworkPaths): Promise<void> {
+export async function warmUpChaincode(
+  fabric: FabricInstall,
+  topology: Topology,
+  paths: NetworkPaths,
+): Promise<void> {
   await Promise.all(
     topology.orgs.map(async (org) => {
       for (let attempt = 1; ; attempt += 1) {
         try {
           await runCommand(
             bin(fabric, 'peer'),
-            ['chaincode', 'query', '-C', topology.channel.name, '-n', topology.chaincode.name, '-c', '{"function":"System:WhoAmI","Args":[]}'],
+            [
+              'chaincode',
+              'query',
+              '-C',
+              topology.channel.name,
+              '-n',
+              topology.chaincode.name,
+              '-c',
+              '{"function":"System:WhoAmI","Args":[]}',
+            ],
             adminCliEnv(topology, org, paths),
             180_000,
           );

@@ -18,7 +18,15 @@ import {
   type ManagedProcess,
 } from './processes';
 import { StepReporter } from './progress';
-import { caName, loadTopology, ordererName, peerName, portPlan, type OrgSpec, type Topology } from './topology';
+import {
+  caName,
+  loadTopology,
+  ordererName,
+  peerName,
+  portPlan,
+  type OrgSpec,
+  type Topology,
+} from './topology';
 
 /** One node of the network with its process and health-check port. */
 export interface NodeSpec {
@@ -33,17 +41,35 @@ export interface NodeSpec {
 export function nodesOf(topology: Topology): NodeSpec[] {
   const nodes: NodeSpec[] = [];
   for (const org of topology.orgs) {
-    nodes.push({ name: caName(org), kind: 'ca', org, operationsPort: org.ca.operationsPort, ports: [org.ca.port, org.ca.operationsPort] });
+    nodes.push({
+      name: caName(org),
+      kind: 'ca',
+      org,
+      operationsPort: org.ca.operationsPort,
+      ports: [org.ca.port, org.ca.operationsPort],
+    });
   }
   for (const org of topology.orgs) {
     if (org.orderer) {
       const { port, adminPort, operationsPort } = org.orderer;
-      nodes.push({ name: ordererName(org), kind: 'orderer', org, operationsPort, ports: [port, adminPort, operationsPort] });
+      nodes.push({
+        name: ordererName(org),
+        kind: 'orderer',
+        org,
+        operationsPort,
+        ports: [port, adminPort, operationsPort],
+      });
     }
   }
   for (const org of topology.orgs) {
     const { port, chaincodePort, operationsPort } = org.peer;
-    nodes.push({ name: peerName(org), kind: 'peer', org, operationsPort, ports: [port, chaincodePort, operationsPort] });
+    nodes.push({
+      name: peerName(org),
+      kind: 'peer',
+      org,
+      operationsPort,
+      ports: [port, chaincodePort, operationsPort],
+    });
   }
   return nodes;
 }
@@ -73,15 +99,35 @@ async function preflightPorts(topology: Topology, paths: NetworkPaths): Promise<
   }
 }
 
-function startNode(fabric: FabricInstall, topology: Topology, node: NodeSpec, paths: NetworkPaths): ManagedProcess {
+function startNode(
+  fabric: FabricInstall,
+  topology: Topology,
+  node: NodeSpec,
+  paths: NetworkPaths,
+): ManagedProcess {
   const common = { name: node.name, pidDir: paths.pidDir, logDir: paths.logDir };
   switch (node.kind) {
     case 'ca':
-      return startProcess({ ...common, command: bin(fabric, 'fabric-ca-server'), args: caServerArgs(topology, node.org, paths), env: { ...process.env } });
+      return startProcess({
+        ...common,
+        command: bin(fabric, 'fabric-ca-server'),
+        args: caServerArgs(topology, node.org, paths),
+        env: { ...process.env },
+      });
     case 'orderer':
-      return startProcess({ ...common, command: bin(fabric, 'orderer'), args: [], env: ordererEnv(topology, node.org, paths) });
+      return startProcess({
+        ...common,
+        command: bin(fabric, 'orderer'),
+        args: [],
+        env: ordererEnv(topology, node.org, paths),
+      });
     case 'peer':
-      return startProcess({ ...common, command: bin(fabric, 'peer'), args: ['node', 'start'], env: peerEnv(topology, node.org, paths) });
+      return startProcess({
+        ...common,
+        command: bin(fabric, 'peer'),
+        args: ['node', 'start'],
+        env: peerEnv(topology, node.org, paths),
+      });
   }
 }
 
@@ -134,7 +180,9 @@ export async function networkUp(options: UpOptions = {}): Promise<void> {
   await steps.run('check ports', () => preflightPorts(topology, paths));
   const started: ManagedProcess[] = [];
   try {
-    await steps.run('start certificate authorities', () => startKind(fabric, topology, paths, 'ca', started, log));
+    await steps.run('start certificate authorities', () =>
+      startKind(fabric, topology, paths, 'ca', started, log),
+    );
     await steps.run('enrol nodes and identities', async () => {
       await Promise.all(topology.orgs.map((org) => enrollOrg(fabric, topology, org, paths)));
       writeConfigFolder(fabric, topology, paths);
@@ -147,7 +195,8 @@ export async function networkUp(options: UpOptions = {}): Promise<void> {
     );
     await steps.run('deploy chaincode', async () => {
       const result = await deployChaincode(fabric, topology, paths, log);
-      if (!result.changed) log(`chaincode ${result.pkg.version} already committed at sequence ${result.sequence}`);
+      if (!result.changed)
+        log(`chaincode ${result.pkg.version} already committed at sequence ${result.sequence}`);
       await warmUpChaincode(fabric, topology, paths);
     });
   } catch (error) {
@@ -167,7 +216,8 @@ export async function networkDeploy(options: UpOptions = {}): Promise<void> {
     const result = await deployChaincode(fabric, topology, paths, (line) => {
       steps.detail(line);
     });
-    if (!result.changed) steps.detail(`chaincode ${result.pkg.version} already committed at sequence ${result.sequence}`);
+    if (!result.changed)
+      steps.detail(`chaincode ${result.pkg.version} already committed at sequence ${result.sequence}`);
     await warmUpChaincode(fabric, topology, paths);
   });
 }
@@ -182,7 +232,9 @@ async function stopChaincodes(paths: NetworkPaths): Promise<void> {
  * Stops every process the network started (peers, their chaincode processes, orderers, CAs), by
  * PID file. With `purge`, also deletes ledgers, crypto material, wallet and logs.
  */
-export async function networkDown(options: { purge?: boolean; paths?: NetworkPaths; topology?: Topology } = {}): Promise<string[]> {
+export async function networkDown(
+  options: { purge?: boolean; paths?: NetworkPaths; topology?: Topology } = {},
+): Promise<string[]> {
   const topology = options.topology ?? loadTopology();
   const paths = options.paths ?? networkPaths();
   const stopped: string[] = [];
@@ -200,7 +252,8 @@ export async function networkDown(options: { purge?: boolean; paths?: NetworkPat
     if (await stopProcess(paths.pidDir, proc.name)) stopped.push(proc.name);
   }
   if (options.purge) {
-    for (const dir of [paths.dataDir, paths.logDir, paths.walletDir]) rmSync(dir, { recursive: true, force: true });
+    for (const dir of [paths.dataDir, paths.logDir, paths.walletDir])
+      rmSync(dir, { recursive: true, force: true });
   }
   return stopped;
 }
@@ -224,7 +277,9 @@ export interface NetworkStatus {
 }
 
 /** Probes every node's `/healthz` and asks a peer for the committed chaincode definition. */
-export async function networkStatus(options: { paths?: NetworkPaths; topology?: Topology } = {}): Promise<NetworkStatus> {
+export async function networkStatus(
+  options: { paths?: NetworkPaths; topology?: Topology } = {},
+): Promise<NetworkStatus> {
   const topology = options.topology ?? loadTopology();
   const paths = options.paths ?? networkPaths();
   const nodes = await Promise.all(
@@ -243,7 +298,9 @@ export async function networkStatus(options: { paths?: NetworkPaths; topology?: 
   );
   let chaincode: CommittedChaincode | null = null;
   let chaincodeError: string | undefined;
-  const peerUp = topology.orgs.find((org) => nodes.some((node) => node.name === peerName(org) && node.healthy));
+  const peerUp = topology.orgs.find((org) =>
+    nodes.some((node) => node.name === peerName(org) && node.healthy),
+  );
   if (peerUp) {
     try {
       const fabric = await findFabric();

@@ -15,7 +15,8 @@ export function nodePath(): string {
 function baseEnv(paths: NetworkPaths): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('CORE_') && !key.startsWith('ORDERER_') && !key.startsWith('FABRIC_CA_')) env[key] = value;
+    if (!key.startsWith('CORE_') && !key.startsWith('ORDERER_') && !key.startsWith('FABRIC_CA_'))
+      env[key] = value;
   }
   env.PATH = nodePath();
   env.FABRIC_CFG_PATH = paths.configDir;

@@ -1,5 +1,14 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, closeSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  closeSync,
+} from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -134,11 +143,14 @@ export interface Health {
 /** GETs `http://host:port/healthz` and reports whether the node says it is healthy. */
 export async function probeHealth(host: string, port: number, timeoutMs = 2_000): Promise<Health> {
   try {
-    const response = await fetch(`http://${host}:${port}/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(`http://${host}:${port}/healthz`, {
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     const body = await response.text();
     return { ok: response.ok, detail: response.ok ? 'OK' : `HTTP ${response.status} ${body.trim()}` };
   } catch (error) {
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+    const cause =
+      error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
     return { ok: false, detail: `unreachable (${cause})` };
   }
 }
@@ -161,7 +173,9 @@ export async function waitHealthy(
     if (last.ok) return;
     await sleep(250);
   }
-  throw new Error(`${proc.name} not healthy after ${timeoutMs / 1000}s (${last.detail}); see network/logs/${proc.name}.log`);
+  throw new Error(
+    `${proc.name} not healthy after ${timeoutMs / 1000}s (${last.detail}); see network/logs/${proc.name}.log`,
+  );
 }
 
 /** The last lines of a node's log, for error messages. */

@@ -27,7 +27,13 @@ export function runCommand(
       (error, stdout, stderr) => {
         if (error) {
           const tail = `${stderr}\n${stdout}`.trim().split('\n').slice(-8).join('\n');
-          reject(new CommandError(`${command.split('/').pop() ?? command} ${args[0] ?? ''} failed: ${tail}`, stdout, stderr));
+          reject(
+            new CommandError(
+              `${command.split('/').pop() ?? command} ${args[0] ?? ''} failed: ${tail}`,
+              stdout,
+              stderr,
+            ),
+          );
           return;
         }
         resolve(stdout + stderr);

@@ -74,9 +74,12 @@ export function validateTopology(raw: unknown): Topology {
   }
   const topology = raw as Topology;
   if (topology.host !== '127.0.0.1') {
-    throw new TopologyError(`host must be the loopback address 127.0.0.1, got ${String(topology.host)}`);
+    throw new TopologyError(
+      `host must be the loopback address 127.0.0.1, got ${JSON.stringify(topology.host)}`,
+    );
   }
-  if (!Array.isArray(topology.orgs) || topology.orgs.length === 0) {
+  const orgs = topology.orgs as unknown;
+  if (!Array.isArray(orgs) || orgs.length === 0) {
     throw new TopologyError('topology needs at least one organisation');
   }
   const names = new Set<string>();
@@ -91,7 +94,7 @@ export function validateTopology(raw: unknown): Topology {
     names.add(org.name);
     msps.add(org.mspId);
     if (!KINDS.has(org.kind)) {
-      throw new TopologyError(`organisation ${org.name} has unknown kind "${String(org.kind)}"`);
+      throw new TopologyError(`organisation ${org.name} has unknown kind "${org.kind}"`);
     }
     if (org.kind === 'province' && !org.province) {
       throw new TopologyError(`province organisation ${org.name} needs a "province" name`);
@@ -112,7 +115,9 @@ export function validateTopology(raw: unknown): Topology {
   }
   const orderers = topology.orgs.filter((org) => org.orderer !== undefined);
   if (orderers.length < 3 || orderers.length % 2 === 0) {
-    throw new TopologyError(`Raft ordering needs an odd number (>= 3) of orderer nodes, got ${orderers.length}`);
+    throw new TopologyError(
+      `Raft ordering needs an odd number (>= 3) of orderer nodes, got ${orderers.length}`,
+    );
   }
   portPlan(topology);
   return topology;
@@ -132,7 +137,11 @@ export function portPlan(topology: Topology): PortAssignment[] {
     if (org.orderer) {
       plan.push(
         { port: org.orderer.port, owner: ordererName(org), purpose: 'orderer gRPC + Raft cluster (TLS)' },
-        { port: org.orderer.adminPort, owner: ordererName(org), purpose: 'orderer channel admin (mutual TLS)' },
+        {
+          port: org.orderer.adminPort,
+          owner: ordererName(org),
+          purpose: 'orderer channel admin (mutual TLS)',
+        },
         { port: org.orderer.operationsPort, owner: ordererName(org), purpose: 'orderer operations' },
       );
     }

@@ -14,6 +14,7 @@ interface PingRecord {
 
 const decoder = new TextDecoder();
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- typed JSON decode helper
 function parse<T>(bytes: Uint8Array): T {
   return JSON.parse(decoder.decode(bytes)) as T;
 }
@@ -25,7 +26,9 @@ function validationCodeOf(block: common.Block, txId: string): number | undefined
   for (const [index, bytes] of envelopes.entries()) {
     const envelope = common.Envelope.deserializeBinary(bytes);
     const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
-    const header = common.ChannelHeader.deserializeBinary(payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array());
+    const header = common.ChannelHeader.deserializeBinary(
+      payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array(),
+    );
     if (header.getTxId() === txId) return filter?.[index];
   }
   return undefined;
@@ -73,7 +76,10 @@ describe('real network: gateway end to end', function () {
       for await (const event of events) {
         if (event.transactionId !== written.txId) continue;
         expect(event.eventName).to.equal('Ping');
-        expect(parse<{ mspId: string; txId: string }>(event.payload)).to.include({ mspId: 'GuangdongMSP', txId: written.txId });
+        expect(parse<{ mspId: string; txId: string }>(event.payload)).to.include({
+          mspId: 'GuangdongMSP',
+          txId: written.txId,
+        });
         break;
       }
     } finally {
@@ -94,7 +100,7 @@ describe('real network: gateway end to end', function () {
       await sichuan.contract.evaluate('System:GetPing', { arguments: ['GuangdongMSP', 'no-such-tx'] });
       expect.fail('evaluate should have failed');
     } catch (error) {
-      expect(String((error as Error).message)).to.match(/NOT_FOUND: no ping GuangdongMSP\/no-such-tx/);
+      expect((error as Error).message).to.match(/NOT_FOUND: no ping GuangdongMSP\/no-such-tx/);
     }
   });
 });

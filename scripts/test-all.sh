@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The project's test command (`npm test`): lint, format check, type check, unit tests with
+# coverage, then the real-network suites when Fabric v3.1.5 is found. The last line says how many
+# real-network tests ran.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+export PATH="$root/node_modules/.bin:$PATH"
+echo "node $(node --version) ($(command -v node))"
+
+step() { printf '\n== %s\n' "$1"; }
+fail() { printf '\nFAILED: %s\n' "$1"; echo "real-network tests run: ${network_ran:-0}"; exit 1; }
+network_ran=0
+
+step "lint (eslint, prettier)"
+eslint . || fail "eslint"
+prettier --check . --log-level warn || fail "prettier"
+
+step "type check"
+tsc -p tsconfig.json || fail "tsc"
+
+step "unit tests (coverage of chaincode/)"
+c8 --include 'chaincode/src/**' --reporter text-summary --check-coverage --lines 90 \
+  mocha --config test/unit/.mocharc.json || fail "unit tests"
+
+step "real-network suites"
+if ! fabric=$(ts-node scripts/fabric-check.ts); then
+  echo "$fabric"
+  echo "real-network suites: SKIPPED — no Fabric v3.1.5 found; set FABRIC_HOME"
+  echo "real-network tests run: 0"
+  exit 0
+fi
+echo "$fabric"
+was_up=0
+if ts-node network/src/cli.ts status >/dev/null 2>&1; then was_up=1; fi
+log=$(mktemp)
+mocha --config test/network/.mocharc.json 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+passing=$(grep -Eo '^ +[0-9]+ passing' "$log" | grep -Eo '[0-9]+' || echo 0)
+failing=$(grep -Eo '^ +[0-9]+ failing' "$log" | grep -Eo '[0-9]+' || echo 0)
+rm -f "$log"
+network_ran=$((passing + failing))
+if [ "$was_up" = 0 ]; then
+  echo "stopping the network the tests started"
+  ts-node network/src/cli.ts down >/dev/null || true
+fi
+[ "$status" = 0 ] || fail "real-network suites ($failing failing)"
+echo "real-network tests run: $network_ran"
