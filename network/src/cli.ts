@@ -3,9 +3,10 @@
  * Exit codes: 0 success, 1 failure (message on stderr), 2 usage error.
  */
 import { FabricNotFoundError, FabricVersionError } from './fabric-home';
+import { TopologyError } from './topology';
 import { networkDeploy, networkDown, networkStatus, networkUp, type NetworkStatus } from './network';
 
-const USAGE = 'usage: network/src/cli.ts up | down [--purge] | status [--json] | deploy';
+const USAGE = 'usage: network/src/cli.ts up | down [--purge] | status [--json] [--org <name>] | deploy';
 
 function printStatus(status: NetworkStatus): void {
   const rows = status.nodes.map((node) => [
@@ -36,7 +37,14 @@ function printStatus(status: NetworkStatus): void {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const [command, ...args] = argv;
+  const orgAt = args.indexOf('--org');
+  const org = orgAt >= 0 ? args[orgAt + 1] : undefined;
+  if (orgAt >= 0 && (org === undefined || org.startsWith('--'))) {
+    process.stderr.write(`--org needs an organisation name\n${USAGE}\n`);
+    return 2;
+  }
+  const rest = orgAt >= 0 ? [...args.slice(0, orgAt), ...args.slice(orgAt + 2)] : args;
   const unknown = rest.filter((flag) => !['--purge', '--json'].includes(flag));
   if (unknown.length > 0) {
     process.stderr.write(`unknown option ${unknown.join(' ')}\n${USAGE}\n`);
@@ -57,7 +65,16 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'status': {
-      const status = await networkStatus();
+      let status: NetworkStatus;
+      try {
+        status = await networkStatus(org === undefined ? {} : { org });
+      } catch (error) {
+        if (error instanceof TopologyError) {
+          process.stderr.write(`network: ${error.message}\n`);
+          return 2;
+        }
+        throw error;
+      }
       if (rest.includes('--json')) process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
       else printStatus(status);
       return status.nodes.every((node) => node.healthy) && status.chaincode ? 0 : 1;

@@ -20,6 +20,7 @@ import {
 import { StepReporter } from './progress';
 import {
   caName,
+  findOrg,
   loadTopology,
   ordererName,
   peerName,
@@ -83,7 +84,7 @@ export class PortTakenError extends Error {
 }
 
 /** Checks that the ports of every node we are about to start are free. */
-async function preflightPorts(topology: Topology, paths: NetworkPaths): Promise<void> {
+export async function preflightPorts(topology: Topology, paths: NetworkPaths): Promise<void> {
   const plan = portPlan(topology);
   for (const node of nodesOf(topology)) {
     if (runningPid(paths.pidDir, node.name) !== null) continue;
@@ -278,12 +279,14 @@ export interface NetworkStatus {
 
 /** Probes every node's `/healthz` and asks a peer for the committed chaincode definition. */
 export async function networkStatus(
-  options: { paths?: NetworkPaths; topology?: Topology } = {},
+  options: { paths?: NetworkPaths; topology?: Topology; org?: string } = {},
 ): Promise<NetworkStatus> {
   const topology = options.topology ?? loadTopology();
   const paths = options.paths ?? networkPaths();
+  const only = options.org === undefined ? undefined : findOrg(topology, options.org);
+  const selected = nodesOf(topology).filter((node) => only === undefined || node.org === only);
   const nodes = await Promise.all(
-    nodesOf(topology).map(async (node): Promise<NodeStatus> => {
+    selected.map(async (node): Promise<NodeStatus> => {
       const health = await probeHealth(topology.host, node.operationsPort);
       return {
         name: node.name,

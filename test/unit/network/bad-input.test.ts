@@ -1,0 +1,95 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { PortTakenError, preflightPorts } from '../../../network/src/network';
+import { networkPaths } from '../../../network/src/paths';
+import { loadTopology, type Topology } from '../../../network/src/topology';
+
+const REPO = path.resolve(__dirname, '..', '..', '..');
+
+function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): { status: number | null; stderr: string; ms: number } {
+  const started = performance.now();
+  const result = spawnSync(
+    process.execPath,
+    [require.resolve('ts-node/dist/bin.js'), path.join(REPO, 'network', 'src', 'cli.ts'), ...args],
+    { cwd: REPO, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 },
+  );
+  return { status: result.status, stderr: result.stderr, ms: performance.now() - started };
+}
+
+describe('network scripts refuse bad input', function () {
+  let tmp: string;
+
+  beforeEach(function () {
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'network-bad-input-'));
+  });
+
+  afterEach(function () {
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('refuses to start when a port of the plan is taken by another process, naming node and port', async function () {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const taken = (server.address() as net.AddressInfo).port;
+    try {
+      const base = loadTopology();
+      const [first, ...others] = base.orgs;
+      if (!first) throw new Error('empty topology');
+      const topology: Topology = {
+        ...base,
+        orgs: [{ ...first, peer: { ...first.peer, chaincodePort: taken } }, ...others],
+      };
+      const error = await preflightPorts(topology, networkPaths(tmp)).then(
+        () => null,
+        (caught: unknown) => caught,
+      );
+      expect(error).to.be.instanceOf(PortTakenError);
+      expect((error as Error).message).to.include(
+        `port 127.0.0.1:${taken} (peer0.nhsa chaincode callbacks (TLS)) is already in use`,
+      );
+    } finally {
+      server.close();
+    }
+  });
+
+  it('network:up with a wrong Fabric version exits 1 at once with a clear message', function () {
+    const home = path.join(tmp, 'fabric');
+    mkdirSync(path.join(home, 'bin'), { recursive: true });
+    mkdirSync(path.join(home, 'config'), { recursive: true });
+    for (const binary of [
+      'peer',
+      'orderer',
+      'configtxgen',
+      'osnadmin',
+      'fabric-ca-server',
+      'fabric-ca-client',
+    ]) {
+      writeFileSync(path.join(home, 'bin', binary), '#!/bin/sh\necho " Version: 2.5.9"\n');
+      chmodSync(path.join(home, 'bin', binary), 0o755);
+    }
+    writeFileSync(path.join(home, 'config', 'core.yaml'), '{}\n');
+    writeFileSync(path.join(home, 'config', 'orderer.yaml'), '{}\n');
+    const result = runCli(['up'], { FABRIC_HOME: home });
+    expect(result.status).to.equal(1);
+    expect(result.stderr).to.include('is version 2.5.9, this project needs 3.1.5');
+    expect(result.ms).to.be.lessThan(30_000);
+  });
+
+  it('network:status with an unknown organisation exits 2 naming the valid ones', function () {
+    const result = runCli(['status', '--org', 'hubei'], {});
+    expect(result.status).to.equal(2);
+    expect(result.stderr).to.include('unknown organisation "hubei"; expected one of: nhsa, guangdong');
+  });
+
+  it('an unknown command or option is a usage error (exit 2)', function () {
+    expect(runCli(['start'], {}).status).to.equal(2);
+    expect(runCli(['down', '--force'], {}).status).to.equal(2);
+  });
+});
