@@ -28,6 +28,7 @@ export default tseslint.config(
       'network/data/**',
       'network/logs/**',
       'network/builders/**/*.js',
+      'gateway-client/bin/*.js',
       'eslint.config.mjs',
     ],
   },

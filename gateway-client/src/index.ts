@@ -3,3 +3,8 @@
  */
 export * from './identity';
 export * from './connection';
+export * from './errors';
+export * from './transaction';
+export * from './catalog-client';
+export * from './events';
+export * from './workflow';

@@ -1,0 +1,228 @@
+import type { Contract, Network } from '@hyperledger/fabric-gateway';
+import { CatalogError } from '../../chaincode/src/lib/errors';
+import { parseInput } from '../../chaincode/src/lib/validate';
+import type { SchemaName } from '../../chaincode/src/schemas';
+import type {
+  AddChunkInput,
+  CheckCoverageBatchInput,
+  ChunkRefInput,
+  CreateProposalInput,
+  GetItemHistoryInput,
+  GetItemInput,
+  GetProposalInput,
+  GetVersionInput,
+  InitGovernanceInput,
+  ListProposalsInput,
+  PageInput,
+  ProposalIdInput,
+  SearchItemsInput,
+  VoteInput,
+  WithdrawInput,
+} from '../../chaincode/src/model/io';
+import type {
+  CoverageInput,
+  CoverageResult,
+  Governance,
+  Item,
+  ItemSummary,
+  Page,
+  Proposal,
+  Version,
+} from '../../chaincode/src/model/types';
+import { openConnection, type CatalogConnection, type ConnectionOptions } from './connection';
+import { chaincodeError, toClientError } from './errors';
+import { submitWithRetry, type RetryPolicy, type SubmitResult } from './transaction';
+
+/** A submitted transaction's decoded result with its transaction id and block. */
+export interface Submitted<T> {
+  readonly value: T;
+  readonly transactionId: string;
+  readonly blockNumber: bigint;
+}
+
+/** Options of {@link CatalogClient.connect}. */
+export interface CatalogClientOptions extends ConnectionOptions {
+  readonly retry?: RetryPolicy;
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * Typed facade over the catalog chaincode: one method per chaincode function. Inputs are validated
+ * with the chaincode's own JSON Schemas before anything is sent; chaincode errors come back as typed
+ * errors ({@link NotFoundError}, {@link ForbiddenError}, …) carrying the stable code.
+ *
+ * @example
+ * ```ts
+ * const client = CatalogClient.connect({ as: 'guangdong/hospital1' });
+ * try {
+ *   const answer = await client.checkCoverage({ province: 'Guangdong', itemId: 'D-…' });
+ * } finally {
+ *   client.close();
+ * }
+ * ```
+ */
+export class CatalogClient {
+  private constructor(
+    /** The open gateway connection (identity, network, contract). */
+    public readonly connection: CatalogConnection,
+    private readonly retry: RetryPolicy,
+  ) {}
+
+  /** Connects as a wallet identity (`<org>/<identity>`) to its organisation's gateway peer. */
+  public static connect(options: Readonly<CatalogClientOptions>): CatalogClient {
+    return new CatalogClient(openConnection(options), options.retry ?? {});
+  }
+
+  /** The channel, for block and event access. */
+  public get network(): Network {
+    return this.connection.network;
+  }
+
+  private get contract(): Contract {
+    return this.connection.contract;
+  }
+
+  /** Closes the gateway connection and its gRPC channel. */
+  public close(): void {
+    this.connection.close();
+  }
+
+  private encode(schema: SchemaName, input: unknown): string {
+    const json = JSON.stringify(input);
+    try {
+      parseInput(schema, json);
+    } catch (error) {
+      if (error instanceof CatalogError) throw chaincodeError(error.code, error.message);
+      throw error;
+    }
+    return json;
+  }
+
+  private async evaluate<T>(schema: SchemaName, input: unknown): Promise<T> {
+    const json = this.encode(schema, input);
+    try {
+      const bytes = await this.contract.evaluate(schema.replace('.', ':'), { arguments: [json] });
+      return JSON.parse(decoder.decode(bytes)) as T;
+    } catch (error) {
+      throw toClientError(error);
+    }
+  }
+
+  private async submit<T>(schema: SchemaName, input: unknown): Promise<Submitted<T>> {
+    const json = this.encode(schema, input);
+    const done: SubmitResult = await submitWithRetry(
+      this.contract,
+      schema.replace('.', ':'),
+      [json],
+      this.retry,
+    );
+    return {
+      value: JSON.parse(decoder.decode(done.result)) as T,
+      transactionId: done.transactionId,
+      blockNumber: done.blockNumber,
+    };
+  }
+
+  /** An item as of the head, a version or a date (evaluate). */
+  public getItem(input: GetItemInput): Promise<Item> {
+    return this.evaluate('Catalog.GetItem', input);
+  }
+
+  /** Searches items by name, code, category, class, section, kind or province; paged (evaluate). */
+  public searchItems(input: SearchItemsInput): Promise<Page<ItemSummary>> {
+    return this.evaluate('Catalog.SearchItems', input);
+  }
+
+  /** Whether an item is covered in a province on a date for a patient (evaluate). */
+  public checkCoverage(input: CoverageInput): Promise<CoverageResult> {
+    return this.evaluate('Catalog.CheckCoverage', input);
+  }
+
+  /** Up to 200 coverage questions at once, answered in order (evaluate). */
+  public checkCoverageBatch(input: CheckCoverageBatchInput): Promise<{ results: CoverageResult[] }> {
+    return this.evaluate('Catalog.CheckCoverageBatch', input);
+  }
+
+  /** Every version of an item (evaluate). */
+  public getItemHistory(input: GetItemHistoryInput): Promise<unknown> {
+    return this.evaluate('Catalog.GetItemHistory', input);
+  }
+
+  /** A sealed version by number or by date, or the head (evaluate). */
+  public getVersion(input: GetVersionInput = {}): Promise<Version> {
+    return this.evaluate('Catalog.GetVersion', input);
+  }
+
+  /** Sealed versions, paged (evaluate). */
+  public listVersions(input: PageInput = {}): Promise<Page<Version>> {
+    return this.evaluate('Catalog.ListVersions', input);
+  }
+
+  /** The governance record in force (evaluate). */
+  public getGovernance(): Promise<Governance> {
+    return this.evaluate('Governance.GetGovernance', {});
+  }
+
+  /** Creates the first governance record (NHSA admin, once). */
+  public initGovernance(input: InitGovernanceInput = {}): Promise<Submitted<Governance>> {
+    return this.submit('Governance.InitGovernance', input);
+  }
+
+  /** Applies an approved governance proposal. */
+  public applyGovernanceProposal(input: ProposalIdInput): Promise<Submitted<Governance>> {
+    return this.submit('Governance.ApplyGovernanceProposal', input);
+  }
+
+  /** Creates a draft proposal; its id derives from the transaction id. */
+  public createProposal(input: CreateProposalInput): Promise<Submitted<Proposal>> {
+    return this.submit('Proposal.CreateProposal', input);
+  }
+
+  /** Adds one chunk of changes to a draft proposal. */
+  public addChunk(input: AddChunkInput): Promise<Submitted<unknown>> {
+    return this.submit('Proposal.AddChunk', input);
+  }
+
+  /** Opens a draft proposal for votes. */
+  public openProposal(input: ProposalIdInput): Promise<Submitted<Proposal>> {
+    return this.submit('Proposal.OpenProposal', input);
+  }
+
+  /** Withdraws a proposal (its proposer's organisation). */
+  public withdrawProposal(input: WithdrawInput): Promise<Submitted<Proposal>> {
+    return this.submit('Proposal.WithdrawProposal', input);
+  }
+
+  /** Approves a proposal for the caller's organisation (approver role). */
+  public approveProposal(input: VoteInput): Promise<Submitted<unknown>> {
+    return this.submit('Proposal.ApproveProposal', input);
+  }
+
+  /** Rejects a proposal for the caller's organisation (approver role). */
+  public rejectProposal(input: VoteInput): Promise<Submitted<unknown>> {
+    return this.submit('Proposal.RejectProposal', input);
+  }
+
+  /** Writes one chunk of an approved proposal (idempotent). */
+  public applyChunk(input: ChunkRefInput): Promise<Submitted<unknown>> {
+    return this.submit('Proposal.ApplyChunk', input);
+  }
+
+  /** Seals the version once every chunk is applied. */
+  public sealVersion(input: ProposalIdInput): Promise<Submitted<Version>> {
+    return this.submit('Proposal.SealVersion', input);
+  }
+
+  /** A proposal with its votes and tally (evaluate). */
+  public getProposal(input: GetProposalInput): Promise<unknown> {
+    return this.evaluate('Proposal.GetProposal', input);
+  }
+
+  /** Proposals by status / scope / province, paged (evaluate). */
+  public listProposals(input: ListProposalsInput = {}): Promise<Page<Proposal>> {
+    return this.evaluate('Proposal.ListProposals', input);
+  }
+}
+
+export { toClientError };

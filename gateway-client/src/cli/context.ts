@@ -1,0 +1,136 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CatalogClient } from '../catalog-client';
+import type { Output } from './output';
+
+/** A command-line mistake: exit code 2 with the usage text. */
+export class UsageError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** The default identity when neither `--as` nor `CATALOG_AS` is given. */
+export const DEFAULT_AS = 'nhsa/proposer';
+
+/** What every command gets: parsed options, output, and a lazily opened client. */
+export class CommandContext {
+  private opened: CatalogClient | undefined;
+
+  public constructor(
+    public readonly out: Output,
+    public readonly json: boolean,
+    public readonly as: string,
+    private readonly walletDir: string | undefined,
+  ) {}
+
+  /** The gateway client for `--as`, opened on first use. */
+  public client(): CatalogClient {
+    this.opened ??= CatalogClient.connect(
+      this.walletDir === undefined ? { as: this.as } : { as: this.as, walletDir: this.walletDir },
+    );
+    return this.opened;
+  }
+
+  /** A client for another identity (e.g. `--approve-as`); the caller closes it. */
+  public clientAs(as: string): CatalogClient {
+    return CatalogClient.connect(this.walletDir === undefined ? { as } : { as, walletDir: this.walletDir });
+  }
+
+  /** Prints `value` as JSON (with `--json`) or the human rendering. */
+  public print(value: unknown, human: () => string): void {
+    this.out.out(
+      this.json
+        ? JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), 2)
+        : human(),
+    );
+  }
+
+  /** Prints a progress/status line to stderr (never to stdout, which carries only JSON with `--json`). */
+  public note(text: string): void {
+    this.out.err(text);
+  }
+
+  /** Closes the client if one was opened. */
+  public close(): void {
+    this.opened?.close();
+  }
+}
+
+/** Options every command accepts. */
+export const COMMON_OPTIONS = {
+  as: { type: 'string' },
+  json: { type: 'boolean' },
+  wallet: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** Parses a command's arguments strictly (unknown options are usage errors). */
+export function parseCommand(
+  args: string[],
+  options: NonNullable<ParseArgsConfig['options']>,
+): { values: Record<string, unknown>; positionals: string[] } {
+  try {
+    const parsed = parseArgs({
+      args,
+      options: { ...COMMON_OPTIONS, ...options },
+      allowPositionals: true,
+      strict: true,
+    });
+    return {
+      values: parsed.values,
+      positionals: parsed.positionals,
+    };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** A string option, or undefined. */
+export function str(values: Record<string, unknown>, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A required string option. */
+export function required(values: Record<string, unknown>, name: string): string {
+  const value = str(values, name);
+  if (value === undefined || value === '') throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+/** An integer option within bounds, or undefined. */
+export function int(
+  values: Record<string, unknown>,
+  name: string,
+  min: number,
+  max: number,
+): number | undefined {
+  const value = str(values, name);
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  }
+  return parsed;
+}
+
+/** A YYYY-MM-DD option, or undefined. */
+export function dateOption(values: Record<string, unknown>, name: string): string | undefined {
+  const value = str(values, name);
+  if (value === undefined) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+    throw new UsageError(`--${name} must be a date YYYY-MM-DD, got "${value}"`);
+  }
+  return value;
+}
+
+const PROVINCES = ['Guangdong', 'Sichuan', 'Shaanxi'] as const;
+
+/** Accepts `Guangdong`, `GuangdongMSP` or `guangdong` and returns `Guangdong`. */
+export function provinceName(value: string): string {
+  const wanted = value.trim().toLowerCase().replace(/msp$/, '');
+  const found = PROVINCES.find((province) => province.toLowerCase() === wanted);
+  if (!found) throw new UsageError(`unknown province "${value}": expected one of ${PROVINCES.join(', ')}`);
+  return found;
+}

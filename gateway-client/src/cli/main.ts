@@ -1,0 +1,122 @@
+import { IdentityError } from '../identity';
+import { CatalogClientError } from '../errors';
+import { CommandContext, DEFAULT_AS, UsageError, str } from './context';
+import { processOutput, type Output } from './output';
+import {
+  coverageBatchCommand,
+  coverageCommand,
+  governanceCommand,
+  itemCommand,
+  searchCommand,
+} from './query-commands';
+import { proposalCommand, proposeCommand, versionCommand } from './proposal-commands';
+
+type Command = (ctx: CommandContext, args: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  coverage: coverageCommand,
+  'coverage-batch': coverageBatchCommand,
+  search: searchCommand,
+  item: itemCommand,
+  propose: proposeCommand,
+  proposal: proposalCommand,
+  version: versionCommand,
+  governance: governanceCommand,
+};
+
+/** Registers more commands (import, serve, audit) from their own modules. */
+export function registerCommand(name: string, command: Command): void {
+  COMMANDS[name] = command;
+}
+
+/** The help text. */
+export const USAGE = `usage: catalog <command> [options]   (every command: --as <org>/<identity>, --json)
+
+  coverage --province P (--item ID | --name N [--form F]) [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit inpatient|outpatient]
+  coverage-batch --province P --file claim.json|claim.csv
+  search <text> [--prefix] [--province P] [--kind K] [--class 甲|乙] [--section S] [--code C] [--category C] [--limit N] [--bookmark B]
+  item <id> [--version N | --date D] [--province P]
+  propose --file changes.json --title T [--rationale R] [--scope national|<province>|governance] [--effective-from D] [--approve-as a,b] [--apply]
+  proposal list [--status S] [--scope S] [--province P] | show|approve|reject|withdraw|apply <id>
+  version list | show [<n>] [--date D]
+  governance show
+
+  --as defaults to $CATALOG_AS, else ${DEFAULT_AS}. Organisations: nhsa, guangdong, sichuan, shaanxi, audit.
+  Exit codes: 0 success, 1 domain error (message starts with its code), 2 usage error.`;
+
+/** Runs one CLI invocation and returns its exit code. */
+export async function runCli(
+  argv: readonly string[],
+  out: Output = processOutput,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    out.out(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    out.err(`unknown command "${name}"\n${USAGE}`);
+    return 2;
+  }
+  let ctx: CommandContext | undefined;
+  try {
+    const values = commonValues(args);
+    if (values.help === true) {
+      out.out(USAGE);
+      return 0;
+    }
+    ctx = new CommandContext(
+      out,
+      values.json === true,
+      str(values, 'as') ?? env.CATALOG_AS ?? DEFAULT_AS,
+      str(values, 'wallet'),
+    );
+    return await command(ctx, stripCommon(args));
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof IdentityError) {
+      out.err(`${error.message}\n(run "catalog --help" for usage)`);
+      return 2;
+    }
+    if (error instanceof CatalogClientError) {
+      out.err(error.message);
+      return 1;
+    }
+    out.err(`INTERNAL: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return 1;
+  } finally {
+    ctx?.close();
+  }
+}
+
+/** Pulls the options every command shares out of `args`. */
+function commonValues(args: readonly string[]): Record<string, string | boolean> {
+  const values: Record<string, string | boolean> = {};
+  for (let index = 0; index < args.length; index += 1) {
+    const arg = args[index];
+    if (arg === '--json') values.json = true;
+    else if (arg === '--help' || arg === '-h') values.help = true;
+    else if (arg === '--as' || arg === '--wallet') {
+      const value = args[index + 1];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`${arg} needs a value`);
+      values[arg.slice(2)] = value;
+      index += 1;
+    } else if (arg?.startsWith('--as=') === true) values.as = arg.slice(5);
+  }
+  return values;
+}
+
+function stripCommon(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let index = 0; index < args.length; index += 1) {
+    const arg = args[index] ?? '';
+    if (arg === '--json' || arg === '--help' || arg === '-h' || arg.startsWith('--as=')) continue;
+    if (arg === '--as' || arg === '--wallet') {
+      index += 1;
+      continue;
+    }
+    out.push(arg);
+  }
+  return out;
+}

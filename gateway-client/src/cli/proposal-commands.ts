@@ -1,0 +1,258 @@
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import type { Change, Proposal, Version } from '../../../chaincode/src/model/types';
+import { canonicalJson } from '../../../chaincode/src/lib/canonical-json';
+import { MAX_CHUNK_CHANGES } from '../../../chaincode/src/schemas';
+import { driveProposal, type Progress } from '../workflow';
+import type { CatalogClient } from '../catalog-client';
+import {
+  CommandContext,
+  UsageError,
+  dateOption,
+  int,
+  parseCommand,
+  provinceName,
+  required,
+  str,
+} from './context';
+import { keyValues, table } from './output';
+
+/** Splits `--scope national|governance|<province>` into the chaincode's scope and province. */
+export function scopeOf(value: string | undefined): {
+  scope: 'national' | 'provincial' | 'governance';
+  province?: string;
+} {
+  if (value === undefined || value === 'national') return { scope: 'national' };
+  if (value === 'governance') return { scope: 'governance' };
+  return { scope: 'provincial', province: provinceName(value) };
+}
+
+/** Renders a progress line such as `chunks  7/10 [#######...]`. */
+export function progressLine(progress: Progress): string {
+  const width = 24;
+  const filled = progress.total === 0 ? width : Math.round((progress.done / progress.total) * width);
+  const bar = '#'.repeat(filled) + '.'.repeat(width - filled);
+  return `${progress.phase.padEnd(8)} ${String(progress.done).padStart(5)}/${progress.total} [${bar}]${progress.detail ? ` ${progress.detail}` : ''}`;
+}
+
+/** Opens one client per `--approve-as` entry (comma-separated `<org>/<identity>`). */
+export function approverClients(ctx: CommandContext, list: string | undefined): CatalogClient[] {
+  if (list === undefined || list.trim() === '') return [];
+  return list.split(',').map((as) => ctx.clientAs(as.trim()));
+}
+
+/** Splits changes into chunks of at most `size`, in order. */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
+  return out;
+}
+
+/** SHA-256 over the canonical JSON of a change set. */
+export function fingerprint(changes: readonly Change[]): string {
+  return createHash('sha256').update(canonicalJson(changes)).digest('hex');
+}
+
+/** `catalog propose --file changes.json --title T [--rationale R] [--scope S] [--effective-from D] [--approve-as …] [--apply]` */
+export async function proposeCommand(ctx: CommandContext, args: string[]): Promise<number> {
+  const { values } = parseCommand(args, {
+    file: { type: 'string' },
+    title: { type: 'string' },
+    rationale: { type: 'string' },
+    scope: { type: 'string' },
+    'effective-from': { type: 'string' },
+    'approve-as': { type: 'string' },
+    apply: { type: 'boolean' },
+    'chunk-size': { type: 'string' },
+  });
+  const file = required(values, 'file');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  const changes = (Array.isArray(parsed) ? parsed : (parsed as { changes?: unknown }).changes) as
+    Change[] | undefined;
+  if (!Array.isArray(changes) || changes.length === 0)
+    throw new UsageError(`${file} must hold a non-empty array of changes`);
+  const effectiveFrom = dateOption(values, 'effective-from') ?? new Date().toISOString().slice(0, 10);
+  const approvers = approverClients(ctx, str(values, 'approve-as'));
+  try {
+    const result = await driveProposal(
+      ctx.client(),
+      {
+        ...scopeOf(str(values, 'scope')),
+        title: required(values, 'title'),
+        rationale: str(values, 'rationale') ?? required(values, 'title'),
+        effectiveFrom,
+        chunks: chunk(changes, int(values, 'chunk-size', 1, MAX_CHUNK_CHANGES) ?? 200),
+        fingerprint: fingerprint(changes),
+      },
+      {
+        approvers,
+        apply: values.apply === true,
+        onProgress: (p) => {
+          ctx.note(progressLine(p));
+        },
+      },
+    );
+    ctx.print(
+      result,
+      () =>
+        `proposal ${result.proposalId}: ${result.status}${result.version ? `, sealed as version ${result.version.version}` : ''}`,
+    );
+  } finally {
+    for (const approver of approvers) approver.close();
+  }
+  return 0;
+}
+
+function proposalRows(proposals: readonly Proposal[]): unknown[][] {
+  return proposals.map((p) => [
+    p.id,
+    p.status,
+    p.scope,
+    p.province,
+    p.title,
+    p.changeCount,
+    p.effectiveFrom,
+    p.sealedVersion,
+  ]);
+}
+
+/** `catalog proposal list|show|approve|reject|withdraw|apply …` */
+export async function proposalCommand(ctx: CommandContext, args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parseCommand(rest, {
+    status: { type: 'string' },
+    scope: { type: 'string' },
+    province: { type: 'string' },
+    limit: { type: 'string' },
+    bookmark: { type: 'string' },
+    comment: { type: 'string' },
+    reason: { type: 'string' },
+    chunks: { type: 'boolean' },
+  });
+  const client = ctx.client();
+  if (sub === 'list') {
+    const scope = str(values, 'scope');
+    const page = await client.listProposals({
+      ...(str(values, 'status') ? { status: str(values, 'status') as Proposal['status'] } : {}),
+      ...(scope ? { scope: scope as Proposal['scope'] } : {}),
+      ...(str(values, 'province') ? { province: provinceName(str(values, 'province') ?? '') } : {}),
+      pageSize: int(values, 'limit', 1, 200) ?? 50,
+      ...(str(values, 'bookmark') ? { bookmark: str(values, 'bookmark') } : {}),
+    });
+    ctx.print(page, () =>
+      table(
+        ['ID', 'STATUS', 'SCOPE', 'PROVINCE', 'TITLE', 'CHANGES', 'EFFECTIVE', 'VERSION'],
+        proposalRows(page.records),
+      ),
+    );
+    return 0;
+  }
+  const [proposalId] = positionals;
+  if (!proposalId || !['show', 'approve', 'reject', 'withdraw', 'apply'].includes(sub ?? '')) {
+    throw new UsageError('usage: catalog proposal list | show|approve|reject|withdraw|apply <id>');
+  }
+  const comment = str(values, 'comment');
+  switch (sub) {
+    case 'show': {
+      const shown = await client.getProposal({
+        proposalId,
+        ...(values.chunks === true ? { includeChunks: true } : {}),
+      });
+      ctx.print(shown, () => keyValues(shown as Record<string, unknown>));
+      return 0;
+    }
+    case 'approve':
+    case 'reject': {
+      const input = { proposalId, ...(comment ? { comment } : {}) };
+      const done =
+        sub === 'approve' ? await client.approveProposal(input) : await client.rejectProposal(input);
+      ctx.print(
+        done,
+        () =>
+          `${sub === 'approve' ? 'approved' : 'rejected'} ${proposalId} (tx ${done.transactionId}, block ${done.blockNumber})`,
+      );
+      return 0;
+    }
+    case 'withdraw': {
+      const reason = str(values, 'reason');
+      const done = await client.withdrawProposal({ proposalId, ...(reason ? { reason } : {}) });
+      ctx.print(done, () => `withdrew ${proposalId}`);
+      return 0;
+    }
+    default: {
+      const shown = (await client.getProposal({ proposalId })) as {
+        proposal: Proposal;
+        chunks: { index: number; applied: boolean }[];
+      };
+      if (shown.proposal.scope === 'governance') {
+        const done = await client.applyGovernanceProposal({ proposalId });
+        ctx.print(
+          done,
+          () => `governance updated to version ${String((done.value as { version?: number }).version)}`,
+        );
+        return 0;
+      }
+      for (const c of shown.chunks) {
+        if (!c.applied) await client.applyChunk({ proposalId, chunkIndex: c.index });
+        ctx.note(progressLine({ phase: 'apply', done: c.index + 1, total: shown.chunks.length }));
+      }
+      const sealed = await client.sealVersion({ proposalId });
+      ctx.print(
+        sealed,
+        () => `sealed version ${sealed.value.version} (digest ${sealed.value.digest.slice(0, 16)}…)`,
+      );
+      return 0;
+    }
+  }
+}
+
+function versionRows(versions: readonly Version[]): unknown[][] {
+  return versions.map((v) => [
+    v.version,
+    v.scope,
+    v.province,
+    v.changeCount,
+    v.effectiveFrom,
+    v.timestamp,
+    v.digest.slice(0, 16),
+    v.txId.slice(0, 16),
+  ]);
+}
+
+/** `catalog version list|show <n>` */
+export async function versionCommand(ctx: CommandContext, args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parseCommand(rest, {
+    limit: { type: 'string' },
+    bookmark: { type: 'string' },
+    date: { type: 'string' },
+  });
+  const client = ctx.client();
+  if (sub === 'list') {
+    const page = await client.listVersions({
+      pageSize: int(values, 'limit', 1, 200) ?? 50,
+      ...(str(values, 'bookmark') ? { bookmark: str(values, 'bookmark') } : {}),
+    });
+    ctx.print(page, () =>
+      table(
+        ['VERSION', 'SCOPE', 'PROVINCE', 'CHANGES', 'EFFECTIVE', 'SEALED AT', 'DIGEST', 'TX'],
+        versionRows(page.records),
+      ),
+    );
+    return 0;
+  }
+  if (sub === 'show') {
+    const n = positionals[0];
+    const date = dateOption(values, 'date');
+    if (n !== undefined && !/^\d+$/.test(n)) throw new UsageError(`version must be a number, got "${n}"`);
+    const version = await client.getVersion(n !== undefined ? { version: Number(n) } : date ? { date } : {});
+    ctx.print(version, () => keyValues(version as unknown as Record<string, unknown>));
+    return 0;
+  }
+  throw new UsageError('usage: catalog version list | show [<n>] [--date D]');
+}

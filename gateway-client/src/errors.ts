@@ -1,0 +1,129 @@
+import { GatewayError, CommitError, CommitStatusError, EndorseError } from '@hyperledger/fabric-gateway';
+import { peer } from '@hyperledger/fabric-protos';
+import { errorCodeOf, type ErrorCode } from '../../chaincode/src/lib/errors';
+
+/** Every error the catalog client throws. `code` is stable and machine-readable. */
+export class CatalogClientError extends Error {
+  /** A chaincode error code (`ITEM_NOT_FOUND`, …) or a transport code (`ENDORSE_FAILED`, `MVCC_READ_CONFLICT`, …). */
+  public readonly code: string;
+  /** The transaction the error belongs to, when one was created. */
+  public readonly transactionId: string | undefined;
+
+  public constructor(
+    code: string,
+    message: string,
+    options: { transactionId?: string; cause?: unknown } = {},
+  ) {
+    super(message.startsWith(`${code}:`) ? message : `${code}: ${message}`, { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.transactionId = options.transactionId;
+  }
+}
+
+/** A domain error raised by the chaincode (or by the same input validation, client-side). */
+export class ChaincodeError extends CatalogClientError {
+  declare public readonly code: ErrorCode;
+}
+
+/** The input failed the shared JSON Schema (`INVALID_INPUT`); nothing was sent or changed. */
+export class InvalidInputError extends ChaincodeError {}
+/** The item, proposal, version or chunk asked for does not exist. */
+export class NotFoundError extends ChaincodeError {}
+/** The caller's role or organisation may not do this. */
+export class ForbiddenError extends ChaincodeError {}
+/** The request conflicts with the current state (proposal state, version conflict, double vote, …). */
+export class ConflictError extends ChaincodeError {}
+
+/**
+ * The transaction failed outside the chaincode's logic: endorsement, ordering, validation at commit
+ * (`code` is then the validation code name, e.g. `MVCC_READ_CONFLICT`, `ENDORSEMENT_POLICY_FAILURE`),
+ * or the commit status could not be had in time (`COMMIT_STATUS_TIMEOUT`).
+ */
+export class TransactionError extends CatalogClientError {
+  /** Block the transaction was committed in (for validation failures). */
+  public readonly blockNumber: bigint | undefined;
+
+  public constructor(
+    code: string,
+    message: string,
+    options: { transactionId?: string; cause?: unknown; blockNumber?: bigint } = {},
+  ) {
+    super(code, message, options);
+    this.blockNumber = options.blockNumber;
+  }
+}
+
+const NOT_FOUND = new Set<ErrorCode>([
+  'ITEM_NOT_FOUND',
+  'PROPOSAL_NOT_FOUND',
+  'VERSION_NOT_FOUND',
+  'CHUNK_NOT_FOUND',
+]);
+const FORBIDDEN = new Set<ErrorCode>(['FORBIDDEN_ROLE', 'FORBIDDEN_ORG', 'SELF_APPROVAL', 'SCOPE_VIOLATION']);
+const CONFLICT = new Set<ErrorCode>([
+  'PROPOSAL_STATE',
+  'VERSION_CONFLICT',
+  'CHUNK_CONFLICT',
+  'ALREADY_VOTED',
+  'DUPLICATE_CHANGE',
+  'GOVERNANCE_EXISTS',
+  'CHUNKS_INCOMPLETE',
+  'QUORUM_NOT_MET',
+]);
+
+/** The name of a transaction validation code, e.g. 11 → `MVCC_READ_CONFLICT`. */
+export function validationCodeName(code: number): string {
+  const entry = Object.entries(peer.TxValidationCode).find(([, value]) => value === code);
+  return entry?.[0] ?? `VALIDATION_${code}`;
+}
+
+/** Builds the typed error for a chaincode error code and message. */
+export function chaincodeError(
+  code: ErrorCode,
+  message: string,
+  options: { transactionId?: string; cause?: unknown } = {},
+): ChaincodeError {
+  if (code === 'INVALID_INPUT') return new InvalidInputError(code, message, options);
+  if (NOT_FOUND.has(code)) return new NotFoundError(code, message, options);
+  if (FORBIDDEN.has(code)) return new ForbiddenError(code, message, options);
+  if (CONFLICT.has(code)) return new ConflictError(code, message, options);
+  return new ChaincodeError(code, message, options);
+}
+
+/** The `CODE: text` part of a peer's message (`chaincode response 500, CODE: text`). */
+function codedMessage(message: string): { code: ErrorCode; text: string } | null {
+  const code = errorCodeOf(message);
+  if (code === null) return null;
+  return { code, text: message.slice(message.indexOf(`${code}:`)) };
+}
+
+/** Turns anything the gateway throws into a {@link CatalogClientError}. */
+export function toClientError(error: unknown, transactionId?: string): CatalogClientError {
+  if (error instanceof CatalogClientError) return error;
+  const txId = transactionId ?? (error as { transactionId?: string } | null)?.transactionId;
+  const options = txId === undefined ? { cause: error } : { cause: error, transactionId: txId };
+  if (error instanceof CommitError) {
+    return new TransactionError(validationCodeName(error.code), error.message, options);
+  }
+  if (error instanceof GatewayError) {
+    const messages = [error.message, ...error.details.map((detail) => detail.message)];
+    for (const message of messages) {
+      const coded = codedMessage(message);
+      if (coded) return chaincodeError(coded.code, coded.text, options);
+    }
+    const details = error.details.map((detail) => `${detail.mspId}: ${detail.message}`).join('; ');
+    const text = details ? `${error.message} (${details})` : error.message;
+    if (error instanceof EndorseError) return new TransactionError('ENDORSE_FAILED', text, options);
+    if (error.name === 'SubmitError') return new TransactionError('SUBMIT_FAILED', text, options);
+    if (error instanceof CommitStatusError)
+      return new TransactionError('COMMIT_STATUS_FAILED', text, options);
+    return new TransactionError(error.code === 4 ? 'DEADLINE_EXCEEDED' : 'GATEWAY_ERROR', text, options);
+  }
+  if (error instanceof Error) {
+    const coded = codedMessage(error.message);
+    if (coded) return chaincodeError(coded.code, coded.text, options);
+    return new CatalogClientError('CLIENT_ERROR', error.message, options);
+  }
+  return new CatalogClientError('CLIENT_ERROR', String(error), options);
+}

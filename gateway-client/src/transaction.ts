@@ -1,0 +1,105 @@
+import { GatewayError, type Contract } from '@hyperledger/fabric-gateway';
+import { peer } from '@hyperledger/fabric-protos';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TransactionError, toClientError, validationCodeName } from './errors';
+
+/** How submits are retried. */
+export interface RetryPolicy {
+  /** Attempts in all for MVCC / phantom read conflicts, each with a fresh transaction (default 4). */
+  readonly maxAttempts?: number;
+  /** First back-off in milliseconds, doubled each attempt (default 200). */
+  readonly backoffMs?: number;
+  /** How long to keep asking for the commit status of the same transaction id (default 120 s). */
+  readonly commitWaitMs?: number;
+}
+
+/** A committed transaction's result. */
+export interface SubmitResult {
+  readonly result: Uint8Array;
+  readonly transactionId: string;
+  readonly blockNumber: bigint;
+  /** 1 when the first attempt committed; more after read-conflict retries. */
+  readonly attempts: number;
+}
+
+const RETRYABLE = new Set<number>([
+  peer.TxValidationCode.MVCC_READ_CONFLICT,
+  peer.TxValidationCode.PHANTOM_READ_CONFLICT,
+]);
+const DEADLINE_EXCEEDED = 4;
+const UNAVAILABLE = 14;
+
+/**
+ * Endorses, submits and waits for the commit of one transaction. A commit-status timeout is answered
+ * by asking again for the status of the same transaction id (never a blind resubmit); an
+ * MVCC_READ_CONFLICT or PHANTOM_READ_CONFLICT at validation is retried with a fresh transaction,
+ * up to `maxAttempts`. Other failures become typed {@link TransactionError}s / chaincode errors.
+ */
+export async function submitWithRetry(
+  contract: Contract,
+  transactionName: string,
+  args: readonly string[],
+  policy: RetryPolicy = {},
+): Promise<SubmitResult> {
+  const maxAttempts = policy.maxAttempts ?? 4;
+  const backoffMs = policy.backoffMs ?? 200;
+  for (let attempt = 1; ; attempt += 1) {
+    const proposal = contract.newProposal(transactionName, { arguments: [...args] });
+    const transactionId = proposal.getTransactionId();
+    let status: {
+      code: peer.TxValidationCodeMap[keyof peer.TxValidationCodeMap];
+      blockNumber: bigint;
+      successful: boolean;
+    };
+    let result: Uint8Array;
+    try {
+      const transaction = await proposal.endorse();
+      result = transaction.getResult();
+      const commit = await transaction.submit();
+      status = await waitForStatus(() => commit.getStatus(), policy.commitWaitMs ?? 120_000, transactionId);
+    } catch (error) {
+      throw toClientError(error, transactionId);
+    }
+    if (status.successful) {
+      return { result, transactionId, blockNumber: status.blockNumber, attempts: attempt };
+    }
+    const name = validationCodeName(status.code);
+    if (!RETRYABLE.has(status.code) || attempt >= maxAttempts) {
+      throw new TransactionError(name, `transaction ${transactionId} committed as invalid (${name})`, {
+        transactionId,
+        blockNumber: status.blockNumber,
+      });
+    }
+    await sleep(backoffMs * 2 ** (attempt - 1));
+  }
+}
+
+async function waitForStatus<T>(
+  getStatus: () => Promise<T>,
+  waitMs: number,
+  transactionId: string,
+): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      return await getStatus();
+    } catch (error) {
+      const transient =
+        error instanceof GatewayError && (error.code === DEADLINE_EXCEEDED || error.code === UNAVAILABLE);
+      if (!transient || Date.now() >= deadline) {
+        if (transient) {
+          throw new TransactionError(
+            'COMMIT_STATUS_TIMEOUT',
+            `no commit status for ${transactionId} within ${waitMs} ms`,
+            {
+              transactionId,
+              cause: error,
+            },
+          );
+        }
+        throw error;
+      }
+      await sleep(500);
+    }
+  }
+}
