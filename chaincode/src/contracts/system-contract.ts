@@ -1,5 +1,6 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { canonicalJson } from '../lib/canonical-json';
+import { fail } from '../lib/errors';
 
 /** Who called, as the chaincode sees it: MSP, certificate subject and the `catalog.role` attribute. */
 export interface CallerInfo {
@@ -35,7 +36,7 @@ export class SystemContract extends Contract {
     const key = ctx.stub.createCompositeKey('ping', [mspId, txId]);
     const bytes = await ctx.stub.getState(key);
     if (bytes.length === 0) {
-      throw new Error(`NOT_FOUND: no ping ${mspId}/${txId}`);
+      fail('NOT_FOUND', `no ping ${mspId}/${txId}`);
     }
     return Buffer.from(bytes).toString('utf8');
   }

@@ -10,6 +10,7 @@ import {
   searchCommand,
 } from './query-commands';
 import { proposalCommand, proposeCommand, versionCommand } from './proposal-commands';
+import { serveCommand } from './serve-command';
 
 type Command = (ctx: CommandContext, args: string[]) => Promise<number>;
 
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, Command> = {
   proposal: proposalCommand,
   version: versionCommand,
   governance: governanceCommand,
+  serve: serveCommand,
 };
 
 /** Registers more commands (import, serve, audit) from their own modules. */
@@ -40,6 +42,7 @@ export const USAGE = `usage: catalog <command> [options]   (every command: --as 
   proposal list [--status S] [--scope S] [--province P] | show|approve|reject|withdraw|apply <id>
   version list | show [<n>] [--date D]
   governance show
+  serve [--port 21080] [--keys wallet/api-keys.json]      HTTP API (x-api-key header -> wallet identity)
 
   --as defaults to $CATALOG_AS, else ${DEFAULT_AS}. Organisations: nhsa, guangdong, sichuan, shaanxi, audit.
   Exit codes: 0 success, 1 domain error (message starts with its code), 2 usage error.`;

@@ -1,0 +1,279 @@
+import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { fail } from '../lib/errors';
+import { latticeKey, itemKey, overlayKey, T } from '../lib/keys';
+import { normaliseProvince, PROVINCES } from '../lib/orgs';
+import { decodeBookmark, runTx, type Tx } from '../lib/tx';
+import { evaluateCoverage } from '../model/coverage';
+import type {
+  CheckCoverageBatchInput,
+  GetItemHistoryInput,
+  GetItemInput,
+  GetVersionInput,
+  PageInput,
+  SearchItemsInput,
+} from '../model/io';
+import { normaliseSearchText } from '../model/items';
+import { filteredPage } from '../model/paging';
+import {
+  entryAsOf,
+  getHead,
+  getItemIndex,
+  getOverlayIndex,
+  getVersion,
+  itemAsOf,
+  overlayAsOf,
+  resolveVersion,
+  sealedVersionOf,
+  versionInForce,
+  type ItemIndex,
+  type ItemRecord,
+  type OverlayRecord,
+} from '../model/store';
+import type { CoverageInput, CoverageResult, ItemSummary, Overlay, Version } from '../model/types';
+import { itemRecordKey, overlayRecordKey } from '../lib/keys';
+
+async function coverage(tx: Tx, line: CoverageInput): Promise<CoverageResult> {
+  const province = normaliseProvince(line.province);
+  const date = line.date ?? tx.date;
+  const version = await versionInForce(tx, date);
+  const found = version === null ? null : await itemAsOf(tx, line.itemId, version.version);
+  const overlay =
+    version === null ? null : await overlayAsOf(tx, line.itemId, province.mspId, version.version);
+  return evaluateCoverage({
+    province: province.name,
+    itemId: line.itemId,
+    date,
+    patient: line.patient ?? {},
+    version,
+    item: found?.item ?? null,
+    overlay,
+  });
+}
+
+function searchMatcher(a: SearchItemsInput): (s: ItemSummary) => boolean {
+  const name = a.name === undefined ? undefined : normaliseSearchText(a.name);
+  const prefix = a.namePrefix === undefined ? undefined : normaliseSearchText(a.namePrefix);
+  const province = a.province === undefined ? undefined : normaliseProvince(a.province).name;
+  return (s) => {
+    const n = normaliseSearchText(s.name);
+    return (
+      (name === undefined || n.includes(name)) &&
+      (prefix === undefined || n.startsWith(prefix)) &&
+      (a.code === undefined || s.code === a.code || s.itemId === a.code) &&
+      (a.categoryCode === undefined || (s.categoryCode ?? '').startsWith(a.categoryCode)) &&
+      (a.class === undefined || s.class === a.class) &&
+      (a.section === undefined || s.section === a.section) &&
+      (a.kind === undefined || s.kind === a.kind) &&
+      (province === undefined || s.province === province)
+    );
+  };
+}
+
+/**
+ * Read-only catalog queries (all evaluate-only): items as of a version or date, coverage, search,
+ * history and versions.
+ */
+@Info({ title: 'Catalog', description: 'Catalog queries: items, coverage, search, history, versions' })
+export class CatalogContract extends Contract {
+  public constructor() {
+    super('Catalog');
+  }
+
+  /**
+   * An item as listed in a version (`version`), the version in force on `date`, or the head; with the
+   * provincial overlays (one `province`, or all). ITEM_NOT_FOUND when not listed there.
+   */
+  @Transaction(false)
+  @Returns('string')
+  public async GetItem(ctx: Context, input: string): Promise<string> {
+    return runTx<GetItemInput, unknown>(ctx, 'Catalog.GetItem', input, async (tx, a) => {
+      if (a.version !== undefined && a.date !== undefined) {
+        fail('INVALID_INPUT', 'give either version or date, not both');
+      }
+      const version = await resolveVersion(tx, a);
+      const found = await itemAsOf(tx, a.itemId, version.version);
+      if (found?.item == null) {
+        fail('ITEM_NOT_FOUND', `${a.itemId} is not listed in version ${version.version}`);
+      }
+      const provinces = a.province === undefined ? PROVINCES : [normaliseProvince(a.province)];
+      const overlays: Overlay[] = [];
+      for (const p of provinces) {
+        const o = await overlayAsOf(tx, a.itemId, p.mspId, version.version);
+        if (o !== null) {
+          overlays.push(o);
+        }
+      }
+      return {
+        catalogVersion: version.version,
+        versionEffectiveFrom: version.effectiveFrom,
+        versionTxId: version.txId,
+        itemId: a.itemId,
+        item: found.item,
+        listedInVersion: found.version,
+        proposalId: found.record.proposalId,
+        overlays,
+      };
+    });
+  }
+
+  /** Items matching every given filter, as of `version` (default head); paged with a bookmark. */
+  @Transaction(false)
+  @Returns('string')
+  public async SearchItems(ctx: Context, input: string): Promise<string> {
+    return runTx<SearchItemsInput, unknown>(ctx, 'Catalog.SearchItems', input, async (tx, a) => {
+      const head = await getHead(tx);
+      const asOf = a.version ?? head?.version ?? 0;
+      if (a.version !== undefined && (await getVersion(tx, a.version)) === null) {
+        fail('VERSION_NOT_FOUND', `no sealed version ${a.version}`);
+      }
+      const matches = searchMatcher(a);
+      const page = await filteredPage<ItemIndex, ItemSummary & { listedInVersion: number }>(
+        tx,
+        T.item,
+        a.pageSize ?? 50,
+        decodeBookmark(a.bookmark),
+        async (index) => {
+          const found = await entryAsOf(tx, index.entries, asOf);
+          const summary = found?.entry.summary ?? null;
+          return summary !== null && found !== null && matches(summary)
+            ? { ...summary, listedInVersion: found.version }
+            : null;
+        },
+      );
+      return { ...page, catalogVersion: asOf };
+    });
+  }
+
+  /** Coverage of one item in one province on a date (default: the transaction's date, CST). */
+  @Transaction(false)
+  @Returns('string')
+  public async CheckCoverage(ctx: Context, input: string): Promise<string> {
+    return runTx<CoverageInput, CoverageResult>(ctx, 'Catalog.CheckCoverage', input, (tx, a) =>
+      coverage(tx, a),
+    );
+  }
+
+  /** Coverage of up to 200 lines. Returns { results: CoverageResult[] } in input order. */
+  @Transaction(false)
+  @Returns('string')
+  public async CheckCoverageBatch(ctx: Context, input: string): Promise<string> {
+    return runTx<CheckCoverageBatchInput, unknown>(
+      ctx,
+      'Catalog.CheckCoverageBatch',
+      input,
+      async (tx, a) => {
+        const results: CoverageResult[] = [];
+        for (const line of a.lines) {
+          results.push(await coverage(tx, line));
+        }
+        return { results };
+      },
+    );
+  }
+
+  /**
+   * Every sealed change of an item (and of one province's overlay when `province` is given), oldest
+   * first, plus the ledger history (tx ids) of the item's index key.
+   */
+  @Transaction(false)
+  @Returns('string')
+  public async GetItemHistory(ctx: Context, input: string): Promise<string> {
+    return runTx<GetItemHistoryInput, unknown>(ctx, 'Catalog.GetItemHistory', input, async (tx, a) => {
+      const index = (await getItemIndex(tx, a.itemId)) ?? fail('ITEM_NOT_FOUND', `no item ${a.itemId}`);
+      const versions = new Map<number, Version | null>();
+      const versionOf = async (n: number): Promise<Version | null> => {
+        if (!versions.has(n)) {
+          versions.set(n, await getVersion(tx, n));
+        }
+        return versions.get(n) ?? null;
+      };
+      const changes = [];
+      for (const entry of index.entries) {
+        const sealed = await sealedVersionOf(tx, entry.proposalId);
+        if (sealed === null) {
+          continue;
+        }
+        const rec = await tx.read<ItemRecord>(itemRecordKey(tx.stub, a.itemId, entry.proposalId));
+        changes.push({
+          version: sealed,
+          effectiveFrom: (await versionOf(sealed))?.effectiveFrom ?? null,
+          proposalId: entry.proposalId,
+          op: entry.op,
+          item: rec?.item ?? null,
+          txId: rec?.txId ?? null,
+        });
+      }
+      let overlayChanges: unknown[] | null = null;
+      if (a.province !== undefined) {
+        const prov = normaliseProvince(a.province);
+        overlayChanges = [];
+        for (const entry of (await getOverlayIndex(tx, a.itemId, prov.mspId))?.entries ?? []) {
+          const sealed = await sealedVersionOf(tx, entry.proposalId);
+          if (sealed === null) {
+            continue;
+          }
+          const rec = await tx.read<OverlayRecord>(
+            overlayRecordKey(tx.stub, a.itemId, prov.mspId, entry.proposalId),
+          );
+          overlayChanges.push({
+            version: sealed,
+            effectiveFrom: (await versionOf(sealed))?.effectiveFrom ?? null,
+            proposalId: entry.proposalId,
+            op: entry.op,
+            overlay: rec?.overlay ?? null,
+            txId: rec?.txId ?? null,
+          });
+        }
+        overlayChanges.sort(
+          (x, y) => (x as { version: number }).version - (y as { version: number }).version,
+        );
+      }
+      changes.sort((x, y) => x.version - y.version);
+      const ledger = [];
+      const keys = [itemKey(tx.stub, a.itemId)];
+      if (a.province !== undefined) {
+        keys.push(overlayKey(tx.stub, a.itemId, normaliseProvince(a.province).mspId));
+      }
+      for (const key of keys) {
+        for await (const mod of tx.stub.getHistoryForKey(key)) {
+          const ms = Number(mod.timestamp.seconds.toString()) * 1000 + Math.floor(mod.timestamp.nanos / 1e6);
+          ledger.push({
+            key: key === keys[0] ? 'item' : 'overlay',
+            txId: mod.txId,
+            timestamp: new Date(ms).toISOString(),
+            isDelete: mod.isDelete,
+          });
+        }
+      }
+      return { itemId: a.itemId, ownerMsp: index.ownerMsp, changes, overlayChanges, ledger };
+    });
+  }
+
+  /** A sealed version (by number, in force on a date, or the head); `includeLattice` adds the LtHash state. */
+  @Transaction(false)
+  @Returns('string')
+  public async GetVersion(ctx: Context, input: string): Promise<string> {
+    return runTx<GetVersionInput, unknown>(ctx, 'Catalog.GetVersion', input, async (tx, a) => {
+      if (a.version !== undefined && a.date !== undefined) {
+        fail('INVALID_INPUT', 'give either version or date, not both');
+      }
+      const version = await resolveVersion(tx, a);
+      if (a.includeLattice !== true) {
+        return version;
+      }
+      const stored = await tx.read<{ lattice: string }>(latticeKey(tx.stub, version.version));
+      return { ...version, lattice: stored?.lattice ?? null };
+    });
+  }
+
+  /** Sealed versions in ascending order, paged. */
+  @Transaction(false)
+  @Returns('string')
+  public async ListVersions(ctx: Context, input: string): Promise<string> {
+    return runTx<PageInput, unknown>(ctx, 'Catalog.ListVersions', input, (tx, a) =>
+      filteredPage<Version, Version>(tx, T.version, a.pageSize ?? 50, decodeBookmark(a.bookmark), (v) =>
+        Promise.resolve(v),
+      ),
+    );
+  }
+}

@@ -1,0 +1,95 @@
+import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { fail } from '../lib/errors';
+import { GOVERNANCE_KEY } from '../lib/keys';
+import { runTx } from '../lib/tx';
+import { requireMsp, requireRole } from '../model/access';
+import {
+  applyGovernanceUpdate,
+  checkGovernance,
+  defaultGovernance,
+  governancePolicy,
+} from '../model/governance';
+import type { InitGovernanceInput, ProposalIdInput } from '../model/io';
+import { getGovernance, requireGovernance, requireProposal } from '../model/store';
+import type { Governance, Proposal } from '../model/types';
+import { putProposal, requireStatus } from '../model/workflow';
+import { NATIONAL_MSP } from '../lib/orgs';
+
+/**
+ * The governance record: members, approval rules per scope, chunk limit, key policies. Created once
+ * by an NHSA admin (InitGovernance); afterwards changed only by approved governance proposals.
+ */
+@Info({ title: 'Governance', description: 'Members, approval rules and their changes' })
+export class GovernanceContract extends Contract {
+  public constructor() {
+    super('Governance');
+  }
+
+  /** The current governance record. */
+  @Transaction(false)
+  @Returns('string')
+  public async GetGovernance(ctx: Context, input: string): Promise<string> {
+    return runTx<Record<string, never>, Governance>(ctx, 'Governance.GetGovernance', input, (tx) =>
+      requireGovernance(tx),
+    );
+  }
+
+  /**
+   * Creates the default governance record (version 1). Only an NHSA admin, only once
+   * (GOVERNANCE_EXISTS afterwards). Its key carries the N-of-M policy of the governance rule.
+   */
+  @Transaction()
+  @Returns('string')
+  public async InitGovernance(ctx: Context, input: string): Promise<string> {
+    return runTx<InitGovernanceInput, Governance>(ctx, 'Governance.InitGovernance', input, async (tx, a) => {
+      requireMsp(tx, NATIONAL_MSP, 'initialise governance');
+      requireRole(tx, 'admin');
+      if ((await getGovernance(tx)) !== null) {
+        fail('GOVERNANCE_EXISTS', 'governance is already initialised; change it with a governance proposal');
+      }
+      const base = defaultGovernance(tx.txId, tx.time);
+      const g: Governance = {
+        ...base,
+        maxChunkChanges: a.maxChunkChanges ?? base.maxChunkChanges,
+        allowSelfApproval: a.allowSelfApproval ?? base.allowSelfApproval,
+      };
+      checkGovernance(g);
+      tx.put(GOVERNANCE_KEY, g, governancePolicy(g));
+      tx.emit('GovernanceInitialised', { version: g.version });
+      return g;
+    });
+  }
+
+  /** Applies an approved governance proposal (NHSA proposer or admin). Returns the new record. */
+  @Transaction()
+  @Returns('string')
+  public async ApplyGovernanceProposal(ctx: Context, input: string): Promise<string> {
+    return runTx<ProposalIdInput, Governance>(
+      ctx,
+      'Governance.ApplyGovernanceProposal',
+      input,
+      async (tx, a) => {
+        const g = await requireGovernance(tx);
+        const p = await requireProposal(tx, a.proposalId);
+        if (p.scope !== 'governance' || p.governance === null) {
+          fail('PROPOSAL_STATE', `${p.id} is not a governance proposal`);
+        }
+        requireStatus(p, 'approved');
+        requireRole(tx, 'proposer', 'admin');
+        requireMsp(tx, g.nationalMsp, 'apply governance changes');
+        const next = applyGovernanceUpdate(g, p.governance, p.id, tx.txId, tx.time);
+        tx.put(GOVERNANCE_KEY, next, governancePolicy(next));
+        const done: Proposal = {
+          ...p,
+          status: 'applied',
+          statusReason: `governance version ${next.version}`,
+          updatedAt: tx.time,
+          updatedTxId: tx.txId,
+        };
+        putProposal(tx, done);
+        tx.emit('GovernanceChanged', { proposalId: p.id, version: next.version });
+        return next;
+      },
+    );
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The single registry of error codes. Every error the chaincode throws has the message
+ * `CODE: human readable text`, because only the message reaches a Fabric client.
+ */
+export const ERROR_CODES = {
+  INVALID_INPUT: 'The argument is not valid JSON or does not match the transaction schema',
+  UNKNOWN_PROVINCE: 'The province is not a member of the catalog network',
+  ITEM_NOT_FOUND: 'No such item (or it is not listed in the requested version)',
+  VERSION_NOT_FOUND: 'No such catalog version, or no version is in force at the requested date',
+  PROPOSAL_NOT_FOUND: 'No such proposal',
+  PROPOSAL_STATE: 'The proposal is not in a state that allows this operation',
+  CHUNK_TOO_LARGE: 'A chunk carries more changes than governance allows',
+  CHUNK_CONFLICT: 'A chunk with this index already exists with different content',
+  CHUNK_NOT_FOUND: 'No such chunk in the proposal',
+  CHUNKS_INCOMPLETE: 'Chunks are missing (open) or not yet applied (seal)',
+  DUPLICATE_CHANGE: 'The proposal already changes this item or overlay',
+  SCOPE_VIOLATION: "The change is outside the proposal's scope",
+  FORBIDDEN_ROLE: "The caller's catalog.role does not allow this operation",
+  FORBIDDEN_ORG: "The caller's organisation may not perform this operation",
+  SELF_APPROVAL: 'The proposer may not approve its own proposal',
+  ALREADY_VOTED: 'This organisation has already voted on the proposal',
+  QUORUM_NOT_MET: 'The approvals required by governance are not (yet) present',
+  VERSION_CONFLICT: 'The item changed (or has a pending change) since the proposal was opened',
+  GOVERNANCE_NOT_INITIALISED: 'The governance record does not exist yet',
+  GOVERNANCE_EXISTS: 'The governance record already exists',
+  GOVERNANCE_INVALID: 'The governance rules are not acceptable',
+  NOT_FOUND: 'No such record (diagnostic records of the System contract)',
+  INTERNAL: 'Unexpected internal error',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** An error whose message starts with a stable code from {@link ERROR_CODES}. */
+export class CatalogError extends Error {
+  public readonly code: ErrorCode;
+
+  public constructor(code: ErrorCode, message: string) {
+    super(`${code}: ${message}`);
+    this.name = 'CatalogError';
+    this.code = code;
+  }
+}
+
+/** Throws a {@link CatalogError}. */
+export function fail(code: ErrorCode, message: string): never {
+  throw new CatalogError(code, message);
+}
+
+/** Extracts the code from an error message of the form `CODE: text` (as seen by clients), or null. */
+export function errorCodeOf(message: string): ErrorCode | null {
+  const match = /(?:^|\s)([A-Z][A-Z_]+):\s/.exec(message);
+  const code = match?.[1];
+  return code !== undefined && code in ERROR_CODES ? (code as ErrorCode) : null;
+}

@@ -1,0 +1,72 @@
+/**
+ * State keys. Everything except the two singleton keys is a Fabric composite key
+ * (`\u0000type\u0000attr1\u0000attr2\u0000`), so partial-key range scans are cheap and sorted.
+ */
+import type { Context } from 'fabric-contract-api';
+
+type ChaincodeStub = Context['stub'];
+
+export const HEAD_KEY = 'catalog.head';
+export const GOVERNANCE_KEY = 'catalog.governance';
+
+/** Object types of composite keys. */
+export const T = {
+  item: 'item', // [itemId] -> ItemIndex
+  itemRecord: 'itemv', // [itemId, proposalId] -> ItemRecord
+  overlay: 'ovl', // [itemId, provinceMsp] -> OverlayIndex
+  overlayRecord: 'ovlv', // [itemId, provinceMsp, proposalId] -> OverlayRecord
+  proposal: 'proposal', // [proposalId] -> Proposal
+  chunk: 'chunk', // [proposalId, chunkIndex(5)] -> Chunk
+  claim: 'pchg', // [proposalId, 'item'|'ovl', itemId, (provinceMsp)] -> { chunkIndex }
+  vote: 'vote', // [proposalId, mspId] -> Vote
+  version: 'ver', // [version(10)] -> Version
+  lattice: 'lattice', // [version(10)] -> { lattice }
+} as const;
+
+/** Zero-padded version number so that keys sort numerically. */
+export function pad(n: number, width = 10): string {
+  return n.toString().padStart(width, '0');
+}
+
+export function itemKey(stub: ChaincodeStub, itemId: string): string {
+  return stub.createCompositeKey(T.item, [itemId]);
+}
+export function itemRecordKey(stub: ChaincodeStub, itemId: string, proposalId: string): string {
+  return stub.createCompositeKey(T.itemRecord, [itemId, proposalId]);
+}
+export function overlayKey(stub: ChaincodeStub, itemId: string, mspId: string): string {
+  return stub.createCompositeKey(T.overlay, [itemId, mspId]);
+}
+export function overlayRecordKey(
+  stub: ChaincodeStub,
+  itemId: string,
+  mspId: string,
+  proposalId: string,
+): string {
+  return stub.createCompositeKey(T.overlayRecord, [itemId, mspId, proposalId]);
+}
+export function proposalKey(stub: ChaincodeStub, proposalId: string): string {
+  return stub.createCompositeKey(T.proposal, [proposalId]);
+}
+export function chunkKey(stub: ChaincodeStub, proposalId: string, index: number): string {
+  return stub.createCompositeKey(T.chunk, [proposalId, pad(index, 5)]);
+}
+export function voteKey(stub: ChaincodeStub, proposalId: string, mspId: string): string {
+  return stub.createCompositeKey(T.vote, [proposalId, mspId]);
+}
+export function versionKey(stub: ChaincodeStub, version: number): string {
+  return stub.createCompositeKey(T.version, [pad(version)]);
+}
+export function latticeKey(stub: ChaincodeStub, version: number): string {
+  return stub.createCompositeKey(T.lattice, [pad(version)]);
+}
+export function claimKey(stub: ChaincodeStub, proposalId: string, target: ChangeTarget): string {
+  return target.type === 'item'
+    ? stub.createCompositeKey(T.claim, [proposalId, 'item', target.itemId])
+    : stub.createCompositeKey(T.claim, [proposalId, 'ovl', target.itemId, target.mspId]);
+}
+
+/** What a change writes: an item, or one province's overlay of an item. */
+export type ChangeTarget =
+  | { readonly type: 'item'; readonly itemId: string }
+  | { readonly type: 'overlay'; readonly itemId: string; readonly mspId: string };

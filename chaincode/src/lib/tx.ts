@@ -1,0 +1,160 @@
+/**
+ * Per-transaction helper. Reads go to committed state (as in Fabric, a transaction never sees its
+ * own writes); writes, key-level policies and the event are buffered and only handed to the stub by
+ * {@link Tx.flush} after every check passed, so a rejected call writes nothing.
+ */
+import type { Context } from 'fabric-contract-api';
+import type { Actor } from '../model/types';
+import { canonicalJson } from './canonical-json';
+import { CatalogError } from './errors';
+import { txDate, txIsoTime } from './time';
+import { parseInput } from './validate';
+import type { SchemaName } from '../schemas';
+
+/** A key and its decoded JSON value. */
+export interface Entry<V> {
+  readonly key: string;
+  readonly value: V;
+}
+
+export class Tx {
+  public readonly ctx: Context;
+  public readonly stub: Context['stub'];
+  public readonly txId: string;
+  public readonly time: string;
+  public readonly date: string;
+  public readonly caller: Actor;
+  /** Per-transaction memo for derived reads (e.g. proposals looked up many times). */
+  public readonly memo = new Map<string, unknown>();
+  readonly #writes = new Map<string, string>();
+  readonly #policies = new Map<string, Uint8Array>();
+  #event: { name: string; payload: string } | null = null;
+
+  public constructor(ctx: Context) {
+    this.ctx = ctx;
+    this.stub = ctx.stub;
+    this.txId = ctx.stub.getTxID();
+    this.time = txIsoTime(ctx);
+    this.date = txDate(ctx);
+    this.caller = {
+      mspId: ctx.clientIdentity.getMSPID(),
+      id: ctx.clientIdentity.getID(),
+      role: ctx.clientIdentity.getAttributeValue('catalog.role'),
+    };
+  }
+
+  /** Reads and decodes a committed JSON value, or null when the key does not exist. */
+  public async read<V>(key: string): Promise<V | null> {
+    const bytes = await this.stub.getState(key);
+    if (bytes.length === 0) {
+      return null;
+    }
+    return JSON.parse(Buffer.from(bytes).toString('utf8')) as V;
+  }
+
+  /** Buffers a canonical-JSON write; `policy` (when given) becomes the key's endorsement policy. */
+  public put(key: string, value: unknown, policy?: Uint8Array): void {
+    this.#writes.set(key, canonicalJson(value));
+    if (policy !== undefined) {
+      this.#policies.set(key, policy);
+    }
+  }
+
+  /** Sets the transaction's single chaincode event (ids only, never whole records). */
+  public emit(name: string, payload: Record<string, unknown>): void {
+    this.#event = { name, payload: canonicalJson(payload) };
+  }
+
+  /** Number of buffered writes (for tests and diagnostics). */
+  public get pendingWrites(): number {
+    return this.#writes.size;
+  }
+
+  /** Hands the buffered writes, policies and event to the stub, in key order. */
+  public async flush(): Promise<void> {
+    for (const key of [...this.#writes.keys()].sort()) {
+      await this.stub.putState(key, Buffer.from(this.#writes.get(key) ?? '', 'utf8'));
+    }
+    for (const key of [...this.#policies.keys()].sort()) {
+      const policy = this.#policies.get(key);
+      if (policy !== undefined) {
+        await this.stub.setStateValidationParameter(key, policy);
+      }
+    }
+    if (this.#event !== null) {
+      this.stub.setEvent(this.#event.name, Buffer.from(this.#event.payload, 'utf8'));
+    }
+  }
+
+  /** All committed entries under a partial composite key, in key order (phantom-checked in submit). */
+  public async scan<V>(objectType: string, attributes: string[]): Promise<Entry<V>[]> {
+    const out: Entry<V>[] = [];
+    for await (const kv of this.stub.getStateByPartialCompositeKey(objectType, attributes)) {
+      out.push({ key: kv.key, value: JSON.parse(Buffer.from(kv.value).toString('utf8')) as V });
+    }
+    return out;
+  }
+
+  /** One page of a partial composite key scan (evaluate-only in Fabric). */
+  public async page<V>(
+    objectType: string,
+    attributes: string[],
+    pageSize: number,
+    bookmark: string,
+  ): Promise<{ entries: Entry<V>[]; bookmark: string }> {
+    const { iterator, metadata } = await this.stub.getStateByPartialCompositeKeyWithPagination(
+      objectType,
+      attributes,
+      pageSize,
+      bookmark,
+    );
+    const entries: Entry<V>[] = [];
+    try {
+      for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+        entries.push({
+          key: r.value.key,
+          value: JSON.parse(Buffer.from(r.value.value).toString('utf8')) as V,
+        });
+      }
+    } finally {
+      await iterator.close();
+    }
+    const done = entries.length < pageSize || metadata.bookmark === '';
+    return { entries, bookmark: done ? '' : metadata.bookmark };
+  }
+}
+
+/**
+ * Runs one transaction: parse + validate the single JSON argument, run the body, flush writes,
+ * return canonical JSON. Any error that is not already coded becomes `INTERNAL: ...`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- I names the validated input type
+export async function runTx<I, O>(
+  ctx: Context,
+  schema: SchemaName,
+  json: string,
+  body: (tx: Tx, input: I) => Promise<O>,
+): Promise<string> {
+  try {
+    const input = parseInput<I>(schema, json);
+    const tx = new Tx(ctx);
+    const out = await body(tx, input);
+    await tx.flush();
+    return canonicalJson(out);
+  } catch (err) {
+    if (err instanceof CatalogError) {
+      throw err;
+    }
+    throw new CatalogError('INTERNAL', err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** Encodes a raw state key as an opaque, printable bookmark. */
+export function encodeBookmark(key: string): string {
+  return key === '' ? '' : Buffer.from(key, 'utf8').toString('base64url');
+}
+
+/** Inverse of {@link encodeBookmark}. */
+export function decodeBookmark(bookmark: string | undefined): string {
+  return bookmark === undefined || bookmark === '' ? '' : Buffer.from(bookmark, 'base64url').toString('utf8');
+}

@@ -1,0 +1,57 @@
+import Ajv, { type ValidateFunction } from 'ajv';
+import { schemas, type SchemaName } from '../schemas';
+import { fail } from './errors';
+import { isValidDate } from './time';
+
+const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, discriminator: true });
+const compiled = new Map<SchemaName, ValidateFunction>();
+
+function validatorFor(name: SchemaName): ValidateFunction {
+  let validate = compiled.get(name);
+  if (validate === undefined) {
+    validate = ajv.compile(schemas[name]);
+    compiled.set(name, validate);
+  }
+  return validate;
+}
+
+/** Every string property named like a date must be a real calendar date (the schema checks the shape). */
+function checkDates(value: unknown, path: string): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      checkDates(v, `${path}/${i}`);
+    });
+    return;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) {
+      if (typeof child === 'string' && /^(date|effectiveFrom|from|to)$/.test(key) && !isValidDate(child)) {
+        fail('INVALID_INPUT', `${path}/${key} is not a calendar date: '${child}'`);
+      }
+      checkDates(child, `${path}/${key}`);
+    }
+  }
+}
+
+/** Parses a transaction argument and validates it against its schema; throws INVALID_INPUT. */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- T is the schema's type
+export function parseInput<T>(name: SchemaName, json: string): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (err) {
+    fail('INVALID_INPUT', `argument is not JSON (${(err as Error).message})`);
+  }
+  const validate = validatorFor(name);
+  if (!validate(value)) {
+    const first = validate.errors?.[0];
+    const where = first?.instancePath === '' || first === undefined ? '(root)' : first.instancePath;
+    const extra =
+      first?.keyword === 'additionalProperties'
+        ? ` '${String((first.params as { additionalProperty?: string }).additionalProperty)}'`
+        : '';
+    fail('INVALID_INPUT', `${name}: ${where} ${first?.message ?? 'is invalid'}${extra}`);
+  }
+  checkDates(value, '');
+  return value as T;
+}

@@ -1,0 +1,188 @@
+/**
+ * Governance: who the members are, what each scope needs, quorum evaluation, key-level policies.
+ */
+import { fail } from '../lib/errors';
+import { AUDIT_MSP, NATIONAL_MSP, PROVINCES } from '../lib/orgs';
+import { allOfPolicy, buildSignaturePolicy, nationalAndProvincesSpec, type PolicySpec } from '../lib/sbe';
+import type { Governance, GovernanceUpdate, Proposal, ScopeRule, Tally, Vote } from './types';
+
+/** Default chunk limit. */
+export const DEFAULT_MAX_CHUNK_CHANGES = 250;
+
+/** The governance record InitGovernance writes (version 1). */
+export function defaultGovernance(txId: string, timestamp: string): Governance {
+  return {
+    version: 1,
+    nationalMsp: NATIONAL_MSP,
+    provinces: PROVINCES.map((p) => ({ name: p.name, mspId: p.mspId })),
+    auditors: [AUDIT_MSP],
+    rules: {
+      national: { national: true, provinces: 'majority' },
+      provincial: { national: false, provinces: 'own' },
+      governance: { national: true, provinces: 'twoThirds' },
+    },
+    maxChunkChanges: DEFAULT_MAX_CHUNK_CHANGES,
+    allowSelfApproval: false,
+    nationalKeyPolicy: { provinces: 0 },
+    updatedByProposal: null,
+    txId,
+    timestamp,
+  };
+}
+
+/** Number of provinces a rule needs out of `n` members. */
+export function provincesNeeded(rule: ScopeRule, n: number): number {
+  switch (rule.provinces) {
+    case 'none':
+      return 0;
+    case 'own':
+      return 1;
+    case 'majority':
+      return Math.floor(n / 2) + 1;
+    case 'twoThirds':
+      return Math.ceil((2 * n) / 3);
+    case 'all':
+      return n;
+  }
+}
+
+/** Throws GOVERNANCE_INVALID unless the rules keep the catalog's guarantees. */
+export function checkGovernance(g: Governance): void {
+  const { national, provincial, governance } = g.rules;
+  if (provincial.provinces !== 'own') {
+    fail('GOVERNANCE_INVALID', 'a provincial change must need its own province (provinces: own)');
+  }
+  for (const [name, rule] of [
+    ['national', national],
+    ['governance', governance],
+  ] as const) {
+    if (rule.provinces === 'own') {
+      fail('GOVERNANCE_INVALID', `${name} changes have no own province`);
+    }
+    if (!rule.national && rule.provinces === 'none') {
+      fail('GOVERNANCE_INVALID', `${name} changes would need no approval at all`);
+    }
+  }
+  if (g.nationalKeyPolicy.provinces > g.provinces.length) {
+    fail('GOVERNANCE_INVALID', 'nationalKeyPolicy names more provinces than there are');
+  }
+}
+
+/** The governance record after a governance proposal's update. */
+export function applyGovernanceUpdate(
+  g: Governance,
+  update: GovernanceUpdate,
+  proposalId: string,
+  txId: string,
+  timestamp: string,
+): Governance {
+  const next: Governance = {
+    ...g,
+    version: g.version + 1,
+    rules: { ...g.rules, ...(update.rules ?? {}) },
+    maxChunkChanges: update.maxChunkChanges ?? g.maxChunkChanges,
+    allowSelfApproval: update.allowSelfApproval ?? g.allowSelfApproval,
+    nationalKeyPolicy: update.nationalKeyPolicy ?? g.nationalKeyPolicy,
+    updatedByProposal: proposalId,
+    txId,
+    timestamp,
+  };
+  checkGovernance(next);
+  return next;
+}
+
+/** The approval rule of a proposal's scope. */
+export function ruleFor(g: Governance, proposal: Pick<Proposal, 'scope'>): ScopeRule {
+  return g.rules[proposal.scope];
+}
+
+/** The MSP ids of the provinces eligible to vote on a proposal. */
+export function eligibleProvinces(g: Governance, proposal: Pick<Proposal, 'scope' | 'province'>): string[] {
+  const rule = ruleFor(g, proposal);
+  if (rule.provinces === 'none') {
+    return [];
+  }
+  if (rule.provinces === 'own') {
+    const own = g.provinces.find((p) => p.name === proposal.province);
+    return own === undefined ? [] : [own.mspId];
+  }
+  return g.provinces.map((p) => p.mspId);
+}
+
+/** May this organisation vote on the proposal? */
+export function mayVote(
+  g: Governance,
+  proposal: Pick<Proposal, 'scope' | 'province'>,
+  mspId: string,
+): boolean {
+  if (mspId === g.nationalMsp) {
+    return ruleFor(g, proposal).national;
+  }
+  return eligibleProvinces(g, proposal).includes(mspId);
+}
+
+/** Evaluates the votes against the scope's rule. */
+export function tally(
+  g: Governance,
+  proposal: Pick<Proposal, 'scope' | 'province'>,
+  votes: readonly Vote[],
+): Tally {
+  const rule = ruleFor(g, proposal);
+  const eligible = eligibleProvinces(g, proposal);
+  const needed = rule.provinces === 'own' ? eligible.length : provincesNeeded(rule, eligible.length);
+  const counted = votes.filter((v) => v.mspId === g.nationalMsp || eligible.includes(v.mspId));
+  const approvals = counted.filter((v) => v.decision === 'approve').map((v) => v.mspId);
+  const rejections = counted.filter((v) => v.decision === 'reject').map((v) => v.mspId);
+  const provinceApprovals = approvals.filter((m) => eligible.includes(m)).length;
+  const provinceRejections = rejections.filter((m) => eligible.includes(m)).length;
+  const nationalOk = !rule.national || approvals.includes(g.nationalMsp);
+  const met = nationalOk && provinceApprovals >= needed && (rule.national || needed > 0);
+  const impossible =
+    (rule.national && rejections.includes(g.nationalMsp)) || eligible.length - provinceRejections < needed;
+  return {
+    requiredNational: rule.national,
+    eligibleProvinces: eligible,
+    provincesNeeded: needed,
+    approvals: [...approvals].sort(),
+    rejections: [...rejections].sort(),
+    met,
+    impossible: !met && impossible,
+  };
+}
+
+/** Key-level policy of a province's keys: one member of that province. */
+export function provincialPolicy(mspId: string): Uint8Array {
+  return allOfPolicy(mspId);
+}
+
+/** Policy spec of new national catalog keys (NHSA, or NHSA and k provinces when governance says so). */
+export function nationalPolicySpec(g: Governance): PolicySpec {
+  return nationalAndProvincesSpec(
+    g.nationalMsp,
+    g.provinces.map((p) => p.mspId),
+    g.nationalKeyPolicy.provinces,
+  );
+}
+
+/** Policy bytes of new national catalog keys. */
+export function nationalPolicy(g: Governance): Uint8Array {
+  return g.nationalKeyPolicy.provinces === 0
+    ? allOfPolicy(g.nationalMsp)
+    : buildSignaturePolicy(nationalPolicySpec(g));
+}
+
+/** Policy spec of the governance key: NHSA (if the governance rule needs it) and the rule's province count. */
+export function governancePolicySpec(g: Governance): PolicySpec {
+  const rule = g.rules.governance;
+  const k = provincesNeeded(rule, g.provinces.length);
+  const provinceMsps = g.provinces.map((p) => p.mspId);
+  if (!rule.national) {
+    return { nOutOf: k, rules: provinceMsps.map((m) => ({ signedBy: m })) };
+  }
+  return nationalAndProvincesSpec(g.nationalMsp, provinceMsps, k);
+}
+
+/** Policy bytes of the governance key (an N-of-M SignaturePolicyEnvelope). */
+export function governancePolicy(g: Governance): Uint8Array {
+  return buildSignaturePolicy(governancePolicySpec(g));
+}

@@ -1,0 +1,104 @@
+/** Normalising item and overlay inputs into stored records. */
+import { fail } from '../lib/errors';
+import { computeItemId, normaliseIdText } from '../lib/item-id';
+import { NATIONAL_MSP, normaliseProvince } from '../lib/orgs';
+import type { Item, ItemInput, ItemSummary, Overlay, OverlayInput, RestrictionRules } from './types';
+
+function checkRules(rules: RestrictionRules | null | undefined, where: string): RestrictionRules | null {
+  if (rules === null || rules === undefined) {
+    return null;
+  }
+  if (rules.minAge !== undefined && rules.maxAge !== undefined && rules.minAge > rules.maxAge) {
+    fail('INVALID_INPUT', `${where}: minAge > maxAge`);
+  }
+  return Object.keys(rules).length === 0 ? null : rules;
+}
+
+/** Validates the cross-field rules of an item and fills every optional field. */
+export function normaliseItem(input: ItemInput): Item {
+  const provincial = input.kind === 'service' || input.kind === 'material';
+  const province =
+    input.province === undefined || input.province === null ? null : normaliseProvince(input.province);
+  if (provincial && province === null) {
+    fail('INVALID_INPUT', `a ${input.kind} item needs its owning province`);
+  }
+  if (!provincial && province !== null) {
+    fail('INVALID_INPUT', `a ${input.kind} item is national and has no province`);
+  }
+  const period = input.agreementPeriod ?? null;
+  if (period !== null && period.from > period.to) {
+    fail('INVALID_INPUT', `agreement period ${period.from} > ${period.to}`);
+  }
+  const id =
+    input.id ??
+    computeItemId({
+      kind: input.kind,
+      name: input.name,
+      dosageForm: input.dosageForm ?? null,
+      provinceCode: province?.code ?? null,
+      code: input.code ?? null,
+    });
+  return {
+    id,
+    kind: input.kind,
+    section: input.section,
+    number: input.number ?? null,
+    class: input.class ?? null,
+    categoryCode: input.categoryCode ?? null,
+    categoryPath: input.categoryPath ?? [],
+    name: input.name,
+    dosageForm: input.dosageForm ?? null,
+    remark: input.remark ?? null,
+    rules: checkRules(input.rules, id),
+    paymentStandard: input.paymentStandard ?? null,
+    agreementPeriod: period,
+    fundPayable: input.fundPayable,
+    provenance: {
+      edition: input.provenance.edition,
+      sourceRow: input.provenance.sourceRow ?? null,
+      source: input.provenance.source ?? null,
+    },
+    province: province?.name ?? null,
+    code: input.code ?? null,
+    unit: input.unit ?? null,
+    prices: input.prices ?? null,
+  };
+}
+
+/** The organisation owning an item's keys: the province for service/material, else NHSA. */
+export function ownerMspOf(item: Pick<Item, 'province'>): string {
+  return item.province === null ? NATIONAL_MSP : normaliseProvince(item.province).mspId;
+}
+
+/** Fills an overlay's optional fields. */
+export function normaliseOverlay(input: OverlayInput): Overlay {
+  return {
+    itemId: input.itemId,
+    province: normaliseProvince(input.province).name,
+    prices: input.prices ?? null,
+    selfPayRatio: input.selfPayRatio ?? null,
+    restriction: input.restriction ?? null,
+    rules: checkRules(input.rules, `overlay ${input.itemId}`),
+    suspended: input.suspended ?? false,
+  };
+}
+
+/** The search summary of an item. */
+export function summarise(item: Item): ItemSummary {
+  return {
+    itemId: item.id,
+    kind: item.kind,
+    name: item.name,
+    dosageForm: item.dosageForm,
+    section: item.section,
+    number: item.number,
+    class: item.class,
+    categoryCode: item.categoryCode,
+    province: item.province,
+    code: item.code,
+    fundPayable: item.fundPayable,
+  };
+}
+
+/** Text normalisation for name search (NFKC, no whitespace, upper-case ASCII). */
+export const normaliseSearchText = normaliseIdText;

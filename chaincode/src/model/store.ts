@@ -1,0 +1,224 @@
+/**
+ * Reading the catalog: governance, head, proposals, versions, and items/overlays as of a version.
+ *
+ * Item and overlay contents are immutable records keyed by (item[, province], proposal). A mutable
+ * index key per item (and per item+province overlay) lists the proposals that wrote it. A record
+ * becomes visible only once its proposal has sealed a version (`proposal.sealedVersion`), so readers
+ * never see a half-applied version.
+ */
+import { fail } from '../lib/errors';
+import {
+  GOVERNANCE_KEY,
+  HEAD_KEY,
+  itemKey,
+  itemRecordKey,
+  overlayKey,
+  overlayRecordKey,
+  proposalKey,
+  T,
+  versionKey,
+} from '../lib/keys';
+import type { Tx } from '../lib/tx';
+import type { Governance, Head, Item, ItemKind, ItemSummary, Overlay, Proposal, Version } from './types';
+
+/** One write of an item by a proposal. */
+export interface ItemIndexEntry {
+  readonly proposalId: string;
+  readonly op: 'upsert' | 'remove';
+  readonly summary: ItemSummary | null;
+}
+
+/** The mutable index of an item (key `item`). Carries the owner's key-level policy. */
+export interface ItemIndex {
+  readonly itemId: string;
+  readonly ownerMsp: string;
+  readonly kind: ItemKind;
+  readonly entries: readonly ItemIndexEntry[];
+}
+
+/** One write of an overlay by a proposal. */
+export interface OverlayIndexEntry {
+  readonly proposalId: string;
+  readonly op: 'set' | 'clear';
+}
+
+/** The mutable index of one province's overlay of an item (key `ovl`). Carries the province's policy. */
+export interface OverlayIndex {
+  readonly itemId: string;
+  readonly province: string;
+  readonly mspId: string;
+  readonly entries: readonly OverlayIndexEntry[];
+}
+
+/** Immutable item record written by ApplyChunk (key `itemv`). */
+export interface ItemRecord {
+  readonly itemId: string;
+  readonly proposalId: string;
+  readonly op: 'upsert' | 'remove';
+  readonly item: Item | null;
+  readonly txId: string;
+  readonly timestamp: string;
+}
+
+/** Immutable overlay record written by ApplyChunk (key `ovlv`). */
+export interface OverlayRecord {
+  readonly itemId: string;
+  readonly province: string;
+  readonly proposalId: string;
+  readonly op: 'set' | 'clear';
+  readonly overlay: Overlay | null;
+  readonly txId: string;
+  readonly timestamp: string;
+}
+
+export async function getGovernance(tx: Tx): Promise<Governance | null> {
+  return tx.read<Governance>(GOVERNANCE_KEY);
+}
+
+export async function requireGovernance(tx: Tx): Promise<Governance> {
+  return (
+    (await getGovernance(tx)) ??
+    fail('GOVERNANCE_NOT_INITIALISED', 'call Governance:InitGovernance (NHSA admin) first')
+  );
+}
+
+export async function getHead(tx: Tx): Promise<Head | null> {
+  return tx.read<Head>(HEAD_KEY);
+}
+
+/** A proposal, memoised per transaction. */
+export async function getProposal(tx: Tx, proposalId: string): Promise<Proposal | null> {
+  const memoKey = `proposal:${proposalId}`;
+  if (tx.memo.has(memoKey)) {
+    return tx.memo.get(memoKey) as Proposal | null;
+  }
+  const proposal = await tx.read<Proposal>(proposalKey(tx.stub, proposalId));
+  tx.memo.set(memoKey, proposal);
+  return proposal;
+}
+
+export async function requireProposal(tx: Tx, proposalId: string): Promise<Proposal> {
+  return (await getProposal(tx, proposalId)) ?? fail('PROPOSAL_NOT_FOUND', `no proposal '${proposalId}'`);
+}
+
+export async function getVersion(tx: Tx, version: number): Promise<Version | null> {
+  return tx.read<Version>(versionKey(tx.stub, version));
+}
+
+/** All sealed versions, ascending. */
+export async function allVersions(tx: Tx): Promise<Version[]> {
+  const memoKey = 'versions';
+  if (!tx.memo.has(memoKey)) {
+    tx.memo.set(
+      memoKey,
+      (await tx.scan<Version>(T.version, [])).map((e) => e.value),
+    );
+  }
+  return tx.memo.get(memoKey) as Version[];
+}
+
+/** The version in force on a date: the latest sealed one with effectiveFrom <= date (null if none). */
+export async function versionInForce(tx: Tx, date: string): Promise<Version | null> {
+  let found: Version | null = null;
+  for (const v of await allVersions(tx)) {
+    if (v.effectiveFrom <= date) {
+      found = v;
+    }
+  }
+  return found;
+}
+
+/**
+ * Resolves the version a read is about: an explicit number, the version in force on a date, or the
+ * head. Throws VERSION_NOT_FOUND when there is none.
+ */
+export async function resolveVersion(tx: Tx, sel: { version?: number; date?: string }): Promise<Version> {
+  if (sel.version !== undefined) {
+    return (
+      (await getVersion(tx, sel.version)) ?? fail('VERSION_NOT_FOUND', `no sealed version ${sel.version}`)
+    );
+  }
+  if (sel.date !== undefined) {
+    return (
+      (await versionInForce(tx, sel.date)) ?? fail('VERSION_NOT_FOUND', `no version in force on ${sel.date}`)
+    );
+  }
+  const head = await getHead(tx);
+  if (head === null) {
+    return fail('VERSION_NOT_FOUND', 'no version has been sealed yet');
+  }
+  return (
+    (await getVersion(tx, head.version)) ?? fail('INTERNAL', `head names missing version ${head.version}`)
+  );
+}
+
+/** The version a proposal sealed, or null while it is unsealed (or was withdrawn/rejected). */
+export async function sealedVersionOf(tx: Tx, proposalId: string): Promise<number | null> {
+  const p = await getProposal(tx, proposalId);
+  return p?.status === 'applied' ? p.sealedVersion : null;
+}
+
+/** The entry of an index that is in force as of `version`, with the version that sealed it. */
+export async function entryAsOf<E extends { proposalId: string }>(
+  tx: Tx,
+  entries: readonly E[],
+  version: number,
+): Promise<{ entry: E; version: number } | null> {
+  let best: { entry: E; version: number } | null = null;
+  for (const entry of entries) {
+    const sealed = await sealedVersionOf(tx, entry.proposalId);
+    if (sealed !== null && sealed <= version && (best === null || sealed > best.version)) {
+      best = { entry, version: sealed };
+    }
+  }
+  return best;
+}
+
+export async function getItemIndex(tx: Tx, itemId: string): Promise<ItemIndex | null> {
+  return tx.read<ItemIndex>(itemKey(tx.stub, itemId));
+}
+
+export async function getOverlayIndex(tx: Tx, itemId: string, mspId: string): Promise<OverlayIndex | null> {
+  return tx.read<OverlayIndex>(overlayKey(tx.stub, itemId, mspId));
+}
+
+/** The item as listed in `version` (null when never listed or removed), with the version that wrote it. */
+export async function itemAsOf(
+  tx: Tx,
+  itemId: string,
+  version: number,
+): Promise<{ item: Item | null; record: ItemRecord; version: number } | null> {
+  const index = await getItemIndex(tx, itemId);
+  if (index === null) {
+    return null;
+  }
+  const found = await entryAsOf(tx, index.entries, version);
+  if (found === null) {
+    return null;
+  }
+  const record =
+    (await tx.read<ItemRecord>(itemRecordKey(tx.stub, itemId, found.entry.proposalId))) ??
+    fail('INTERNAL', `missing record of ${itemId} by ${found.entry.proposalId}`);
+  return { item: record.item, record, version: found.version };
+}
+
+/** One province's overlay of an item as of `version` (null when none or cleared). */
+export async function overlayAsOf(
+  tx: Tx,
+  itemId: string,
+  mspId: string,
+  version: number,
+): Promise<Overlay | null> {
+  const index = await getOverlayIndex(tx, itemId, mspId);
+  if (index === null) {
+    return null;
+  }
+  const found = await entryAsOf(tx, index.entries, version);
+  if (found === null) {
+    return null;
+  }
+  const record = await tx.read<OverlayRecord>(
+    overlayRecordKey(tx.stub, itemId, mspId, found.entry.proposalId),
+  );
+  return record?.overlay ?? null;
+}

@@ -1,0 +1,314 @@
+/**
+ * Types of the records the chaincode stores and of the inputs/outputs of its transactions.
+ * They mirror the JSON Schemas in `../schemas` (inputs) and the canonical JSON the chaincode returns.
+ */
+
+export type ItemKind = 'drug' | 'herbal' | 'service' | 'material';
+export type DrugClass = '甲' | '乙';
+export type Sex = 'male' | 'female';
+export type HospitalLevel = 1 | 2 | 3;
+export type VisitType = 'inpatient' | 'outpatient';
+/** Proposal scope. */
+export type Scope = 'national' | 'provincial' | 'governance';
+export type ProposalStatus = 'draft' | 'open' | 'approved' | 'applied' | 'rejected' | 'withdrawn';
+
+/** 医保支付标准: the printed text, the parsed amount in yuan when there is one, and "企业申请价格保密". */
+export interface PaymentStandard {
+  readonly text: string;
+  readonly amount: number | null;
+  readonly confidential: boolean;
+}
+
+/** An inclusive date range, YYYY-MM-DD. */
+export interface Period {
+  readonly from: string;
+  readonly to: string;
+}
+
+/** Where the row came from. */
+export interface Provenance {
+  readonly edition: string;
+  readonly sourceRow: string | null;
+  readonly source: string | null;
+}
+
+/** Structured restrictions a patient context can be checked against (all present ones must hold). */
+export interface RestrictionRules {
+  readonly sex?: Sex;
+  readonly minAge?: number;
+  readonly maxAge?: number;
+  readonly hospitalLevels?: readonly HospitalLevel[];
+  readonly visitTypes?: readonly VisitType[];
+}
+
+/** Prices by hospital level (三级/二级/一级), kept as text ("待定" stays text). */
+export interface LevelPrices {
+  readonly level3: string | null;
+  readonly level2: string | null;
+  readonly level1: string | null;
+}
+
+/** An item as the importer supplies it in an `upsertItem` change. */
+export interface ItemInput {
+  readonly id?: string;
+  readonly kind: ItemKind;
+  readonly section: string;
+  readonly number?: string | null;
+  readonly class?: DrugClass | null;
+  readonly categoryCode?: string | null;
+  readonly categoryPath?: readonly string[];
+  readonly name: string;
+  readonly dosageForm?: string | null;
+  readonly remark?: string | null;
+  readonly rules?: RestrictionRules | null;
+  readonly paymentStandard?: PaymentStandard | null;
+  readonly agreementPeriod?: Period | null;
+  readonly fundPayable: boolean;
+  readonly provenance: {
+    readonly edition: string;
+    readonly sourceRow?: string | null;
+    readonly source?: string | null;
+  };
+  readonly province?: string | null;
+  readonly code?: string | null;
+  readonly unit?: string | null;
+  readonly prices?: LevelPrices | null;
+}
+
+/** A stored item (every field present; `province` is the display name of the owning province). */
+export interface Item {
+  readonly id: string;
+  readonly kind: ItemKind;
+  readonly section: string;
+  readonly number: string | null;
+  readonly class: DrugClass | null;
+  readonly categoryCode: string | null;
+  readonly categoryPath: readonly string[];
+  readonly name: string;
+  readonly dosageForm: string | null;
+  readonly remark: string | null;
+  readonly rules: RestrictionRules | null;
+  readonly paymentStandard: PaymentStandard | null;
+  readonly agreementPeriod: Period | null;
+  readonly fundPayable: boolean;
+  readonly provenance: Provenance;
+  readonly province: string | null;
+  readonly code: string | null;
+  readonly unit: string | null;
+  readonly prices: LevelPrices | null;
+}
+
+/** Provincial local terms for one (item, province). */
+export interface Overlay {
+  readonly itemId: string;
+  readonly province: string;
+  readonly prices: LevelPrices | null;
+  /** Self-pay ratio (自付比例) for class 乙, 0..1. */
+  readonly selfPayRatio: number | null;
+  readonly restriction: string | null;
+  readonly rules: RestrictionRules | null;
+  readonly suspended: boolean;
+}
+
+export type OverlayInput = Omit<Overlay, 'prices' | 'selfPayRatio' | 'restriction' | 'rules' | 'suspended'> &
+  Partial<Pick<Overlay, 'prices' | 'selfPayRatio' | 'restriction' | 'rules' | 'suspended'>>;
+
+/** One change of a proposal. */
+export type Change =
+  | { readonly op: 'upsertItem'; readonly item: ItemInput }
+  | { readonly op: 'removeItem'; readonly itemId: string }
+  | { readonly op: 'setOverlay'; readonly overlay: OverlayInput }
+  | { readonly op: 'clearOverlay'; readonly itemId: string; readonly province: string };
+
+/** Approval rule of one scope. */
+export interface ScopeRule {
+  /** NHSA's approval is required. */
+  readonly national: boolean;
+  /** Which provinces must approve: none, the proposal's own province, a majority (> 1/2), two thirds (>= 2/3), all. */
+  readonly provinces: 'none' | 'own' | 'majority' | 'twoThirds' | 'all';
+}
+
+/** The on-chain governance record. */
+export interface Governance {
+  readonly version: number;
+  readonly nationalMsp: string;
+  readonly provinces: readonly { readonly name: string; readonly mspId: string }[];
+  readonly auditors: readonly string[];
+  readonly rules: {
+    readonly national: ScopeRule;
+    readonly provincial: ScopeRule;
+    readonly governance: ScopeRule;
+  };
+  readonly maxChunkChanges: number;
+  readonly allowSelfApproval: boolean;
+  /** Key-level policy put on newly created national catalog keys: NHSA alone, or NHSA and k provinces. */
+  readonly nationalKeyPolicy: { readonly provinces: number };
+  readonly updatedByProposal: string | null;
+  readonly txId: string;
+  readonly timestamp: string;
+}
+
+/** Fields a governance proposal may change. */
+export interface GovernanceUpdate {
+  readonly rules?: Partial<Governance['rules']>;
+  readonly maxChunkChanges?: number;
+  readonly allowSelfApproval?: boolean;
+  readonly nationalKeyPolicy?: { readonly provinces: number };
+}
+
+/** Who did something. */
+export interface Actor {
+  readonly mspId: string;
+  readonly id: string;
+  readonly role: string | null;
+}
+
+/** A change proposal (change contents live in chunk records). */
+export interface Proposal {
+  readonly id: string;
+  readonly scope: Scope;
+  readonly province: string | null;
+  readonly ownerMsp: string;
+  readonly title: string;
+  readonly rationale: string;
+  readonly effectiveFrom: string;
+  readonly governance: GovernanceUpdate | null;
+  readonly proposer: Actor;
+  readonly status: ProposalStatus;
+  readonly createdAt: string;
+  readonly createdTxId: string;
+  readonly updatedAt: string;
+  readonly updatedTxId: string;
+  /** Catalog version current when the proposal was opened; changes are checked against it. */
+  readonly baseVersion: number | null;
+  readonly chunkCount: number | null;
+  readonly changeCount: number | null;
+  /** SHA-256 over the ordered chunk hashes, fixed when the proposal is opened. */
+  readonly manifestHash: string | null;
+  readonly sealedVersion: number | null;
+  readonly statusReason: string | null;
+}
+
+/** A vote of one organisation. */
+export interface Vote {
+  readonly proposalId: string;
+  readonly mspId: string;
+  readonly decision: 'approve' | 'reject';
+  readonly voter: Actor;
+  readonly comment: string | null;
+  readonly txId: string;
+  readonly timestamp: string;
+}
+
+/** Quorum evaluation of a proposal. */
+export interface Tally {
+  readonly requiredNational: boolean;
+  readonly eligibleProvinces: readonly string[];
+  readonly provincesNeeded: number;
+  readonly approvals: readonly string[];
+  readonly rejections: readonly string[];
+  readonly met: boolean;
+  readonly impossible: boolean;
+}
+
+/** A sealed catalog version. */
+export interface Version {
+  readonly version: number;
+  readonly parent: number;
+  readonly proposalIds: readonly string[];
+  readonly scope: Scope;
+  readonly province: string | null;
+  readonly changeCount: number;
+  readonly effectiveFrom: string;
+  readonly requestedEffectiveFrom: string;
+  readonly txId: string;
+  readonly timestamp: string;
+  /** Hex SHA-256 of the LtHash lattice of the whole catalog state after this version. */
+  readonly digest: string;
+  readonly previousVersionHash: string | null;
+  /** Hex SHA-256 of the canonical JSON of this record without `versionHash`. */
+  readonly versionHash: string;
+}
+
+/** The catalog head (the only serialised key; written when a version seals). */
+export interface Head {
+  readonly version: number;
+  readonly effectiveFrom: string;
+  readonly digest: string;
+  readonly versionHash: string;
+  readonly txId: string;
+}
+
+/** Patient context of a coverage question. */
+export interface PatientContext {
+  readonly age?: number;
+  readonly sex?: Sex;
+  readonly hospitalLevel?: HospitalLevel;
+  readonly visitType?: VisitType;
+}
+
+export type CoverageReason =
+  | 'COVERED'
+  | 'NOT_LISTED'
+  | 'EXCLUDED'
+  | 'NOT_YET_EFFECTIVE'
+  | 'AGREEMENT_EXPIRED'
+  | 'PROVINCE_SUSPENDED'
+  | 'NOT_IN_PROVINCE'
+  | 'RESTRICTED';
+
+/** Input of CheckCoverage (and of one line of CheckCoverageBatch). */
+export interface CoverageInput {
+  readonly province: string;
+  readonly itemId: string;
+  readonly date?: string;
+  readonly patient?: PatientContext;
+}
+
+/** The answer to "is this covered here, on this date?". */
+export interface CoverageResult {
+  readonly province: string;
+  readonly itemId: string;
+  readonly date: string;
+  readonly name: string | null;
+  readonly kind: ItemKind | null;
+  readonly covered: boolean;
+  readonly reason: CoverageReason;
+  readonly class: DrugClass | null;
+  readonly restriction: string | null;
+  /** The structured rule the patient context violated (RESTRICTED only). */
+  readonly rule: {
+    readonly source: 'item' | 'province';
+    readonly field: keyof RestrictionRules;
+    readonly value: unknown;
+  } | null;
+  readonly paymentStandard: PaymentStandard | null;
+  readonly agreementPeriod: Period | null;
+  readonly provincial: Overlay | null;
+  readonly catalogVersion: number;
+  readonly versionEffectiveFrom: string | null;
+  readonly txId: string | null;
+}
+
+/** Summary of an item as returned by SearchItems. */
+export interface ItemSummary {
+  readonly itemId: string;
+  readonly kind: ItemKind;
+  readonly name: string;
+  readonly dosageForm: string | null;
+  readonly section: string;
+  readonly number: string | null;
+  readonly class: DrugClass | null;
+  readonly categoryCode: string | null;
+  readonly province: string | null;
+  readonly code: string | null;
+  readonly fundPayable: boolean;
+}
+
+/** A page of results. */
+export interface Page<T> {
+  readonly records: readonly T[];
+  readonly fetchedRecordsCount: number;
+  /** Pass back to get the next page; empty when there is none. */
+  readonly bookmark: string;
+}

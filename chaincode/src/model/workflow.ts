@@ -1,0 +1,381 @@
+/**
+ * The proposal workflow's state-changing logic (used by the Proposal and Governance contracts).
+ */
+import {
+  decodeLattice,
+  emptyLattice,
+  encodeLattice,
+  entryVector,
+  latticeAdd,
+  latticeDigest,
+  latticeSub,
+  sha256Json,
+  type DigestEntry,
+} from '../lib/digest';
+import { fail } from '../lib/errors';
+import {
+  chunkKey,
+  claimKey,
+  HEAD_KEY,
+  itemKey,
+  itemRecordKey,
+  latticeKey,
+  overlayKey,
+  overlayRecordKey,
+  proposalKey,
+  T,
+  versionKey,
+  voteKey,
+  type ChangeTarget,
+} from '../lib/keys';
+import { normaliseProvince } from '../lib/orgs';
+import type { Tx } from '../lib/tx';
+import { nationalPolicy, provincialPolicy } from './governance';
+import { normaliseItem, normaliseOverlay, ownerMspOf, summarise } from './items';
+import {
+  getHead,
+  getItemIndex,
+  getOverlayIndex,
+  getProposal,
+  getVersion,
+  itemAsOf,
+  overlayAsOf,
+  type ItemIndex,
+  type ItemIndexEntry,
+  type ItemRecord,
+  type OverlayIndex,
+  type OverlayIndexEntry,
+  type OverlayRecord,
+} from './store';
+import type { Change, Governance, Head, Item, Overlay, Proposal, Version, Vote } from './types';
+
+/** A change after normalisation, as stored in a chunk. */
+export type StoredChange =
+  | { readonly op: 'upsertItem'; readonly item: Item }
+  | { readonly op: 'removeItem'; readonly itemId: string }
+  | { readonly op: 'setOverlay'; readonly overlay: Overlay }
+  | { readonly op: 'clearOverlay'; readonly itemId: string; readonly province: string };
+
+/** A chunk of a proposal (key `chunk`). */
+export interface Chunk {
+  readonly proposalId: string;
+  readonly index: number;
+  readonly changes: readonly StoredChange[];
+  readonly changeCount: number;
+  readonly hash: string;
+  readonly applied: boolean;
+  readonly appliedTxId: string | null;
+  /** Base64 LtHash delta of this chunk (sum of new entries minus sum of replaced ones). */
+  readonly delta: string | null;
+}
+
+/** Throws QUORUM_NOT_MET (still open, approvals missing) or PROPOSAL_STATE unless the status is allowed. */
+export function requireStatus(p: Proposal, ...allowed: Proposal['status'][]): void {
+  if (p.status === 'open' && allowed.includes('approved') && !allowed.includes('open')) {
+    fail(
+      'QUORUM_NOT_MET',
+      `proposal ${p.id} is still open: the approvals governance requires are not all in`,
+    );
+  }
+  if (!allowed.includes(p.status)) {
+    fail('PROPOSAL_STATE', `proposal ${p.id} is ${p.status} (needs ${allowed.join(' or ')})`);
+  }
+}
+
+/** Policy for keys owned by a proposal's organisation: provincial proposals carry the province's. */
+export function workflowPolicy(p: Pick<Proposal, 'scope' | 'ownerMsp'>): Uint8Array | undefined {
+  return p.scope === 'provincial' ? provincialPolicy(p.ownerMsp) : undefined;
+}
+
+/** Stores a proposal record (policy only when the key is created). */
+export function putProposal(tx: Tx, p: Proposal, creating = false): void {
+  tx.put(proposalKey(tx.stub, p.id), p, creating ? workflowPolicy(p) : undefined);
+}
+
+/** Normalises one change and checks it is inside the proposal's scope. */
+export function normaliseChange(p: Proposal, change: Change): { stored: StoredChange; target: ChangeTarget } {
+  const scopeName = p.scope === 'provincial' ? `province ${p.province ?? ''}` : 'national';
+  switch (change.op) {
+    case 'upsertItem': {
+      const item = normaliseItem(change.item);
+      const provincial = item.province !== null;
+      if (p.scope === 'national' && provincial) {
+        fail('SCOPE_VIOLATION', `${item.id}: ${item.kind} items are provincial, not in a national proposal`);
+      }
+      if (p.scope === 'provincial' && item.province !== p.province) {
+        fail(
+          'SCOPE_VIOLATION',
+          `${item.id}: only ${p.province ?? ''}'s service/material items belong in this proposal`,
+        );
+      }
+      return { stored: { op: 'upsertItem', item }, target: { type: 'item', itemId: item.id } };
+    }
+    case 'removeItem':
+      return { stored: change, target: { type: 'item', itemId: change.itemId } };
+    case 'setOverlay': {
+      const overlay = normaliseOverlay(change.overlay);
+      if (p.scope !== 'provincial' || overlay.province !== p.province) {
+        fail('SCOPE_VIOLATION', `overlay of ${overlay.province} cannot be set by a ${scopeName} proposal`);
+      }
+      const mspId = normaliseProvince(overlay.province).mspId;
+      return {
+        stored: { op: 'setOverlay', overlay },
+        target: { type: 'overlay', itemId: overlay.itemId, mspId },
+      };
+    }
+    case 'clearOverlay': {
+      const prov = normaliseProvince(change.province);
+      if (p.scope !== 'provincial' || prov.name !== p.province) {
+        fail('SCOPE_VIOLATION', `overlay of ${prov.name} cannot be cleared by a ${scopeName} proposal`);
+      }
+      return {
+        stored: { op: 'clearOverlay', itemId: change.itemId, province: prov.name },
+        target: { type: 'overlay', itemId: change.itemId, mspId: prov.mspId },
+      };
+    }
+  }
+}
+
+/**
+ * Checks a change against the current head when it is added (ownership, existence of what is
+ * removed). ApplyChunk re-checks against the state at apply time.
+ */
+export async function precheckChange(
+  tx: Tx,
+  p: Proposal,
+  change: StoredChange,
+  head: Head | null,
+): Promise<void> {
+  const headVersion = head?.version ?? 0;
+  if (change.op === 'upsertItem' || change.op === 'removeItem') {
+    const itemId = change.op === 'upsertItem' ? change.item.id : change.itemId;
+    const index = await getItemIndex(tx, itemId);
+    if (index !== null && index.ownerMsp !== p.ownerMsp) {
+      fail('FORBIDDEN_ORG', `${itemId} is owned by ${index.ownerMsp}`);
+    }
+    if (change.op === 'removeItem') {
+      const current = headVersion > 0 ? await itemAsOf(tx, itemId, headVersion) : null;
+      if (current?.item == null) {
+        fail('ITEM_NOT_FOUND', `${itemId} is not listed, cannot remove it`);
+      }
+    }
+  } else if (change.op === 'clearOverlay') {
+    const mspId = normaliseProvince(change.province).mspId;
+    const current = headVersion > 0 ? await overlayAsOf(tx, change.itemId, mspId, headVersion) : null;
+    if (current === null) {
+      fail('ITEM_NOT_FOUND', `${change.itemId} has no ${change.province} overlay to clear`);
+    }
+  }
+}
+
+/**
+ * The state an apply replaces. Fails with VERSION_CONFLICT when another proposal has an unsealed
+ * change of the same key, or sealed one after this proposal was opened (no lost updates).
+ */
+async function replacedEntry<E extends { proposalId: string }>(
+  tx: Tx,
+  p: Proposal,
+  entries: readonly E[],
+  what: string,
+): Promise<{ entry: E; version: number } | null> {
+  let best: { entry: E; version: number } | null = null;
+  for (const entry of entries) {
+    const other = await getProposal(tx, entry.proposalId);
+    if (other === null || other.status === 'withdrawn' || other.status === 'rejected') {
+      continue;
+    }
+    if (other.id === p.id) {
+      fail('VERSION_CONFLICT', `${what} already written by this proposal`);
+    }
+    if (other.status !== 'applied' || other.sealedVersion === null) {
+      fail('VERSION_CONFLICT', `${what} has a pending change by proposal ${other.id}`);
+    }
+    if (other.sealedVersion > (p.baseVersion ?? 0)) {
+      fail(
+        'VERSION_CONFLICT',
+        `${what} changed in version ${other.sealedVersion} after this proposal was opened on version ${p.baseVersion ?? 0}`,
+      );
+    }
+    if (best === null || other.sealedVersion > best.version) {
+      best = { entry, version: other.sealedVersion };
+    }
+  }
+  return best;
+}
+
+/** Applies one stored change: writes record + index, returns the digest entries it removes/adds. */
+async function applyChange(
+  tx: Tx,
+  g: Governance,
+  p: Proposal,
+  change: StoredChange,
+): Promise<{ removed: DigestEntry | null; added: DigestEntry | null }> {
+  if (change.op === 'upsertItem' || change.op === 'removeItem') {
+    const itemId = change.op === 'upsertItem' ? change.item.id : change.itemId;
+    const index = await getItemIndex(tx, itemId);
+    if (index !== null && index.ownerMsp !== p.ownerMsp) {
+      fail('FORBIDDEN_ORG', `${itemId} is owned by ${index.ownerMsp}`);
+    }
+    const replaced = await replacedEntry(tx, p, index?.entries ?? [], `item ${itemId}`);
+    let old: Item | null = null;
+    if (replaced !== null) {
+      const rec = await tx.read<ItemRecord>(itemRecordKey(tx.stub, itemId, replaced.entry.proposalId));
+      old = rec?.item ?? null;
+    }
+    if (change.op === 'removeItem' && old === null) {
+      fail('VERSION_CONFLICT', `item ${itemId} is no longer listed`);
+    }
+    const item = change.op === 'upsertItem' ? change.item : null;
+    const ownerMsp = index?.ownerMsp ?? (item === null ? p.ownerMsp : ownerMspOf(item));
+    const policy = p.scope === 'provincial' ? provincialPolicy(ownerMsp) : nationalPolicy(g);
+    const entry: ItemIndexEntry = {
+      proposalId: p.id,
+      op: item === null ? 'remove' : 'upsert',
+      summary: item === null ? null : summarise(item),
+    };
+    const nextIndex: ItemIndex = {
+      itemId,
+      ownerMsp,
+      kind: item?.kind ?? index?.kind ?? 'drug',
+      entries: [...(index?.entries ?? []), entry],
+    };
+    const record: ItemRecord = {
+      itemId,
+      proposalId: p.id,
+      op: entry.op,
+      item,
+      txId: tx.txId,
+      timestamp: tx.time,
+    };
+    tx.put(itemKey(tx.stub, itemId), nextIndex, index === null ? policy : undefined);
+    tx.put(itemRecordKey(tx.stub, itemId, p.id), record, policy);
+    return {
+      removed: old === null ? null : { type: 'item', itemId, data: old },
+      added: item === null ? null : { type: 'item', itemId, data: item },
+    };
+  }
+  const itemId = change.op === 'setOverlay' ? change.overlay.itemId : change.itemId;
+  const province = normaliseProvince(change.op === 'setOverlay' ? change.overlay.province : change.province);
+  const index = await getOverlayIndex(tx, itemId, province.mspId);
+  const replaced = await replacedEntry(tx, p, index?.entries ?? [], `overlay ${itemId}/${province.name}`);
+  let old: Overlay | null = null;
+  if (replaced !== null) {
+    const rec = await tx.read<OverlayRecord>(
+      overlayRecordKey(tx.stub, itemId, province.mspId, replaced.entry.proposalId),
+    );
+    old = rec?.overlay ?? null;
+  }
+  if (change.op === 'clearOverlay' && old === null) {
+    fail('VERSION_CONFLICT', `overlay ${itemId}/${province.name} is no longer set`);
+  }
+  const overlay = change.op === 'setOverlay' ? change.overlay : null;
+  const policy = provincialPolicy(province.mspId);
+  const entry: OverlayIndexEntry = { proposalId: p.id, op: overlay === null ? 'clear' : 'set' };
+  const nextIndex: OverlayIndex = {
+    itemId,
+    province: province.name,
+    mspId: province.mspId,
+    entries: [...(index?.entries ?? []), entry],
+  };
+  const record: OverlayRecord = {
+    itemId,
+    province: province.name,
+    proposalId: p.id,
+    op: entry.op,
+    overlay,
+    txId: tx.txId,
+    timestamp: tx.time,
+  };
+  tx.put(overlayKey(tx.stub, itemId, province.mspId), nextIndex, index === null ? policy : undefined);
+  tx.put(overlayRecordKey(tx.stub, itemId, province.mspId, p.id), record, policy);
+  return {
+    removed: old === null ? null : { type: 'overlay', itemId, province: province.name, data: old },
+    added: overlay === null ? null : { type: 'overlay', itemId, province: province.name, data: overlay },
+  };
+}
+
+/** Applies every change of a chunk and marks it applied with its digest delta. */
+export async function applyChunk(tx: Tx, g: Governance, p: Proposal, chunk: Chunk): Promise<Chunk> {
+  const delta = emptyLattice();
+  for (const change of chunk.changes) {
+    const { removed, added } = await applyChange(tx, g, p, change);
+    if (removed !== null) {
+      latticeSub(delta, entryVector(removed));
+    }
+    if (added !== null) {
+      latticeAdd(delta, entryVector(added));
+    }
+  }
+  const applied: Chunk = { ...chunk, applied: true, appliedTxId: tx.txId, delta: encodeLattice(delta) };
+  tx.put(chunkKey(tx.stub, p.id, chunk.index), applied);
+  return applied;
+}
+
+/** All chunks of a proposal, in index order. */
+export async function chunksOf(tx: Tx, proposalId: string): Promise<Chunk[]> {
+  return (await tx.scan<Chunk>(T.chunk, [proposalId])).map((e) => e.value);
+}
+
+/** All votes on a proposal, in MSP order. */
+export async function votesOf(tx: Tx, proposalId: string): Promise<Vote[]> {
+  return (await tx.scan<Vote>(T.vote, [proposalId])).map((e) => e.value);
+}
+
+/** Writes one vote under a key only the voting organisation can endorse. */
+export function putVote(tx: Tx, vote: Vote): void {
+  tx.put(voteKey(tx.stub, vote.proposalId, vote.mspId), vote, provincialPolicy(vote.mspId));
+}
+
+/** Seals the next catalog version from an approved proposal whose chunks are all applied. */
+export async function sealVersion(tx: Tx, p: Proposal, chunks: readonly Chunk[]): Promise<Version> {
+  const head = await getHead(tx);
+  const parent = head?.version ?? 0;
+  const parentVersion = parent > 0 ? await getVersion(tx, parent) : null;
+  let lattice = emptyLattice();
+  if (parent > 0) {
+    const stored = await tx.read<{ lattice: string }>(latticeKey(tx.stub, parent));
+    lattice = decodeLattice(stored?.lattice ?? fail('INTERNAL', `lattice of version ${parent} is missing`));
+  }
+  for (const chunk of chunks) {
+    latticeAdd(lattice, decodeLattice(chunk.delta ?? fail('INTERNAL', `chunk ${chunk.index} has no delta`)));
+  }
+  const effectiveFrom =
+    parentVersion !== null && parentVersion.effectiveFrom > p.effectiveFrom
+      ? parentVersion.effectiveFrom
+      : p.effectiveFrom;
+  const unhashed: Omit<Version, 'versionHash'> = {
+    version: parent + 1,
+    parent,
+    proposalIds: [p.id],
+    scope: p.scope,
+    province: p.province,
+    changeCount: p.changeCount ?? 0,
+    effectiveFrom,
+    requestedEffectiveFrom: p.effectiveFrom,
+    txId: tx.txId,
+    timestamp: tx.time,
+    digest: latticeDigest(lattice),
+    previousVersionHash: parentVersion?.versionHash ?? null,
+  };
+  const version: Version = { ...unhashed, versionHash: sha256Json(unhashed) };
+  const nextHead: Head = {
+    version: version.version,
+    effectiveFrom: version.effectiveFrom,
+    digest: version.digest,
+    versionHash: version.versionHash,
+    txId: tx.txId,
+  };
+  tx.put(versionKey(tx.stub, version.version), version);
+  tx.put(latticeKey(tx.stub, version.version), { version: version.version, lattice: encodeLattice(lattice) });
+  tx.put(HEAD_KEY, nextHead);
+  return version;
+}
+
+/** Stores a chunk and the per-proposal claims of its targets. */
+export function putChunk(tx: Tx, p: Proposal, chunk: Chunk, targets: readonly ChangeTarget[]): void {
+  const policy = workflowPolicy(p);
+  tx.put(chunkKey(tx.stub, p.id, chunk.index), chunk, policy);
+  for (const target of targets) {
+    tx.put(claimKey(tx.stub, p.id, target), { chunkIndex: chunk.index }, policy);
+  }
+}

@@ -1,0 +1,301 @@
+/**
+ * JSON Schemas (draft-07, validated with ajv) of every transaction argument. Shared with the client:
+ * `import { schemas } from '@nrdl-catalog/chaincode'`. Each transaction takes ONE JSON string that
+ * must match `schemas[<Contract>.<Transaction>]`.
+ */
+import { ITEM_ID_PATTERN } from '../lib/item-id';
+
+/** Hard upper bound of changes per chunk (governance may set a lower limit, default 250). */
+export const MAX_CHUNK_CHANGES = 500;
+/** Maximum lines of CheckCoverageBatch. */
+export const MAX_BATCH_LINES = 200;
+/** Maximum page size of paged queries. */
+export const MAX_PAGE_SIZE = 200;
+
+const nullable = (schema: Record<string, unknown>): Record<string, unknown> => ({
+  anyOf: [schema, { type: 'null' }],
+});
+const text = (max: number): Record<string, unknown> => ({ type: 'string', minLength: 1, maxLength: max });
+const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
+const itemId = { type: 'string', pattern: ITEM_ID_PATTERN };
+const proposalId = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$' };
+const province = text(40);
+const pageSize = { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE };
+const bookmark = { type: 'string', maxLength: 2048 };
+const versionNumber = { type: 'integer', minimum: 1 };
+
+const rules = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    sex: { enum: ['male', 'female'] },
+    minAge: { type: 'number', minimum: 0, maximum: 150 },
+    maxAge: { type: 'number', minimum: 0, maximum: 150 },
+    hospitalLevels: {
+      type: 'array',
+      items: { enum: [1, 2, 3] },
+      minItems: 1,
+      maxItems: 3,
+      uniqueItems: true,
+    },
+    visitTypes: {
+      type: 'array',
+      items: { enum: ['inpatient', 'outpatient'] },
+      minItems: 1,
+      maxItems: 2,
+      uniqueItems: true,
+    },
+  },
+};
+
+const levelPrices = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['level3', 'level2', 'level1'],
+  properties: {
+    level3: nullable(text(200)),
+    level2: nullable(text(200)),
+    level1: nullable(text(200)),
+  },
+};
+
+const period = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['from', 'to'],
+  properties: { from: date, to: date },
+};
+
+const paymentStandard = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['text', 'amount', 'confidential'],
+  properties: {
+    text: { type: 'string', maxLength: 2000 },
+    amount: nullable({ type: 'number', minimum: 0 }),
+    confidential: { type: 'boolean' },
+  },
+};
+
+const itemInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'section', 'name', 'fundPayable', 'provenance'],
+  properties: {
+    id: itemId,
+    kind: { enum: ['drug', 'herbal', 'service', 'material'] },
+    section: text(100),
+    number: nullable(text(32)),
+    class: nullable({ enum: ['甲', '乙'] }),
+    categoryCode: nullable({ type: 'string', pattern: '^[A-Za-z0-9.]{1,32}$' }),
+    categoryPath: { type: 'array', items: text(200), maxItems: 10 },
+    name: text(300),
+    dosageForm: nullable(text(100)),
+    remark: nullable(text(4000)),
+    rules: nullable(rules),
+    paymentStandard: nullable(paymentStandard),
+    agreementPeriod: nullable(period),
+    fundPayable: { type: 'boolean' },
+    provenance: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['edition'],
+      properties: {
+        edition: text(64),
+        sourceRow: nullable(text(64)),
+        source: nullable(text(200)),
+      },
+    },
+    province: nullable(province),
+    code: nullable({ type: 'string', pattern: '^[A-Za-z0-9.-]{1,56}$' }),
+    unit: nullable(text(64)),
+    prices: nullable(levelPrices),
+  },
+};
+
+const overlayInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['itemId', 'province'],
+  properties: {
+    itemId,
+    province,
+    prices: nullable(levelPrices),
+    selfPayRatio: nullable({ type: 'number', minimum: 0, maximum: 1 }),
+    restriction: nullable(text(4000)),
+    rules: nullable(rules),
+    suspended: { type: 'boolean' },
+  },
+};
+
+const change = {
+  type: 'object',
+  required: ['op'],
+  properties: { op: { enum: ['upsertItem', 'removeItem', 'setOverlay', 'clearOverlay'] } },
+  discriminator: { propertyName: 'op' },
+  oneOf: [
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['op', 'item'],
+      properties: { op: { const: 'upsertItem' }, item: itemInput },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['op', 'itemId'],
+      properties: { op: { const: 'removeItem' }, itemId },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['op', 'overlay'],
+      properties: { op: { const: 'setOverlay' }, overlay: overlayInput },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['op', 'itemId', 'province'],
+      properties: { op: { const: 'clearOverlay' }, itemId, province },
+    },
+  ],
+};
+
+const scopeRule = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['national', 'provinces'],
+  properties: {
+    national: { type: 'boolean' },
+    provinces: { enum: ['none', 'own', 'majority', 'twoThirds', 'all'] },
+  },
+};
+
+const governanceUpdate = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    rules: {
+      type: 'object',
+      additionalProperties: false,
+      minProperties: 1,
+      properties: { national: scopeRule, provincial: scopeRule, governance: scopeRule },
+    },
+    maxChunkChanges: { type: 'integer', minimum: 1, maximum: MAX_CHUNK_CHANGES },
+    allowSelfApproval: { type: 'boolean' },
+    nationalKeyPolicy: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['provinces'],
+      properties: { provinces: { type: 'integer', minimum: 0, maximum: 16 } },
+    },
+  },
+};
+
+const patient = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    age: { type: 'number', minimum: 0, maximum: 150 },
+    sex: { enum: ['male', 'female'] },
+    hospitalLevel: { enum: [1, 2, 3] },
+    visitType: { enum: ['inpatient', 'outpatient'] },
+  },
+};
+
+const coverageInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['province', 'itemId'],
+  properties: { province, itemId, date, patient },
+};
+
+const obj = (
+  required: readonly string[],
+  properties: Record<string, unknown>,
+): {
+  type: 'object';
+  additionalProperties: false;
+  required: readonly string[];
+  properties: Record<string, unknown>;
+} => ({
+  type: 'object',
+  additionalProperties: false,
+  required,
+  properties,
+});
+
+/** Reusable sub-schemas (for clients that validate single records, e.g. the importer). */
+export const definitions = {
+  itemInput,
+  overlayInput,
+  change,
+  rules,
+  patient,
+  coverageInput,
+  governanceUpdate,
+};
+
+/** Argument schema of every transaction, keyed `Contract.Transaction`. */
+export const schemas = {
+  'Catalog.GetItem': obj(['itemId'], { itemId, version: versionNumber, date, province }),
+  'Catalog.SearchItems': obj([], {
+    name: text(100),
+    namePrefix: text(100),
+    code: text(64),
+    categoryCode: text(32),
+    class: { enum: ['甲', '乙'] },
+    section: text(100),
+    kind: { enum: ['drug', 'herbal', 'service', 'material'] },
+    province,
+    version: versionNumber,
+    pageSize,
+    bookmark,
+  }),
+  'Catalog.CheckCoverage': coverageInput,
+  'Catalog.CheckCoverageBatch': obj(['lines'], {
+    lines: { type: 'array', minItems: 1, maxItems: MAX_BATCH_LINES, items: coverageInput },
+  }),
+  'Catalog.GetItemHistory': obj(['itemId'], { itemId, province }),
+  'Catalog.GetVersion': obj([], { version: versionNumber, date, includeLattice: { type: 'boolean' } }),
+  'Catalog.ListVersions': obj([], { pageSize, bookmark }),
+  'Proposal.CreateProposal': obj(['scope', 'title', 'rationale', 'effectiveFrom'], {
+    scope: { enum: ['national', 'provincial', 'governance'] },
+    province,
+    title: text(200),
+    rationale: text(4000),
+    effectiveFrom: date,
+    governance: governanceUpdate,
+  }),
+  'Proposal.AddChunk': obj(['proposalId', 'chunkIndex', 'changes'], {
+    proposalId,
+    chunkIndex: { type: 'integer', minimum: 0, maximum: 9999 },
+    changes: { type: 'array', minItems: 1, maxItems: MAX_CHUNK_CHANGES, items: change },
+  }),
+  'Proposal.OpenProposal': obj(['proposalId'], { proposalId }),
+  'Proposal.WithdrawProposal': obj(['proposalId'], { proposalId, reason: text(1000) }),
+  'Proposal.ApproveProposal': obj(['proposalId'], { proposalId, comment: text(1000) }),
+  'Proposal.RejectProposal': obj(['proposalId'], { proposalId, comment: text(1000) }),
+  'Proposal.ApplyChunk': obj(['proposalId', 'chunkIndex'], {
+    proposalId,
+    chunkIndex: { type: 'integer', minimum: 0, maximum: 9999 },
+  }),
+  'Proposal.SealVersion': obj(['proposalId'], { proposalId }),
+  'Proposal.GetProposal': obj(['proposalId'], { proposalId, includeChunks: { type: 'boolean' } }),
+  'Proposal.ListProposals': obj([], {
+    status: { enum: ['draft', 'open', 'approved', 'applied', 'rejected', 'withdrawn'] },
+    scope: { enum: ['national', 'provincial', 'governance'] },
+    province,
+    pageSize,
+    bookmark,
+  }),
+  'Governance.GetGovernance': obj([], {}),
+  'Governance.InitGovernance': obj([], {
+    maxChunkChanges: { type: 'integer', minimum: 1, maximum: MAX_CHUNK_CHANGES },
+    allowSelfApproval: { type: 'boolean' },
+  }),
+  'Governance.ApplyGovernanceProposal': obj(['proposalId'], { proposalId }),
+} as const;
+
+export type SchemaName = keyof typeof schemas;

@@ -1,0 +1,222 @@
+/**
+ * JSON Schemas of the API's responses (the shapes the chaincode returns). Used in the OpenAPI
+ * document and by the tests that check real responses against it.
+ */
+const nullable = (schema: Record<string, unknown>): Record<string, unknown> => ({
+  anyOf: [schema, { type: 'null' }],
+});
+const str = { type: 'string' };
+const int = { type: 'integer' };
+
+const levelPrices = nullable({
+  type: 'object',
+  properties: { level1: nullable(str), level2: nullable(str), level3: nullable(str) },
+});
+const paymentStandard = nullable({
+  type: 'object',
+  required: ['text', 'amount', 'confidential'],
+  properties: { text: str, amount: nullable({ type: 'number' }), confidential: { type: 'boolean' } },
+});
+const period = nullable({ type: 'object', required: ['from', 'to'], properties: { from: str, to: str } });
+const kind = { enum: ['drug', 'herbal', 'service', 'material'] };
+const drugClass = nullable({ enum: ['甲', '乙'] });
+
+/** Response schemas by name (referenced as `#/components/schemas/<name>`). */
+export const responseSchemas: Record<string, Record<string, unknown>> = {
+  Error: {
+    type: 'object',
+    required: ['code', 'message'],
+    properties: { code: str, message: str, transactionId: str },
+  },
+  Health: {
+    type: 'object',
+    required: ['status'],
+    properties: { status: { enum: ['ok', 'degraded'] }, detail: str },
+  },
+  Overlay: {
+    type: 'object',
+    required: ['itemId', 'province', 'suspended'],
+    properties: {
+      itemId: str,
+      province: str,
+      prices: levelPrices,
+      selfPayRatio: nullable({ type: 'number' }),
+      restriction: nullable(str),
+      rules: nullable({ type: 'object' }),
+      suspended: { type: 'boolean' },
+    },
+  },
+  Coverage: {
+    type: 'object',
+    required: [
+      'province',
+      'itemId',
+      'covered',
+      'reason',
+      'class',
+      'restriction',
+      'paymentStandard',
+      'agreementPeriod',
+      'provincial',
+      'catalogVersion',
+      'versionEffectiveFrom',
+      'txId',
+    ],
+    properties: {
+      province: str,
+      itemId: str,
+      date: str,
+      name: nullable(str),
+      kind: nullable(kind),
+      covered: { type: 'boolean' },
+      reason: {
+        enum: [
+          'COVERED',
+          'NOT_LISTED',
+          'EXCLUDED',
+          'NOT_YET_EFFECTIVE',
+          'AGREEMENT_EXPIRED',
+          'PROVINCE_SUSPENDED',
+          'NOT_IN_PROVINCE',
+          'RESTRICTED',
+        ],
+      },
+      class: drugClass,
+      restriction: nullable(str),
+      rule: nullable({ type: 'object' }),
+      paymentStandard,
+      agreementPeriod: period,
+      provincial: nullable({ $ref: '#/components/schemas/Overlay' }),
+      catalogVersion: int,
+      versionEffectiveFrom: nullable(str),
+      txId: nullable(str),
+    },
+  },
+  CoverageBatch: {
+    type: 'object',
+    required: ['results'],
+    properties: { results: { type: 'array', items: { $ref: '#/components/schemas/Coverage' } } },
+  },
+  Item: {
+    type: 'object',
+    required: ['id', 'kind', 'section', 'name', 'fundPayable', 'provenance'],
+    properties: {
+      id: str,
+      kind,
+      section: str,
+      number: nullable(str),
+      class: drugClass,
+      categoryCode: nullable(str),
+      categoryPath: { type: 'array', items: str },
+      name: str,
+      dosageForm: nullable(str),
+      remark: nullable(str),
+      rules: nullable({ type: 'object' }),
+      paymentStandard,
+      agreementPeriod: period,
+      fundPayable: { type: 'boolean' },
+      provenance: { type: 'object' },
+      province: nullable(str),
+      code: nullable(str),
+      unit: nullable(str),
+      prices: levelPrices,
+    },
+  },
+  ItemSummary: {
+    type: 'object',
+    required: ['itemId', 'kind', 'name', 'section'],
+    properties: {
+      itemId: str,
+      kind,
+      name: str,
+      dosageForm: nullable(str),
+      section: str,
+      number: nullable(str),
+      class: drugClass,
+      categoryCode: nullable(str),
+      province: nullable(str),
+      code: nullable(str),
+      fundPayable: { type: 'boolean' },
+    },
+  },
+  ItemPage: page('ItemSummary'),
+  Version: {
+    type: 'object',
+    required: [
+      'version',
+      'parent',
+      'proposalIds',
+      'changeCount',
+      'effectiveFrom',
+      'txId',
+      'timestamp',
+      'digest',
+      'versionHash',
+    ],
+    properties: {
+      version: int,
+      parent: int,
+      proposalIds: { type: 'array', items: str },
+      scope: str,
+      province: nullable(str),
+      changeCount: int,
+      effectiveFrom: str,
+      requestedEffectiveFrom: str,
+      txId: str,
+      timestamp: str,
+      digest: str,
+      previousVersionHash: nullable(str),
+      versionHash: str,
+    },
+  },
+  VersionPage: page('Version'),
+  Proposal: {
+    type: 'object',
+    required: ['id', 'scope', 'status', 'title', 'effectiveFrom', 'proposer'],
+    properties: {
+      id: str,
+      scope: { enum: ['national', 'provincial', 'governance'] },
+      province: nullable(str),
+      ownerMsp: str,
+      title: str,
+      rationale: str,
+      effectiveFrom: str,
+      status: { enum: ['draft', 'open', 'approved', 'applied', 'rejected', 'withdrawn'] },
+      proposer: { type: 'object' },
+      changeCount: nullable(int),
+      chunkCount: nullable(int),
+      sealedVersion: nullable(int),
+    },
+  },
+  ProposalPage: page('Proposal'),
+  ProposalDetail: {
+    type: 'object',
+    required: ['proposal', 'votes', 'chunks'],
+    properties: {
+      proposal: { $ref: '#/components/schemas/Proposal' },
+      votes: { type: 'array', items: { type: 'object' } },
+      tally: nullable({ type: 'object' }),
+      appliedChunks: int,
+      chunks: { type: 'array', items: { type: 'object' } },
+    },
+  },
+  Submitted: {
+    type: 'object',
+    required: ['transactionId', 'blockNumber', 'value'],
+    properties: { transactionId: str, blockNumber: int, value: {} },
+  },
+  Governance: { type: 'object', required: ['version', 'nationalMsp', 'provinces', 'rules'], properties: {} },
+  History: {},
+};
+
+function page(itemSchema: string): Record<string, unknown> {
+  return {
+    type: 'object',
+    required: ['records', 'bookmark'],
+    properties: {
+      records: { type: 'array', items: { $ref: `#/components/schemas/${itemSchema}` } },
+      fetchedRecordsCount: int,
+      bookmark: str,
+    },
+  };
+}

@@ -1,0 +1,461 @@
+/**
+ * An in-memory stand-in for the Fabric peer + shim, faithful where the chaincode depends on it:
+ *
+ * - reads see committed state only (a transaction never reads its own writes);
+ * - range scans are sorted by UTF-8 bytes, simple-key scans exclude composite keys, composite keys use
+ *   the shim's U+0000 separators and U+10FFFF end marker; paginated scans return
+ *   `{ fetchedRecordsCount, bookmark }` and are refused in a transaction that also writes;
+ * - key-level endorsement policies are recorded per key and (at commit) checked against the
+ *   endorsing organisations; read sets and range results are re-validated at commit
+ *   (MVCC_READ_CONFLICT / PHANTOM_READ_CONFLICT), so interleaved transactions behave as on a peer;
+ * - one event per transaction (last setEvent wins), tx id, tx timestamp, creator and
+ *   client identity with MSP id and `catalog.role`, and key history (newest first).
+ */
+import { createHash } from 'node:crypto';
+import { Context, type Contract } from 'fabric-contract-api';
+import type { ChaincodeStub, Iterators, StateQueryResponse } from 'fabric-shim';
+
+type Scan = Promise<Iterators.StateQueryIterator> & AsyncIterable<Iterators.KV>;
+type PagedScan = Promise<StateQueryResponse<Iterators.StateQueryIterator>> & AsyncIterable<Iterators.KV>;
+type History = Promise<Iterators.HistoryQueryIterator> & AsyncIterable<Iterators.KeyModification>;
+import { decodeSignaturePolicy, type PolicySpec } from '../../../../chaincode/src/lib/sbe';
+
+const NS = '\u0000';
+const MAX = '\u{10ffff}';
+
+/** Who submits a transaction. */
+export interface Caller {
+  readonly msp: string;
+  readonly role?: string | null;
+  /** Common name of the certificate (default `<role>@<msp>`). */
+  readonly cn?: string;
+}
+
+interface Committed {
+  value: Buffer;
+  version: number;
+}
+
+interface HistoryEntry {
+  txId: string;
+  millis: number;
+  value: Buffer;
+  isDelete: boolean;
+}
+
+/** A chaincode event emitted by a committed transaction. */
+export interface EmittedEvent {
+  readonly txId: string;
+  readonly name: string;
+  readonly payload: unknown;
+}
+
+function cmp(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+function iteratorOf<T>(items: T[]): Iterators.CommonIterator<T> {
+  let i = 0;
+  return {
+    next: () => {
+      const value = items[i];
+      i++;
+      return Promise.resolve(
+        value === undefined ? { value: undefined as unknown as T, done: true } : { value, done: false },
+      );
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+function asyncResult<R, T>(result: R, items: T[]): Promise<R> & AsyncIterable<T> {
+  const promise = Promise.resolve(result) as Promise<R> & AsyncIterable<T>;
+  promise[Symbol.asyncIterator] = async function* () {
+    for (const item of items) {
+      await Promise.resolve();
+      yield item;
+    }
+  };
+  return promise;
+}
+
+/** True when the endorsing MSPs satisfy a decoded signature policy. */
+export function satisfies(spec: PolicySpec, endorsers: ReadonlySet<string>): boolean {
+  if ('signedBy' in spec) {
+    return endorsers.has(spec.signedBy);
+  }
+  return spec.rules.filter((r) => satisfies(r, endorsers)).length >= spec.nOutOf;
+}
+
+/** The world state and history shared by every transaction of a test. */
+export class Ledger {
+  readonly #state = new Map<string, Committed>();
+  readonly #params = new Map<string, Buffer>();
+  readonly #history = new Map<string, HistoryEntry[]>();
+  #version = 0;
+  #txCounter = 0;
+  /** Wall clock of the simulated network (ms); each transaction advances it by one second. */
+  public clock = Date.parse('2024-12-20T02:00:00Z');
+  public readonly events: EmittedEvent[] = [];
+
+  /** Sets the simulated time (ISO string). */
+  public setTime(iso: string): void {
+    this.clock = Date.parse(iso);
+  }
+
+  public get(key: string): Buffer | undefined {
+    return this.#state.get(key)?.value;
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- caller names the JSON type
+  public getJson<T>(key: string): T | undefined {
+    const v = this.get(key);
+    return v === undefined ? undefined : (JSON.parse(v.toString('utf8')) as T);
+  }
+
+  public validationParameter(key: string): Buffer | undefined {
+    return this.#params.get(key);
+  }
+
+  public keys(): string[] {
+    return [...this.#state.keys()].sort(cmp);
+  }
+
+  /** A copy of the committed state (to prove that a refused call wrote nothing). */
+  public snapshot(): Map<string, string> {
+    return new Map([...this.#state].map(([k, v]) => [k, `${v.version}:${v.value.toString('base64')}`]));
+  }
+
+  public versionOf(key: string): number | null {
+    return this.#state.get(key)?.version ?? null;
+  }
+
+  public historyOf(key: string): HistoryEntry[] {
+    return [...(this.#history.get(key) ?? [])].reverse();
+  }
+
+  /** Starts a transaction (simulation) as `caller`. */
+  public begin(caller: Caller, options: { txId?: string; readOnly?: boolean } = {}): TxStub {
+    this.#txCounter++;
+    this.clock += 1000;
+    const txId = options.txId ?? createHash('sha256').update(`tx-${this.#txCounter}`).digest('hex');
+    return new TxStub(this, caller, txId, this.clock, options.readOnly ?? false);
+  }
+
+  /** @internal Range over committed keys in [start, end). */
+  public range(start: string, end: string): { key: string; value: Buffer; version: number }[] {
+    return [...this.#state.entries()]
+      .filter(([k]) => cmp(k, start) >= 0 && (end === '' || cmp(k, end) < 0))
+      .sort(([a], [b]) => cmp(a, b))
+      .map(([key, c]) => ({ key, value: c.value, version: c.version }));
+  }
+
+  /** @internal Validates and commits a simulated transaction. */
+  public commit(tx: TxStub, endorsers: ReadonlySet<string>): void {
+    for (const [key, version] of tx.readSet) {
+      if (this.versionOf(key) !== version) {
+        throw new Error(`MVCC_READ_CONFLICT: ${JSON.stringify(key)}`);
+      }
+    }
+    for (const r of tx.rangeReads) {
+      const now = this.range(r.start, r.end).map((e) => `${e.key}@${e.version}`);
+      if (now.join('|') !== r.results.join('|')) {
+        throw new Error(`PHANTOM_READ_CONFLICT: ${JSON.stringify(r.start)}`);
+      }
+    }
+    for (const key of tx.writes.keys()) {
+      const policy = this.#params.get(key);
+      if (policy !== undefined && !satisfies(decodeSignaturePolicy(policy), endorsers)) {
+        throw new Error(`ENDORSEMENT_POLICY_FAILURE: ${JSON.stringify(key)}`);
+      }
+    }
+    this.#version++;
+    for (const [key, value] of tx.writes) {
+      const list = this.#history.get(key) ?? [];
+      list.push({
+        txId: tx.txId,
+        millis: tx.millis,
+        value: value ?? Buffer.alloc(0),
+        isDelete: value === null,
+      });
+      this.#history.set(key, list);
+      if (value === null) {
+        this.#state.delete(key);
+      } else {
+        this.#state.set(key, { value, version: this.#version });
+      }
+    }
+    for (const [key, policy] of tx.params) {
+      this.#params.set(key, policy);
+    }
+    if (tx.event !== null) {
+      this.events.push({
+        txId: tx.txId,
+        name: tx.event.name,
+        payload: JSON.parse(tx.event.payload.toString('utf8')),
+      });
+    }
+  }
+}
+
+/** The ChaincodeStub of one transaction. */
+export class TxStub {
+  public readonly writes = new Map<string, Buffer | null>();
+  public readonly params = new Map<string, Buffer>();
+  public readonly readSet = new Map<string, number | null>();
+  public readonly rangeReads: { start: string; end: string; results: string[] }[] = [];
+  public event: { name: string; payload: Buffer } | null = null;
+  public usedPagination = false;
+  public readonly identity: Context['clientIdentity'];
+
+  public constructor(
+    private readonly ledger: Ledger,
+    public readonly caller: Caller,
+    public readonly txId: string,
+    public readonly millis: number,
+    public readonly readOnly: boolean,
+  ) {
+    const cn = caller.cn ?? `${caller.role ?? 'user'}@${caller.msp}`;
+    const id = `x509::/OU=client/CN=${cn}::/C=CN/O=${caller.msp}/CN=ca.${caller.msp}`;
+    this.identity = {
+      getMSPID: () => caller.msp,
+      getID: () => id,
+      getIDBytes: () => Buffer.from(id),
+      getAttributeValue: (name: string) => (name === 'catalog.role' ? (caller.role ?? null) : null),
+      assertAttributeValue: (name: string, value: string) => name === 'catalog.role' && caller.role === value,
+    };
+  }
+
+  public getTxID(): string {
+    return this.txId;
+  }
+
+  public getChannelID(): string {
+    return 'catalog';
+  }
+
+  public getTxTimestamp(): { seconds: { toString(): string }; nanos: number } {
+    return {
+      seconds: { toString: () => Math.floor(this.millis / 1000).toString() },
+      nanos: (this.millis % 1000) * 1e6,
+    };
+  }
+
+  public getDateTimestamp(): Date {
+    return new Date(this.millis);
+  }
+
+  public getCreator(): { mspid: string; idBytes: Uint8Array } {
+    return { mspid: this.caller.msp, idBytes: Buffer.from(this.identity.getID()) };
+  }
+
+  public getState(key: string): Promise<Uint8Array> {
+    this.readSet.set(key, this.ledger.versionOf(key));
+    return Promise.resolve(this.ledger.get(key) ?? Buffer.alloc(0));
+  }
+
+  public putState(key: string, value: Uint8Array): Promise<void> {
+    if (key === '') {
+      return Promise.reject(new Error('key must not be empty'));
+    }
+    this.writes.set(key, Buffer.from(value));
+    return Promise.resolve();
+  }
+
+  public deleteState(key: string): Promise<void> {
+    this.writes.set(key, null);
+    return Promise.resolve();
+  }
+
+  public setStateValidationParameter(key: string, ep: Uint8Array): Promise<void> {
+    this.params.set(key, Buffer.from(ep));
+    return Promise.resolve();
+  }
+
+  public getStateValidationParameter(key: string): Promise<Uint8Array> {
+    return Promise.resolve(this.ledger.validationParameter(key) ?? Buffer.alloc(0));
+  }
+
+  public setEvent(name: string, payload: Uint8Array): void {
+    if (name === '') {
+      throw new Error('Event name must be a non-empty string');
+    }
+    this.event = { name, payload: Buffer.from(payload) };
+  }
+
+  public createCompositeKey(objectType: string, attributes: string[]): string {
+    for (const part of [objectType, ...attributes]) {
+      if (part === '') {
+        throw new Error('object type or attribute not a non-zero length string');
+      }
+    }
+    return NS + objectType + NS + attributes.map((a) => a + NS).join('');
+  }
+
+  public splitCompositeKey(key: string): { objectType: string | null; attributes: string[] } {
+    if (key.length <= 1 || !key.startsWith(NS)) {
+      return { objectType: null, attributes: [] };
+    }
+    const parts = key.slice(1).split(NS);
+    parts.pop();
+    return { objectType: parts[0] ?? null, attributes: parts.slice(1) };
+  }
+
+  #scan(start: string, end: string, limit?: { pageSize: number; bookmark: string }) {
+    const all = this.ledger.range(limit !== undefined && limit.bookmark !== '' ? limit.bookmark : start, end);
+    const page = limit === undefined ? all : all.slice(0, limit.pageSize);
+    if (limit === undefined) {
+      this.rangeReads.push({ start, end, results: all.map((e) => `${e.key}@${e.version}`) });
+    } else {
+      this.usedPagination = true;
+    }
+    const kvs: Iterators.KV[] = page.map((e) => ({ namespace: 'catalog', key: e.key, value: e.value }));
+    const next = limit !== undefined && all.length > page.length ? (all[page.length]?.key ?? '') : '';
+    return { kvs, metadata: { fetchedRecordsCount: kvs.length, bookmark: next } };
+  }
+
+  #checkSimple(...keys: string[]): void {
+    for (const key of keys) {
+      if (key.startsWith(NS)) {
+        throw new Error(`first character of the key [${key}] contains a null character which is not allowed`);
+      }
+    }
+  }
+
+  public getStateByRange(startKey: string, endKey: string): Scan {
+    this.#checkSimple(startKey, endKey);
+    const { kvs } = this.#scan(startKey === '' ? '\u0001' : startKey, endKey);
+    return asyncResult(iteratorOf(kvs), kvs);
+  }
+
+  public getStateByRangeWithPagination(
+    startKey: string,
+    endKey: string,
+    pageSize: number,
+    bookmark = '',
+  ): PagedScan {
+    this.#checkSimple(startKey, endKey);
+    const { kvs, metadata } = this.#scan(startKey === '' ? '\u0001' : startKey, endKey, {
+      pageSize,
+      bookmark,
+    });
+    return asyncResult({ iterator: iteratorOf(kvs), metadata }, kvs);
+  }
+
+  public getStateByPartialCompositeKey(objectType: string, attributes: string[]): Scan {
+    const prefix = this.createCompositeKey(objectType, attributes);
+    const { kvs } = this.#scan(prefix, prefix + MAX);
+    return asyncResult(iteratorOf(kvs), kvs);
+  }
+
+  public getStateByPartialCompositeKeyWithPagination(
+    objectType: string,
+    attributes: string[],
+    pageSize: number,
+    bookmark = '',
+  ): PagedScan {
+    const prefix = this.createCompositeKey(objectType, attributes);
+    const { kvs, metadata } = this.#scan(prefix, prefix + MAX, { pageSize, bookmark });
+    return asyncResult({ iterator: iteratorOf(kvs), metadata }, kvs);
+  }
+
+  public getHistoryForKey(key: string): History {
+    const mods: Iterators.KeyModification[] = this.ledger.historyOf(key).map((h) => ({
+      txId: h.txId,
+      isDelete: h.isDelete,
+      value: h.value,
+      timestamp: {
+        seconds: { toString: () => Math.floor(h.millis / 1000).toString() },
+        nanos: (h.millis % 1000) * 1e6,
+      } as unknown as Iterators.KeyModification['timestamp'],
+    }));
+    return asyncResult(iteratorOf(mods), mods);
+  }
+
+  /** A fabric-contract-api Context over this stub. */
+  public context(): Context {
+    const ctx = new Context();
+    ctx.stub = this as unknown as ChaincodeStub;
+    ctx.clientIdentity = this.identity;
+    return ctx;
+  }
+
+  /** Commits (submit) after the Fabric checks; throws MVCC/phantom/endorsement failures. */
+  public commit(endorsers: ReadonlySet<string>): void {
+    if (this.usedPagination && this.writes.size > 0) {
+      throw new Error('Paginated queries are supported only in a read-only transaction');
+    }
+    this.ledger.commit(this, endorsers);
+  }
+}
+
+type ContractMethod = (ctx: Context, arg: string) => Promise<string>;
+
+/** Every organisation of the network (the default endorsers). */
+export const ALL_ORGS: ReadonlySet<string> = new Set([
+  'NHSAMSP',
+  'GuangdongMSP',
+  'SichuanMSP',
+  'ShaanxiMSP',
+  'AuditMSP',
+]);
+
+/**
+ * Runs contract transactions against a {@link Ledger}: `submit` commits on success and discards on
+ * throw; `evaluate` never commits.
+ */
+export class Network {
+  public readonly ledger = new Ledger();
+  readonly #contracts = new Map<string, Contract>();
+
+  public constructor(contracts: Contract[]) {
+    for (const c of contracts) {
+      this.#contracts.set(c.getName(), c);
+    }
+  }
+
+  #method(name: string): { contract: Contract; fn: ContractMethod } {
+    const [contractName = '', fnName = ''] = name.split(':');
+    const contract = this.#contracts.get(contractName);
+    const fn = (contract as unknown as Record<string, ContractMethod | undefined> | undefined)?.[fnName];
+    if (contract === undefined || typeof fn !== 'function') {
+      throw new Error(`no transaction ${name}`);
+    }
+    return { contract, fn };
+  }
+
+  /** Simulates `name` (`Contract:Fn`) as `caller` without committing; returns the stub and result. */
+  public async simulate(
+    caller: Caller,
+    name: string,
+    arg: unknown,
+    options: { txId?: string } = {},
+  ): Promise<{ tx: TxStub; result: string }> {
+    const { contract, fn } = this.#method(name);
+    const tx = this.ledger.begin(caller, options);
+    const result = await fn.call(contract, tx.context(), typeof arg === 'string' ? arg : JSON.stringify(arg));
+    return { tx, result };
+  }
+
+  /** Submits: simulate, then validate and commit. Returns the parsed result. */
+  public async submit<T = Record<string, unknown>>(
+    caller: Caller,
+    name: string,
+    arg: unknown = {},
+    options: { txId?: string; endorsers?: ReadonlySet<string> } = {},
+  ): Promise<T> {
+    const { tx, result } = await this.simulate(caller, name, arg, options);
+    tx.commit(options.endorsers ?? ALL_ORGS);
+    return JSON.parse(result) as T;
+  }
+
+  /** Evaluates: simulate and discard. Returns the parsed result. */
+  public async evaluate<T = Record<string, unknown>>(
+    caller: Caller,
+    name: string,
+    arg: unknown = {},
+  ): Promise<T> {
+    const { result } = await this.simulate(caller, name, arg);
+    return JSON.parse(result) as T;
+  }
+}
