@@ -33,7 +33,8 @@ const UNAVAILABLE = 14;
  * Endorses, submits and waits for the commit of one transaction. A commit-status timeout is answered
  * by asking again for the status of the same transaction id (never a blind resubmit); an
  * MVCC_READ_CONFLICT or PHANTOM_READ_CONFLICT at validation is retried with a fresh transaction,
- * up to `maxAttempts`. Other failures become typed {@link TransactionError}s / chaincode errors.
+ * up to `maxAttempts`; an ENDORSEMENT_POLICY_FAILURE once (a concurrent transaction may have just
+ * set the key-level policy the endorsement was planned without). Other failures become typed {@link TransactionError}s / chaincode errors.
  */
 export async function submitWithRetry(
   contract: Contract,
@@ -64,7 +65,10 @@ export async function submitWithRetry(
       return { result, transactionId, blockNumber: status.blockNumber, attempts: attempt };
     }
     const name = validationCodeName(status.code);
-    if (!RETRYABLE.has(status.code) || attempt >= maxAttempts) {
+    // A key-level policy created by a concurrent transaction can invalidate an endorsement that was
+    // right when simulated; one fresh attempt then meets the new policy (or gets the coded conflict).
+    const policyRace = status.code === peer.TxValidationCode.ENDORSEMENT_POLICY_FAILURE && attempt === 1;
+    if ((!RETRYABLE.has(status.code) && !policyRace) || attempt >= maxAttempts) {
       throw new TransactionError(name, `transaction ${transactionId} committed as invalid (${name})`, {
         transactionId,
         blockNumber: status.blockNumber,

@@ -41,7 +41,7 @@ export const USAGE = `usage: catalog <command> [options]   (every command: --as 
   propose --file changes.json --title T [--rationale R] [--scope national|<province>|governance] [--effective-from D] [--approve-as a,b] [--apply]
   proposal list [--status S] [--scope S] [--province P] | show|approve|reject|withdraw|apply <id>
   version list | show [<n>] [--date D]
-  governance show
+  governance show | init [--max-chunk N]                  (init: once, as nhsa/admin)
   serve [--port 21080] [--keys wallet/api-keys.json]      HTTP API (x-api-key header -> wallet identity)
 
   --as defaults to $CATALOG_AS, else ${DEFAULT_AS}. Organisations: nhsa, guangdong, sichuan, shaanxi, audit.

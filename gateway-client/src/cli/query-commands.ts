@@ -6,7 +6,7 @@ import type {
   ItemSummary,
   PatientContext,
 } from '../../../chaincode/src/model/types';
-import { MAX_BATCH_LINES } from '../../../chaincode/src/schemas';
+import { MAX_BATCH_LINES, MAX_CHUNK_CHANGES } from '../../../chaincode/src/schemas';
 import { CatalogClientError } from '../errors';
 import {
   CommandContext,
@@ -279,10 +279,17 @@ export async function itemCommand(ctx: CommandContext, args: string[]): Promise<
   return 0;
 }
 
-/** `catalog governance show` */
+/** `catalog governance show | init` */
 export async function governanceCommand(ctx: CommandContext, args: string[]): Promise<number> {
-  const { positionals } = parseCommand(args, {});
-  if (positionals[0] !== 'show') throw new UsageError('usage: catalog governance show');
+  const { values, positionals } = parseCommand(args, { 'max-chunk': { type: 'string' } });
+  if (positionals[0] === 'init') {
+    const maxChunkChanges = int(values, 'max-chunk', 1, MAX_CHUNK_CHANGES);
+    const done = await ctx.client().initGovernance(maxChunkChanges === undefined ? {} : { maxChunkChanges });
+    ctx.print(done, () => `governance record created (tx ${done.transactionId})`);
+    return 0;
+  }
+  if (positionals[0] !== 'show')
+    throw new UsageError('usage: catalog governance show | init [--max-chunk N]');
   const governance = await ctx.client().getGovernance();
   ctx.print(governance, () => keyValues(governance as unknown as Record<string, unknown>));
   return 0;

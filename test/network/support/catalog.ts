@@ -1,0 +1,65 @@
+import { CatalogClient, CatalogClientError } from '../../../gateway-client/src';
+import { computeItemId } from '../../../chaincode/src/lib/item-id';
+import type { Change, ItemInput } from '../../../chaincode/src/model/types';
+import { ensureNetwork } from './network';
+
+const clients = new Map<string, CatalogClient>();
+
+/** A shared client per identity for the whole test run (closed by {@link closeClients}). */
+export function clientAs(as: string): CatalogClient {
+  let client = clients.get(as);
+  if (!client) {
+    client = CatalogClient.connect({ as });
+    clients.set(as, client);
+  }
+  return client;
+}
+
+/** Closes every client opened by {@link clientAs}. */
+export function closeClients(): void {
+  for (const client of clients.values()) client.close();
+  clients.clear();
+}
+
+/** Network up, chaincode deployed, governance record present (created by NHSA's admin if missing). */
+export async function ensureCatalog(): Promise<void> {
+  await ensureNetwork();
+  try {
+    await clientAs('nhsa/admin').initGovernance();
+  } catch (error) {
+    if (!(error instanceof CatalogClientError && error.code === 'GOVERNANCE_EXISTS')) throw error;
+  }
+}
+
+/** A name no earlier test run used (the same network may be reused across runs). */
+export function uniqueName(base: string): string {
+  return `${base}-${process.pid}-${Date.now().toString(36)}`;
+}
+
+/** A national western-drug item with the fields the NRDL carries. */
+export function drugItem(name: string, extra: Partial<ItemInput> = {}): ItemInput {
+  return {
+    kind: 'drug',
+    section: '西药部分',
+    number: '9001',
+    class: '乙',
+    categoryCode: 'XA01',
+    categoryPath: ['消化道和代谢方面的药物', '口腔科制剂'],
+    name,
+    dosageForm: '口服常释剂型',
+    remark: null,
+    fundPayable: true,
+    provenance: { edition: 'TEST', sourceRow: null, source: 'test' },
+    ...extra,
+  };
+}
+
+/** The stable id the chaincode gives `item`. */
+export function idOf(item: ItemInput): string {
+  return computeItemId({ kind: item.kind, name: item.name, dosageForm: item.dosageForm ?? null });
+}
+
+/** `upsertItem` changes for `items`. */
+export function upserts(...items: ItemInput[]): Change[] {
+  return items.map((item) => ({ op: 'upsertItem', item }));
+}
