@@ -20,9 +20,21 @@ export class CommandContext {
   public constructor(
     public readonly out: Output,
     public readonly json: boolean,
-    public readonly as: string,
+    private identity: string,
     private readonly walletDir: string | undefined,
+    /** Whether the identity came from `--as` / `CATALOG_AS` rather than the default. */
+    private readonly identityGiven = true,
   ) {}
+
+  /** The identity commands run as. */
+  public get as(): string {
+    return this.identity;
+  }
+
+  /** Uses `identity` instead of the built-in default, unless the user chose one. */
+  public preferIdentity(identity: string): void {
+    if (!this.identityGiven && this.opened === undefined) this.identity = identity;
+  }
 
   /** The gateway client for `--as`, opened on first use. */
   public client(): CatalogClient {

@@ -11,6 +11,7 @@ import {
 } from './query-commands';
 import { proposalCommand, proposeCommand, versionCommand } from './proposal-commands';
 import { serveCommand } from './serve-command';
+import { importCommand } from './import-command';
 
 type Command = (ctx: CommandContext, args: string[]) => Promise<number>;
 
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, Command> = {
   version: versionCommand,
   governance: governanceCommand,
   serve: serveCommand,
+  import: importCommand,
 };
 
 /** Registers more commands (import, serve, audit) from their own modules. */
@@ -34,6 +36,8 @@ export function registerCommand(name: string, command: Command): void {
 /** The help text. */
 export const USAGE = `usage: catalog <command> [options]   (every command: --as <org>/<identity>, --json)
 
+  import nrdl <csv> --effective-from D [--approve-as a,b,c] [--chunk-size N]
+  import province-items <csv> --province P [--kind service|material] --effective-from D [--approve-as …]
   coverage --province P (--item ID | --name N [--form F]) [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit inpatient|outpatient]
   coverage-batch --province P --file claim.json|claim.csv
   search <text> [--prefix] [--province P] [--kind K] [--class 甲|乙] [--section S] [--code C] [--category C] [--limit N] [--bookmark B]
@@ -44,7 +48,7 @@ export const USAGE = `usage: catalog <command> [options]   (every command: --as 
   governance show | init [--max-chunk N]                  (init: once, as nhsa/admin)
   serve [--port 21080] [--keys wallet/api-keys.json]      HTTP API (x-api-key header -> wallet identity)
 
-  --as defaults to $CATALOG_AS, else ${DEFAULT_AS}. Organisations: nhsa, guangdong, sichuan, shaanxi, audit.
+  --as defaults to $CATALOG_AS, else ${DEFAULT_AS} (import province-items: <province>/proposer). Organisations: nhsa, guangdong, sichuan, shaanxi, audit.
   Exit codes: 0 success, 1 domain error (message starts with its code), 2 usage error.`;
 
 /** Runs one CLI invocation and returns its exit code. */
@@ -70,11 +74,13 @@ export async function runCli(
       out.out(USAGE);
       return 0;
     }
+    const chosen = str(values, 'as') ?? env.CATALOG_AS;
     ctx = new CommandContext(
       out,
       values.json === true,
-      str(values, 'as') ?? env.CATALOG_AS ?? DEFAULT_AS,
+      chosen ?? DEFAULT_AS,
       str(values, 'wallet'),
+      chosen !== undefined,
     );
     return await command(ctx, stripCommon(args));
   } catch (error) {

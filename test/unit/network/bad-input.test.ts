@@ -10,6 +10,20 @@ import { loadTopology, type Topology } from '../../../network/src/topology';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 
+function shiftPorts(topology: Topology, by: number): Topology {
+  const shift = <T extends object>(ports: T): T =>
+    Object.fromEntries(Object.entries(ports).map(([key, value]) => [key, (value as number) + by])) as T;
+  return {
+    ...topology,
+    orgs: topology.orgs.map((org) => ({
+      ...org,
+      ca: shift(org.ca),
+      peer: shift(org.peer),
+      ...(org.orderer ? { orderer: shift(org.orderer) } : {}),
+    })),
+  };
+}
+
 function runCli(
   args: string[],
   env: NodeJS.ProcessEnv,
@@ -39,7 +53,8 @@ describe('network scripts refuse bad input', function () {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const taken = (server.address() as net.AddressInfo).port;
     try {
-      const base = loadTopology();
+      // Shift every port away from a network that may be running, then take one of them.
+      const base = shiftPorts(loadTopology(), 600);
       const [first, ...others] = base.orgs;
       if (!first) throw new Error('empty topology');
       const topology: Topology = {
