@@ -14,6 +14,7 @@ import {
   drugItem,
   ensureCatalog,
   idOf,
+  mapPool,
   uniqueName,
   upserts,
 } from './support/catalog';
@@ -284,7 +285,7 @@ describe('real network: catalog chaincode', function () {
   it('stores a version digest equal to one recomputed from every item and overlay of that version', async function () {
     const auditor = clientAs('audit/auditor');
     const head = await auditor.getVersion({});
-    const entries: DigestEntry[] = [];
+    const ids: string[] = [];
     let bookmark = '';
     for (;;) {
       const page = await auditor.searchItems({
@@ -292,23 +293,26 @@ describe('real network: catalog chaincode', function () {
         pageSize: 200,
         ...(bookmark ? { bookmark } : {}),
       });
-      for (const summary of page.records) {
-        const got = (await auditor.getItem({ itemId: summary.itemId, version: head.version })) as unknown as {
-          item: unknown;
-          overlays: { province: string }[];
-        };
-        entries.push({ type: 'item', itemId: summary.itemId, data: got.item });
-        for (const overlay of got.overlays)
-          entries.push({
-            type: 'overlay',
-            itemId: summary.itemId,
-            province: overlay.province,
-            data: overlay,
-          });
-      }
+      ids.push(...page.records.map((summary) => summary.itemId));
       if (!page.bookmark) break;
       bookmark = page.bookmark;
     }
+    const perItem = await mapPool(ids, 8, async (itemId): Promise<DigestEntry[]> => {
+      const got = (await auditor.getItem({ itemId, version: head.version })) as unknown as {
+        item: unknown;
+        overlays: { province: string }[];
+      };
+      return [
+        { type: 'item', itemId, data: got.item },
+        ...got.overlays.map((overlay): DigestEntry => ({
+          type: 'overlay',
+          itemId,
+          province: overlay.province,
+          data: overlay,
+        })),
+      ];
+    });
+    const entries = perItem.flat();
     expect(entries.length).to.be.greaterThan(0);
     expect(digestOfEntries(entries)).to.equal(head.digest);
   });

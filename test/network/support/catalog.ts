@@ -63,3 +63,22 @@ export function idOf(item: ItemInput): string {
 export function upserts(...items: ItemInput[]): Change[] {
   return items.map((item) => ({ op: 'upsertItem', item }));
 }
+
+/** Maps `items` through `fn` with at most `limit` calls in flight, keeping order. */
+export async function mapPool<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next;
+      next += 1;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

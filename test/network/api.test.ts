@@ -1,0 +1,260 @@
+import { expect } from 'chai';
+import Ajv from 'ajv';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startApiServer, type ApiServer } from '../../gateway-client/src/http/server';
+import { computeItemId } from '../../chaincode/src/lib/item-id';
+import { ensureCatalog } from './support/catalog';
+import { runCatalog } from './support/cli';
+
+const BORAX = computeItemId({ kind: 'drug', name: '复方硼砂', dosageForm: '外用液体剂' });
+
+describe('real network: catalog CLI and HTTP API', function () {
+  let tmp: string;
+
+  before(async function () {
+    await ensureCatalog();
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'catalog-api-'));
+    // The NRDL import suite (or an earlier run) put 复方硼砂 on chain; make sure it is there.
+    const found = await runCatalog(['search', '复方硼砂', '--json', '--as', 'audit/auditor']);
+    const page = JSON.parse(found.stdout) as { records: { itemId: string }[] };
+    if (!page.records.some((record) => record.itemId === BORAX)) {
+      const changes = path.join(tmp, 'borax.json');
+      const item = {
+        kind: 'drug',
+        section: '西药部分',
+        number: '1',
+        class: '甲',
+        categoryCode: 'XA01',
+        categoryPath: ['口腔科制剂'],
+        name: '复方硼砂',
+        dosageForm: '外用液体剂',
+        fundPayable: true,
+        provenance: { edition: 'NRDL-2024', sourceRow: '1', source: 'nrdl-2024-drugs.csv' },
+      };
+      writeFileSync(changes, JSON.stringify([{ op: 'upsertItem', item }]));
+      const proposed = await runCatalog([
+        'propose',
+        '--file',
+        changes,
+        '--title',
+        'borax',
+        '--effective-from',
+        '2025-01-01',
+        '--approve-as',
+        'nhsa/approver,guangdong/approver,sichuan/approver',
+        '--apply',
+      ]);
+      expect(proposed.code, proposed.stderr).to.equal(0);
+    }
+  });
+
+  after(function () {
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  describe('catalog CLI', function () {
+    it('answers coverage by generic name with --json as { results: [...] }', async function () {
+      const run = await runCatalog([
+        'coverage',
+        '--province',
+        'GuangdongMSP',
+        '--name',
+        '复方硼砂',
+        '--date',
+        '2025-06-01',
+        '--json',
+        '--as',
+        'guangdong/hospital1',
+      ]);
+      expect(run.code, run.stderr).to.equal(0);
+      const body = JSON.parse(run.stdout) as {
+        results: { itemId: string; reason: string; province: string }[];
+      };
+      expect(body.results.map((r) => [r.itemId, r.reason, r.province])).to.deep.equal([
+        [BORAX, 'COVERED', 'Guangdong'],
+      ]);
+    });
+
+    it('prints { "results": [] } and exits 1 with ITEM_NOT_FOUND for a name matching nothing', async function () {
+      const run = await runCatalog(['coverage', '--province', 'sichuan', '--name', '没有这种药', '--json']);
+      expect(run.code).to.equal(1);
+      expect(JSON.parse(run.stdout)).to.deep.equal({ results: [] });
+      expect(run.stderr).to.match(/^ITEM_NOT_FOUND: /);
+    });
+
+    it('exits 2 on usage errors, before touching the network', async function () {
+      for (const args of [
+        ['coverage', '--province', 'Hubei', '--item', BORAX],
+        ['coverage', '--province', 'Guangdong', '--item', BORAX, '--level', '7'],
+        ['coverage', '--province', 'Guangdong'],
+        ['item'],
+        ['frobnicate'],
+        ['search', 'x', '--as', 'hubei/admin'],
+      ]) {
+        const run = await runCatalog(args);
+        expect(run.code, args.join(' ')).to.equal(2);
+      }
+    });
+
+    it('answers a claim file line by line, in order, reporting invalid lines by number', async function () {
+      const claim = path.join(tmp, 'claim.csv');
+      writeFileSync(
+        claim,
+        `itemId,date,age,sex,level,visit\n${BORAX},2025-06-01,40,F,3,outpatient\n,2025-06-01,,,,\n${BORAX},2020-01-01,,,,\nD-0000000000000000,2025-06-01,,,,\n${BORAX},2025-06-01,,X,,\n`,
+      );
+      const run = await runCatalog([
+        'coverage-batch',
+        '--province',
+        'Guangdong',
+        '--file',
+        claim,
+        '--json',
+        '--as',
+        'guangdong/hospital1',
+      ]);
+      expect(run.code, 'invalid lines make the exit code 1').to.equal(1);
+      const body = JSON.parse(run.stdout) as { results: { line: number; reason?: string; error?: string }[] };
+      expect(body.results.map((r) => [r.line, r.reason ?? r.error?.split(':')[0]])).to.deep.equal([
+        [2, 'COVERED'],
+        [3, 'INVALID_INPUT'],
+        [4, 'NOT_YET_EFFECTIVE'],
+        [5, 'NOT_LISTED'],
+        [6, 'INVALID_INPUT'],
+      ]);
+    });
+  });
+
+  describe('HTTP API', function () {
+    let api: ApiServer;
+    const ajv = new Ajv({ strict: false });
+    let documentLoaded = false;
+
+    before(async function () {
+      api = await startApiServer({
+        port: 0,
+        keys: new Map([
+          ['hospital-key', 'guangdong/hospital1'],
+          ['auditor-key', 'audit/auditor'],
+        ]),
+      });
+    });
+
+    after(async function () {
+      await api.close();
+    });
+
+    async function call(
+      pathAndQuery: string,
+      init: RequestInit & { key?: string } = {},
+    ): Promise<{ status: number; body: unknown }> {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (init.key !== undefined) headers['x-api-key'] = init.key;
+      const response = await fetch(`${api.url}${pathAndQuery}`, { ...init, headers });
+      return { status: response.status, body: (await response.json()) };
+    }
+
+    async function expectSchema(name: string, body: unknown): Promise<void> {
+      if (!documentLoaded) {
+        const doc = (await call('/openapi.json')).body as Record<string, unknown>;
+        ajv.addSchema(doc, 'openapi');
+        documentLoaded = true;
+      }
+      const validate = ajv.getSchema(`openapi#/components/schemas/${name}`);
+      if (!validate) throw new Error(`no schema ${name}`);
+      expect(validate(body), `${name}: ${JSON.stringify(validate.errors)}`).to.equal(true);
+    }
+
+    it('serves /healthz and an OpenAPI 3 document of every operation', async function () {
+      expect(await call('/healthz')).to.deep.equal({ status: 200, body: { status: 'ok' } });
+      const doc = (await call('/openapi.json')).body as { openapi: string; paths: Record<string, unknown> };
+      expect(doc.openapi).to.match(/^3\./);
+      expect(Object.keys(doc.paths)).to.include.members([
+        '/v1/coverage',
+        '/v1/coverage/batch',
+        '/v1/items',
+        '/v1/items/{itemId}',
+        '/v1/proposals',
+        '/v1/versions',
+      ]);
+    });
+
+    it('answers coverage with the documented shape, as the caller mapped from the API key', async function () {
+      const answer = await call(
+        `/v1/coverage?province=guangdong&itemId=${BORAX}&date=2025-06-01&level=3&sex=F`,
+        { key: 'hospital-key' },
+      );
+      expect(answer.status).to.equal(200);
+      await expectSchema('Coverage', answer.body);
+      expect(answer.body).to.include({ reason: 'COVERED', itemId: BORAX, province: 'Guangdong' });
+      const batch = await call('/v1/coverage/batch', {
+        key: 'hospital-key',
+        method: 'POST',
+        body: JSON.stringify({
+          province: 'Sichuan',
+          lines: [
+            { itemId: BORAX, date: '2025-06-01' },
+            { itemId: BORAX, date: '2019-01-01' },
+          ],
+        }),
+      });
+      expect(batch.status).to.equal(200);
+      await expectSchema('CoverageBatch', batch.body);
+      expect((batch.body as { results: { reason: string }[] }).results.map((r) => r.reason)).to.deep.equal([
+        'COVERED',
+        'NOT_YET_EFFECTIVE',
+      ]);
+    });
+
+    it('pages search results with a bookmark and returns items and versions in their documented shapes', async function () {
+      const first = await call('/v1/items?kind=drug&limit=2', { key: 'auditor-key' });
+      expect(first.status).to.equal(200);
+      await expectSchema('ItemPage', first.body);
+      const page = first.body as { records: { itemId: string }[]; bookmark: string };
+      expect(page.records).to.have.length(2);
+      expect(page.bookmark).to.not.equal('');
+      const second = await call(`/v1/items?kind=drug&limit=2&bookmark=${encodeURIComponent(page.bookmark)}`, {
+        key: 'auditor-key',
+      });
+      const next = second.body as { records: { itemId: string }[] };
+      expect(next.records[0]?.itemId).to.not.equal(page.records[0]?.itemId);
+      const item = await call(`/v1/items/${BORAX}`, { key: 'auditor-key' });
+      expect(item.status).to.equal(200);
+      const head = await call('/v1/versions/head', { key: 'auditor-key' });
+      await expectSchema('Version', head.body);
+      const versions = await call('/v1/versions?limit=5', { key: 'auditor-key' });
+      await expectSchema('VersionPage', versions.body);
+    });
+
+    it('answers errors as { code, message } with fitting status codes', async function () {
+      const unauthenticated = await call(`/v1/coverage?province=Guangdong&itemId=${BORAX}`);
+      expect(unauthenticated.status).to.equal(401);
+      await expectSchema('Error', unauthenticated.body);
+      const badQuery = await call(`/v1/coverage?province=Guangdong&itemId=${BORAX}&level=high`, {
+        key: 'hospital-key',
+      });
+      expect(badQuery.status).to.equal(400);
+      expect(badQuery.body).to.include({ code: 'INVALID_INPUT' });
+      const unknownProvince = await call(`/v1/coverage?province=Hubei&itemId=${BORAX}`, {
+        key: 'hospital-key',
+      });
+      expect(unknownProvince.status).to.equal(400);
+      const missing = await call('/v1/items/D-0000000000000000', { key: 'auditor-key' });
+      expect(missing.status).to.equal(404);
+      expect(missing.body).to.include({ code: 'ITEM_NOT_FOUND' });
+      const forbidden = await call('/v1/proposals', {
+        key: 'hospital-key',
+        method: 'POST',
+        body: JSON.stringify({
+          title: 't',
+          effectiveFrom: '2025-01-01',
+          changes: [{ op: 'removeItem', itemId: BORAX }],
+        }),
+      });
+      expect(forbidden.status).to.equal(403);
+      expect(forbidden.body).to.include({ code: 'FORBIDDEN_ROLE' });
+      expect((await call('/v1/nothing', { key: 'auditor-key' })).status).to.equal(404);
+    });
+  });
+});

@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+/** Repository root. */
+export const REPO = path.resolve(__dirname, '..', '..', '..');
+const BIN = path.join(REPO, 'gateway-client', 'bin', 'catalog.js');
+
+/** Result of one `catalog` run. */
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs the real `catalog` binary (on this process's Node) and collects its output.
+ * `onStderr` sees stderr as it arrives and may return true to kill the process (SIGKILL).
+ */
+export function runCatalog(args: readonly string[], onStderr?: (text: string) => boolean): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env };
+    delete env.CATALOG_AS;
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (data: Buffer) => {
+      stdout += data.toString();
+    });
+    child.stderr.on('data', (data: Buffer) => {
+      stderr += data.toString();
+      if (onStderr?.(stderr) === true) child.kill('SIGKILL');
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
