@@ -1,0 +1,505 @@
+/**
+ * The off-chain audit store: blocks, transactions (valid and invalid) and the catalog writes they
+ * carry, plus the replay checkpoint. {@link SqliteAuditStore} keeps it in one SQLite file through
+ * Node's built-in `node:sqlite` (no native npm module to build or trust).
+ */
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { DecodedBlock, DecodedTransaction } from './block-decoder';
+
+/** A stored block header. */
+export interface StoredBlock {
+  readonly number: number;
+  readonly hash: string;
+  readonly previousHash: string;
+  readonly dataHash: string;
+  /** Data hash recomputed from the envelopes at replay time. */
+  readonly computedDataHash: string;
+  readonly txCount: number;
+  readonly receivedAt: string;
+}
+
+/** A stored write of the catalog namespace. */
+export interface StoredWrite {
+  readonly writeIndex: number;
+  readonly key: string;
+  readonly objectType: string | null;
+  readonly attributes: readonly string[];
+  readonly isDelete: boolean;
+  readonly value: Uint8Array;
+}
+
+/** A stored key-level metadata write (endorsement policy change). */
+export interface StoredMetadataWrite {
+  readonly writeIndex: number;
+  readonly key: string;
+  readonly name: string;
+  readonly value: Uint8Array;
+}
+
+/** A stored transaction with its writes. */
+export interface StoredTransaction {
+  readonly blockNumber: number;
+  readonly txIndex: number;
+  readonly txId: string;
+  readonly type: string;
+  readonly timestamp: string | null;
+  readonly creatorMsp: string | null;
+  readonly creatorSubject: string | null;
+  readonly creatorRole: string | null;
+  readonly validationCode: number;
+  readonly validationName: string;
+  readonly chaincode: string | null;
+  readonly function: string | null;
+  readonly args: readonly string[];
+  readonly endorsers: readonly string[];
+  readonly eventName: string | null;
+  readonly writes: readonly StoredWrite[];
+  readonly metadataWrites: readonly StoredMetadataWrite[];
+}
+
+/** Where replay resumes: the next block to read (and, optionally, the last transaction done in it). */
+export interface StoreCheckpoint {
+  readonly blockNumber: number;
+  readonly transactionId: string | null;
+}
+
+/** Outcome of {@link AuditStore.writeBlock}. */
+export interface WriteBlockResult {
+  /** False when the block was already stored (the call was a no-op). */
+  readonly written: boolean;
+  /** Number of catalog writes in the block. */
+  readonly writes: number;
+}
+
+/** Filter of {@link AuditStore.transactions}. */
+export interface TransactionFilter {
+  /** Only transactions with validation code 0. */
+  readonly validOnly?: boolean;
+  /** Only invalid transactions. */
+  readonly invalidOnly?: boolean;
+  readonly fromBlock?: number;
+  readonly toBlock?: number;
+}
+
+/** Row counts and size of a store. */
+export interface StoreStats {
+  readonly blocks: number;
+  readonly transactions: number;
+  readonly invalidTransactions: number;
+  readonly writes: number;
+  /** Highest stored block number + 1 (0 when empty). */
+  readonly height: number;
+  /** Bytes on disk (0 for an in-memory store). */
+  readonly sizeBytes: number;
+}
+
+/** Thrown when a block number is stored already with a different header hash. */
+export class BlockConflictError extends Error {
+  /** @param blockNumber - the conflicting block. */
+  public constructor(
+    public readonly blockNumber: number,
+    public readonly storedHash: string,
+    public readonly newHash: string,
+  ) {
+    super(`block ${blockNumber} is stored with hash ${storedHash}, refusing a different block ${newHash}`);
+    this.name = BlockConflictError.name;
+  }
+}
+
+/**
+ * Storage of replayed blocks. Writing a block is atomic and idempotent by (block number,
+ * transaction index); the checkpoint advances in the same transaction.
+ */
+export interface AuditStore {
+  /** Stores a decoded block and advances the checkpoint past it; a no-op for a block already stored. */
+  writeBlock(block: DecodedBlock, receivedAt?: string): Promise<WriteBlockResult>;
+  /** The replay checkpoint, or null before the first block. */
+  getCheckpoint(): Promise<StoreCheckpoint | null>;
+  /** Moves the checkpoint (never backwards past a stored block). */
+  setCheckpoint(checkpoint: StoreCheckpoint): Promise<void>;
+  /** Every stored block header, ascending. */
+  listBlocks(): Promise<StoredBlock[]>;
+  /** Transactions with their writes in ledger order (block, then index). */
+  transactions(filter?: TransactionFilter): AsyncIterable<StoredTransaction>;
+  /** Row counts and size. */
+  stats(): Promise<StoreStats>;
+  /** Releases the store. */
+  close(): Promise<void>;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS blocks (
+  number INTEGER PRIMARY KEY,
+  hash TEXT NOT NULL,
+  previous_hash TEXT NOT NULL,
+  data_hash TEXT NOT NULL,
+  computed_data_hash TEXT NOT NULL,
+  tx_count INTEGER NOT NULL,
+  received_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS transactions (
+  block_number INTEGER NOT NULL,
+  tx_index INTEGER NOT NULL,
+  tx_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  timestamp TEXT,
+  creator_msp TEXT,
+  creator_subject TEXT,
+  creator_role TEXT,
+  validation_code INTEGER NOT NULL,
+  validation_name TEXT NOT NULL,
+  chaincode TEXT,
+  function TEXT,
+  args_json TEXT NOT NULL,
+  endorsers_json TEXT NOT NULL,
+  event_name TEXT,
+  decode_error TEXT,
+  PRIMARY KEY (block_number, tx_index)
+);
+CREATE INDEX IF NOT EXISTS transactions_tx_id ON transactions (tx_id);
+CREATE TABLE IF NOT EXISTS writes (
+  block_number INTEGER NOT NULL,
+  tx_index INTEGER NOT NULL,
+  write_index INTEGER NOT NULL,
+  key BLOB NOT NULL,
+  object_type TEXT,
+  attrs_json TEXT NOT NULL,
+  is_delete INTEGER NOT NULL,
+  value BLOB NOT NULL,
+  PRIMARY KEY (block_number, tx_index, write_index)
+);
+CREATE INDEX IF NOT EXISTS writes_key ON writes (object_type, key);
+CREATE TABLE IF NOT EXISTS metadata_writes (
+  block_number INTEGER NOT NULL,
+  tx_index INTEGER NOT NULL,
+  write_index INTEGER NOT NULL,
+  key BLOB NOT NULL,
+  name TEXT NOT NULL,
+  value BLOB NOT NULL,
+  PRIMARY KEY (block_number, tx_index, write_index)
+);
+CREATE TABLE IF NOT EXISTS checkpoint (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  block_number INTEGER NOT NULL,
+  tx_id TEXT
+);
+`;
+
+type Row = Record<string, unknown>;
+
+function str(row: Row, column: string): string {
+  const v = row[column];
+  return typeof v === 'string' ? v : String(v);
+}
+
+function strOrNull(row: Row, column: string): string | null {
+  const v = row[column];
+  return v === null || v === undefined ? null : str(row, column);
+}
+
+function num(row: Row, column: string): number {
+  return Number(row[column]);
+}
+
+function bytes(row: Row, column: string): Uint8Array {
+  const v = row[column];
+  return v instanceof Uint8Array ? v : new Uint8Array();
+}
+
+/** Keys are stored as UTF-8 BLOBs: composite keys contain U+0000, which SQLite text would cut. */
+function keyBytes(key: string): Uint8Array {
+  return Buffer.from(key, 'utf8');
+}
+
+function keyText(row: Row, column: string): string {
+  return Buffer.from(bytes(row, column)).toString('utf8');
+}
+
+function jsonArray(row: Row, column: string): string[] {
+  const parsed = JSON.parse(str(row, column)) as unknown;
+  return Array.isArray(parsed) ? parsed.map(String) : [];
+}
+
+function toBlock(row: Row): StoredBlock {
+  return {
+    number: num(row, 'number'),
+    hash: str(row, 'hash'),
+    previousHash: str(row, 'previous_hash'),
+    dataHash: str(row, 'data_hash'),
+    computedDataHash: str(row, 'computed_data_hash'),
+    txCount: num(row, 'tx_count'),
+    receivedAt: str(row, 'received_at'),
+  };
+}
+
+function toWrite(row: Row): StoredWrite {
+  return {
+    writeIndex: num(row, 'write_index'),
+    key: keyText(row, 'key'),
+    objectType: strOrNull(row, 'object_type'),
+    attributes: jsonArray(row, 'attrs_json'),
+    isDelete: num(row, 'is_delete') !== 0,
+    value: bytes(row, 'value'),
+  };
+}
+
+function toTransaction(
+  row: Row,
+  writes: StoredWrite[],
+  metadataWrites: StoredMetadataWrite[],
+): StoredTransaction {
+  return {
+    blockNumber: num(row, 'block_number'),
+    txIndex: num(row, 'tx_index'),
+    txId: str(row, 'tx_id'),
+    type: str(row, 'type'),
+    timestamp: strOrNull(row, 'timestamp'),
+    creatorMsp: strOrNull(row, 'creator_msp'),
+    creatorSubject: strOrNull(row, 'creator_subject'),
+    creatorRole: strOrNull(row, 'creator_role'),
+    validationCode: num(row, 'validation_code'),
+    validationName: str(row, 'validation_name'),
+    chaincode: strOrNull(row, 'chaincode'),
+    function: strOrNull(row, 'function'),
+    args: jsonArray(row, 'args_json'),
+    endorsers: jsonArray(row, 'endorsers_json'),
+    eventName: strOrNull(row, 'event_name'),
+    writes,
+    metadataWrites,
+  };
+}
+
+/** Options of {@link SqliteAuditStore}. */
+export interface SqliteStoreOptions {
+  /** Database file, or `:memory:` (default). */
+  readonly path?: string;
+}
+
+/** The SQLite audit store (node:sqlite `DatabaseSync`, WAL journal for files). */
+export class SqliteAuditStore implements AuditStore {
+  /** The underlying database, for ad-hoc SQL (reports, tests). */
+  public readonly db: DatabaseSync;
+  readonly #path: string;
+  readonly #insertBlock: StatementSync;
+  readonly #blockHash: StatementSync;
+  readonly #insertTx: StatementSync;
+  readonly #insertWrite: StatementSync;
+  readonly #insertMeta: StatementSync;
+  readonly #advanceCheckpoint: StatementSync;
+  readonly #txWrites: StatementSync;
+  readonly #txMeta: StatementSync;
+
+  /** Opens (creating if needed) a store. */
+  public constructor(options: SqliteStoreOptions = {}) {
+    this.#path = options.path ?? ':memory:';
+    this.db = new DatabaseSync(this.#path);
+    if (this.#path !== ':memory:') {
+      this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+    }
+    this.db.exec(SCHEMA);
+    this.#insertBlock = this.db.prepare(
+      `INSERT OR IGNORE INTO blocks (number, hash, previous_hash, data_hash, computed_data_hash, tx_count, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#blockHash = this.db.prepare('SELECT hash FROM blocks WHERE number = ?');
+    this.#insertTx = this.db.prepare(
+      `INSERT OR IGNORE INTO transactions (block_number, tx_index, tx_id, type, timestamp, creator_msp,
+         creator_subject, creator_role, validation_code, validation_name, chaincode, function, args_json,
+         endorsers_json, event_name, decode_error)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#insertWrite = this.db.prepare(
+      `INSERT OR IGNORE INTO writes (block_number, tx_index, write_index, key, object_type, attrs_json, is_delete, value)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#insertMeta = this.db.prepare(
+      `INSERT OR IGNORE INTO metadata_writes (block_number, tx_index, write_index, key, name, value)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    );
+    this.#advanceCheckpoint = this.db.prepare(
+      `INSERT INTO checkpoint (id, block_number, tx_id) VALUES (1, ?, NULL)
+       ON CONFLICT (id) DO UPDATE SET block_number = excluded.block_number, tx_id = NULL
+       WHERE excluded.block_number > checkpoint.block_number`,
+    );
+    this.#txWrites = this.db.prepare(
+      'SELECT * FROM writes WHERE block_number = ? AND tx_index = ? ORDER BY write_index',
+    );
+    this.#txMeta = this.db.prepare(
+      'SELECT * FROM metadata_writes WHERE block_number = ? AND tx_index = ? ORDER BY write_index',
+    );
+  }
+
+  /** {@inheritDoc AuditStore.writeBlock} */
+  public writeBlock(
+    block: DecodedBlock,
+    receivedAt: string = new Date().toISOString(),
+  ): Promise<WriteBlockResult> {
+    const existing = this.#blockHash.get(block.number) as Row | undefined;
+    const writes = block.transactions.reduce((n, tx) => n + tx.writes.length, 0);
+    if (existing !== undefined) {
+      if (str(existing, 'hash') !== block.hash) {
+        return Promise.reject(new BlockConflictError(block.number, str(existing, 'hash'), block.hash));
+      }
+      return Promise.resolve({ written: false, writes });
+    }
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const inserted = this.#insertBlock.run(
+        block.number,
+        block.hash,
+        block.previousHash,
+        block.dataHash,
+        block.computedDataHash,
+        block.transactions.length,
+        receivedAt,
+      );
+      for (const tx of block.transactions) {
+        this.#writeTransaction(block.number, tx);
+      }
+      this.#advanceCheckpoint.run(block.number + 1);
+      this.db.exec('COMMIT');
+      return Promise.resolve({ written: Number(inserted.changes) > 0, writes });
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  #writeTransaction(blockNumber: number, tx: DecodedTransaction): void {
+    this.#insertTx.run(
+      blockNumber,
+      tx.index,
+      tx.txId,
+      tx.type,
+      tx.timestamp,
+      tx.creator?.mspId ?? null,
+      tx.creator?.subject ?? null,
+      tx.creator?.role ?? null,
+      tx.validationCode,
+      tx.validationName,
+      tx.chaincode,
+      tx.function,
+      JSON.stringify(tx.args),
+      JSON.stringify(tx.endorsers),
+      tx.eventName,
+      tx.decodeError,
+    );
+    tx.writes.forEach((w, i) => {
+      this.#insertWrite.run(
+        blockNumber,
+        tx.index,
+        i,
+        keyBytes(w.key),
+        w.objectType,
+        JSON.stringify(w.attributes),
+        w.isDelete ? 1 : 0,
+        w.value,
+      );
+    });
+    let metaIndex = 0;
+    for (const m of tx.metadataWrites) {
+      for (const entry of m.entries) {
+        this.#insertMeta.run(blockNumber, tx.index, metaIndex, keyBytes(m.key), entry.name, entry.value);
+        metaIndex++;
+      }
+    }
+  }
+
+  /** {@inheritDoc AuditStore.getCheckpoint} */
+  public getCheckpoint(): Promise<StoreCheckpoint | null> {
+    const row = this.db.prepare('SELECT block_number, tx_id FROM checkpoint WHERE id = 1').get() as
+      Row | undefined;
+    return Promise.resolve(
+      row === undefined
+        ? null
+        : { blockNumber: num(row, 'block_number'), transactionId: strOrNull(row, 'tx_id') },
+    );
+  }
+
+  /** {@inheritDoc AuditStore.setCheckpoint} */
+  public setCheckpoint(checkpoint: StoreCheckpoint): Promise<void> {
+    const top = this.db.prepare('SELECT MAX(number) AS top FROM blocks').get() as Row;
+    const floor = top['top'] === null ? 0 : num(top, 'top') + 1;
+    this.db
+      .prepare(
+        `INSERT INTO checkpoint (id, block_number, tx_id) VALUES (1, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET block_number = excluded.block_number, tx_id = excluded.tx_id`,
+      )
+      .run(Math.max(floor, checkpoint.blockNumber), checkpoint.transactionId);
+    return Promise.resolve();
+  }
+
+  /** {@inheritDoc AuditStore.listBlocks} */
+  public listBlocks(): Promise<StoredBlock[]> {
+    return Promise.resolve(
+      (this.db.prepare('SELECT * FROM blocks ORDER BY number').all() as Row[]).map(toBlock),
+    );
+  }
+
+  /** {@inheritDoc AuditStore.transactions} */
+  public async *transactions(filter: TransactionFilter = {}): AsyncIterable<StoredTransaction> {
+    const where: string[] = ['block_number >= ?', 'block_number <= ?'];
+    if (filter.validOnly === true) {
+      where.push('validation_code = 0');
+    }
+    if (filter.invalidOnly === true) {
+      where.push('validation_code <> 0');
+    }
+    const rows = this.db
+      .prepare(`SELECT * FROM transactions WHERE ${where.join(' AND ')} ORDER BY block_number, tx_index`)
+      .all(filter.fromBlock ?? 0, filter.toBlock ?? Number.MAX_SAFE_INTEGER) as Row[];
+    for (const row of rows) {
+      const block = num(row, 'block_number');
+      const index = num(row, 'tx_index');
+      const writes = (this.#txWrites.all(block, index) as Row[]).map(toWrite);
+      const meta = (this.#txMeta.all(block, index) as Row[]).map((m) => ({
+        writeIndex: num(m, 'write_index'),
+        key: keyText(m, 'key'),
+        name: str(m, 'name'),
+        value: bytes(m, 'value'),
+      }));
+      yield toTransaction(row, writes, meta);
+      await Promise.resolve();
+    }
+  }
+
+  /** {@inheritDoc AuditStore.stats} */
+  public stats(): Promise<StoreStats> {
+    const count = (sql: string): number => num(this.db.prepare(sql).get() as Row, 'n');
+    const top = this.db.prepare('SELECT MAX(number) AS top FROM blocks').get() as Row;
+    let sizeBytes = 0;
+    if (this.#path !== ':memory:') {
+      const pages = count('SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()');
+      sizeBytes = pages;
+    }
+    return Promise.resolve({
+      blocks: count('SELECT COUNT(*) AS n FROM blocks'),
+      transactions: count('SELECT COUNT(*) AS n FROM transactions'),
+      invalidTransactions: count('SELECT COUNT(*) AS n FROM transactions WHERE validation_code <> 0'),
+      writes: count('SELECT COUNT(*) AS n FROM writes'),
+      height: top['top'] === null ? 0 : num(top, 'top') + 1,
+      sizeBytes,
+    });
+  }
+
+  /** {@inheritDoc AuditStore.close} */
+  public close(): Promise<void> {
+    if (this.db.isOpen) {
+      this.db.close();
+    }
+    return Promise.resolve();
+  }
+}
+
+/**
+ * Opens the audit store named by `location`: a file path (SQLite) or `:memory:`. PostgreSQL URLs
+ * (`postgres://…`) are refused until a PostgreSQL driver is part of the project.
+ */
+export function openAuditStore(location: string): AuditStore {
+  if (/^postgres(ql)?:\/\//i.test(location)) {
+    throw new Error(
+      'PostgreSQL audit stores need the `pg` driver, which is not installed; use a SQLite file',
+    );
+  }
+  return new SqliteAuditStore({ path: location });
+}
