@@ -1,26 +1,97 @@
 /**
- * The catalog's main job (`npm start`): bring the network up with the chaincode deployed, then
- * report what runs where. Fails in seconds with a clear message when Fabric is not found.
+ * The catalog's main job (`npm start`): bring the network up with the chaincode deployed, create
+ * the governance record, import the NRDL 2024 list and Shaanxi's 2021 service-price and
+ * special-materials lists when the catalog is empty, then serve the HTTP API until interrupted.
+ * Fails in seconds with a clear message when Fabric is not found.
  */
+import path from 'node:path';
 import { FabricNotFoundError, FabricVersionError } from '../network/src/fabric-home';
 import { networkStatus, networkUp } from '../network/src/network';
+import { CatalogClient, CatalogClientError } from '../gateway-client/src';
+import { runCli } from '../gateway-client/src/cli/main';
+
+const DATA = path.resolve(__dirname, '..', 'data');
+
+async function ensureGovernance(): Promise<void> {
+  const admin = CatalogClient.connect({ as: 'nhsa/admin' });
+  try {
+    await admin.initGovernance();
+    process.stdout.write('governance record created (defaults: national = NHSA + majority of provinces)\n');
+  } catch (error) {
+    if (!(error instanceof CatalogClientError && error.code === 'GOVERNANCE_EXISTS')) throw error;
+  } finally {
+    admin.close();
+  }
+}
+
+async function catalogIsEmpty(): Promise<boolean> {
+  const auditor = CatalogClient.connect({ as: 'audit/auditor' });
+  try {
+    return (await auditor.listVersions({ pageSize: 1 })).records.length === 0;
+  } finally {
+    auditor.close();
+  }
+}
+
+async function cli(args: string[]): Promise<void> {
+  const code = await runCli(args);
+  if (code !== 0) throw new Error(`catalog ${args.slice(0, 2).join(' ')} failed (exit ${code})`);
+}
 
 async function main(): Promise<void> {
   await networkUp();
   const status = await networkStatus();
   const healthy = status.nodes.filter((node) => node.healthy).length;
   process.stdout.write(
-    `\ncatalog network ready: ${healthy}/${status.nodes.length} nodes healthy, chaincode ` +
-      `${status.chaincode ? `version ${status.chaincode.version} sequence ${status.chaincode.sequence}` : 'not committed'}\n` +
-      'wallet identities: wallet/<org>/<identity> (e.g. wallet/guangdong/hospital1)\n' +
-      'stop it with: npm run network:down\n',
+    `\nnetwork: ${healthy}/${status.nodes.length} nodes healthy, chaincode sequence ${status.chaincode?.sequence ?? '-'}\n`,
   );
+  await ensureGovernance();
+  if (await catalogIsEmpty()) {
+    process.stdout.write('catalog is empty: importing NRDL 2024 and the Shaanxi 2021 lists\n');
+    await cli([
+      'import',
+      'nrdl',
+      path.join(DATA, 'nrdl-2024-drugs.csv'),
+      '--effective-from',
+      '2025-01-01',
+      '--approve-as',
+      'nhsa/approver,guangdong/approver,sichuan/approver',
+    ]);
+    for (const [file, kind] of [
+      ['shaanxi-2021-medical-service-prices.csv', 'service'],
+      ['shaanxi-2021-special-materials.csv', 'material'],
+    ] as const) {
+      await cli([
+        'import',
+        'province-items',
+        path.join(DATA, file),
+        '--province',
+        'Shaanxi',
+        '--kind',
+        kind,
+        '--effective-from',
+        '2025-01-01',
+        '--approve-as',
+        'shaanxi/approver',
+      ]);
+    }
+  } else {
+    process.stdout.write('catalog already holds sealed versions: skipping the import\n');
+  }
+  process.stdout.write(
+    '\nstarting the HTTP API (Ctrl-C stops it; the network keeps running until `npm run network:down`)\n',
+  );
+  await cli(['serve']);
 }
 
 main().catch((error: unknown) => {
   const known = error instanceof FabricNotFoundError || error instanceof FabricVersionError;
-  process.stderr.write(
-    `catalog: ${error instanceof Error ? (known || !process.env.NRDL_DEBUG ? error.message : (error.stack ?? error.message)) : String(error)}\n`,
-  );
+  const text =
+    error instanceof Error
+      ? known || !process.env.NRDL_DEBUG
+        ? error.message
+        : (error.stack ?? error.message)
+      : String(error);
+  process.stderr.write(`catalog: ${text}\n`);
   process.exitCode = 1;
 });

@@ -10,8 +10,9 @@ import {
   searchCommand,
 } from './query-commands';
 import { proposalCommand, proposeCommand, versionCommand } from './proposal-commands';
-import { serveCommand } from './serve-command';
+import { apiKeyCommand, serveCommand } from './serve-command';
 import { importCommand } from './import-command';
+import { AUDIT_USAGE, auditCommand } from './audit-command';
 
 type Command = (ctx: CommandContext, args: string[]) => Promise<number>;
 
@@ -25,7 +26,9 @@ const COMMANDS: Record<string, Command> = {
   version: versionCommand,
   governance: governanceCommand,
   serve: serveCommand,
+  'api-key': apiKeyCommand,
   import: importCommand,
+  audit: auditCommand,
 };
 
 /** Registers more commands (import, serve, audit) from their own modules. */
@@ -46,9 +49,11 @@ export const USAGE = `usage: catalog <command> [options]   (every command: --as 
   proposal list [--status S] [--scope S] [--province P] | show|approve|reject|withdraw|apply <id>
   version list | show [<n>] [--date D]
   governance show | init [--max-chunk N]                  (init: once, as nhsa/admin)
+  api-key <org>/<identity>                                 prints that identity's API key
   serve [--port 21080] [--keys wallet/api-keys.json]      HTTP API (x-api-key header -> wallet identity)
+${AUDIT_USAGE}
 
-  --as defaults to $CATALOG_AS, else ${DEFAULT_AS} (import province-items: <province>/proposer). Organisations: nhsa, guangdong, sichuan, shaanxi, audit.
+  --as defaults to $CATALOG_AS, else ${DEFAULT_AS} (import province-items: <province>/proposer, audit replay: audit/auditor). Organisations: nhsa, guangdong, sichuan, shaanxi, audit.
   Exit codes: 0 success, 1 domain error (message starts with its code), 2 usage error.`;
 
 /** Runs one CLI invocation and returns its exit code. */

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { DEFAULT_WALLET_DIR } from '../connection';
 import { loadApiKeys } from '../http/api-keys';
 import { startApiServer } from '../http/server';
-import { CommandContext, int, parseCommand, str } from './context';
+import { CommandContext, UsageError, int, parseCommand, str } from './context';
 
 /** Default port of `catalog serve` (inside the project's 21000-21499 port plan). */
 export const DEFAULT_API_PORT = 21080;
@@ -25,7 +25,12 @@ export async function serveCommand(ctx: CommandContext, args: string[]): Promise
   const example = [...keys.entries()].find(([, identity]) => identity.endsWith('/hospital1'));
   ctx.note(`catalog API listening on ${api.url} (OpenAPI: ${api.url}/openapi.json)`);
   ctx.note(`API keys (x-api-key header -> wallet identity): ${keysFile}`);
-  if (example) ctx.note(`try: curl -H 'x-api-key: ${example[0]}' '${api.url}/v1/versions'`);
+  if (example) {
+    ctx.note(
+      `try: curl -H 'x-api-key: ${example[0]}' '${api.url}/v1/coverage?province=Guangdong&itemId=D-7233e7b335261587'`,
+    );
+    ctx.note(`     (any key: npx catalog api-key <org>/<identity>)`);
+  }
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       resolve();
@@ -35,4 +40,17 @@ export async function serveCommand(ctx: CommandContext, args: string[]): Promise
   });
   await api.close();
   return 0;
+}
+
+/** `catalog api-key <org>/<identity>`: prints the API key mapped to a wallet identity. */
+export function apiKeyCommand(ctx: CommandContext, args: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(args, { keys: { type: 'string' } });
+  const [identity] = positionals;
+  if (!identity) throw new UsageError('usage: catalog api-key <org>/<identity>');
+  const walletDir = str(values, 'wallet') ?? DEFAULT_WALLET_DIR;
+  const keys = loadApiKeys(str(values, 'keys') ?? path.join(walletDir, 'api-keys.json'), walletDir);
+  const found = [...keys.entries()].find(([, mapped]) => mapped === identity);
+  if (!found) throw new UsageError(`no API key for ${identity}; is it in the wallet?`);
+  ctx.print({ identity, key: found[0] }, () => found[0]);
+  return Promise.resolve(0);
 }

@@ -152,7 +152,7 @@ describe('real network: catalog CLI and HTTP API', function () {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (init.key !== undefined) headers['x-api-key'] = init.key;
       const response = await fetch(`${api.url}${pathAndQuery}`, { ...init, headers });
-      return { status: response.status, body: (await response.json()) };
+      return { status: response.status, body: await response.json() };
     }
 
     async function expectSchema(name: string, body: unknown): Promise<void> {
