@@ -18,6 +18,7 @@ prettier --check . --log-level warn || fail "prettier"
 
 step "type check"
 tsc -p tsconfig.json || fail "tsc"
+npm run -s build || fail "build (per-package tsconfig)"
 
 step "unit tests (coverage of chaincode/)"
 c8 --include 'chaincode/src/**' --reporter text-summary --check-coverage --lines 90 \
