@@ -1,6 +1,9 @@
 import { expect } from 'chai';
 import { common, peer } from '@hyperledger/fabric-protos';
-import { openConnection, type CatalogConnection } from '../../gateway-client/src';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { listenCatalogEvents, openConnection, type CatalogConnection } from '../../gateway-client/src';
 import { ensureNetwork } from './support/network';
 
 interface PingRecord {
@@ -92,6 +95,41 @@ describe('real network: gateway end to end', function () {
     const block = common.Block.deserializeBinary(blockBytes);
     expect(block.getHeader()?.getNumber()).to.equal(Number(status.blockNumber));
     expect(validationCodeOf(block, written.txId)).to.equal(peer.TxValidationCode.VALID);
+  });
+
+  it('delivers chaincode events to a checkpointed listener once each, resuming after a restart', async function () {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'catalog-events-'));
+    const checkpointFile = path.join(dir, 'checkpoint.json');
+    const guangdong = connect('guangdong/proposer');
+    const auditor = connect('audit/auditor');
+    try {
+      const first = await guangdong.contract.submitAsync('System:Ping', { arguments: ['listener 1'] });
+      const startBlock = (await first.getStatus()).blockNumber;
+      const seen: string[] = [];
+      const listenUntil = async (txId: string): Promise<void> => {
+        const abort = new AbortController();
+        await listenCatalogEvents(
+          auditor.network,
+          (event) => {
+            seen.push(event.transactionId);
+            if (event.transactionId === txId) abort.abort();
+          },
+          { checkpointFile, startBlock, signal: abort.signal },
+        );
+      };
+      await listenUntil(first.getTransactionId());
+      const second = await guangdong.contract.submitAsync('System:Ping', { arguments: ['listener 2'] });
+      await second.getStatus();
+      await listenUntil(second.getTransactionId());
+      expect(
+        seen.filter((id) => id === first.getTransactionId()),
+        'first event once',
+      ).to.have.length(1);
+      expect(seen.at(-1)).to.equal(second.getTransactionId());
+      expect(new Set(seen).size, 'no duplicates').to.equal(seen.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a GetPing for a key that does not exist with a coded error', async function () {

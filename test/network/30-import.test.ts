@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Item } from '../../chaincode/src/model/types';
 import { readNrdlFile, type NrdlEntry } from '../../gateway-client/src/import/nrdl';
-import { readServiceFile } from '../../gateway-client/src/import/shaanxi';
+import { readMaterialFile, readServiceFile } from '../../gateway-client/src/import/shaanxi';
 import { NRDL_COLUMNS, NRDL_COLUMNS_NOT_HELD } from '../../gateway-client/src/import/nrdl';
 import { compareNrdlRow } from '../../gateway-client/src/import/export';
 import { clientAs, closeClients, ensureCatalog, mapPool } from './support/catalog';
@@ -12,6 +12,7 @@ import { REPO, runCatalog } from './support/cli';
 
 const NRDL = path.join(REPO, 'data', 'nrdl-2024-drugs.csv');
 const SERVICES = path.join(REPO, 'data', 'shaanxi-2021-medical-service-prices.csv');
+const MATERIALS = path.join(REPO, 'data', 'shaanxi-2021-special-materials.csv');
 const APPROVERS = 'nhsa/approver,guangdong/approver,sichuan/approver';
 
 const EXPECTED_SECTIONS: Record<string, number> = {
@@ -267,6 +268,32 @@ describe('real network: importing the NRDL 2024 and Shaanxi lists', function () 
       const item = (await clientAs('audit/auditor').getItem({ itemId })) as unknown as { item: Item };
       expect(item.item.prices).to.deep.equal(entry.item.prices);
     }
+  });
+
+  it('imports the Shaanxi special-materials list as Shaanxi-owned material items', async function () {
+    const run = await runCatalog([
+      'import',
+      'province-items',
+      MATERIALS,
+      '--province',
+      'shaanxi',
+      '--kind',
+      'material',
+      '--effective-from',
+      '2025-01-01',
+      '--approve-as',
+      'shaanxi/approver',
+      '--json',
+    ]);
+    expect(run.code, run.stderr).to.equal(0);
+    const source = readMaterialFile(MATERIALS, 'Shaanxi');
+    expect(parseSummary(run.stdout)).to.include({ status: 'applied', items: source.entries.length });
+    const first = source.entries[0];
+    if (!first) throw new Error('no material rows');
+    const item = (await clientAs('audit/auditor').getItem({ itemId: first.item.id ?? '' })) as unknown as {
+      item: Item;
+    };
+    expect(item.item).to.include({ kind: 'material', province: 'Shaanxi', name: first.item.name });
   });
 
   it('resumes a killed import: the re-run finishes the same proposal and creates no duplicate', async function () {
