@@ -4,7 +4,10 @@ import * as grpc from '@grpc/grpc-js';
 import { connect, hash, type Contract, type Gateway, type Network } from '@hyperledger/fabric-gateway';
 import { loadWalletIdentity, parseIdentityRef, type WalletIdentity } from './identity';
 
-/** Connection profile written by the network for each organisation (`wallet/<org>/connection.json`). */
+/**
+ * What a client needs to reach an organisation's gateway peer: written by the network scripts for
+ * each organisation as `wallet/<org>/connection.json`.
+ */
 export interface ConnectionProfile {
   readonly org: string;
   readonly mspId: string;

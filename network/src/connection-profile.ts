@@ -2,19 +2,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connectionProfilePath, orgPaths, type NetworkPaths } from './paths';
 import { peerName, type OrgSpec, type Topology } from './topology';
+import type { ConnectionProfile } from '../../gateway-client/src/connection';
 
-/** What a client needs to reach an organisation's gateway peer; written to `wallet/<org>/connection.json`. */
-export interface ConnectionProfile {
-  readonly org: string;
-  readonly mspId: string;
-  readonly peerEndpoint: string;
-  /** TLS server name the peer's certificate carries. */
-  readonly peerHostAlias: string;
-  /** PEM of the CA that issued the peer's TLS certificate. */
-  readonly tlsRootCert: string;
-  readonly channel: string;
-  readonly chaincode: string;
-}
+export type { ConnectionProfile };
 
 /** The connection profile of `org` (needs the org's CA certificate on disk). */
 export function connectionProfile(topology: Topology, org: OrgSpec, paths: NetworkPaths): ConnectionProfile {
