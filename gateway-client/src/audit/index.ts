@@ -14,3 +14,4 @@ export * from './ledger-model';
 export * from './json-diff';
 export * from './verify';
 export * from './history';
+export * from './report-html';

@@ -12,6 +12,7 @@ import {
   buildLedgerModel,
   catalogAsOf,
   diffVersions,
+  entriesAt,
   itemHistory,
   openAuditStore,
   renderAuditReport,
@@ -262,7 +263,11 @@ export async function runReplay(
   try {
     const before = await store.stats();
     const checkpoint = await store.getCheckpoint();
-    if (checkpoint !== null && options.fromBlock !== undefined && checkpoint.blockNumber !== options.fromBlock) {
+    if (
+      checkpoint !== null &&
+      options.fromBlock !== undefined &&
+      checkpoint.blockNumber !== options.fromBlock
+    ) {
       ctx.note(`the store's checkpoint wins over --from-block: resuming at block ${checkpoint.blockNumber}`);
     }
     const startBlock = checkpoint?.blockNumber ?? options.fromBlock ?? 0;
@@ -414,7 +419,8 @@ function historyText(itemId: string, entries: readonly ItemHistoryEntry[]): stri
     const p = e.proposal;
     const record: Record<string, unknown> = {
       change: fieldChanges(e),
-      proposal: p === null ? null : `${p.id} "${p.title}" (${p.scope}${p.province === null ? '' : ` ${p.province}`})`,
+      proposal:
+        p === null ? null : `${p.id} "${p.title}" (${p.scope}${p.province === null ? '' : ` ${p.province}`})`,
       proposer:
         p === null
           ? null
@@ -499,7 +505,9 @@ async function asOfCommand(ctx: CommandContext, args: string[]): Promise<number>
         .map((o) =>
           [
             o.province,
-            percent(o.overlay.selfPayRatio) === null ? null : `self-pay ${percent(o.overlay.selfPayRatio) ?? ''}`,
+            percent(o.overlay.selfPayRatio) === null
+              ? null
+              : `self-pay ${percent(o.overlay.selfPayRatio) ?? ''}`,
             o.overlay.suspended ? 'suspended' : null,
             o.overlay.restriction,
           ]
@@ -542,20 +550,47 @@ function dataName(data: unknown): string | null {
   return typeof name === 'string' ? name : null;
 }
 
+/** The diff with the item's name on every entry (overlays and changed fields too). */
+interface NamedDiff {
+  readonly diff: VersionDiff;
+  readonly names: ReadonlyMap<string, string>;
+}
+
+function namesOf(model: LedgerModel, versions: readonly number[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const version of versions) {
+    for (const entry of entriesAt(model, version).values()) {
+      const name = entry.type === 'item' ? dataName(entry.data) : null;
+      if (name !== null) names.set(entry.itemId, name);
+    }
+  }
+  return names;
+}
+
 /** The diff as CSV rows: one per added / removed entry and one per changed field. */
-export function diffCsv(diff: VersionDiff): string {
+export function diffCsv({ diff, names }: NamedDiff): string {
   const header = ['change', 'kind', 'itemId', 'province', 'name', 'field', 'before', 'after'];
+  const name = (itemId: string): string | null => names.get(itemId) ?? null;
   const rows: unknown[][] = [
-    ...diff.added.map((d) => ['added', d.kind, d.itemId, d.province, dataName(d.data), '', null, d.data]),
-    ...diff.removed.map((d) => ['removed', d.kind, d.itemId, d.province, dataName(d.data), '', d.data, null]),
+    ...diff.added.map((d) => ['added', d.kind, d.itemId, d.province, name(d.itemId), '', null, d.data]),
+    ...diff.removed.map((d) => ['removed', d.kind, d.itemId, d.province, name(d.itemId), '', d.data, null]),
     ...diff.changed.flatMap((c) =>
-      c.fields.map((f) => ['changed', c.kind, c.itemId, c.province, null, f.field, f.before, f.after]),
+      c.fields.map((f) => [
+        'changed',
+        c.kind,
+        c.itemId,
+        c.province,
+        name(c.itemId),
+        f.field,
+        f.before,
+        f.after,
+      ]),
     ),
   ];
   return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\n');
 }
 
-function diffText(diff: VersionDiff): string {
+function diffText({ diff, names }: NamedDiff): string {
   const sections = [
     `version ${diff.from} → ${diff.to}: ${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed`,
   ];
@@ -565,7 +600,7 @@ function diffText(diff: VersionDiff): string {
       `\n${title} (${list.length})`,
       table(
         ['KIND', 'ITEM', 'PROVINCE', 'NAME'],
-        list.map((d) => [d.kind, d.itemId, d.province, dataName(d.data)]),
+        list.map((d) => [d.kind, d.itemId, d.province, names.get(d.itemId)]),
       ),
     );
   };
@@ -575,9 +610,17 @@ function diffText(diff: VersionDiff): string {
     sections.push(
       `\nchanged (${diff.changed.length})`,
       table(
-        ['KIND', 'ITEM', 'PROVINCE', 'FIELD', 'BEFORE', 'AFTER'],
+        ['KIND', 'ITEM', 'NAME', 'PROVINCE', 'FIELD', 'BEFORE', 'AFTER'],
         diff.changed.flatMap((c) =>
-          c.fields.map((f) => [c.kind, c.itemId, c.province, f.field, f.before, f.after]),
+          c.fields.map((f) => [
+            c.kind,
+            c.itemId,
+            names.get(c.itemId),
+            c.province,
+            f.field,
+            f.before,
+            f.after,
+          ]),
         ),
       ),
     );
@@ -602,16 +645,16 @@ async function diffCommand(ctx: CommandContext, args: string[]): Promise<number>
   if (!['table', 'csv', 'json'].includes(format)) {
     throw new UsageError(`--format must be table, csv or json, got "${format}"`);
   }
-  const diff = await withModel(storeLocation(values), (model) => {
+  const named = await withModel(storeLocation(values), (model): NamedDiff => {
     try {
-      return diffVersions(model, from, to);
+      return { diff: diffVersions(model, from, to), names: namesOf(model, [from, to]) };
     } catch (error) {
       throw new CatalogClientError('VERSION_NOT_FOUND', (error as Error).message, { cause: error });
     }
   });
-  if (format === 'csv') ctx.out.out(diffCsv(diff));
-  else if (format === 'json') ctx.out.out(toJson(diff));
-  else ctx.out.out(diffText(diff));
+  if (format === 'csv') ctx.out.out(diffCsv(named));
+  else if (format === 'json') ctx.out.out(toJson(named.diff));
+  else ctx.out.out(diffText(named));
   return 0;
 }
 

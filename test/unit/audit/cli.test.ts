@@ -1,0 +1,306 @@
+// Quiet fabric-contract-api's decorator logging before any chaincode module loads.
+import '../chaincode/support/quiet';
+import { expect } from 'chai';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { decodeBlock, SqliteAuditStore, type ItemHistoryEntry } from '../../../gateway-client/src/audit';
+import { runReplay } from '../../../gateway-client/src/cli/audit-command';
+import { CommandContext } from '../../../gateway-client/src/cli/context';
+import { runCli } from '../../../gateway-client/src/cli/main';
+import type { Output } from '../../../gateway-client/src/cli/output';
+import { FakeNetwork } from './support/fake-network';
+import { ids, scenario, type Scenario } from './support/scenario';
+
+interface Captured {
+  readonly output: Output;
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+}
+
+function capturing(): Captured {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    output: { out: (t) => out.push(t), err: (t) => err.push(t) },
+    stdout: () => out.join('\n'),
+    stderr: () => err.join('\n'),
+  };
+}
+
+/** Runs `catalog audit …` in-process; `CATALOG_AS` is left out so defaults apply. */
+async function audit(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const c = capturing();
+  const code = await runCli(['audit', ...args], c.output, {});
+  return { code, stdout: c.stdout(), stderr: c.stderr() };
+}
+
+describe('catalog audit CLI', () => {
+  let s: Scenario;
+  let dir: string;
+  let storePath: string;
+
+  before(async () => {
+    s = await scenario();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'catalog-audit-cli-'));
+    storePath = path.join(dir, 'audit.sqlite');
+    const store = new SqliteAuditStore({ path: storePath });
+    for (const b of s.blocks) {
+      await store.writeBlock(decodeBlock(b));
+    }
+    await store.close();
+  });
+
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('verify prints OK and exits 0 on the replayed history', async () => {
+    const r = await audit(['verify', '--store', storePath]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(new RegExp(`^OK: 4 sealed versions and ${s.blocks.length} blocks verified`));
+    const json = await audit(['verify', '--store', storePath, '--json']);
+    expect(JSON.parse(json.stdout)).to.deep.include({ ok: true, versions: 4, blocks: s.blocks.length });
+  });
+
+  it('verify exits 1 with the version, item and field of a tampered store row', async () => {
+    const tampered = path.join(dir, 'tampered.sqlite');
+    copyFileSync(storePath, tampered);
+    const store = new SqliteAuditStore({ path: tampered });
+    const v3Proposal = s.versions[2]!.proposalIds[0]!;
+    let done = false;
+    for await (const tx of store.transactions({ validOnly: true })) {
+      for (const w of tx.writes) {
+        if (w.objectType === 'itemv' && w.attributes.join('~') === `${ids.ilaprazole}~${v3Proposal}`) {
+          const value = JSON.parse(Buffer.from(w.value).toString('utf8')) as {
+            item: { paymentStandard: Record<string, unknown> };
+          };
+          value.item.paymentStandard['amount'] = 1;
+          store.db
+            .prepare(
+              'UPDATE writes SET value = ? WHERE block_number = ? AND tx_index = ? AND write_index = ?',
+            )
+            .run(Buffer.from(JSON.stringify(value)), tx.blockNumber, tx.txIndex, w.writeIndex);
+          done = true;
+        }
+      }
+    }
+    await store.close();
+    expect(done).to.equal(true);
+    const r = await audit(['verify', '--store', tampered]);
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/^AUDIT_MISMATCH: version 3, item /);
+    expect(r.stderr).to.contain(ids.ilaprazole).and.contain('item.paymentStandard.amount is 1, expected 58');
+    expect(r.stdout).to.match(/status +MISMATCH/);
+    expect(r.stdout).to.match(/version +3/);
+    expect(r.stdout).to.match(/field +item\.paymentStandard\.amount/);
+    expect(r.stdout).to.match(/expected +58/);
+    expect(r.stdout).to.match(/found +1/);
+    const json = await audit(['verify', '--store', tampered, '--json']);
+    expect(json.code).to.equal(1);
+    expect(JSON.parse(json.stdout)).to.deep.include({ ok: false, version: 3, itemId: ids.ilaprazole });
+  });
+
+  it('diff --format csv prints a header row and one row per entry or changed field', async () => {
+    const r = await audit(['diff', '1', '3', '--format', 'csv', '--store', storePath]);
+    expect(r.code, r.stderr).to.equal(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).to.equal('change,kind,itemId,province,name,field,before,after');
+    expect(lines).to.have.length(6);
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 4).join(','))).to.deep.equal([
+      `added,item,${ids.avapritinib},`,
+      `added,overlay,${ids.borax},Sichuan`,
+      `removed,item,${ids.fennel},`,
+      `changed,item,${ids.ilaprazole},`,
+      `changed,item,${ids.ilaprazole},`,
+    ]);
+    expect(lines[2]).to.equal(
+      `added,overlay,${ids.borax},Sichuan,复方硼砂,,,"{""itemId"":""${ids.borax}"",""prices"":null,""province"":""Sichuan"",""restriction"":null,""rules"":null,""selfPayRatio"":0.3,""suspended"":false}"`,
+    );
+    expect(lines[4]).to.equal(
+      `changed,item,${ids.ilaprazole},,注射用艾普拉唑钠,paymentStandard.amount,63,58`,
+    );
+    expect(lines[5]).to.equal(
+      `changed,item,${ids.ilaprazole},,注射用艾普拉唑钠,paymentStandard.text,63.00元(10mg/支),58.00元(10mg/支)`,
+    );
+    expect(lines[1]).to.match(/^added,item,[^,]+,,阿伐替尼片,,,"\{""/);
+  });
+
+  it('diff --format json and the table form; an unknown version exits 1', async () => {
+    const json = await audit(['diff', '1', '3', '--format', 'json', '--store', storePath]);
+    const diff = JSON.parse(json.stdout) as {
+      from: number;
+      to: number;
+      changed: unknown[];
+      removed: unknown[];
+    };
+    expect(diff).to.include({ from: 1, to: 3 });
+    expect(diff.changed).to.have.length(1);
+    expect(diff.removed).to.have.length(1);
+    const text = await audit(['diff', '1', '3', '--store', storePath]);
+    expect(text.stdout).to.match(/^version 1 → 3: 2 added, 1 removed, 1 changed/);
+    expect(text.stdout).to.contain('paymentStandard.amount');
+    const missing = await audit(['diff', '1', '9', '--store', storePath]);
+    expect(missing.code).to.equal(1);
+    expect(missing.stderr).to.match(/^VERSION_NOT_FOUND: version 9/);
+    expect((await audit(['diff', '1', '3', '--format', 'xml', '--store', storePath])).code).to.equal(2);
+  });
+
+  it('as-of answers the catalog on a date for an item or a province', async () => {
+    const r = await audit([
+      'as-of',
+      '--date',
+      '2025-03-01',
+      '--item',
+      ids.borax,
+      '--store',
+      storePath,
+      '--json',
+    ]);
+    expect(r.code, r.stderr).to.equal(0);
+    const result = JSON.parse(r.stdout) as {
+      version: number;
+      items: { itemId: string; overlays: { province: string; overlay: { selfPayRatio: number } }[] }[];
+    };
+    expect(result.version).to.equal(2);
+    expect(result.items.map((i) => i.itemId)).to.deep.equal([ids.borax]);
+    expect(result.items[0]!.overlays.map((o) => [o.province, o.overlay.selfPayRatio])).to.deep.equal([
+      ['Sichuan', 0.3],
+    ]);
+    const text = await audit(['as-of', '--date', '2025-03-01', '--item', ids.borax, '--store', storePath]);
+    expect(text.stdout).to.match(/^catalog as of 2025-03-01: version 2 \(effective 2025-03-01\), 1 item/);
+    expect(text.stdout).to.contain('复方硼砂').and.contain('Sichuan self-pay 30%');
+    const feb = await audit(['as-of', '--date', '2025-02-15', '--province', 'Sichuan', '--store', storePath]);
+    expect(feb.stdout).to.contain('version 1').and.contain('小茴香').and.not.contain('Sichuan self-pay');
+    const july = await audit([
+      'as-of',
+      '--date',
+      '2025-07-01',
+      '--province',
+      'shaanxi',
+      '--store',
+      storePath,
+    ]);
+    expect(july.stdout).to.contain('version 4').and.contain('特殊防护病房床位费');
+    const before = await audit(['as-of', '--date', '2024-12-31', '--province', 'GD', '--store', storePath]);
+    expect(before.stdout).to.equal('no catalog version was in force on 2024-12-31');
+    expect((await audit(['as-of', '--date', '2025-03-01', '--store', storePath])).code).to.equal(2);
+    expect((await audit(['as-of', '--date', '2025-3-1', '--item', 'x', '--store', storePath])).code).to.equal(
+      2,
+    );
+    expect((await audit(['as-of', '--date', '2025-03-01', '--province', 'Hubei'])).code).to.equal(2);
+  });
+
+  it('history lists every version of an item with proposer, approvers, tx and block', async () => {
+    const r = await audit(['history', ids.ilaprazole, '--store', storePath]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(new RegExp(`^${ids.ilaprazole} 注射用艾普拉唑钠: 2 change\\(s\\)`));
+    expect(r.stdout).to.contain('version 1 (effective 2025-01-01): upsert');
+    expect(r.stdout).to.contain('version 3 (effective 2025-06-01): upsert');
+    expect(r.stdout).to.contain('paymentStandard.amount: 63 → 58');
+    expect(r.stdout).to.contain('proposer   NHSAMSP proposer /C=CN/O=NHSAMSP/OU=client/CN=proposer@NHSAMSP');
+    expect(r.stdout).to.contain('GuangdongMSP /C=CN/O=GuangdongMSP/OU=client/CN=approver@GuangdongMSP');
+    expect(r.stdout).to.contain(`sealed     ${s.versions[2]!.txId} (block `);
+    const json = await audit(['history', ids.borax, '--store', storePath, '--json']);
+    const entries = JSON.parse(json.stdout) as ItemHistoryEntry[];
+    expect(entries.map((e) => [e.version, e.kind, e.province])).to.deep.equal([
+      [1, 'item', null],
+      [2, 'overlay', 'Sichuan'],
+    ]);
+    const unknown = await audit(['history', 'no-such-item', '--store', storePath]);
+    expect(unknown.code).to.equal(1);
+    expect(unknown.stderr).to.match(/^ITEM_NOT_FOUND: item no-such-item/);
+    expect((await audit(['history', '--store', storePath])).code).to.equal(2);
+  });
+
+  it('report writes a self-contained HTML file with the charts and the verify banner', async () => {
+    const out = path.join(dir, 'reports', 'report.html');
+    const r = await audit(['report', '--out', out, '--store', storePath]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(
+      /^wrote .*report\.html \([\d.]+ KB\): 4 versions, 1 invalid transactions, verify OK$/,
+    );
+    const html = readFileSync(out, 'utf8');
+    for (const id of [
+      'changes-per-version',
+      'changes-per-province',
+      'proposal-to-seal',
+      'rejected-attempts',
+    ]) {
+      expect(html).to.contain(`data-chart="${id}"`);
+    }
+    expect(html).to.contain('data-verify="ok"');
+    expect(html).to.not.match(/<script|https?:\/\//i);
+  });
+
+  it('refuses a missing store and an unknown subcommand', async () => {
+    const missing = await audit(['verify', '--store', path.join(dir, 'none.sqlite')]);
+    expect(missing.code).to.equal(1);
+    expect(missing.stderr).to.match(/^AUDIT_STORE_NOT_FOUND: no audit store at /);
+    expect(existsSync(path.join(dir, 'none.sqlite'))).to.equal(false);
+    const pg = await audit(['verify', '--store', 'postgres://auditor:secret@db/audit']);
+    expect(pg.code).to.equal(1);
+    expect(pg.stderr).to.match(/^AUDIT_STORE_UNAVAILABLE: PostgreSQL/);
+    expect((await audit(['frobnicate'])).code).to.equal(2);
+    expect((await audit([])).code).to.equal(2);
+  });
+
+  it('replay stores every block, reports progress and its summary, and resumes from the checkpoint', async () => {
+    const target = path.join(dir, 'replayed', 'audit.sqlite');
+    const c = capturing();
+    const ctx = new CommandContext(c.output, true, 'audit/auditor', undefined, false);
+    const code = await runReplay(ctx, new FakeNetwork(s.blocks, { breakBefore: [4] }), {
+      store: target,
+      reconnectMs: 1,
+    });
+    expect(code).to.equal(0);
+    const summary = JSON.parse(c.stdout()) as Record<string, unknown>;
+    expect(summary).to.include({
+      stoppedBy: 'height',
+      fromBlock: 0,
+      nextBlock: s.blocks.length,
+      blocks: s.blocks.length,
+      newBlocks: s.blocks.length,
+      invalidTransactions: 1,
+      reconnects: 1,
+    });
+    expect(summary['transactions']).to.equal(s.net.recorded.length + 1);
+    expect(summary['writes']).to.be.greaterThan(0);
+    expect(summary['storeSizeBytes']).to.be.greaterThan(0);
+    expect(summary['blocksPerSecond']).to.be.greaterThan(0);
+    expect(c.stderr()).to.contain('reconnecting in 1 ms');
+    expect(c.stderr()).to.match(
+      new RegExp(`\\] 100%  block ${s.blocks.length - 1}/${s.blocks.length - 1}  [\\d.]+ blocks/s`),
+    );
+    expect((await audit(['verify', '--store', target])).code).to.equal(0);
+
+    const again = capturing();
+    const ctx2 = new CommandContext(again.output, false, 'audit/auditor', undefined, false);
+    expect(await runReplay(ctx2, new FakeNetwork(s.blocks), { store: target })).to.equal(0);
+    expect(again.stdout()).to.match(/THIS RUN +STORE\nblocks +0 +\d+/);
+    expect(again.stdout()).to.match(/store size +[\d.]+ KB \(\d+ bytes\)/);
+  });
+
+  it('replay --follow keeps storing new blocks until stopped', async () => {
+    const target = path.join(dir, 'follow.sqlite');
+    const net = new FakeNetwork(s.blocks.slice(0, 5));
+    const controller = new AbortController();
+    const c = capturing();
+    const ctx = new CommandContext(c.output, true, 'audit/auditor', undefined, false);
+    const running = runReplay(ctx, net, { store: target, follow: true, signal: controller.signal });
+    const reader = new SqliteAuditStore({ path: target });
+    const waitFor = async (height: number): Promise<void> => {
+      while ((await reader.stats()).height < height) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    await waitFor(5);
+    for (const b of s.blocks.slice(5)) net.append(b);
+    await waitFor(s.blocks.length);
+    controller.abort();
+    expect(await running).to.equal(0);
+    await reader.close();
+    expect(JSON.parse(c.stdout())).to.include({ stoppedBy: 'abort', nextBlock: s.blocks.length });
+    expect(c.stderr()).to.contain('following: block');
+  });
+});
