@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { common } from '@hyperledger/fabric-protos';
@@ -32,6 +32,7 @@ import {
   uniqueName,
   upserts,
 } from './support/catalog';
+import { runCatalog } from './support/cli';
 
 async function replayInto(file: string): Promise<SqliteAuditStore> {
   const store = new SqliteAuditStore({ path: file });
@@ -210,6 +211,46 @@ describe('real network: auditors replay and verify the catalog from block 0', fu
     for await (const tx of store.transactions({ invalidOnly: true }))
       invalid.push(`${tx.validationName}:${tx.function ?? ''}`);
     expect(invalid).to.include('ENDORSEMENT_POLICY_FAILURE:Proposal:ApplyChunk');
+  });
+
+  it('does the same through the catalog audit CLI: replay, verify, diff as CSV and a report with its charts', async function () {
+    const file = path.join(tmp, 'cli.sqlite');
+    const replay = await runCatalog(['audit', 'replay', '--store', file, '--json']);
+    expect(replay.code, replay.stderr).to.equal(0);
+    const summary = JSON.parse(replay.stdout) as Record<string, unknown>;
+    expect(JSON.stringify(summary)).to.match(/blocksPerSecond/);
+    const verify = await runCatalog(['audit', 'verify', '--store', file]);
+    expect(verify.code, verify.stderr).to.equal(0);
+    expect(verify.stdout).to.match(/^OK/);
+    const diff = await runCatalog([
+      'audit',
+      'diff',
+      String(versionA),
+      String(versionB),
+      '--format',
+      'csv',
+      '--store',
+      file,
+    ]);
+    expect(diff.code, diff.stderr).to.equal(0);
+    const lines = diff.stdout.trim().split('\n');
+    expect(lines[0]).to.equal('change,kind,itemId,province,name,field,before,after');
+    expect(
+      lines.slice(1).some((line) => line.startsWith('changed,item,') && line.includes(',remark,')),
+    ).to.equal(true);
+    const out = path.join(tmp, 'report.html');
+    const report = await runCatalog(['audit', 'report', '--store', file, '--out', out]);
+    expect(report.code, report.stderr).to.equal(0);
+    const html = readFileSync(out, 'utf8');
+    for (const chart of [
+      'changes-per-version',
+      'changes-per-province',
+      'proposal-to-seal',
+      'rejected-attempts',
+    ]) {
+      expect(html, chart).to.include(`data-chart="${chart}"`);
+    }
+    expect(html).to.not.match(/(src|href)="https?:/);
   });
 
   it('follows new blocks across a restart of the auditors’ peer with no gap and no duplicate', async function () {
