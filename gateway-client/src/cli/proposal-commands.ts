@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import type { Change, Proposal, Version } from '../../../chaincode/src/model/types';
-import { canonicalJson } from '../../../chaincode/src/lib/canonical-json';
+import { DEFAULT_CHUNK_SIZE, fingerprint, splitIntoChunks } from '../import/chunks';
 import { MAX_CHUNK_CHANGES } from '../../../chaincode/src/schemas';
 import { driveProposal, type Progress } from '../workflow';
 import type { CatalogClient } from '../catalog-client';
@@ -41,18 +40,6 @@ export function approverClients(ctx: CommandContext, list: string | undefined): 
   return list.split(',').map((as) => ctx.clientAs(as.trim()));
 }
 
-/** Splits changes into chunks of at most `size`, in order. */
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
-  return out;
-}
-
-/** SHA-256 over the canonical JSON of a change set. */
-export function fingerprint(changes: readonly Change[]): string {
-  return createHash('sha256').update(canonicalJson(changes)).digest('hex');
-}
-
 /** `catalog propose --file changes.json --title T [--rationale R] [--scope S] [--effective-from D] [--approve-as …] [--apply]` */
 export async function proposeCommand(ctx: CommandContext, args: string[]): Promise<number> {
   const { values } = parseCommand(args, {
@@ -86,7 +73,10 @@ export async function proposeCommand(ctx: CommandContext, args: string[]): Promi
         title: required(values, 'title'),
         rationale: str(values, 'rationale') ?? required(values, 'title'),
         effectiveFrom,
-        chunks: chunk(changes, int(values, 'chunk-size', 1, MAX_CHUNK_CHANGES) ?? 200),
+        chunks: splitIntoChunks(
+          changes,
+          int(values, 'chunk-size', 1, MAX_CHUNK_CHANGES) ?? DEFAULT_CHUNK_SIZE,
+        ),
         fingerprint: fingerprint(changes),
       },
       {

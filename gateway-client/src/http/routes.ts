@@ -1,9 +1,9 @@
 import type { Change, CoverageInput, PatientContext, Proposal } from '../../../chaincode/src/model/types';
-import { MAX_CHUNK_CHANGES } from '../../../chaincode/src/schemas';
 import type { CatalogClient } from '../catalog-client';
 import { InvalidInputError } from '../errors';
 import { driveProposal } from '../workflow';
-import { chunk, fingerprint, scopeOf } from '../cli/proposal-commands';
+import { scopeOf } from '../cli/proposal-commands';
+import { DEFAULT_CHUNK_SIZE, fingerprint, splitIntoChunks } from '../import/chunks';
 
 /** What a route handler gets. */
 export interface RouteContext {
@@ -281,7 +281,7 @@ export const routes: readonly Route[] = [
           title: input.title,
           rationale: input.rationale ?? input.title,
           effectiveFrom: input.effectiveFrom,
-          chunks: chunk(input.changes, Math.min(200, MAX_CHUNK_CHANGES)),
+          chunks: splitIntoChunks(input.changes, DEFAULT_CHUNK_SIZE),
           fingerprint: fingerprint(input.changes),
         },
         { apply: false },
