@@ -9,6 +9,7 @@ import {
   validationCodeName,
 } from '../../gateway-client/src';
 import {
+  approveAs,
   clientAs,
   closeClients,
   drugItem,
@@ -153,8 +154,7 @@ describe('real network: catalog chaincode', function () {
       upserts(base),
       'base for sichuan',
     );
-    for (const as of ['nhsa/approver', 'guangdong/approver', 'shaanxi/approver'])
-      await clientAs(as).approveProposal({ proposalId: national });
+    await approveAs(national, ['nhsa/approver', 'guangdong/approver', 'shaanxi/approver']);
     await applyAndSeal('nhsa/proposer', national);
     const proposalId = await openProposal(
       'sichuan/proposer',
@@ -194,8 +194,7 @@ describe('real network: catalog chaincode', function () {
       upserts(base),
       'base for sbe',
     );
-    for (const as of ['nhsa/approver', 'guangdong/approver', 'sichuan/approver'])
-      await clientAs(as).approveProposal({ proposalId: national });
+    await approveAs(national, ['nhsa/approver', 'guangdong/approver', 'sichuan/approver']);
     await applyAndSeal('nhsa/proposer', national);
     const itemId = idOf(base);
     const first = await openProposal(
@@ -252,8 +251,7 @@ describe('real network: catalog chaincode', function () {
       'concurrent B',
     );
     for (const proposalId of [a, b]) {
-      for (const as of ['nhsa/approver', 'guangdong/approver', 'sichuan/approver'])
-        await clientAs(as).approveProposal({ proposalId });
+      await approveAs(proposalId, ['nhsa/approver', 'guangdong/approver', 'sichuan/approver']);
     }
     const outcomes = await Promise.allSettled(
       [a, b].map((proposalId) => clientAs('nhsa/proposer').applyChunk({ proposalId, chunkIndex: 0 })),

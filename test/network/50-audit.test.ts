@@ -23,6 +23,7 @@ import { networkUp } from '../../network/src/network';
 import { StepReporter } from '../../network/src/progress';
 import { canonicalJson } from '../../chaincode/src/lib/canonical-json';
 import {
+  approveAs,
   clientAs,
   closeClients,
   drugItem,
@@ -41,11 +42,6 @@ async function replayInto(file: string): Promise<SqliteAuditStore> {
   return store;
 }
 
-async function approveAll(proposalId: string): Promise<void> {
-  for (const as of ['nhsa/approver', 'guangdong/approver', 'sichuan/approver'])
-    await clientAs(as).approveProposal({ proposalId });
-}
-
 /** A national proposal through to a sealed version; returns the version number. */
 async function sealNational(changes: ReturnType<typeof upserts>, title: string): Promise<number> {
   const proposer = clientAs('nhsa/proposer');
@@ -58,7 +54,7 @@ async function sealNational(changes: ReturnType<typeof upserts>, title: string):
   const proposalId = created.value.id;
   await proposer.addChunk({ proposalId, chunkIndex: 0, changes });
   await proposer.openProposal({ proposalId });
-  await approveAll(proposalId);
+  await approveAs(proposalId);
   await proposer.applyChunk({ proposalId, chunkIndex: 0 });
   return (await proposer.sealVersion({ proposalId })).value.version;
 }

@@ -82,3 +82,14 @@ export async function mapPool<T, R>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
+
+/** The approvers whose votes make a national proposal pass under the default governance. */
+export const NATIONAL_APPROVERS = ['nhsa/approver', 'guangdong/approver', 'sichuan/approver'] as const;
+
+/** Votes to approve `proposalId` as each of `approvers`, in order. */
+export async function approveAs(
+  proposalId: string,
+  approvers: readonly string[] = NATIONAL_APPROVERS,
+): Promise<void> {
+  for (const as of approvers) await clientAs(as).approveProposal({ proposalId });
+}
