@@ -8,3 +8,4 @@ export * from './transaction';
 export * from './catalog-client';
 export * from './events';
 export * from './workflow';
+export * from './version-diff';

@@ -202,6 +202,32 @@ describe('real network: auditors replay and verify the catalog from block 0', fu
     ).to.deep.equal([[itemId, ['remark']]]);
   });
 
+  it('agrees with the chaincode-side catalog version diff', async function () {
+    const run = await runCatalog([
+      'version',
+      'diff',
+      String(versionA),
+      String(versionB),
+      '--json',
+      '--as',
+      'audit/auditor',
+    ]);
+    expect(run.code, run.stderr).to.equal(0);
+    const viaChaincode = JSON.parse(run.stdout) as {
+      entries: { change: string; itemId: string; fields: { field: string }[] }[];
+    };
+    const viaStore = diffVersions(await buildLedgerModel(store), versionA, versionB);
+    expect(
+      viaChaincode.entries.map((entry) => [
+        entry.change,
+        entry.itemId,
+        entry.fields.map((field) => field.field),
+      ]),
+    ).to.deep.equal(
+      viaStore.changed.map((change) => ['changed', change.itemId, change.fields.map((field) => field.field)]),
+    );
+  });
+
   it('records the rejected cross-province write as an invalid transaction with ENDORSEMENT_POLICY_FAILURE', async function () {
     const invalid: string[] = [];
     for await (const tx of store.transactions({ invalidOnly: true }))

@@ -47,7 +47,7 @@ export const USAGE = `usage: catalog <command> [options]   (every command: --as 
   item <id> [--version N | --date D] [--province P]
   propose --file changes.json --title T [--rationale R] [--scope national|<province>|governance] [--effective-from D] [--approve-as a,b] [--apply]
   proposal list [--status S] [--scope S] [--province P] | show|approve|reject|withdraw|apply <id>
-  version list | show [<n>] [--date D]
+  version list | show [<n>] [--date D] | diff <a> <b>
   governance show | init [--max-chunk N]                  (init: once, as nhsa/admin)
   api-key <org>/<identity>                                 prints that identity's API key
   serve [--port 21080] [--keys wallet/api-keys.json]      HTTP API (x-api-key header -> wallet identity)

@@ -3,6 +3,7 @@ import type { Change, Proposal, Version } from '../../../chaincode/src/model/typ
 import { DEFAULT_CHUNK_SIZE, fingerprint, splitIntoChunks } from '../import/chunks';
 import { MAX_CHUNK_CHANGES } from '../../../chaincode/src/schemas';
 import { driveProposal, type Progress } from '../workflow';
+import { diffCatalogVersions } from '../version-diff';
 import type { CatalogClient } from '../catalog-client';
 import {
   CommandContext,
@@ -244,5 +245,27 @@ export async function versionCommand(ctx: CommandContext, args: string[]): Promi
     ctx.print(version, () => keyValues(version as unknown as Record<string, unknown>));
     return 0;
   }
-  throw new UsageError('usage: catalog version list | show [<n>] [--date D]');
+  if (sub === 'diff') {
+    const [a, b] = positionals;
+    if (!a || !b || !/^\d+$/.test(a) || !/^\d+$/.test(b))
+      throw new UsageError('usage: catalog version diff <a> <b>');
+    const entries = await diffCatalogVersions(client, Number(a), Number(b));
+    ctx.print({ from: Number(a), to: Number(b), entries }, () =>
+      entries.length === 0
+        ? `no differences between versions ${a} and ${b}`
+        : table(
+            ['CHANGE', 'KIND', 'ITEM', 'PROVINCE', 'NAME', 'FIELDS'],
+            entries.map((e) => [
+              e.change,
+              e.kind,
+              e.itemId,
+              e.province,
+              e.name,
+              e.fields.map((f) => f.field).join(', '),
+            ]),
+          ),
+    );
+    return 0;
+  }
+  throw new UsageError('usage: catalog version list | show [<n>] [--date D] | diff <a> <b>');
 }
