@@ -8,6 +8,8 @@ export * from './certificate';
 export * from './composite-key';
 export * from './block-decoder';
 export * from './store';
+export * from './pg-store';
+export * from './open-store';
 export * from './checkpointer';
 export * from './replay';
 export * from './ledger-model';

@@ -1,10 +1,25 @@
 /**
  * The off-chain audit store: blocks, transactions (valid and invalid) and the catalog writes they
  * carry, plus the replay checkpoint. {@link SqliteAuditStore} keeps it in one SQLite file through
- * Node's built-in `node:sqlite` (no native npm module to build or trust).
+ * Node's built-in `node:sqlite` (no native npm module to build or trust); `PgAuditStore`
+ * (pg-store.ts) keeps the same tables in PostgreSQL for larger deployments.
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { DecodedBlock, DecodedTransaction } from './block-decoder';
+import {
+  blockValues,
+  metadataWriteValues,
+  num,
+  str,
+  toBlock,
+  toCheckpoint,
+  toMetadataWrite,
+  toTransaction,
+  toWrite,
+  transactionValues,
+  writeValues,
+  type Row,
+} from './store-rows';
 
 /** A stored block header. */
 export interface StoredBlock {
@@ -185,90 +200,6 @@ CREATE TABLE IF NOT EXISTS checkpoint (
 );
 `;
 
-type Row = Record<string, unknown>;
-
-function str(row: Row, column: string): string {
-  const v = row[column];
-  return typeof v === 'string' ? v : String(v);
-}
-
-function strOrNull(row: Row, column: string): string | null {
-  const v = row[column];
-  return v === null || v === undefined ? null : str(row, column);
-}
-
-function num(row: Row, column: string): number {
-  return Number(row[column]);
-}
-
-function bytes(row: Row, column: string): Uint8Array {
-  const v = row[column];
-  return v instanceof Uint8Array ? v : new Uint8Array();
-}
-
-/** Keys are stored as UTF-8 BLOBs: composite keys contain U+0000, which SQLite text would cut. */
-function keyBytes(key: string): Uint8Array {
-  return Buffer.from(key, 'utf8');
-}
-
-function keyText(row: Row, column: string): string {
-  return Buffer.from(bytes(row, column)).toString('utf8');
-}
-
-function jsonArray(row: Row, column: string): string[] {
-  const parsed = JSON.parse(str(row, column)) as unknown;
-  return Array.isArray(parsed) ? parsed.map(String) : [];
-}
-
-function toBlock(row: Row): StoredBlock {
-  return {
-    number: num(row, 'number'),
-    hash: str(row, 'hash'),
-    previousHash: str(row, 'previous_hash'),
-    dataHash: str(row, 'data_hash'),
-    computedDataHash: str(row, 'computed_data_hash'),
-    txCount: num(row, 'tx_count'),
-    receivedAt: str(row, 'received_at'),
-  };
-}
-
-function toWrite(row: Row): StoredWrite {
-  return {
-    writeIndex: num(row, 'write_index'),
-    key: keyText(row, 'key'),
-    objectType: strOrNull(row, 'object_type'),
-    attributes: jsonArray(row, 'attrs_json'),
-    isDelete: num(row, 'is_delete') !== 0,
-    value: bytes(row, 'value'),
-  };
-}
-
-function toTransaction(
-  row: Row,
-  writes: StoredWrite[],
-  metadataWrites: StoredMetadataWrite[],
-): StoredTransaction {
-  return {
-    blockNumber: num(row, 'block_number'),
-    txIndex: num(row, 'tx_index'),
-    txId: str(row, 'tx_id'),
-    type: str(row, 'type'),
-    timestamp: strOrNull(row, 'timestamp'),
-    creatorMsp: strOrNull(row, 'creator_msp'),
-    creatorSubject: strOrNull(row, 'creator_subject'),
-    creatorRole: strOrNull(row, 'creator_role'),
-    validationCode: num(row, 'validation_code'),
-    validationName: str(row, 'validation_name'),
-    chaincode: strOrNull(row, 'chaincode'),
-    function: strOrNull(row, 'function'),
-    args: jsonArray(row, 'args_json'),
-    endorsers: jsonArray(row, 'endorsers_json'),
-    eventName: strOrNull(row, 'event_name'),
-    writes,
-    metadataWrites,
-  };
-}
-
 /** Options of {@link SqliteAuditStore}. */
 export interface SqliteStoreOptions {
   /** Database file, or `:memory:` (default). */
@@ -344,15 +275,7 @@ export class SqliteAuditStore implements AuditStore {
     }
     this.db.exec('BEGIN IMMEDIATE');
     try {
-      const inserted = this.#insertBlock.run(
-        block.number,
-        block.hash,
-        block.previousHash,
-        block.dataHash,
-        block.computedDataHash,
-        block.transactions.length,
-        receivedAt,
-      );
+      const inserted = this.#insertBlock.run(...blockValues(block, receivedAt));
       for (const tx of block.transactions) {
         this.#writeTransaction(block.number, tx);
       }
@@ -366,42 +289,12 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   #writeTransaction(blockNumber: number, tx: DecodedTransaction): void {
-    this.#insertTx.run(
-      blockNumber,
-      tx.index,
-      tx.txId,
-      tx.type,
-      tx.timestamp,
-      tx.creator?.mspId ?? null,
-      tx.creator?.subject ?? null,
-      tx.creator?.role ?? null,
-      tx.validationCode,
-      tx.validationName,
-      tx.chaincode,
-      tx.function,
-      JSON.stringify(tx.args),
-      JSON.stringify(tx.endorsers),
-      tx.eventName,
-      tx.decodeError,
-    );
-    tx.writes.forEach((w, i) => {
-      this.#insertWrite.run(
-        blockNumber,
-        tx.index,
-        i,
-        keyBytes(w.key),
-        w.objectType,
-        JSON.stringify(w.attributes),
-        w.isDelete ? 1 : 0,
-        w.value,
-      );
-    });
-    let metaIndex = 0;
-    for (const m of tx.metadataWrites) {
-      for (const entry of m.entries) {
-        this.#insertMeta.run(blockNumber, tx.index, metaIndex, keyBytes(m.key), entry.name, entry.value);
-        metaIndex++;
-      }
+    this.#insertTx.run(...transactionValues(blockNumber, tx));
+    for (const values of writeValues(blockNumber, tx)) {
+      this.#insertWrite.run(...values);
+    }
+    for (const values of metadataWriteValues(blockNumber, tx)) {
+      this.#insertMeta.run(...values);
     }
   }
 
@@ -409,11 +302,7 @@ export class SqliteAuditStore implements AuditStore {
   public getCheckpoint(): Promise<StoreCheckpoint | null> {
     const row = this.db.prepare('SELECT block_number, tx_id FROM checkpoint WHERE id = 1').get() as
       Row | undefined;
-    return Promise.resolve(
-      row === undefined
-        ? null
-        : { blockNumber: num(row, 'block_number'), transactionId: strOrNull(row, 'tx_id') },
-    );
+    return Promise.resolve(toCheckpoint(row));
   }
 
   /** {@inheritDoc AuditStore.setCheckpoint} */
@@ -452,12 +341,7 @@ export class SqliteAuditStore implements AuditStore {
       const block = num(row, 'block_number');
       const index = num(row, 'tx_index');
       const writes = (this.#txWrites.all(block, index) as Row[]).map(toWrite);
-      const meta = (this.#txMeta.all(block, index) as Row[]).map((m) => ({
-        writeIndex: num(m, 'write_index'),
-        key: keyText(m, 'key'),
-        name: str(m, 'name'),
-        value: bytes(m, 'value'),
-      }));
+      const meta = (this.#txMeta.all(block, index) as Row[]).map(toMetadataWrite);
       yield toTransaction(row, writes, meta);
       await Promise.resolve();
     }
@@ -491,15 +375,18 @@ export class SqliteAuditStore implements AuditStore {
   }
 }
 
+/** True for a PostgreSQL URL (`postgres://…` or `postgresql://…`). */
+export function isPostgresLocation(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
+
 /**
- * Opens the audit store named by `location`: a file path (SQLite) or `:memory:`. PostgreSQL URLs
- * (`postgres://…`) are refused until a PostgreSQL driver is part of the project.
+ * Opens the SQLite audit store at `location`: a file path or `:memory:`. PostgreSQL URLs need a
+ * connection first, so they are opened by `openAuditStoreAsync` (which takes both kinds).
  */
 export function openAuditStore(location: string): AuditStore {
-  if (/^postgres(ql)?:\/\//i.test(location)) {
-    throw new Error(
-      'PostgreSQL audit stores need the `pg` driver, which is not installed; use a SQLite file',
-    );
+  if (isPostgresLocation(location)) {
+    throw new Error('PostgreSQL audit stores open asynchronously: use openAuditStoreAsync(url)');
   }
   return new SqliteAuditStore({ path: location });
 }

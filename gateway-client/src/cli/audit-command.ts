@@ -14,7 +14,7 @@ import {
   diffVersions,
   entriesAt,
   itemHistory,
-  openAuditStore,
+  openAuditStoreAsync,
   renderAuditReport,
   replayBlocks,
   verifyStore,
@@ -102,7 +102,7 @@ function displayLocation(location: string): string {
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : location;
 }
 
-function openStore(location: string, create: boolean): AuditStore {
+async function openStore(location: string, create: boolean): Promise<AuditStore> {
   if (!isPostgres(location) && location !== ':memory:') {
     if (create) {
       mkdirSync(path.dirname(location), { recursive: true });
@@ -114,7 +114,7 @@ function openStore(location: string, create: boolean): AuditStore {
     }
   }
   try {
-    return openAuditStore(location);
+    return await openAuditStoreAsync(location);
   } catch (error) {
     throw new CatalogClientError('AUDIT_STORE_UNAVAILABLE', (error as Error).message, { cause: error });
   }
@@ -125,7 +125,7 @@ async function withStore<T>(
   location: string,
   use: (store: AuditStore, stats: StoreStats) => Promise<T>,
 ): Promise<T> {
-  const store = openStore(location, false);
+  const store = await openStore(location, false);
   try {
     const stats = await store.stats();
     if (stats.blocks === 0) {
@@ -248,7 +248,7 @@ export async function runReplay(
   network: ReplayNetwork,
   options: ReplayCommandOptions,
 ): Promise<number> {
-  const store = openStore(options.store, true);
+  const store = await openStore(options.store, true);
   const controller = new AbortController();
   const stop = (): void => {
     ctx.note('stopping after the current block (press Ctrl-C again to quit at once)');

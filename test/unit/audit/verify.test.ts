@@ -13,6 +13,7 @@ import type { Item, Overlay } from '../../../chaincode/src';
 import { A } from '../chaincode/support/fixtures';
 import { buildBlock } from './support/block-builder';
 import { ids, scenario, type Scenario } from './support/scenario';
+import { findWrite } from './support/stored-writes';
 
 async function storeOf(blocks: readonly common.Block[]): Promise<SqliteAuditStore> {
   const store = new SqliteAuditStore();
@@ -20,23 +21,6 @@ async function storeOf(blocks: readonly common.Block[]): Promise<SqliteAuditStor
     await store.writeBlock(decodeBlock(b));
   }
   return store;
-}
-
-/** Finds a stored write by object type and attributes; returns its row coordinates and value. */
-async function findWrite(
-  store: SqliteAuditStore,
-  objectType: string,
-  attributes: readonly string[],
-): Promise<{ block: number; tx: number; index: number; value: Record<string, unknown> }> {
-  for await (const tx of store.transactions({ validOnly: true })) {
-    for (const w of tx.writes) {
-      if (w.objectType === objectType && JSON.stringify(w.attributes) === JSON.stringify(attributes)) {
-        const value = JSON.parse(Buffer.from(w.value).toString('utf8')) as Record<string, unknown>;
-        return { block: tx.blockNumber, tx: tx.txIndex, index: w.writeIndex, value };
-      }
-    }
-  }
-  throw new Error(`no ${objectType} write ${attributes.join('~')}`);
 }
 
 function overwrite(
