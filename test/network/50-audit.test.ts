@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { common } from '@hyperledger/fabric-protos';
 import {
+  PgAuditStore,
   SqliteAuditStore,
   decodeBlock,
   buildLedgerModel,
@@ -34,6 +35,7 @@ import {
   upserts,
 } from './support/catalog';
 import { runCatalog } from './support/cli';
+import { postgresUnavailable, startPostgres } from '../unit/audit/support/postgres';
 
 async function replayInto(file: string): Promise<SqliteAuditStore> {
   const store = new SqliteAuditStore({ path: file });
@@ -87,6 +89,38 @@ describe('real network: auditors replay and verify the catalog from block 0', fu
     const result = await verifyStore(store);
     expect(result, JSON.stringify(result)).to.include({ ok: true });
     expect((result as VerifyResult & { versions: number }).versions).to.be.at.least(versionB);
+  });
+
+  it('replays the same history into PostgreSQL (--store postgres://…) and verifies OK there too', async function () {
+    const reason = await postgresUnavailable();
+    if (reason !== null) {
+      process.stderr.write(`      PostgreSQL audit store on the real network: skipped (${reason})\n`);
+      this.skip();
+    }
+    const server = await startPostgres();
+    try {
+      const pg = await PgAuditStore.open(`${server.url}?schema=catalog_audit_network`);
+      try {
+        const summary = await replayBlocks(clientAs('audit/auditor').network, pg);
+        process.stderr.write(
+          `      PostgreSQL replay: ${summary.blocks} blocks, ${summary.writes} writes, ` +
+            `${summary.blocksPerSecond.toFixed(0)} blocks/s, ${summary.writesPerSecond.toFixed(0)} writes/s\n`,
+        );
+        expect(await verifyStore(pg)).to.include({ ok: true });
+        const [a, b] = [await pg.stats(), await store.stats()];
+        const counts = (stats: typeof a): number[] => [
+          stats.blocks,
+          stats.transactions,
+          stats.invalidTransactions,
+          stats.writes,
+        ];
+        expect(counts(a), 'blocks, transactions, invalid, writes').to.deep.equal(counts(b));
+      } finally {
+        await pg.close();
+      }
+    } finally {
+      await server.stop();
+    }
   });
 
   it('reconstructs the current catalog equal to a chaincode query of every item', async function () {
