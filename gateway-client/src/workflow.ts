@@ -37,6 +37,8 @@ export interface DriveResult {
   readonly status: Proposal['status'];
   readonly resumed: boolean;
   readonly version: Version | null;
+  /** Milliseconds spent in each phase this run (create, chunks, open, approve, apply, seal). */
+  readonly phaseMs: Readonly<Record<string, number>>;
 }
 
 interface ProposalView {
@@ -93,6 +95,13 @@ export async function driveProposal(
   options: DriveOptions = {},
 ): Promise<DriveResult> {
   const report = options.onProgress ?? ((): void => undefined);
+  const phaseMs: Record<string, number> = {};
+  let mark = performance.now();
+  const lap = (phase: string): void => {
+    const now = performance.now();
+    phaseMs[phase] = Math.round((phaseMs[phase] ?? 0) + now - mark);
+    mark = now;
+  };
   const existing = await findProposalByFingerprint(client, plan);
   let proposalId: string;
   if (existing) {
@@ -109,6 +118,7 @@ export async function driveProposal(
     proposalId = created.value.id;
     report({ phase: 'create', done: 1, total: 1, detail: `created ${proposalId}` });
   }
+  lap('create');
   let current = await view(client, proposalId);
   if (current.proposal.status === 'draft') {
     const have = new Set(current.chunks.map((chunk) => chunk.index));
@@ -116,14 +126,16 @@ export async function driveProposal(
       if (!have.has(index)) await client.addChunk({ proposalId, chunkIndex: index, changes });
       report({ phase: 'chunks', done: index + 1, total: plan.chunks.length });
     }
+    lap('chunks');
     await client.openProposal({ proposalId });
     report({ phase: 'open', done: 1, total: 1 });
+    lap('open');
     current = await view(client, proposalId);
   }
   if (current.proposal.status === 'applied' && current.proposal.sealedVersion !== null) {
     const version = await client.getVersion({ version: current.proposal.sealedVersion });
     report({ phase: 'done', done: 1, total: 1, detail: `already sealed as version ${version.version}` });
-    return { proposalId, status: 'applied', resumed: true, version };
+    return { proposalId, status: 'applied', resumed: true, version, phaseMs };
   }
   const approvers = options.approvers ?? [];
   for (const [index, approver] of approvers.entries()) {
@@ -141,15 +153,24 @@ export async function driveProposal(
     });
     current = await view(client, proposalId);
   }
+  lap('approve');
   if (current.proposal.status !== 'approved' || options.apply === false) {
-    return { proposalId, status: current.proposal.status, resumed: existing !== null, version: null };
+    return {
+      proposalId,
+      status: current.proposal.status,
+      resumed: existing !== null,
+      version: null,
+      phaseMs,
+    };
   }
   const total = current.chunks.length;
   for (const chunk of current.chunks) {
     if (!chunk.applied) await client.applyChunk({ proposalId, chunkIndex: chunk.index });
     report({ phase: 'apply', done: chunk.index + 1, total });
   }
+  lap('apply');
   const sealed = await client.sealVersion({ proposalId });
+  lap('seal');
   report({ phase: 'seal', done: 1, total: 1, detail: `version ${sealed.value.version}` });
-  return { proposalId, status: 'applied', resumed: existing !== null, version: sealed.value };
+  return { proposalId, status: 'applied', resumed: existing !== null, version: sealed.value, phaseMs };
 }

@@ -94,6 +94,9 @@ async function runImport(
     chunks: chunkPlan.chunks.length,
     sections: Object.fromEntries(sections),
     seconds: Number(seconds.toFixed(1)),
+    phaseSeconds: Object.fromEntries(
+      Object.entries(result.phaseMs).map(([phase, ms]) => [phase, Number((ms / 1000).toFixed(1))]),
+    ),
   };
   ctx.print(summary, () =>
     [
@@ -101,7 +104,11 @@ async function runImport(
         (result.version
           ? `, sealed as version ${result.version.version} effective ${result.version.effectiveFrom}`
           : ''),
-      `${plan.items.length} items in ${chunkPlan.chunks.length} chunks, ${seconds.toFixed(1)} s`,
+      `${plan.items.length} items in ${chunkPlan.chunks.length} chunks, ${seconds.toFixed(1)} s (` +
+        Object.entries(summary.phaseSeconds)
+          .map(([phase, s]) => `${phase} ${s} s`)
+          .join(', ') +
+        ')',
       table(['SECTION', 'ITEMS'], sections),
     ].join('\n'),
   );
