@@ -1,6 +1,8 @@
 import type { Change, Proposal, Scope, Version } from '../../chaincode/src/model/types';
 import type { CatalogClient } from './catalog-client';
-import { CatalogClientError } from './errors';
+import { sha256Json } from '../../chaincode/src/lib/digest';
+import { normaliseChange } from '../../chaincode/src/model/workflow';
+import { CatalogClientError, chaincodeError } from './errors';
 
 /** A proposal to create (or to find again and finish), with its changes already chunked. */
 export interface ProposalPlan {
@@ -10,7 +12,10 @@ export interface ProposalPlan {
   readonly rationale: string;
   readonly effectiveFrom: string;
   readonly chunks: readonly (readonly Change[])[];
-  /** Fingerprint of the whole change set; stored in the rationale so a re-run finds the same proposal. */
+  /**
+   * Fingerprint of the whole change set; stored in the rationale, and folded with the chunk layout
+   * and effective date into the {@link resumeKey} a re-run finds the same proposal by.
+   */
   readonly fingerprint: string;
 }
 
@@ -46,20 +51,61 @@ interface ProposalView {
   chunks: { index: number; hash: string; applied: boolean }[];
 }
 
+/** Rationale line naming the change set (kept for readers and for proposals made before resume keys). */
 const FINGERPRINT_TAG = 'change-set fingerprint: ';
+/** Rationale line a re-run looks for: change set, chunk layout and effective date (see {@link resumeKey}). */
+const RESUME_TAG = 'resume key: ';
 
-/** The rationale text with the fingerprint line the resume logic looks for. */
-export function rationaleWithFingerprint(rationale: string, fingerprint: string): string {
-  return `${rationale}\n${FINGERPRINT_TAG}${fingerprint}`;
+/**
+ * The key a re-run finds its proposal by: SHA-256 of the change-set fingerprint together with what
+ * else decides what lands on chain — the chunk layout (the length of every chunk, which is what the
+ * chunk size changes; two sizes that cut the changes identically give the same key, which is right),
+ * the effective date, the scope and the province. A re-run with another `--chunk-size` or
+ * `--effective-from` therefore creates a new proposal instead of resuming one whose chunks hold
+ * other rows.
+ */
+export function resumeKey(plan: ProposalPlan): string {
+  return sha256Json({
+    v: 2,
+    changeSet: plan.fingerprint,
+    chunkLengths: plan.chunks.map((chunk) => chunk.length),
+    effectiveFrom: plan.effectiveFrom,
+    scope: plan.scope,
+    province: plan.province ?? null,
+  });
 }
 
-/** Finds a live (not rejected / withdrawn) proposal of the caller's that carries `plan.fingerprint`. */
+/** The rationale text with the fingerprint lines the resume logic looks for. */
+export function rationaleWithFingerprint(rationale: string, fingerprint: string, key?: string): string {
+  return `${rationale}\n${FINGERPRINT_TAG}${fingerprint}${key === undefined ? '' : `\n${RESUME_TAG}${key}`}`;
+}
+
+/**
+ * Whether `proposal` is the one an earlier run of `plan` created. Proposals carrying a resume key
+ * match on it; older proposals (change-set fingerprint only) match on the fingerprint and the
+ * effective date, and their chunk layout is then checked chunk by chunk by {@link driveProposal}.
+ */
+export function proposalMatchesPlan(proposal: Proposal, plan: ProposalPlan): boolean {
+  const lines = proposal.rationale.split('\n');
+  if (lines.some((line) => line.startsWith(RESUME_TAG)))
+    return lines.includes(`${RESUME_TAG}${resumeKey(plan)}`);
+  return (
+    lines.includes(`${FINGERPRINT_TAG}${plan.fingerprint}`) && proposal.effectiveFrom === plan.effectiveFrom
+  );
+}
+
+/**
+ * Finds a live (not rejected / withdrawn) proposal of the caller's that matches `plan`
+ * ({@link proposalMatchesPlan}), following the bookmark through every page: the chaincode may
+ * return an empty page with a bookmark when its scan budget ran out before the page filled.
+ */
 export async function findProposalByFingerprint(
   client: CatalogClient,
   plan: ProposalPlan,
 ): Promise<Proposal | null> {
   let bookmark = '';
-  for (let page = 0; page < 1000; page += 1) {
+  const seen = new Set<string>();
+  for (;;) {
     const result = await client.listProposals({
       scope: plan.scope,
       pageSize: 200,
@@ -67,16 +113,66 @@ export async function findProposalByFingerprint(
     });
     const hit = result.records.find(
       (proposal) =>
-        proposal.rationale.includes(`${FINGERPRINT_TAG}${plan.fingerprint}`) &&
         proposal.status !== 'rejected' &&
         proposal.status !== 'withdrawn' &&
-        proposal.ownerMsp === client.connection.identity.mspId,
+        proposal.ownerMsp === client.connection.identity.mspId &&
+        proposalMatchesPlan(proposal, plan),
     );
     if (hit) return hit;
-    if (!result.bookmark || result.records.length === 0) return null;
+    if (!result.bookmark) return null;
+    if (seen.has(result.bookmark)) {
+      throw new CatalogClientError('PAGING_LOOP', 'proposal listing returned the same bookmark twice');
+    }
+    seen.add(result.bookmark);
     bookmark = result.bookmark;
   }
-  return null;
+}
+
+/** The hash the chaincode stores for `changes` added to `proposal` (null if it would refuse them). */
+function storedChunkHash(proposal: Proposal, changes: readonly Change[]): string | null {
+  try {
+    return sha256Json(changes.map((change) => normaliseChange(proposal, change).stored));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Checks that the chunks an earlier run stored are exactly the plan's: same content at every index,
+ * none beyond the plan, and (once the proposal is no longer a draft) all of them. Throws a
+ * `CHUNK_CONFLICT` {@link ConflictError} naming the first difference otherwise.
+ */
+export function checkStoredChunks(
+  proposal: Proposal,
+  stored: readonly { index: number; hash: string }[],
+  plan: ProposalPlan,
+): void {
+  const advice =
+    `proposal ${proposal.id} was made from other input, another chunk size or another effective date; ` +
+    `withdraw it ("catalog proposal withdraw ${proposal.id}") or re-run with the original input and options`;
+  for (const chunk of stored) {
+    const planned = plan.chunks[chunk.index];
+    if (planned === undefined) {
+      throw chaincodeError(
+        'CHUNK_CONFLICT',
+        `chunk ${chunk.index} of ${proposal.id} is not in this plan of ${plan.chunks.length} chunks: ${advice}`,
+      );
+    }
+    const expected = storedChunkHash(proposal, planned);
+    if (expected !== chunk.hash) {
+      throw chaincodeError(
+        'CHUNK_CONFLICT',
+        `chunk ${chunk.index} of ${proposal.id} holds other changes than chunk ${chunk.index} of this plan ` +
+          `(stored ${chunk.hash.slice(0, 12)}…, planned ${expected === null ? 'not addable' : `${expected.slice(0, 12)}…`}): ${advice}`,
+      );
+    }
+  }
+  if (proposal.status !== 'draft' && stored.length !== plan.chunks.length) {
+    throw chaincodeError(
+      'CHUNK_CONFLICT',
+      `${proposal.id} is ${proposal.status} with ${stored.length} chunks, this plan has ${plan.chunks.length}: ${advice}`,
+    );
+  }
 }
 
 async function view(client: CatalogClient, proposalId: string): Promise<ProposalView> {
@@ -87,7 +183,9 @@ async function view(client: CatalogClient, proposalId: string): Promise<Proposal
  * Takes a proposal from nothing (or from wherever an earlier, interrupted run left it) to a sealed
  * version: create, add the missing chunks, open, collect approvals, apply every chunk, seal. Every
  * step is idempotent, so running it again after a crash finishes the same proposal and never
- * creates a duplicate.
+ * creates a duplicate. A resumed proposal's stored chunks are first compared with the plan's
+ * ({@link checkStoredChunks}): a difference stops the run with `CHUNK_CONFLICT` instead of skipping
+ * the chunk.
  */
 export async function driveProposal(
   client: CatalogClient,
@@ -112,7 +210,7 @@ export async function driveProposal(
       scope: plan.scope,
       ...(plan.province ? { province: plan.province } : {}),
       title: plan.title,
-      rationale: rationaleWithFingerprint(plan.rationale, plan.fingerprint),
+      rationale: rationaleWithFingerprint(plan.rationale, plan.fingerprint, resumeKey(plan)),
       effectiveFrom: plan.effectiveFrom,
     });
     proposalId = created.value.id;
@@ -120,6 +218,7 @@ export async function driveProposal(
   }
   lap('create');
   let current = await view(client, proposalId);
+  checkStoredChunks(current.proposal, current.chunks, plan);
   if (current.proposal.status === 'draft') {
     const have = new Set(current.chunks.map((chunk) => chunk.index));
     for (const [index, changes] of plan.chunks.entries()) {

@@ -1,0 +1,258 @@
+/**
+ * The proposal workflow driver against the REAL contracts on the in-memory peer: resuming an
+ * interrupted import checks every stored chunk against the plan, the resume key covers the chunk
+ * size and effective date, and finding a proposal follows the bookmark through every page.
+ */
+import '../chaincode/support/quiet';
+import { expect } from 'chai';
+import type { Change, Page, Proposal } from '../../../chaincode/src/model/types';
+import type { CatalogClient } from '../../../gateway-client/src/catalog-client';
+import { CatalogClientError, ConflictError, toClientError } from '../../../gateway-client/src/errors';
+import { fingerprint, planChunks, upsertChanges } from '../../../gateway-client/src/import/chunks';
+import {
+  driveProposal,
+  findProposalByFingerprint,
+  rationaleWithFingerprint,
+  resumeKey,
+  type ProposalPlan,
+} from '../../../gateway-client/src/workflow';
+import { A, bootstrapped, syntheticDrug } from '../chaincode/support/fixtures';
+import type { Caller, Network } from '../chaincode/support/fabric-stub';
+
+/** A CatalogClient look-alike that runs the contracts on the in-memory network as `caller`. */
+function clientOn(net: Network, caller: Caller): CatalogClient {
+  const call = async (kind: 'submit' | 'evaluate', name: string, input: unknown): Promise<unknown> => {
+    try {
+      return kind === 'submit'
+        ? await net.submit(caller, name, input)
+        : await net.evaluate(caller, name, input);
+    } catch (error) {
+      throw toClientError(error);
+    }
+  };
+  const submit = async (name: string, input: unknown): Promise<unknown> => ({
+    value: await call('submit', name, input),
+    transactionId: 'tx',
+    blockNumber: 0n,
+  });
+  const fake = {
+    connection: { identity: { mspId: caller.msp } },
+    listProposals: (input: unknown) => call('evaluate', 'Proposal:ListProposals', input),
+    getProposal: (input: unknown) => call('evaluate', 'Proposal:GetProposal', input),
+    getVersion: (input: unknown) => call('evaluate', 'Catalog:GetVersion', input),
+    createProposal: (input: unknown) => submit('Proposal:CreateProposal', input),
+    addChunk: (input: unknown) => submit('Proposal:AddChunk', input),
+    openProposal: (input: unknown) => submit('Proposal:OpenProposal', input),
+    approveProposal: (input: unknown) => submit('Proposal:ApproveProposal', input),
+    applyChunk: (input: unknown) => submit('Proposal:ApplyChunk', input),
+    sealVersion: (input: unknown) => submit('Proposal:SealVersion', input),
+  };
+  return fake as unknown as CatalogClient;
+}
+
+const changes: Change[] = upsertChanges(Array.from({ length: 6 }, (_, i) => syntheticDrug(i)));
+
+function planOf(all: readonly Change[], chunkSize: number, effectiveFrom = '2025-06-01'): ProposalPlan {
+  const chunkPlan = planChunks(all, chunkSize);
+  return {
+    scope: 'national',
+    title: 'import',
+    rationale: 'Import of test rows.',
+    effectiveFrom,
+    chunks: chunkPlan.chunks.map((chunk) => chunk.changes),
+    fingerprint: chunkPlan.fingerprint,
+  };
+}
+
+/** Starts a run like an interrupted import: the proposal and its first `chunks` chunks, then a crash. */
+async function interrupted(
+  net: Network,
+  plan: ProposalPlan,
+  chunks: number,
+  rationale?: string,
+): Promise<string> {
+  const created = await net.submit<Proposal>(A.nhsaProposer, 'Proposal:CreateProposal', {
+    scope: plan.scope,
+    title: plan.title,
+    rationale: rationale ?? rationaleWithFingerprint(plan.rationale, plan.fingerprint, resumeKey(plan)),
+    effectiveFrom: plan.effectiveFrom,
+  });
+  for (const [index, chunk] of plan.chunks.slice(0, chunks).entries()) {
+    await net.submit(A.nhsaProposer, 'Proposal:AddChunk', {
+      proposalId: created.id,
+      chunkIndex: index,
+      changes: chunk,
+    });
+  }
+  return created.id;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<CatalogClientError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).to.be.instanceOf(CatalogClientError);
+    return error as CatalogClientError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('proposal workflow driver (resume)', () => {
+  it('resumes an interrupted import and finishes the same proposal', async () => {
+    const net = await bootstrapped();
+    const client = clientOn(net, A.nhsaProposer);
+    const plan = planOf(changes, 2);
+    const id = await interrupted(net, plan, 2);
+    const result = await driveProposal(client, plan, { apply: false });
+    expect(result).to.include({ proposalId: id, resumed: true, status: 'open' });
+    const shown = (await client.getProposal({ proposalId: id })) as { chunks: unknown[] };
+    expect(shown.chunks).to.have.length(3);
+  });
+
+  it('a re-run with another chunk size does not resume (and skip rows of) the old proposal', async () => {
+    const net = await bootstrapped();
+    const client = clientOn(net, A.nhsaProposer);
+    const id = await interrupted(net, planOf(changes, 2), 2);
+    const other = planOf(changes, 3);
+    expect(resumeKey(other)).to.not.equal(resumeKey(planOf(changes, 2)));
+    const result = await driveProposal(client, other, { apply: false });
+    expect(result.proposalId).to.not.equal(id);
+    expect(result.resumed).to.equal(false);
+    const shown = (await client.getProposal({ proposalId: result.proposalId })) as {
+      proposal: Proposal;
+    };
+    expect(shown.proposal.changeCount).to.equal(changes.length);
+  });
+
+  it('the resume key covers the effective date', async () => {
+    expect(resumeKey(planOf(changes, 2, '2025-06-01'))).to.not.equal(
+      resumeKey(planOf(changes, 2, '2025-07-01')),
+    );
+    const net = await bootstrapped();
+    const id = await interrupted(net, planOf(changes, 2, '2025-06-01'), 1);
+    const result = await driveProposal(clientOn(net, A.nhsaProposer), planOf(changes, 2, '2025-07-01'), {
+      apply: false,
+    });
+    expect(result.proposalId).to.not.equal(id);
+  });
+
+  it('stops with CHUNK_CONFLICT when an older proposal (fingerprint only) was cut with another chunk size', async () => {
+    const net = await bootstrapped();
+    const old = planOf(changes, 2);
+    // Proposals made before the resume key carry only the change-set fingerprint line.
+    const id = await interrupted(net, old, 2, rationaleWithFingerprint(old.rationale, old.fingerprint));
+    const error = await rejection(
+      driveProposal(clientOn(net, A.nhsaProposer), planOf(changes, 3), { apply: false }),
+    );
+    expect(error).to.be.instanceOf(ConflictError);
+    expect(error.code).to.equal('CHUNK_CONFLICT');
+    expect(error.message).to.contain(`chunk 0 of ${id} holds other changes`).and.contain('withdraw');
+    const shown = (await clientOn(net, A.nhsaProposer).getProposal({ proposalId: id })) as {
+      proposal: Proposal;
+      chunks: unknown[];
+    };
+    expect(shown.proposal.status).to.equal('draft');
+    expect(shown.chunks).to.have.length(2);
+  });
+
+  it('still resumes an older proposal whose chunks match the plan', async () => {
+    const net = await bootstrapped();
+    const plan = planOf(changes, 2);
+    const id = await interrupted(net, plan, 1, rationaleWithFingerprint(plan.rationale, plan.fingerprint));
+    const result = await driveProposal(clientOn(net, A.nhsaProposer), plan, { apply: false });
+    expect(result).to.include({ proposalId: id, resumed: true, status: 'open' });
+  });
+
+  it('stops with CHUNK_CONFLICT when a stored chunk differs from the planned one (same resume key)', async () => {
+    const net = await bootstrapped();
+    const plan = planOf(changes, 2);
+    const id = await interrupted(net, plan, 0);
+    // Chunk 1 was stored with other content than the plan's chunk 1 (e.g. the source was edited).
+    await net.submit(A.nhsaProposer, 'Proposal:AddChunk', {
+      proposalId: id,
+      chunkIndex: 1,
+      changes: upsertChanges([syntheticDrug(40), syntheticDrug(41)]),
+    });
+    const error = await rejection(driveProposal(clientOn(net, A.nhsaProposer), plan, { apply: false }));
+    expect(error.code).to.equal('CHUNK_CONFLICT');
+    expect(error.message).to.contain(`chunk 1 of ${id}`);
+  });
+
+  it('stops with CHUNK_CONFLICT when the proposal holds a chunk beyond the plan', async () => {
+    const net = await bootstrapped();
+    const plan = planOf(changes, 3);
+    const id = await interrupted(net, plan, 2);
+    await net.submit(A.nhsaProposer, 'Proposal:AddChunk', {
+      proposalId: id,
+      chunkIndex: 2,
+      changes: upsertChanges([syntheticDrug(50)]),
+    });
+    const error = await rejection(driveProposal(clientOn(net, A.nhsaProposer), plan, { apply: false }));
+    expect(error.code).to.equal('CHUNK_CONFLICT');
+    expect(error.message).to.contain(`chunk 2 of ${id} is not in this plan of 2 chunks`);
+  });
+});
+
+describe('finding a proposal by fingerprint', () => {
+  const plan = planOf(changes, 2);
+  const mine = (id: string): Proposal =>
+    ({
+      id,
+      scope: 'national',
+      status: 'draft',
+      ownerMsp: 'NHSAMSP',
+      effectiveFrom: plan.effectiveFrom,
+      rationale: rationaleWithFingerprint(plan.rationale, plan.fingerprint, resumeKey(plan)),
+    }) as Proposal;
+  const other = (id: string): Proposal => ({ ...mine(id), rationale: 'something else' });
+
+  function listing(pages: readonly Page<Proposal>[]): { client: CatalogClient; bookmarks: string[] } {
+    const bookmarks: string[] = [];
+    const client = {
+      connection: { identity: { mspId: 'NHSAMSP' } },
+      listProposals: (input: { bookmark?: string }): Promise<Page<Proposal>> => {
+        bookmarks.push(input.bookmark ?? '');
+        const page = pages[bookmarks.length - 1];
+        if (page === undefined) throw new Error('read past the last page');
+        return Promise.resolve(page);
+      },
+    };
+    return { client: client as unknown as CatalogClient, bookmarks };
+  }
+
+  it('keeps paging while a bookmark is returned, across empty pages', async () => {
+    const { client, bookmarks } = listing([
+      { records: [other('P-1')], fetchedRecordsCount: 1, bookmark: 'b1' },
+      // the chaincode's scan budget ran out before the page filled: no records, but a bookmark
+      { records: [], fetchedRecordsCount: 0, bookmark: 'b2' },
+      { records: [other('P-2'), mine('P-3')], fetchedRecordsCount: 2, bookmark: 'b3' },
+    ]);
+    const found = await findProposalByFingerprint(client, plan);
+    expect(found?.id).to.equal('P-3');
+    expect(bookmarks).to.deep.equal(['', 'b1', 'b2']);
+  });
+
+  it('stops at the page without a bookmark', async () => {
+    const { client, bookmarks } = listing([
+      { records: [], fetchedRecordsCount: 0, bookmark: 'b1' },
+      { records: [other('P-1')], fetchedRecordsCount: 1, bookmark: '' },
+    ]);
+    expect(await findProposalByFingerprint(client, plan)).to.equal(null);
+    expect(bookmarks).to.deep.equal(['', 'b1']);
+  });
+
+  it('refuses a bookmark that repeats instead of looping', async () => {
+    const { client } = listing([
+      { records: [], fetchedRecordsCount: 0, bookmark: 'b1' },
+      { records: [], fetchedRecordsCount: 0, bookmark: 'b1' },
+    ]);
+    expect((await rejection(findProposalByFingerprint(client, plan))).code).to.equal('PAGING_LOOP');
+  });
+
+  it('matches on the resume key, not on a substring of someone else’s rationale', async () => {
+    const quoted = { ...other('P-9'), rationale: `see resume key: ${resumeKey(plan)} above` };
+    const { client } = listing([{ records: [quoted], fetchedRecordsCount: 1, bookmark: '' }]);
+    expect(await findProposalByFingerprint(client, plan)).to.equal(null);
+    expect(fingerprint(changes)).to.equal(plan.fingerprint);
+  });
+});
