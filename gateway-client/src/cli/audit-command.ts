@@ -697,7 +697,11 @@ async function reportCommand(ctx: CommandContext, args: string[]): Promise<numbe
       `wrote ${result.out} (${formatBytes(bytes)}): ${result.versions} versions, ` +
       `${result.invalidTransactions} invalid transactions, verify ${verify.ok ? 'OK' : 'MISMATCH'}`,
   );
-  if (!verify.ok) ctx.note(`AUDIT_MISMATCH: ${verify.message} (shown in the report's banner)`);
+  if (!verify.ok) {
+    // The report is still written (its banner shows the mismatch), but the run fails.
+    ctx.note(`AUDIT_MISMATCH: ${verify.message} (shown in the report's banner)`);
+    return 1;
+  }
   return 0;
 }
 

@@ -63,8 +63,9 @@ describe('catalog audit CLI', () => {
     expect(JSON.parse(json.stdout)).to.deep.include({ ok: true, versions: 4, blocks: s.blocks.length });
   });
 
-  it('verify exits 1 with the version, item and field of a tampered store row', async () => {
-    const tampered = path.join(dir, 'tampered.sqlite');
+  /** A copy of the store with ilaprazole's payment standard in version 3 changed to 1. */
+  async function tamperedCopy(name: string): Promise<string> {
+    const tampered = path.join(dir, name);
     copyFileSync(storePath, tampered);
     const store = new SqliteAuditStore({ path: tampered });
     const v3Proposal = s.versions[2]!.proposalIds[0]!;
@@ -87,6 +88,11 @@ describe('catalog audit CLI', () => {
     }
     await store.close();
     expect(done).to.equal(true);
+    return tampered;
+  }
+
+  it('verify exits 1 with the version, item and field of a tampered store row', async () => {
+    const tampered = await tamperedCopy('tampered.sqlite');
     const r = await audit(['verify', '--store', tampered]);
     expect(r.code).to.equal(1);
     expect(r.stderr).to.match(/^AUDIT_MISMATCH: version 3, item /);
@@ -231,6 +237,19 @@ describe('catalog audit CLI', () => {
     }
     expect(html).to.contain('data-verify="ok"');
     expect(html).to.not.match(/<script|https?:\/\//i);
+  });
+
+  it('report still writes the file but exits 1 when verification fails', async () => {
+    const tampered = await tamperedCopy('tampered-report.sqlite');
+    const out = path.join(dir, 'reports', 'tampered.html');
+    const r = await audit(['report', '--out', out, '--store', tampered]);
+    expect(r.code).to.equal(1);
+    expect(r.stdout).to.match(/verify MISMATCH$/);
+    expect(r.stderr).to.match(/^AUDIT_MISMATCH: version 3, item /);
+    expect(readFileSync(out, 'utf8')).to.not.contain('data-verify="ok"');
+    const json = await audit(['report', '--out', out, '--store', tampered, '--json']);
+    expect(json.code).to.equal(1);
+    expect(JSON.parse(json.stdout)).to.deep.include({ verified: false });
   });
 
   it('refuses a missing store and an unknown subcommand', async () => {
