@@ -2,6 +2,15 @@
  * Reading the source CSV files: UTF-8, one header row, RFC-4180 quoting (fields may hold line
  * breaks). Every record keeps the 1-based line of the file on which it starts, so that import errors
  * can point at the source row.
+ *
+ * Writing CSV ({@link toCsv}, {@link toCsvField}): every CSV the project writes neutralises formula
+ * injection — a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading
+ * single quote (`'`), which spreadsheets show as text and do not evaluate. `-` is guarded too even
+ * though real values (`-5`, `-`) start with it: a spreadsheet would evaluate `-1+1` or `-cmd|…`, so
+ * the guard is applied uniformly. A cell that already starts with quotes followed by one of those
+ * characters gets one more quote, so the guard can always be undone: {@link parseCsv} removes exactly
+ * one leading quote from such a cell, and reading our own export gives back the values written. (The
+ * source lists hold no cell of that shape.)
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -54,6 +63,35 @@ export class ImportError extends Error {
   }
 }
 
+/** Characters a spreadsheet may treat as the start of a formula (or that hide one). */
+const FORMULA_START = /^'*[=+\-@\t\r]/u;
+
+/** The cell with the formula guard: a leading `'` when it could be read as a formula (see the module comment). */
+export function guardCell(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+/** Undoes {@link guardCell}: drops the one leading `'` of a guarded cell; other cells are returned as is. */
+export function unguardCell(text: string): string {
+  return text.startsWith("'") && FORMULA_START.test(text.slice(1)) ? text.slice(1) : text;
+}
+
+/** One CSV field: the formula guard, then RFC 4180 quoting. `null` / `undefined` are empty. */
+export function toCsvField(value: string | number | boolean | null | undefined): string {
+  const text = guardCell(value === null || value === undefined ? '' : String(value));
+  return /[",\r\n]/u.test(text) ? `"${text.replace(/"/gu, '""')}"` : text;
+}
+
+/** CSV text (header row, then one line per row, `\n` line ends) of `rows` over `columns`. */
+export function toCsv<C extends string>(
+  columns: readonly C[],
+  rows: readonly Readonly<Record<C, string | number | boolean | null | undefined>>[],
+): string {
+  const lines = [columns.map(toCsvField).join(',')];
+  for (const row of rows) lines.push(columns.map((column) => toCsvField(row[column])).join(','));
+  return `${lines.join('\n')}\n`;
+}
+
 interface ParsedRecord {
   readonly record: Record<string, string>;
   readonly info: { readonly lines: number };
@@ -81,6 +119,7 @@ function errorLine(error: unknown): number | null {
 /**
  * Parses CSV text (header row → records). Malformed input (unclosed quote, a row with the wrong
  * number of fields, a missing required column) throws an {@link ImportError} naming the line.
+ * The formula guard of {@link toCsv} is removed from every cell ({@link unguardCell}).
  */
 export function parseCsv(text: string | Buffer, options: CsvOptions = {}): CsvTable {
   const source = options.source ?? 'input.csv';
@@ -107,7 +146,9 @@ export function parseCsv(text: string | Buffer, options: CsvOptions = {}): CsvTa
   }
   const records = parsed.map((p): CsvRecord => ({
     line: p.info.lines - countLineBreaks(p.record),
-    values: p.record,
+    values: Object.fromEntries(
+      Object.entries(p.record).map(([column, value]) => [column, unguardCell(value)]),
+    ),
   }));
   return { source, columns, records };
 }

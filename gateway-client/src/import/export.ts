@@ -8,8 +8,13 @@
  * else '0'; `category_name` = the last element of the category path; `xlsx_sheet` = the printed
  * list's sheet of the section when `no` is present, else ''. `xlsx_row` and `qa_note` are not held
  * by an item and come back empty.
+ *
+ * `…ToCsv` write the rows as CSV text with the formula guard of {@link toCsv} (a cell starting with
+ * `=`, `+`, `-`, `@`, tab or CR gets a leading `'`); {@link parseCsv} removes it again, so an export
+ * read back by the importer gives the same rows.
  */
 import type { ItemInput } from '../../../chaincode/src/model/types';
+import { toCsv } from './csv';
 import {
   CATEGORY_PATH_SEPARATOR,
   formatAgreementPeriod,
@@ -162,4 +167,19 @@ export function materialItemsToRows(items: readonly ItemInput[]): MaterialRow[] 
 /** Differences between a source special-materials row and an exported one. */
 export function compareMaterialRow(source: MaterialRow, exported: MaterialRow): FieldMismatch[] {
   return compareRows<MaterialColumn>(source, exported, MATERIAL_COLUMNS);
+}
+
+/** The NRDL export of `items` as CSV text (`nrdl-2024-drugs.csv` columns, formula-guarded). */
+export function nrdlItemsToCsv(items: readonly ItemInput[]): string {
+  return toCsv(NRDL_COLUMNS, items.map(nrdlItemToRow));
+}
+
+/** The service price list export of `items` as CSV text (formula-guarded). */
+export function serviceItemsToCsv(items: readonly ItemInput[]): string {
+  return toCsv(SERVICE_COLUMNS, items.map(serviceItemToRow));
+}
+
+/** The special-materials export of `items`, group rows included, as CSV text (formula-guarded). */
+export function materialItemsToCsv(items: readonly ItemInput[]): string {
+  return toCsv(MATERIAL_COLUMNS, materialItemsToRows(items));
 }

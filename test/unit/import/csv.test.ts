@@ -1,5 +1,14 @@
 import { expect } from 'chai';
-import { ImportError, parseCsv, readCsvFile, csvField } from '../../../gateway-client/src/import';
+import {
+  ImportError,
+  csvField,
+  guardCell,
+  parseCsv,
+  readCsvFile,
+  toCsv,
+  toCsvField,
+  unguardCell,
+} from '../../../gateway-client/src/import';
 import { dataFile, nrdlRow } from './fixtures';
 
 describe('import/csv', () => {
@@ -50,5 +59,38 @@ describe('import/csv', () => {
     expect(nrdlRow('111').line).to.equal(112);
     expect(nrdlRow('112').line).to.equal(116);
     expect(nrdlRow('3405').line).to.equal(3471);
+  });
+
+  describe('writing CSV (formula injection)', () => {
+    const dangerous = ['=HYPERLINK("http://x","y")', '+1+1', '-2+3', '@SUM(A1)', '\tcmd', '\r=1', '-', "'=1"];
+
+    it('prefixes a cell that a spreadsheet could evaluate with a single quote', () => {
+      expect(toCsvField('=1+1')).to.equal("'=1+1");
+      expect(toCsvField('+86 20 1234')).to.equal("'+86 20 1234");
+      expect(toCsvField('-5')).to.equal("'-5");
+      expect(toCsvField('@user')).to.equal("'@user");
+      expect(toCsvField('\t=1')).to.equal("'\t=1");
+      expect(toCsvField('\r=1')).to.equal(`"'\r=1"`);
+      expect(toCsvField('=A1,"x"')).to.equal(`"'=A1,""x"""`);
+      expect(toCsvField("'=1")).to.equal("''=1");
+      for (const plain of ['复方硼砂', '63.00元(10mg/支)', '1', '', "it's", 'a-b', 'x=y']) {
+        expect(toCsvField(plain)).to.equal(plain);
+      }
+      expect(toCsvField(null)).to.equal('');
+      for (const value of dangerous) expect(guardCell(value).startsWith("'")).to.equal(true);
+    });
+
+    it('reads its own output back to the values written', () => {
+      const rows = dangerous.map((value, i) => ({ id: String(i), value }));
+      const text = toCsv(['id', 'value'], rows);
+      for (const line of text.split('\n').slice(1)) {
+        expect(line).to.not.match(/^\d+,"?[=+\-@\t\r]/);
+      }
+      const table = parseCsv(text);
+      expect(table.records.map((r) => r.values)).to.deep.equal(rows);
+      for (const value of [...dangerous, 'plain', "'quoted", "''"]) {
+        expect(unguardCell(guardCell(value))).to.equal(value);
+      }
+    });
   });
 });

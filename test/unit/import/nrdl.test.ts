@@ -10,6 +10,7 @@ import {
   formatAgreementPeriod,
   nrdlEntriesOf,
   nrdlItemToRow,
+  nrdlItemsToCsv,
   nrdlRowToItem,
   parseAgreementPeriod,
   parseCsv,
@@ -194,6 +195,26 @@ describe('import/nrdl', () => {
       const diff = compareNrdlRow(e.row, e.item);
       expect(diff, `row_id ${e.row.row_id}`).to.deep.equal([]);
     }
+  });
+
+  it('round-trips the CSV text of the export through the importer', () => {
+    const entries = nrdlEntries();
+    const table = parseCsv(nrdlItemsToCsv(entries.map((e) => e.item)), { source: 'export.csv' });
+    const back = nrdlEntriesOf(table);
+    expect(back).to.have.length(entries.length);
+    back.forEach((e, i) => {
+      expect(e.item, `row_id ${e.row.row_id}`).to.deep.equal(entries[i]?.item);
+    });
+  });
+
+  it('guards a formula-like drug name in the CSV export and reads it back unchanged', () => {
+    const source = nrdlRow('3468').item;
+    const names = ['=HYPERLINK("http://evil","点击")', '-1+1', '@SUM(1)'];
+    const text = nrdlItemsToCsv(names.map((name) => ({ ...source, name })));
+    expect(text).to.contain(`,"'=HYPERLINK(""http://evil"",""点击"")",`);
+    expect(text).to.contain(`,'-1+1,`).and.contain(`,'@SUM(1),`);
+    expect(text).to.not.match(/,"?[=@]|,-1\+1/);
+    expect(parseCsv(text).records.map((r) => r.values['drug_name'])).to.deep.equal(names);
   });
 
   it('loses only xlsx_row and qa_note, which no item field holds', () => {
