@@ -20,6 +20,7 @@ import type {
   WithdrawInput,
 } from '../../chaincode/src/model/io';
 import type {
+  Change,
   CoverageInput,
   CoverageResult,
   Governance,
@@ -27,11 +28,62 @@ import type {
   ItemSummary,
   Page,
   Proposal,
+  Tally,
   Version,
+  Vote,
 } from '../../chaincode/src/model/types';
 import { openConnection, type CatalogConnection, type ConnectionOptions } from './connection';
 import { chaincodeError, toClientError } from './errors';
 import { submitWithRetry, type RetryPolicy, type SubmitResult } from './transaction';
+
+/** What `Proposal:GetProposal` answers. */
+export interface ProposalDetails {
+  readonly proposal: Proposal;
+  readonly votes: Vote[];
+  readonly tally: Tally | null;
+  readonly appliedChunks: number;
+  readonly chunks: {
+    index: number;
+    changeCount: number;
+    hash: string;
+    applied: boolean;
+    appliedTxId: string | null;
+    /** With `includeChunks`. */
+    changes?: Change[];
+  }[];
+}
+
+/** What an approver reviewed and binds its vote to (see {@link reviewedOf}). */
+export interface Reviewed {
+  readonly manifestHash: string;
+  readonly baseVersion: number;
+  readonly governanceVersion: number;
+}
+
+/**
+ * The content a vote binds to, taken from the proposal as shown to the approver: its manifest hash,
+ * base catalog version and governance version. Throws a CatalogClientError (PROPOSAL_STATE) when the
+ * proposal has not been opened (nothing fixed to review yet).
+ */
+export function reviewedOf(
+  proposal: Pick<Proposal, 'id' | 'manifestHash' | 'baseVersion' | 'governanceVersion'>,
+): Reviewed {
+  if (
+    proposal.manifestHash === null ||
+    proposal.baseVersion === null ||
+    proposal.governanceVersion === null
+  ) {
+    throw chaincodeError(
+      'PROPOSAL_STATE',
+      `PROPOSAL_STATE: proposal ${proposal.id} is not open: it has no manifest to review yet`,
+    );
+  }
+  return {
+    manifestHash: proposal.manifestHash,
+    baseVersion: proposal.baseVersion,
+    governanceVersion: proposal.governanceVersion,
+  };
+}
 
 /** A submitted transaction's decoded result with its transaction id and block. */
 export interface Submitted<T> {
@@ -215,7 +267,7 @@ export class CatalogClient {
   }
 
   /** A proposal with its votes and tally (evaluate). */
-  public getProposal(input: GetProposalInput): Promise<unknown> {
+  public getProposal(input: GetProposalInput): Promise<ProposalDetails> {
     return this.evaluate('Proposal.GetProposal', input);
   }
 

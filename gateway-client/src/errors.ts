@@ -60,7 +60,13 @@ const NOT_FOUND = new Set<ErrorCode>([
   'VERSION_NOT_FOUND',
   'CHUNK_NOT_FOUND',
 ]);
-const FORBIDDEN = new Set<ErrorCode>(['FORBIDDEN_ROLE', 'FORBIDDEN_ORG', 'SELF_APPROVAL', 'SCOPE_VIOLATION']);
+const FORBIDDEN = new Set<ErrorCode>([
+  'FORBIDDEN_ROLE',
+  'FORBIDDEN_ORG',
+  'SELF_APPROVAL',
+  'SCOPE_VIOLATION',
+  'ID_MISMATCH',
+]);
 const CONFLICT = new Set<ErrorCode>([
   'PROPOSAL_STATE',
   'VERSION_CONFLICT',
@@ -70,6 +76,8 @@ const CONFLICT = new Set<ErrorCode>([
   'GOVERNANCE_EXISTS',
   'CHUNKS_INCOMPLETE',
   'QUORUM_NOT_MET',
+  'STALE_REVIEW',
+  'MANIFEST_MISMATCH',
 ]);
 
 /** The name of a transaction validation code, e.g. 11 → `MVCC_READ_CONFLICT`. */

@@ -1,5 +1,5 @@
 import type { Change, Proposal, Scope, Version } from '../../chaincode/src/model/types';
-import type { CatalogClient } from './catalog-client';
+import { reviewedOf, type CatalogClient } from './catalog-client';
 import { sha256Json } from '../../chaincode/src/lib/digest';
 import { normaliseChange } from '../../chaincode/src/model/workflow';
 import { CatalogClientError, chaincodeError } from './errors';
@@ -176,7 +176,7 @@ export function checkStoredChunks(
 }
 
 async function view(client: CatalogClient, proposalId: string): Promise<ProposalView> {
-  return (await client.getProposal({ proposalId })) as ProposalView;
+  return (await client.getProposal({ proposalId }));
 }
 
 /**
@@ -240,7 +240,8 @@ export async function driveProposal(
   for (const [index, approver] of approvers.entries()) {
     if (current.proposal.status !== 'open') break;
     try {
-      await approver.approveProposal({ proposalId });
+      // The vote binds to what this driver read back from the chain: manifest, base and governance version.
+      await approver.approveProposal({ proposalId, ...reviewedOf(current.proposal) });
     } catch (error) {
       if (!(error instanceof CatalogClientError && error.code === 'ALREADY_VOTED')) throw error;
     }

@@ -54,7 +54,7 @@ describe('real network: gateway end to end', function () {
   });
 
   it('submits as Guangdong, reads as Sichuan and the auditor, gets the event and a VALID block', async function () {
-    const guangdong = connect('guangdong/proposer');
+    const guangdong = connect('guangdong/admin');
     const message = `e2e ${process.pid} ${Date.now()}`;
     const submitted = await guangdong.contract.submitAsync('System:Ping', { arguments: [message] });
     const written = parse<PingRecord>(submitted.getResult());
@@ -100,7 +100,7 @@ describe('real network: gateway end to end', function () {
   it('delivers chaincode events to a checkpointed listener once each, resuming after a restart', async function () {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'catalog-events-'));
     const checkpointFile = path.join(dir, 'checkpoint.json');
-    const guangdong = connect('guangdong/proposer');
+    const guangdong = connect('guangdong/admin');
     const auditor = connect('audit/auditor');
     try {
       const first = await guangdong.contract.submitAsync('System:Ping', { arguments: ['listener 1'] });

@@ -16,6 +16,7 @@ import {
   ensureCatalog,
   idOf,
   mapPool,
+  review,
   uniqueName,
   upserts,
 } from './support/catalog';
@@ -84,11 +85,11 @@ describe('real network: catalog chaincode', function () {
     expect(await status(proposalId)).to.equal('open');
 
     await expectCode(clientAs('nhsa/proposer').applyChunk({ proposalId, chunkIndex: 0 }), 'QUORUM_NOT_MET');
-    await clientAs('nhsa/approver').approveProposal({ proposalId });
+    await clientAs('nhsa/approver').approveProposal(await review(proposalId));
     expect(await status(proposalId)).to.equal('open');
-    await clientAs('guangdong/approver').approveProposal({ proposalId });
+    await clientAs('guangdong/approver').approveProposal(await review(proposalId));
     expect(await status(proposalId), 'NHSA + 1 of 3 provinces is no majority').to.equal('open');
-    await clientAs('sichuan/approver').approveProposal({ proposalId });
+    await clientAs('sichuan/approver').approveProposal(await review(proposalId));
     expect(await status(proposalId)).to.equal('approved');
 
     const version = await applyAndSeal('nhsa/proposer', proposalId);
@@ -133,7 +134,7 @@ describe('real network: catalog chaincode', function () {
       ],
       'shaanxi service',
     );
-    await clientAs('shaanxi/approver').approveProposal({ proposalId });
+    await clientAs('shaanxi/approver').approveProposal(await review(proposalId));
     expect(await status(proposalId)).to.equal('approved');
     await applyAndSeal('shaanxi/proposer', proposalId);
     const itemId = `S-SN-${code}`;
@@ -173,11 +174,14 @@ describe('real network: catalog chaincode', function () {
       'sichuan overlay',
     );
     const refused = await expectCode(
-      clientAs('guangdong/approver').approveProposal({ proposalId }),
+      clientAs('guangdong/approver').approveProposal(await review(proposalId)),
       'FORBIDDEN_ORG',
     );
     expect(refused).to.be.instanceOf(ForbiddenError);
-    await expectCode(clientAs('sichuan/hospital1').approveProposal({ proposalId }), 'FORBIDDEN_ROLE');
+    await expectCode(
+      clientAs('sichuan/hospital1').approveProposal(await review(proposalId)),
+      'FORBIDDEN_ROLE',
+    );
     const shown = (await clientAs('audit/auditor').getProposal({ proposalId })) as {
       votes: unknown[];
       proposal: Proposal;
@@ -203,7 +207,7 @@ describe('real network: catalog chaincode', function () {
       [{ op: 'setOverlay', overlay: { itemId, province: 'Sichuan', selfPayRatio: 0.1 } }],
       'sichuan overlay v1',
     );
-    await clientAs('sichuan/approver').approveProposal({ proposalId: first });
+    await clientAs('sichuan/approver').approveProposal(await review(first));
     await applyAndSeal('sichuan/proposer', first);
 
     const second = await openProposal(
@@ -212,7 +216,7 @@ describe('real network: catalog chaincode', function () {
       [{ op: 'setOverlay', overlay: { itemId, province: 'Sichuan', selfPayRatio: 0.5 } }],
       'sichuan overlay v2',
     );
-    await clientAs('sichuan/approver').approveProposal({ proposalId: second });
+    await clientAs('sichuan/approver').approveProposal(await review(second));
     const sichuan = clientAs('sichuan/proposer');
     const forged = sichuan.connection.contract.newProposal('Proposal:ApplyChunk', {
       arguments: [JSON.stringify({ proposalId: second, chunkIndex: 0 })],

@@ -77,6 +77,12 @@ export class GovernanceContract extends Contract {
         requireStatus(p, 'approved');
         requireRole(tx, 'proposer', 'admin');
         requireMsp(tx, g.nationalMsp, 'apply governance changes');
+        if (p.governanceVersion !== g.version) {
+          fail(
+            'VERSION_CONFLICT',
+            `${p.id} was opened on governance version ${p.governanceVersion ?? 'none'}, version ${g.version} is in force`,
+          );
+        }
         const next = applyGovernanceUpdate(g, p.governance, p.id, tx.txId, tx.time);
         tx.put(GOVERNANCE_KEY, next, governancePolicy(next));
         const done: Proposal = {
@@ -86,7 +92,7 @@ export class GovernanceContract extends Contract {
           updatedAt: tx.time,
           updatedTxId: tx.txId,
         };
-        putProposal(tx, done);
+        putProposal(tx, g, done);
         tx.emit('GovernanceChanged', { proposalId: p.id, version: next.version });
         return next;
       },

@@ -33,6 +33,44 @@ import {
   type Chunk,
 } from '../model/workflow';
 
+/**
+ * Throws STALE_REVIEW unless the vote names exactly what the proposal now is: the manifest fixed at
+ * open, the base catalog version and the governance version (approvals bind to content).
+ */
+function checkReviewed(p: Proposal, governanceVersion: number, input: VoteInput): void {
+  const stale: string[] = [];
+  if (input.manifestHash !== p.manifestHash) {
+    stale.push(`manifest ${input.manifestHash} (proposal has ${p.manifestHash ?? 'none'})`);
+  }
+  if (input.baseVersion !== p.baseVersion) {
+    stale.push(`base version ${input.baseVersion} (proposal has ${p.baseVersion ?? 'none'})`);
+  }
+  if (input.governanceVersion !== governanceVersion || p.governanceVersion !== governanceVersion) {
+    stale.push(
+      `governance version ${input.governanceVersion} (in force ${governanceVersion}, opened on ${p.governanceVersion ?? 'none'})`,
+    );
+  }
+  if (stale.length > 0) {
+    fail('STALE_REVIEW', `vote on ${p.id} does not match it: ${stale.join('; ')}`);
+  }
+}
+
+/** Throws MANIFEST_MISMATCH unless the chunk's changes hash to the hash the manifest fixed at open. */
+export function checkChunkAgainstManifest(p: Proposal, chunk: Chunk): void {
+  const hashes = p.chunkHashes;
+  if (hashes === null || p.manifestHash === null || sha256Json(hashes) !== p.manifestHash) {
+    fail('MANIFEST_MISMATCH', `${p.id} has no consistent manifest`);
+  }
+  const expected = hashes[chunk.index];
+  const actual = sha256Json(chunk.changes);
+  if (expected === undefined || actual !== expected || chunk.hash !== expected) {
+    fail(
+      'MANIFEST_MISMATCH',
+      `chunk ${chunk.index} of ${p.id} hashes to ${actual}, the manifest has ${expected ?? 'no entry'}`,
+    );
+  }
+}
+
 function touched(tx: Tx, p: Proposal, changes: Partial<Proposal>): Proposal {
   return { ...p, ...changes, updatedAt: tx.time, updatedTxId: tx.txId };
 }
@@ -51,10 +89,14 @@ async function vote(tx: Tx, input: VoteInput, decision: 'approve' | 'reject'): P
   if ((await tx.read(voteKey(tx.stub, p.id, tx.caller.mspId))) !== null) {
     fail('ALREADY_VOTED', `${tx.caller.mspId} already voted on ${p.id}`);
   }
+  checkReviewed(p, g.version, input);
   const v: Vote = {
     proposalId: p.id,
     mspId: tx.caller.mspId,
     decision,
+    manifestHash: input.manifestHash,
+    baseVersion: input.baseVersion,
+    governanceVersion: input.governanceVersion,
     voter: tx.caller,
     comment: input.comment ?? null,
     txId: tx.txId,
@@ -62,7 +104,7 @@ async function vote(tx: Tx, input: VoteInput, decision: 'approve' | 'reject'): P
   };
   const votes = [...(await votesOf(tx, p.id)), v];
   const t = tally(g, p, votes);
-  putVote(tx, v);
+  putVote(tx, g, v);
   let next = p;
   if (t.met) {
     next = touched(tx, p, { status: 'approved', statusReason: `approved by ${t.approvals.join(', ')}` });
@@ -70,7 +112,7 @@ async function vote(tx: Tx, input: VoteInput, decision: 'approve' | 'reject'): P
     next = touched(tx, p, { status: 'rejected', statusReason: `rejected by ${t.rejections.join(', ')}` });
   }
   if (next !== p) {
-    putProposal(tx, next);
+    putProposal(tx, g, next);
   }
   tx.emit(decision === 'approve' ? 'ProposalApproved' : 'ProposalRejected', {
     proposalId: p.id,
@@ -140,10 +182,12 @@ export class ProposalContract extends Contract {
         chunkCount: null,
         changeCount: null,
         manifestHash: null,
+        chunkHashes: null,
+        governanceVersion: null,
         sealedVersion: null,
         statusReason: null,
       };
-      putProposal(tx, p, true);
+      putProposal(tx, g, p, true);
       tx.emit('ProposalCreated', { proposalId: p.id, scope: p.scope, province });
       return p;
     });
@@ -205,6 +249,7 @@ export class ProposalContract extends Contract {
       };
       putChunk(
         tx,
+        g,
         p,
         chunk,
         normalised.map((n) => n.target),
@@ -219,7 +264,7 @@ export class ProposalContract extends Contract {
   @Returns('string')
   public async OpenProposal(ctx: Context, input: string): Promise<string> {
     return runTx<ProposalIdInput, Proposal>(ctx, 'Proposal.OpenProposal', input, async (tx, a) => {
-      await requireGovernance(tx);
+      const g = await requireGovernance(tx);
       const p = await requireProposal(tx, a.proposalId);
       requireStatus(p, 'draft');
       requireRole(tx, 'proposer');
@@ -243,10 +288,12 @@ export class ProposalContract extends Contract {
         chunkCount: chunks.length,
         changeCount: chunks.reduce((n, c) => n + c.changeCount, 0),
         manifestHash: sha256Json(chunks.map((c) => c.hash)),
+        chunkHashes: chunks.map((c) => c.hash),
+        governanceVersion: g.version,
         updatedAt: tx.time,
         updatedTxId: tx.txId,
       };
-      putProposal(tx, next);
+      putProposal(tx, g, next);
       tx.emit('ProposalOpened', {
         proposalId: p.id,
         chunkCount: next.chunkCount,
@@ -261,12 +308,13 @@ export class ProposalContract extends Contract {
   @Returns('string')
   public async WithdrawProposal(ctx: Context, input: string): Promise<string> {
     return runTx<WithdrawInput, Proposal>(ctx, 'Proposal.WithdrawProposal', input, async (tx, a) => {
+      const g = await requireGovernance(tx);
       const p = await requireProposal(tx, a.proposalId);
       requireStatus(p, 'draft', 'open', 'approved');
       requireRole(tx, 'proposer', 'admin');
       requireMsp(tx, p.ownerMsp, `withdraw ${p.id}`);
       const next = touched(tx, p, { status: 'withdrawn', statusReason: a.reason ?? 'withdrawn by proposer' });
-      putProposal(tx, next);
+      putProposal(tx, g, next);
       tx.emit('ProposalWithdrawn', { proposalId: p.id });
       return next;
     });
@@ -320,6 +368,7 @@ export class ProposalContract extends Contract {
       if (chunk === null) {
         return fail('CHUNK_NOT_FOUND', `${p.id} has no chunk ${a.chunkIndex}`);
       }
+      checkChunkAgainstManifest(p, chunk);
       await applyChunk(tx, g, p, chunk);
       tx.emit('ChunkApplied', { proposalId: p.id, chunkIndex: a.chunkIndex, alreadyApplied: false });
       return {
@@ -336,7 +385,7 @@ export class ProposalContract extends Contract {
   @Returns('string')
   public async SealVersion(ctx: Context, input: string): Promise<string> {
     return runTx<ProposalIdInput, unknown>(ctx, 'Proposal.SealVersion', input, async (tx, a) => {
-      await requireGovernance(tx);
+      const g = await requireGovernance(tx);
       const p = await requireProposal(tx, a.proposalId);
       if (p.scope === 'governance') {
         fail('PROPOSAL_STATE', 'governance proposals are applied with Governance:ApplyGovernanceProposal');
@@ -349,9 +398,13 @@ export class ProposalContract extends Contract {
       if (pending.length > 0 || chunks.length !== p.chunkCount) {
         fail('CHUNKS_INCOMPLETE', `chunks not applied: ${pending.join(', ')}`);
       }
-      const version = await sealVersion(tx, p, chunks);
+      for (const chunk of chunks) {
+        checkChunkAgainstManifest(p, chunk);
+      }
+      const version = await sealVersion(tx, g, p, chunks);
       putProposal(
         tx,
+        g,
         touched(tx, p, {
           status: 'applied',
           sealedVersion: version.version,

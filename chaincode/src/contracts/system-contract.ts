@@ -1,6 +1,10 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { canonicalJson } from '../lib/canonical-json';
 import { fail } from '../lib/errors';
+import { unsatisfiablePolicy } from '../lib/sbe';
+
+/** Longest message a ping may carry. */
+export const MAX_PING_MESSAGE = 256;
 
 /** Who called, as the chaincode sees it: MSP, certificate subject and the `catalog.role` attribute. */
 export interface CallerInfo {
@@ -12,8 +16,8 @@ export interface CallerInfo {
 }
 
 /**
- * Diagnostics every organisation may call: `WhoAmI` (evaluate) and `Ping` (submit, writes one
- * per-caller key and emits a `Ping` event). Used by the network's end-to-end test and by operators
+ * Diagnostics: `WhoAmI` (evaluate, anyone) and `Ping` (submit, an organisation's admin only; writes
+ * one immutable per-caller key and emits a `Ping` event). Used by the network's end-to-end test and by operators
  * to check that a peer, its chaincode and an identity work together.
  */
 @Info({ title: 'System', description: 'Network diagnostics' })
@@ -46,9 +50,17 @@ export class SystemContract extends Contract {
   @Returns('string')
   public async Ping(ctx: Context, message: string): Promise<string> {
     const caller = callerInfo(ctx);
+    if (caller.role !== 'admin') {
+      fail('FORBIDDEN_ROLE', `role '${caller.role ?? '(none)'}' may not ping (needs admin)`);
+    }
+    if (typeof message !== 'string' || message.length === 0 || message.length > MAX_PING_MESSAGE) {
+      fail('INVALID_INPUT', `a ping message is 1 to ${MAX_PING_MESSAGE} characters`);
+    }
     const key = ctx.stub.createCompositeKey('ping', [caller.mspId, caller.txId]);
     const record = { ...caller, message };
     await ctx.stub.putState(key, Buffer.from(canonicalJson(record)));
+    // A ping record never changes: its key gets a policy no endorser set satisfies.
+    await ctx.stub.setStateValidationParameter(key, unsatisfiablePolicy([caller.mspId]));
     ctx.stub.setEvent('Ping', Buffer.from(canonicalJson({ key, mspId: caller.mspId, txId: caller.txId })));
     return canonicalJson(record);
   }

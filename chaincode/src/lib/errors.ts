@@ -19,6 +19,10 @@ export const ERROR_CODES = {
   FORBIDDEN_ORG: "The caller's organisation may not perform this operation",
   SELF_APPROVAL: 'The proposer may not approve its own proposal',
   ALREADY_VOTED: 'This organisation has already voted on the proposal',
+  STALE_REVIEW:
+    'The vote names a manifest, base version or governance version other than the proposal has now',
+  MANIFEST_MISMATCH: 'A chunk does not match the manifest fixed when the proposal was opened',
+  ID_MISMATCH: "An explicit item id does not match the item's kind and owning province",
   QUORUM_NOT_MET: 'The approvals required by governance are not (yet) present',
   VERSION_CONFLICT: 'The item changed (or has a pending change) since the proposal was opened',
   GOVERNANCE_NOT_INITIALISED: 'The governance record does not exist yet',

@@ -11,6 +11,15 @@ import { txDate, txIsoTime } from './time';
 import { parseInput } from './validate';
 import type { SchemaName } from '../schemas';
 
+/**
+ * Marks a write of a key that already exists and keeps the key-level policy it got when it was
+ * created. Every other write names the policy its key gets: a key is never created without one.
+ */
+export const KEEP_POLICY = 'keep' as const;
+
+/** The key-level policy of a write: policy bytes to set, or {@link KEEP_POLICY}. */
+export type WritePolicy = Uint8Array | typeof KEEP_POLICY;
+
 /** A key and its decoded JSON value. */
 export interface Entry<V> {
   readonly key: string;
@@ -28,6 +37,8 @@ export class Tx {
   public readonly memo = new Map<string, unknown>();
   readonly #writes = new Map<string, string>();
   readonly #policies = new Map<string, Uint8Array>();
+  readonly #kept = new Set<string>();
+  readonly #existing = new Set<string>();
   #event: { name: string; payload: string } | null = null;
 
   public constructor(ctx: Context) {
@@ -49,13 +60,22 @@ export class Tx {
     if (bytes.length === 0) {
       return null;
     }
+    this.#existing.add(key);
     return JSON.parse(Buffer.from(bytes).toString('utf8')) as V;
   }
 
-  /** Buffers a canonical-JSON write; `policy` (when given) becomes the key's endorsement policy. */
-  public put(key: string, value: unknown, policy?: Uint8Array): void {
+  /**
+   * Buffers a canonical-JSON write. `policy` becomes the key's endorsement policy (in the same
+   * transaction, so a key is never created without one); {@link KEEP_POLICY} rewrites an existing
+   * key under the policy it has, and fails at flush if the key does not exist.
+   */
+  public put(key: string, value: unknown, policy: WritePolicy): void {
     this.#writes.set(key, canonicalJson(value));
-    if (policy !== undefined) {
+    if (policy === KEEP_POLICY) {
+      this.#policies.delete(key);
+      this.#kept.add(key);
+    } else {
+      this.#kept.delete(key);
       this.#policies.set(key, policy);
     }
   }
@@ -72,6 +92,14 @@ export class Tx {
 
   /** Hands the buffered writes, policies and event to the stub, in key order. */
   public async flush(): Promise<void> {
+    for (const key of [...this.#kept].sort()) {
+      if (!this.#existing.has(key) && (await this.stub.getState(key)).length === 0) {
+        throw new CatalogError(
+          'INTERNAL',
+          `refusing to create ${JSON.stringify(key)} without a key-level policy`,
+        );
+      }
+    }
     for (const key of [...this.#writes.keys()].sort()) {
       await this.stub.putState(key, Buffer.from(this.#writes.get(key) ?? '', 'utf8'));
     }
@@ -90,6 +118,7 @@ export class Tx {
   public async scan<V>(objectType: string, attributes: string[]): Promise<Entry<V>[]> {
     const out: Entry<V>[] = [];
     for await (const kv of this.stub.getStateByPartialCompositeKey(objectType, attributes)) {
+      this.#existing.add(kv.key);
       out.push({ key: kv.key, value: JSON.parse(Buffer.from(kv.value).toString('utf8')) as V });
     }
     return out;

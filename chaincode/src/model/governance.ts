@@ -3,7 +3,7 @@
  */
 import { fail } from '../lib/errors';
 import { AUDIT_MSP, NATIONAL_MSP, PROVINCES } from '../lib/orgs';
-import { allOfPolicy, buildSignaturePolicy, nationalAndProvincesSpec, type PolicySpec } from '../lib/sbe';
+import { buildSignaturePolicy, oneAndKOfSpec, unsatisfiablePolicy, type PolicySpec } from '../lib/sbe';
 import type { Governance, GovernanceUpdate, Proposal, ScopeRule, Tally, Vote } from './types';
 
 /** Default chunk limit. */
@@ -23,7 +23,7 @@ export function defaultGovernance(txId: string, timestamp: string): Governance {
     },
     maxChunkChanges: DEFAULT_MAX_CHUNK_CHANGES,
     allowSelfApproval: false,
-    nationalKeyPolicy: { provinces: 0 },
+    nationalKeyPolicy: { provinces: 1 },
     updatedByProposal: null,
     txId,
     timestamp,
@@ -62,6 +62,12 @@ export function checkGovernance(g: Governance): void {
     if (!rule.national && rule.provinces === 'none') {
       fail('GOVERNANCE_INVALID', `${name} changes would need no approval at all`);
     }
+  }
+  if (g.nationalKeyPolicy.provinces < 1) {
+    fail(
+      'GOVERNANCE_INVALID',
+      'national keys must need NHSA and at least one province (nationalKeyPolicy.provinces >= 1)',
+    );
   }
   if (g.nationalKeyPolicy.provinces > g.provinces.length) {
     fail('GOVERNANCE_INVALID', 'nationalKeyPolicy names more provinces than there are');
@@ -124,13 +130,19 @@ export function mayVote(
 /** Evaluates the votes against the scope's rule. */
 export function tally(
   g: Governance,
-  proposal: Pick<Proposal, 'scope' | 'province'>,
+  proposal: Pick<Proposal, 'scope' | 'province' | 'manifestHash' | 'governanceVersion'>,
   votes: readonly Vote[],
 ): Tally {
   const rule = ruleFor(g, proposal);
   const eligible = eligibleProvinces(g, proposal);
   const needed = rule.provinces === 'own' ? eligible.length : provincesNeeded(rule, eligible.length);
-  const counted = votes.filter((v) => v.mspId === g.nationalMsp || eligible.includes(v.mspId));
+  // A vote counts only for the content it reviewed: the manifest and governance version of the proposal.
+  const counted = votes.filter(
+    (v) =>
+      (v.mspId === g.nationalMsp || eligible.includes(v.mspId)) &&
+      v.manifestHash === proposal.manifestHash &&
+      v.governanceVersion === proposal.governanceVersion,
+  );
   const approvals = counted.filter((v) => v.decision === 'approve').map((v) => v.mspId);
   const rejections = counted.filter((v) => v.decision === 'reject').map((v) => v.mspId);
   const provinceApprovals = approvals.filter((m) => eligible.includes(m)).length;
@@ -150,39 +162,64 @@ export function tally(
   };
 }
 
-/** Key-level policy of a province's keys: one member of that province. */
-export function provincialPolicy(mspId: string): Uint8Array {
-  return allOfPolicy(mspId);
+/** MSP ids of the catalog organisations whose peers endorse: NHSA, then the provinces. */
+export function catalogMsps(g: Pick<Governance, 'nationalMsp' | 'provinces'>): string[] {
+  return [g.nationalMsp, ...g.provinces.map((p) => p.mspId)];
 }
 
-/** Policy spec of new national catalog keys (NHSA, or NHSA and k provinces when governance says so). */
+/** How many provinces a national key's policy needs besides NHSA (governance, at least 1). */
+export function nationalKeyProvinces(g: Governance): number {
+  return Math.max(1, g.nationalKeyPolicy.provinces);
+}
+
+/** Policy spec of national keys: NHSA's peer AND k provinces' peers (k from governance, ≥ 1). */
 export function nationalPolicySpec(g: Governance): PolicySpec {
-  return nationalAndProvincesSpec(
+  return oneAndKOfSpec(
     g.nationalMsp,
     g.provinces.map((p) => p.mspId),
-    g.nationalKeyPolicy.provinces,
+    nationalKeyProvinces(g),
   );
 }
 
-/** Policy bytes of new national catalog keys. */
+/** Policy bytes of national keys (items, records, versions, head, national and governance proposals…). */
 export function nationalPolicy(g: Governance): Uint8Array {
-  return g.nationalKeyPolicy.provinces === 0
-    ? allOfPolicy(g.nationalMsp)
-    : buildSignaturePolicy(nationalPolicySpec(g));
+  return buildSignaturePolicy(nationalPolicySpec(g));
+}
+
+/** Policy spec of an organisation's own keys: its peer AND one other catalog organisation's peer. */
+export function ownedPolicySpec(g: Governance, ownerMsp: string): PolicySpec {
+  if (ownerMsp === g.nationalMsp) {
+    return nationalPolicySpec(g);
+  }
+  return oneAndKOfSpec(
+    ownerMsp,
+    catalogMsps(g).filter((m) => m !== ownerMsp),
+    1,
+  );
+}
+
+/** Policy bytes of a province's keys (its items, overlays, provincial proposals); NHSA's are national. */
+export function ownedPolicy(g: Governance, ownerMsp: string): Uint8Array {
+  return buildSignaturePolicy(ownedPolicySpec(g, ownerMsp));
+}
+
+/** Policy of keys that never change after creation: no set of catalog peers can satisfy it. */
+export function immutablePolicy(g: Pick<Governance, 'nationalMsp' | 'provinces'>): Uint8Array {
+  return unsatisfiablePolicy(catalogMsps(g));
 }
 
 /** Policy spec of the governance key: NHSA (if the governance rule needs it) and the rule's province count. */
 export function governancePolicySpec(g: Governance): PolicySpec {
   const rule = g.rules.governance;
-  const k = provincesNeeded(rule, g.provinces.length);
+  const k = Math.max(1, provincesNeeded(rule, g.provinces.length));
   const provinceMsps = g.provinces.map((p) => p.mspId);
   if (!rule.national) {
-    return { nOutOf: k, rules: provinceMsps.map((m) => ({ signedBy: m })) };
+    return { nOutOf: Math.max(2, k), rules: provinceMsps.map((m) => ({ signedBy: m })) };
   }
-  return nationalAndProvincesSpec(g.nationalMsp, provinceMsps, k);
+  return oneAndKOfSpec(g.nationalMsp, provinceMsps, k);
 }
 
-/** Policy bytes of the governance key (an N-of-M SignaturePolicyEnvelope). */
+/** Policy bytes of the governance key (an N-of-M SignaturePolicyEnvelope over peers). */
 export function governancePolicy(g: Governance): Uint8Array {
   return buildSignaturePolicy(governancePolicySpec(g));
 }

@@ -64,6 +64,10 @@ export interface WithdrawInput extends ProposalIdInput {
   readonly reason?: string;
 }
 export interface VoteInput extends ProposalIdInput {
+  /** The manifest hash, base catalog version and governance version the approver reviewed. */
+  readonly manifestHash: string;
+  readonly baseVersion: number;
+  readonly governanceVersion: number;
   readonly comment?: string;
 }
 export interface ChunkRefInput extends ProposalIdInput {

@@ -14,6 +14,20 @@ function checkRules(rules: RestrictionRules | null | undefined, where: string): 
   return Object.keys(rules).length === 0 ? null : rules;
 }
 
+/** The id prefix an item of this kind (and owning province code) must carry. */
+function idPrefix(kind: Item['kind'], provinceCode: string | null): string {
+  switch (kind) {
+    case 'drug':
+      return 'D-';
+    case 'herbal':
+      return 'H-';
+    case 'service':
+      return `S-${provinceCode ?? ''}-`;
+    case 'material':
+      return `M-${provinceCode ?? ''}-`;
+  }
+}
+
 /** Validates the cross-field rules of an item and fills every optional field. */
 export function normaliseItem(input: ItemInput): Item {
   const provincial = input.kind === 'service' || input.kind === 'material';
@@ -28,6 +42,12 @@ export function normaliseItem(input: ItemInput): Item {
   const period = input.agreementPeriod ?? null;
   if (period !== null && period.from > period.to) {
     fail('INVALID_INPUT', `agreement period ${period.from} > ${period.to}`);
+  }
+  if (input.id !== undefined) {
+    const prefix = idPrefix(input.kind, province?.code ?? null);
+    if (!input.id.startsWith(prefix) || input.id.length === prefix.length) {
+      fail('ID_MISMATCH', `item id ${input.id} of a ${input.kind} item must start with ${prefix}`);
+    }
   }
   const id =
     input.id ??

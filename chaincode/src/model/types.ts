@@ -185,6 +185,10 @@ export interface Proposal {
   readonly changeCount: number | null;
   /** SHA-256 over the ordered chunk hashes, fixed when the proposal is opened. */
   readonly manifestHash: string | null;
+  /** The chunk hashes the manifest covers, in chunk order (fixed at open; ApplyChunk/SealVersion check them). */
+  readonly chunkHashes: readonly string[] | null;
+  /** Governance version in force when the proposal was opened; votes and governance changes bind to it. */
+  readonly governanceVersion: number | null;
   readonly sealedVersion: number | null;
   readonly statusReason: string | null;
 }
@@ -194,6 +198,10 @@ export interface Vote {
   readonly proposalId: string;
   readonly mspId: string;
   readonly decision: 'approve' | 'reject';
+  /** What the approver reviewed: the vote counts only for this manifest, base and governance version. */
+  readonly manifestHash: string;
+  readonly baseVersion: number;
+  readonly governanceVersion: number;
   readonly voter: Actor;
   readonly comment: string | null;
   readonly txId: string;

@@ -29,8 +29,8 @@ import {
   type ChangeTarget,
 } from '../lib/keys';
 import { normaliseProvince } from '../lib/orgs';
-import type { Tx } from '../lib/tx';
-import { nationalPolicy, provincialPolicy } from './governance';
+import { KEEP_POLICY, type Tx } from '../lib/tx';
+import { immutablePolicy, nationalPolicy, ownedPolicy } from './governance';
 import { normaliseItem, normaliseOverlay, ownerMspOf, summarise } from './items';
 import {
   getHead,
@@ -82,14 +82,22 @@ export function requireStatus(p: Proposal, ...allowed: Proposal['status'][]): vo
   }
 }
 
-/** Policy for keys owned by a proposal's organisation: provincial proposals carry the province's. */
-export function workflowPolicy(p: Pick<Proposal, 'scope' | 'ownerMsp'>): Uint8Array | undefined {
-  return p.scope === 'provincial' ? provincialPolicy(p.ownerMsp) : undefined;
-}
+/** Statuses after which a proposal never changes again. */
+const FINAL_STATUSES: ReadonlySet<Proposal['status']> = new Set(['applied', 'withdrawn', 'rejected']);
 
-/** Stores a proposal record (policy only when the key is created). */
-export function putProposal(tx: Tx, p: Proposal, creating = false): void {
-  tx.put(proposalKey(tx.stub, p.id), p, creating ? workflowPolicy(p) : undefined);
+/**
+ * Stores a proposal record. Created: the owner's policy (NHSA AND a province for national and
+ * governance proposals, the province AND another organisation for provincial ones). Reaching a final
+ * status: the unsatisfiable policy, so the record of an applied, withdrawn or rejected proposal can
+ * never be rewritten. Otherwise the key keeps its policy.
+ */
+export function putProposal(tx: Tx, g: Governance, p: Proposal, creating = false): void {
+  const policy = FINAL_STATUSES.has(p.status)
+    ? immutablePolicy(g)
+    : creating
+      ? ownedPolicy(g, p.ownerMsp)
+      : KEEP_POLICY;
+  tx.put(proposalKey(tx.stub, p.id), p, policy);
 }
 
 /** Normalises one change and checks it is inside the proposal's scope. */
@@ -227,7 +235,6 @@ async function applyChange(
     }
     const item = change.op === 'upsertItem' ? change.item : null;
     const ownerMsp = index?.ownerMsp ?? (item === null ? p.ownerMsp : ownerMspOf(item));
-    const policy = p.scope === 'provincial' ? provincialPolicy(ownerMsp) : nationalPolicy(g);
     const entry: ItemIndexEntry = {
       proposalId: p.id,
       op: item === null ? 'remove' : 'upsert',
@@ -247,8 +254,8 @@ async function applyChange(
       txId: tx.txId,
       timestamp: tx.time,
     };
-    tx.put(itemKey(tx.stub, itemId), nextIndex, index === null ? policy : undefined);
-    tx.put(itemRecordKey(tx.stub, itemId, p.id), record, policy);
+    tx.put(itemKey(tx.stub, itemId), nextIndex, index === null ? ownedPolicy(g, ownerMsp) : KEEP_POLICY);
+    tx.put(itemRecordKey(tx.stub, itemId, p.id), record, immutablePolicy(g));
     return {
       removed: old === null ? null : { type: 'item', itemId, data: old },
       added: item === null ? null : { type: 'item', itemId, data: item },
@@ -269,7 +276,6 @@ async function applyChange(
     fail('VERSION_CONFLICT', `overlay ${itemId}/${province.name} is no longer set`);
   }
   const overlay = change.op === 'setOverlay' ? change.overlay : null;
-  const policy = provincialPolicy(province.mspId);
   const entry: OverlayIndexEntry = { proposalId: p.id, op: overlay === null ? 'clear' : 'set' };
   const nextIndex: OverlayIndex = {
     itemId,
@@ -286,8 +292,12 @@ async function applyChange(
     txId: tx.txId,
     timestamp: tx.time,
   };
-  tx.put(overlayKey(tx.stub, itemId, province.mspId), nextIndex, index === null ? policy : undefined);
-  tx.put(overlayRecordKey(tx.stub, itemId, province.mspId, p.id), record, policy);
+  tx.put(
+    overlayKey(tx.stub, itemId, province.mspId),
+    nextIndex,
+    index === null ? ownedPolicy(g, province.mspId) : KEEP_POLICY,
+  );
+  tx.put(overlayRecordKey(tx.stub, itemId, province.mspId, p.id), record, immutablePolicy(g));
   return {
     removed: old === null ? null : { type: 'overlay', itemId, province: province.name, data: old },
     added: overlay === null ? null : { type: 'overlay', itemId, province: province.name, data: overlay },
@@ -307,7 +317,7 @@ export async function applyChunk(tx: Tx, g: Governance, p: Proposal, chunk: Chun
     }
   }
   const applied: Chunk = { ...chunk, applied: true, appliedTxId: tx.txId, delta: encodeLattice(delta) };
-  tx.put(chunkKey(tx.stub, p.id, chunk.index), applied);
+  tx.put(chunkKey(tx.stub, p.id, chunk.index), applied, immutablePolicy(g));
   return applied;
 }
 
@@ -321,13 +331,18 @@ export async function votesOf(tx: Tx, proposalId: string): Promise<Vote[]> {
   return (await tx.scan<Vote>(T.vote, [proposalId])).map((e) => e.value);
 }
 
-/** Writes one vote under a key only the voting organisation can endorse. */
-export function putVote(tx: Tx, vote: Vote): void {
-  tx.put(voteKey(tx.stub, vote.proposalId, vote.mspId), vote, provincialPolicy(vote.mspId));
+/** Writes one vote; a vote never changes, so its key carries the unsatisfiable policy. */
+export function putVote(tx: Tx, g: Governance, vote: Vote): void {
+  tx.put(voteKey(tx.stub, vote.proposalId, vote.mspId), vote, immutablePolicy(g));
 }
 
 /** Seals the next catalog version from an approved proposal whose chunks are all applied. */
-export async function sealVersion(tx: Tx, p: Proposal, chunks: readonly Chunk[]): Promise<Version> {
+export async function sealVersion(
+  tx: Tx,
+  g: Governance,
+  p: Proposal,
+  chunks: readonly Chunk[],
+): Promise<Version> {
   const head = await getHead(tx);
   const parent = head?.version ?? 0;
   const parentVersion = parent > 0 ? await getVersion(tx, parent) : null;
@@ -365,17 +380,26 @@ export async function sealVersion(tx: Tx, p: Proposal, chunks: readonly Chunk[])
     versionHash: version.versionHash,
     txId: tx.txId,
   };
-  tx.put(versionKey(tx.stub, version.version), version);
-  tx.put(latticeKey(tx.stub, version.version), { version: version.version, lattice: encodeLattice(lattice) });
-  tx.put(HEAD_KEY, nextHead);
+  tx.put(versionKey(tx.stub, version.version), version, immutablePolicy(g));
+  tx.put(
+    latticeKey(tx.stub, version.version),
+    { version: version.version, lattice: encodeLattice(lattice) },
+    immutablePolicy(g),
+  );
+  tx.put(HEAD_KEY, nextHead, head === null ? nationalPolicy(g) : KEEP_POLICY);
   return version;
 }
 
 /** Stores a chunk and the per-proposal claims of its targets. */
-export function putChunk(tx: Tx, p: Proposal, chunk: Chunk, targets: readonly ChangeTarget[]): void {
-  const policy = workflowPolicy(p);
-  tx.put(chunkKey(tx.stub, p.id, chunk.index), chunk, policy);
+export function putChunk(
+  tx: Tx,
+  g: Governance,
+  p: Proposal,
+  chunk: Chunk,
+  targets: readonly ChangeTarget[],
+): void {
+  tx.put(chunkKey(tx.stub, p.id, chunk.index), chunk, ownedPolicy(g, p.ownerMsp));
   for (const target of targets) {
-    tx.put(claimKey(tx.stub, p.id, target), { chunkIndex: chunk.index }, policy);
+    tx.put(claimKey(tx.stub, p.id, target), { chunkIndex: chunk.index }, immutablePolicy(g));
   }
 }

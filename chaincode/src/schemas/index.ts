@@ -23,6 +23,12 @@ const province = text(40);
 const pageSize = { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE };
 const bookmark = { type: 'string', maxLength: 2048 };
 const versionNumber = { type: 'integer', minimum: 1 };
+/** What an approver reviewed (ApproveProposal / RejectProposal). */
+const reviewed = {
+  manifestHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+  baseVersion: { type: 'integer', minimum: 0 },
+  governanceVersion: { type: 'integer', minimum: 1 },
+};
 
 const rules = {
   type: 'object',
@@ -188,7 +194,7 @@ const governanceUpdate = {
       type: 'object',
       additionalProperties: false,
       required: ['provinces'],
-      properties: { provinces: { type: 'integer', minimum: 0, maximum: 16 } },
+      properties: { provinces: { type: 'integer', minimum: 1, maximum: 16 } },
     },
   },
 };
@@ -275,8 +281,16 @@ export const schemas = {
   }),
   'Proposal.OpenProposal': obj(['proposalId'], { proposalId }),
   'Proposal.WithdrawProposal': obj(['proposalId'], { proposalId, reason: text(1000) }),
-  'Proposal.ApproveProposal': obj(['proposalId'], { proposalId, comment: text(1000) }),
-  'Proposal.RejectProposal': obj(['proposalId'], { proposalId, comment: text(1000) }),
+  'Proposal.ApproveProposal': obj(['proposalId', 'manifestHash', 'baseVersion', 'governanceVersion'], {
+    proposalId,
+    ...reviewed,
+    comment: text(1000),
+  }),
+  'Proposal.RejectProposal': obj(['proposalId', 'manifestHash', 'baseVersion', 'governanceVersion'], {
+    proposalId,
+    ...reviewed,
+    comment: text(1000),
+  }),
   'Proposal.ApplyChunk': obj(['proposalId', 'chunkIndex'], {
     proposalId,
     chunkIndex: { type: 'integer', minimum: 0, maximum: 9999 },

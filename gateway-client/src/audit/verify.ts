@@ -270,9 +270,14 @@ function checkApproval(pid: string, info: ProposalInfo | undefined, at: Locate):
       });
     }
   }
+  // Votes count only for the manifest and governance version the proposal was opened with.
   const t = tally(
     governance,
-    info.created.record,
+    {
+      ...info.created.record,
+      manifestHash: info.latest.manifestHash,
+      governanceVersion: info.latest.governanceVersion,
+    },
     votes.map((v) => v.vote),
   );
   if (!t.met) {

@@ -4,7 +4,7 @@ import { DEFAULT_CHUNK_SIZE, fingerprint, splitIntoChunks } from '../import/chun
 import { MAX_CHUNK_CHANGES } from '../../../chaincode/src/schemas';
 import { driveProposal, type Progress } from '../workflow';
 import { diffCatalogVersions } from '../version-diff';
-import type { CatalogClient } from '../catalog-client';
+import { reviewedOf, type CatalogClient } from '../catalog-client';
 import {
   CommandContext,
   UsageError,
@@ -122,6 +122,7 @@ export async function proposalCommand(ctx: CommandContext, args: string[]): Prom
     limit: { type: 'string' },
     bookmark: { type: 'string' },
     comment: { type: 'string' },
+    manifest: { type: 'string' },
     reason: { type: 'string' },
     chunks: { type: 'boolean' },
   });
@@ -154,12 +155,21 @@ export async function proposalCommand(ctx: CommandContext, args: string[]): Prom
         proposalId,
         ...(values.chunks === true ? { includeChunks: true } : {}),
       });
-      ctx.print(shown, () => keyValues(shown as Record<string, unknown>));
+      ctx.print(shown, () => keyValues(shown as unknown as Record<string, unknown>));
       return 0;
     }
     case 'approve':
     case 'reject': {
-      const input = { proposalId, ...(comment ? { comment } : {}) };
+      // Bind the vote to the content shown: the proposal as read now, or the manifest the user names.
+      const shownProposal = (await client.getProposal({ proposalId })).proposal;
+      const reviewed = reviewedOf(shownProposal);
+      const pinned = str(values, 'manifest');
+      if (pinned && pinned !== reviewed.manifestHash) {
+        throw new UsageError(
+          `STALE_REVIEW: proposal ${proposalId} now has manifest ${reviewed.manifestHash}, not the ${pinned} you reviewed`,
+        );
+      }
+      const input = { proposalId, ...reviewed, ...(comment ? { comment } : {}) };
       const done =
         sub === 'approve' ? await client.approveProposal(input) : await client.rejectProposal(input);
       ctx.print(

@@ -82,6 +82,19 @@ const commentBody = {
   properties: { comment: { type: 'string', maxLength: 1000 } },
 };
 
+/** Body of approve/reject: the comment and what the approver reviewed (the vote binds to it). */
+const voteBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['manifestHash', 'baseVersion', 'governanceVersion'],
+  properties: {
+    comment: { type: 'string', maxLength: 1000 },
+    manifestHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    baseVersion: { type: 'integer', minimum: 0 },
+    governanceVersion: { type: 'integer', minimum: 1 },
+  },
+};
+
 /** Every operation of the HTTP API. */
 export const routes: readonly Route[] = [
   {
@@ -304,15 +317,23 @@ export const routes: readonly Route[] = [
     path: `/v1/proposals/{proposalId}/${action}`,
     operationId: `${action}Proposal`,
     summary: `${action[0]?.toUpperCase() ?? ''}${action.slice(1)} a proposal as the caller's organisation`,
-    body: commentBody,
+    body: action === 'withdraw' ? commentBody : voteBody,
     response: 'Submitted',
     handle: ({ client, params, body }: RouteContext): Promise<unknown> => {
-      const comment = (body as { comment?: string } | undefined)?.comment;
+      const vote = body as
+        | { comment?: string; manifestHash: string; baseVersion: number; governanceVersion: number }
+        | undefined;
+      const comment = vote?.comment;
       const proposalId = params.proposalId ?? '';
       if (action === 'withdraw') return client.withdrawProposal(defined({ proposalId, reason: comment }));
-      return action === 'approve'
-        ? client.approveProposal(defined({ proposalId, comment }))
-        : client.rejectProposal(defined({ proposalId, comment }));
+      const input = defined({
+        proposalId,
+        comment,
+        manifestHash: vote?.manifestHash ?? '',
+        baseVersion: vote?.baseVersion ?? -1,
+        governanceVersion: vote?.governanceVersion ?? 0,
+      });
+      return action === 'approve' ? client.approveProposal(input) : client.rejectProposal(input);
     },
   })),
   {

@@ -1,6 +1,7 @@
-import { CatalogClient, CatalogClientError } from '../../../gateway-client/src';
+import { CatalogClient, CatalogClientError, reviewedOf } from '../../../gateway-client/src';
 import { computeItemId } from '../../../chaincode/src/lib/item-id';
 import type { Change, ItemInput } from '../../../chaincode/src/model/types';
+import type { VoteInput } from '../../../chaincode/src/model/io';
 import { ensureNetwork } from './network';
 
 const clients = new Map<string, CatalogClient>();
@@ -86,10 +87,17 @@ export async function mapPool<T, R>(
 /** The approvers whose votes make a national proposal pass under the default governance. */
 export const NATIONAL_APPROVERS = ['nhsa/approver', 'guangdong/approver', 'sichuan/approver'] as const;
 
+/** A vote input for `proposalId` bound to what the chain shows now (manifest, base, governance version). */
+export async function review(proposalId: string): Promise<VoteInput> {
+  const { proposal } = await clientAs('nhsa/proposer').getProposal({ proposalId });
+  return { proposalId, ...reviewedOf(proposal) };
+}
+
 /** Votes to approve `proposalId` as each of `approvers`, in order. */
 export async function approveAs(
   proposalId: string,
   approvers: readonly string[] = NATIONAL_APPROVERS,
 ): Promise<void> {
-  for (const as of approvers) await clientAs(as).approveProposal({ proposalId });
+  const input = await review(proposalId);
+  for (const as of approvers) await clientAs(as).approveProposal(input);
 }

@@ -14,6 +14,7 @@ import {
   type Version,
 } from '../../../chaincode/src';
 import {
+  reviewed,
   A,
   boraxItem,
   bootstrapped,
@@ -206,7 +207,7 @@ describe('chunked import', () => {
       upserts([ejiaoItem]),
     ]);
     for (const voter of [A.nhsaApprover, A.scApprover, A.snApprover]) {
-      await net.submit(voter, 'Proposal:ApproveProposal', { proposalId: id });
+      await net.submit(voter, 'Proposal:ApproveProposal', await reviewed(net, id));
     }
     await net.submit(A.nhsaProposer, 'Proposal:ApplyChunk', { proposalId: id, chunkIndex: 0 });
     // half applied: readers still see version 1 only

@@ -182,10 +182,14 @@ describe('provinces, errors, validation', () => {
 
 describe('quorum and coverage rules (pure)', () => {
   const g = defaultGovernance('tx', '2024-01-01T00:00:00.000Z');
-  const vote = (mspId: string, decision: 'approve' | 'reject'): Vote => ({
+  const manifest = 'a'.repeat(64);
+  const vote = (mspId: string, decision: 'approve' | 'reject', manifestHash = manifest): Vote => ({
     proposalId: 'p',
     mspId,
     decision,
+    manifestHash,
+    baseVersion: 0,
+    governanceVersion: 1,
     voter: { mspId, id: mspId, role: 'approver' },
     comment: null,
     txId: 't',
@@ -193,8 +197,15 @@ describe('quorum and coverage rules (pure)', () => {
   });
 
   it('national needs NHSA and a majority; auditors never count', () => {
-    const p = { scope: 'national' as const, province: null };
+    const p = { scope: 'national' as const, province: null, manifestHash: manifest, governanceVersion: 1 };
     expect(tally(g, p, [vote('GuangdongMSP', 'approve'), vote('SichuanMSP', 'approve')]).met).to.equal(false);
+    expect(
+      tally(g, p, [
+        vote('NHSAMSP', 'approve'),
+        vote('SichuanMSP', 'approve'),
+        vote('GuangdongMSP', 'approve'),
+      ]).met,
+    ).to.equal(true);
     expect(
       tally(g, p, [vote('NHSAMSP', 'approve'), vote('SichuanMSP', 'approve'), vote('AuditMSP', 'approve')])
         .met,
@@ -205,6 +216,22 @@ describe('quorum and coverage rules (pure)', () => {
       vote('ShaanxiMSP', 'reject'),
     ]);
     expect(t).to.deep.include({ met: false, impossible: true });
+  });
+
+  it('a vote for another manifest or governance version does not count', () => {
+    const p = { scope: 'national' as const, province: null, manifestHash: manifest, governanceVersion: 1 };
+    const other = 'b'.repeat(64);
+    const t = tally(g, p, [
+      vote('NHSAMSP', 'approve'),
+      vote('SichuanMSP', 'approve'),
+      vote('GuangdongMSP', 'approve', other),
+    ]);
+    expect(t.met).to.equal(false);
+    expect(t.approvals).to.deep.equal(['NHSAMSP', 'SichuanMSP']);
+    const stale = { ...vote('GuangdongMSP', 'approve'), governanceVersion: 2 };
+    expect(tally(g, p, [vote('NHSAMSP', 'approve'), vote('SichuanMSP', 'approve'), stale]).met).to.equal(
+      false,
+    );
   });
 
   it('reports RESTRICTED only for violated structured rules', () => {

@@ -10,6 +10,7 @@ import {
   type Version,
 } from '../../../chaincode/src';
 import {
+  reviewed,
   A,
   applyAndSeal,
   boraxItem,
@@ -83,6 +84,35 @@ describe('governance', () => {
     expect(await net.evaluate<Governance>(A.auditor, 'Governance:GetGovernance', {})).to.deep.equal(g);
   });
 
+  it('applies a governance proposal only on the governance version it was opened on', async () => {
+    const net = await bootstrapped();
+    const ids: string[] = [];
+    for (const maxChunkChanges of [100, 120]) {
+      const p = await net.submit<Proposal>(A.nhsaProposer, 'Proposal:CreateProposal', {
+        scope: 'governance',
+        title: `chunks of ${maxChunkChanges}`,
+        rationale: 'test',
+        effectiveFrom: '2025-01-01',
+        governance: { maxChunkChanges },
+      });
+      const opened = await net.submit<Proposal>(A.nhsaProposer, 'Proposal:OpenProposal', {
+        proposalId: p.id,
+      });
+      expect(opened.governanceVersion).to.equal(1);
+      for (const voter of [A.nhsaApprover, A.gdApprover, A.scApprover]) {
+        await net.submit(voter, 'Proposal:ApproveProposal', await reviewed(net, p.id));
+      }
+      ids.push(p.id);
+    }
+    const g = await net.submit<Governance>(A.nhsaProposer, 'Governance:ApplyGovernanceProposal', {
+      proposalId: ids[0],
+    });
+    expect(g).to.include({ version: 2, maxChunkChanges: 100 });
+    await refusedWithoutWrites(net, 'VERSION_CONFLICT', () =>
+      net.submit(A.nhsaProposer, 'Governance:ApplyGovernanceProposal', { proposalId: ids[1] }),
+    );
+  });
+
   it('changes only through an approved governance proposal (NHSA + two thirds of provinces)', async () => {
     const net = await bootstrapped();
     const p = await net.submit<Proposal>(A.nhsaProposer, 'Proposal:CreateProposal', {
@@ -102,13 +132,11 @@ describe('governance', () => {
       'PROPOSAL_STATE',
     );
     await net.submit(A.nhsaProposer, 'Proposal:OpenProposal', { proposalId: p.id });
-    await net.submit(A.nhsaApprover, 'Proposal:ApproveProposal', { proposalId: p.id });
+    await net.submit(A.nhsaApprover, 'Proposal:ApproveProposal', await reviewed(net, p.id));
     const one = await net.submit<{ tally: Tally; proposal: Proposal }>(
       A.gdApprover,
       'Proposal:ApproveProposal',
-      {
-        proposalId: p.id,
-      },
+      await reviewed(net, p.id),
     );
     expect(one.proposal.status).to.equal('open');
     expect(one.tally.provincesNeeded).to.equal(2);
@@ -116,9 +144,11 @@ describe('governance', () => {
       () => net.submit(A.nhsaProposer, 'Governance:ApplyGovernanceProposal', { proposalId: p.id }),
       'QUORUM_NOT_MET',
     );
-    const two = await net.submit<{ proposal: Proposal }>(A.snApprover, 'Proposal:ApproveProposal', {
-      proposalId: p.id,
-    });
+    const two = await net.submit<{ proposal: Proposal }>(
+      A.snApprover,
+      'Proposal:ApproveProposal',
+      await reviewed(net, p.id),
+    );
     expect(two.proposal.status).to.equal('approved');
     await refusedWithoutWrites(net, 'FORBIDDEN_ORG', () =>
       net.submit(A.snAdmin, 'Governance:ApplyGovernanceProposal', { proposalId: p.id }),
@@ -134,15 +164,17 @@ describe('governance', () => {
     // the new rule is enforced: a national proposal now needs all three provinces
     const id = await draftAndOpen(net, A.nhsaProposer, { scope: 'national' }, [upserts([boraxItem])]);
     for (const voter of [A.nhsaApprover, A.gdApprover, A.scApprover]) {
-      await net.submit(voter, 'Proposal:ApproveProposal', { proposalId: id });
+      await net.submit(voter, 'Proposal:ApproveProposal', await reviewed(net, id));
     }
     await rejectsWith(
       () => net.submit(A.nhsaProposer, 'Proposal:ApplyChunk', { proposalId: id, chunkIndex: 0 }),
       'QUORUM_NOT_MET',
     );
-    const last = await net.submit<{ proposal: Proposal }>(A.snApprover, 'Proposal:ApproveProposal', {
-      proposalId: id,
-    });
+    const last = await net.submit<{ proposal: Proposal }>(
+      A.snApprover,
+      'Proposal:ApproveProposal',
+      await reviewed(net, id),
+    );
     expect(last.proposal.status).to.equal('approved');
   });
 
@@ -197,12 +229,10 @@ describe('national proposal lifecycle', () => {
     const r1 = await net.submit<{ proposal: Proposal; tally: Tally }>(
       A.nhsaApprover,
       'Proposal:ApproveProposal',
-      {
-        proposalId: created.id,
-      },
+      await reviewed(net, created.id),
     );
     expect(r1.proposal.status).to.equal('open');
-    await net.submit(A.gdApprover, 'Proposal:ApproveProposal', { proposalId: created.id });
+    await net.submit(A.gdApprover, 'Proposal:ApproveProposal', await reviewed(net, created.id));
     // applying or sealing before quorum is refused
     await refusedWithoutWrites(net, 'QUORUM_NOT_MET', () =>
       net.submit(A.nhsaProposer, 'Proposal:SealVersion', { proposalId: created.id }),
@@ -213,9 +243,7 @@ describe('national proposal lifecycle', () => {
     const r3 = await net.submit<{ proposal: Proposal; tally: Tally }>(
       A.scApprover,
       'Proposal:ApproveProposal',
-      {
-        proposalId: created.id,
-      },
+      await reviewed(net, created.id),
     );
     expect(r3.proposal.status).to.equal('approved');
     expect(r3.tally).to.deep.include({
@@ -224,8 +252,8 @@ describe('national proposal lifecycle', () => {
       approvals: ['GuangdongMSP', 'NHSAMSP', 'SichuanMSP'],
     });
     // late votes are refused once approved
-    await refusedWithoutWrites(net, 'PROPOSAL_STATE', () =>
-      net.submit(A.snApprover, 'Proposal:ApproveProposal', { proposalId: created.id }),
+    await refusedWithoutWrites(net, 'PROPOSAL_STATE', async () =>
+      net.submit(A.snApprover, 'Proposal:ApproveProposal', await reviewed(net, created.id)),
     );
 
     const version = await applyAndSeal(net, A.nhsaProposer, created.id, 1);
@@ -279,18 +307,144 @@ describe('national proposal lifecycle', () => {
     expect(v2).to.include({ version: 2, parent: 1, previousVersionHash: version.versionHash });
   });
 
-  it('puts NHSA key-level policies on national keys and voter policies on votes', async () => {
+  it('gives every key it creates a policy: national keys NHSA AND a province, records and votes immutable', async () => {
     const net = await bootstrapped();
     const v = await nationalVersion(net, [upserts([boraxItem])]);
     const pid = v.proposalIds[0]!;
-    expect(policyOrgs(net.ledger.validationParameter(key('item', boraxId))!)).to.deep.equal(['NHSAMSP']);
-    expect(policyOrgs(net.ledger.validationParameter(key('itemv', boraxId, pid))!)).to.deep.equal([
-      'NHSAMSP',
-    ]);
-    for (const msp of ['NHSAMSP', 'GuangdongMSP', 'SichuanMSP']) {
-      expect(policyOrgs(net.ledger.validationParameter(key('vote', pid, msp))!)).to.deep.equal([msp]);
+    const policy = (k: string): unknown => decodeSignaturePolicy(net.ledger.validationParameter(k)!);
+    const national = {
+      nOutOf: 2,
+      rules: [
+        { signedBy: 'NHSAMSP' },
+        {
+          nOutOf: 1,
+          rules: [{ signedBy: 'GuangdongMSP' }, { signedBy: 'SichuanMSP' }, { signedBy: 'ShaanxiMSP' }],
+        },
+      ],
+    };
+    const immutable = {
+      nOutOf: 5,
+      rules: ['NHSAMSP', 'GuangdongMSP', 'SichuanMSP', 'ShaanxiMSP'].map((m) => ({ signedBy: m })),
+    };
+    expect(policy(key('item', boraxId))).to.deep.equal(national);
+    expect(policy('catalog.head')).to.deep.equal(national);
+    for (const k of [
+      key('itemv', boraxId, pid),
+      key('ver', '0000000001'),
+      key('lattice', '0000000001'),
+      key('proposal', pid),
+      key('chunk', pid, '00000'),
+      key('pchg', pid, 'item', boraxId),
+      ...['NHSAMSP', 'GuangdongMSP', 'SichuanMSP'].map((m) => key('vote', pid, m)),
+    ]) {
+      expect(policy(k), JSON.stringify(k)).to.deep.equal(immutable);
     }
-    expect(net.ledger.validationParameter('catalog.head')).to.equal(undefined);
+    // every key of the ledger carries a policy (none falls back to the chaincode-level one)
+    for (const k of net.ledger.keys()) {
+      expect(net.ledger.validationParameter(k), JSON.stringify(k)).to.not.equal(undefined);
+    }
+    // PEER principals only: a client certificate can never stand in for an endorsing peer
+    const envelope = net.ledger.validationParameter(key('item', boraxId))!;
+    expect(JSON.stringify(decodeSignaturePolicy(envelope))).to.not.contain('member');
+    // even every organisation together cannot rewrite an immutable key
+    const tx = net.ledger.begin(A.nhsaAdmin);
+    await tx.putState(key('itemv', boraxId, pid), Buffer.from('{}'));
+    expect(() => {
+      tx.commit(new Set(['NHSAMSP', 'GuangdongMSP', 'SichuanMSP', 'ShaanxiMSP', 'AuditMSP']));
+    }).to.throw(/ENDORSEMENT_POLICY_FAILURE/);
+    // and one organisation alone cannot write a national key, nor create a key
+    for (const [k, endorsers] of [
+      [key('item', boraxId), ['NHSAMSP']],
+      [key('item', boraxId), ['GuangdongMSP', 'SichuanMSP']],
+      ['brand-new-key', ['GuangdongMSP']],
+    ] as const) {
+      const forged = net.ledger.begin(A.nhsaAdmin);
+      await forged.putState(k, Buffer.from('{}'));
+      expect(
+        () => {
+          forged.commit(new Set(endorsers));
+        },
+        `${k} by ${endorsers.join('+')}`,
+      ).to.throw(/ENDORSEMENT_POLICY_FAILURE/);
+    }
+  });
+
+  it('binds votes to the manifest, base version and governance version reviewed', async () => {
+    const net = await bootstrapped();
+    const id = await draftAndOpen(net, A.nhsaProposer, { scope: 'national' }, [upserts([boraxItem])]);
+    const good = await reviewed(net, id);
+    for (const stale of [
+      { ...good, manifestHash: 'f'.repeat(64) },
+      { ...good, baseVersion: 7 },
+      { ...good, governanceVersion: 2 },
+    ]) {
+      await refusedWithoutWrites(net, 'STALE_REVIEW', () =>
+        net.submit(A.nhsaApprover, 'Proposal:ApproveProposal', stale),
+      );
+      await refusedWithoutWrites(net, 'STALE_REVIEW', () =>
+        net.submit(A.gdApprover, 'Proposal:RejectProposal', stale),
+      );
+    }
+    const r = await net.submit<{
+      vote: { manifestHash: string; baseVersion: number; governanceVersion: number };
+    }>(A.nhsaApprover, 'Proposal:ApproveProposal', good);
+    expect(r.vote).to.include({ manifestHash: good.manifestHash, baseVersion: 0, governanceVersion: 1 });
+  });
+
+  it('applies and seals only chunks that match the manifest fixed at open', async () => {
+    const net = await bootstrapped();
+    const id = await draftAndOpen(net, A.nhsaProposer, { scope: 'national' }, [
+      upserts([boraxItem]),
+      upserts([ilaprazoleItem]),
+    ]);
+    for (const voter of [A.nhsaApprover, A.gdApprover, A.scApprover]) {
+      await net.submit(voter, 'Proposal:ApproveProposal', await reviewed(net, id));
+    }
+    // colluding organisations rewrite chunk 1 after the approvals (the policies allow NHSA + a province)
+    const chunkKey = key('chunk', id, '00001');
+    const chunk = net.ledger.getJson<{ changes: { item: { remark: string | null } }[] }>(chunkKey)!;
+    chunk.changes[0]!.item.remark = 'forged';
+    const forge = net.ledger.begin(A.nhsaAdmin);
+    await forge.putState(chunkKey, Buffer.from(JSON.stringify(chunk)));
+    forge.commit(new Set(['NHSAMSP', 'GuangdongMSP']));
+    await net.submit(A.nhsaProposer, 'Proposal:ApplyChunk', { proposalId: id, chunkIndex: 0 });
+    await refusedWithoutWrites(net, 'MANIFEST_MISMATCH', () =>
+      net.submit(A.nhsaProposer, 'Proposal:ApplyChunk', { proposalId: id, chunkIndex: 1 }),
+    );
+    await refusedWithoutWrites(net, 'CHUNKS_INCOMPLETE', () =>
+      net.submit(A.nhsaProposer, 'Proposal:SealVersion', { proposalId: id }),
+    );
+  });
+
+  it('refuses an explicit item id that does not fit the item kind and owner', async () => {
+    const net = await bootstrapped();
+    for (const [item, scope] of [
+      [{ ...boraxItem, id: 'S-SN-1' }, { scope: 'national' }],
+      [{ ...boraxItem, id: 'H-0011223344556677' }, { scope: 'national' }],
+      [
+        { ...shaanxiWardItem, id: 'S-GD-110900004' },
+        { scope: 'provincial', province: 'Shaanxi' },
+      ],
+      [
+        { ...shaanxiWardItem, id: 'D-0011223344556677' },
+        { scope: 'provincial', province: 'Shaanxi' },
+      ],
+    ] as const) {
+      const proposer = scope.scope === 'national' ? A.nhsaProposer : A.snProposer;
+      const p = await net.submit<Proposal>(proposer, 'Proposal:CreateProposal', {
+        ...scope,
+        title: 't',
+        rationale: 'r',
+        effectiveFrom: '2025-01-01',
+      });
+      await refusedWithoutWrites(net, 'ID_MISMATCH', () =>
+        net.submit(proposer, 'Proposal:AddChunk', {
+          proposalId: p.id,
+          chunkIndex: 0,
+          changes: [{ op: 'upsertItem', item }],
+        }),
+      );
+    }
   });
 
   it('refuses wrong roles and organisations with codes and without writes', async () => {
@@ -324,40 +478,53 @@ describe('national proposal lifecycle', () => {
       }),
     );
     const id = await draftAndOpen(net, A.nhsaProposer, { scope: 'national' }, [upserts([boraxItem])]);
-    await refusedWithoutWrites(net, 'FORBIDDEN_ROLE', () =>
-      net.submit(A.gdProposer, 'Proposal:ApproveProposal', { proposalId: id }),
+    await refusedWithoutWrites(net, 'FORBIDDEN_ROLE', async () =>
+      net.submit(A.gdProposer, 'Proposal:ApproveProposal', await reviewed(net, id)),
     );
-    await refusedWithoutWrites(net, 'FORBIDDEN_ORG', () =>
-      net.submit(A.auditApprover, 'Proposal:ApproveProposal', { proposalId: id }),
+    await refusedWithoutWrites(net, 'FORBIDDEN_ORG', async () =>
+      net.submit(A.auditApprover, 'Proposal:ApproveProposal', await reviewed(net, id)),
     );
-    await refusedWithoutWrites(net, 'FORBIDDEN_ROLE', () =>
-      net.submit(A.auditor, 'Proposal:RejectProposal', { proposalId: id }),
+    await refusedWithoutWrites(net, 'FORBIDDEN_ROLE', async () =>
+      net.submit(A.auditor, 'Proposal:RejectProposal', await reviewed(net, id)),
     );
-    await net.submit(A.gdApprover, 'Proposal:ApproveProposal', { proposalId: id });
-    await refusedWithoutWrites(net, 'ALREADY_VOTED', () =>
-      net.submit(A.gdApprover, 'Proposal:RejectProposal', { proposalId: id }),
+    await net.submit(A.gdApprover, 'Proposal:ApproveProposal', await reviewed(net, id));
+    await refusedWithoutWrites(net, 'ALREADY_VOTED', async () =>
+      net.submit(A.gdApprover, 'Proposal:RejectProposal', await reviewed(net, id)),
     );
     await refusedWithoutWrites(net, 'FORBIDDEN_ORG', () =>
       net.submit(A.gdProposer, 'Proposal:WithdrawProposal', { proposalId: id }),
     );
     await refusedWithoutWrites(net, 'PROPOSAL_NOT_FOUND', () =>
-      net.submit(A.gdApprover, 'Proposal:ApproveProposal', { proposalId: 'nope' }),
+      net.submit(A.gdApprover, 'Proposal:ApproveProposal', {
+        proposalId: 'nope',
+        manifestHash: '0'.repeat(64),
+        baseVersion: 0,
+        governanceVersion: 1,
+      }),
     );
     await refusedWithoutWrites(net, 'INVALID_INPUT', () =>
       net.submit(A.gdApprover, 'Proposal:ApproveProposal', '{"proposalId":'),
     );
+    await refusedWithoutWrites(net, 'INVALID_INPUT', async () =>
+      net.submit(A.gdApprover, 'Proposal:ApproveProposal', { ...(await reviewed(net, id)), extra: 1 }),
+    );
     await refusedWithoutWrites(net, 'INVALID_INPUT', () =>
-      net.submit(A.gdApprover, 'Proposal:ApproveProposal', { proposalId: id, extra: 1 }),
+      net.submit(A.gdApprover, 'Proposal:ApproveProposal', { proposalId: id }),
     );
   });
 
   it('is rejected once quorum becomes impossible, and can be withdrawn before it is applied', async () => {
     const net = await bootstrapped();
     const id = await draftAndOpen(net, A.nhsaProposer, { scope: 'national' }, [upserts([boraxItem])]);
-    await net.submit(A.gdApprover, 'Proposal:RejectProposal', { proposalId: id, comment: 'no' });
-    const r = await net.submit<{ proposal: Proposal }>(A.scApprover, 'Proposal:RejectProposal', {
-      proposalId: id,
+    await net.submit(A.gdApprover, 'Proposal:RejectProposal', {
+      ...(await reviewed(net, id)),
+      comment: 'no',
     });
+    const r = await net.submit<{ proposal: Proposal }>(
+      A.scApprover,
+      'Proposal:RejectProposal',
+      await reviewed(net, id),
+    );
     expect(r.proposal.status).to.equal('rejected');
     expect(net.ledger.events.at(-1)).to.deep.include({ name: 'ProposalRejected' });
     await rejectsWith(
@@ -366,9 +533,11 @@ describe('national proposal lifecycle', () => {
     );
 
     const id2 = await draftAndOpen(net, A.nhsaProposer, { scope: 'national' }, [upserts([boraxItem])]);
-    const nhsaNo = await net.submit<{ proposal: Proposal }>(A.nhsaApprover, 'Proposal:RejectProposal', {
-      proposalId: id2,
-    });
+    const nhsaNo = await net.submit<{ proposal: Proposal }>(
+      A.nhsaApprover,
+      'Proposal:RejectProposal',
+      await reviewed(net, id2),
+    );
     expect(nhsaNo.proposal.status).to.equal('rejected');
 
     const id3 = await draftAndOpen(net, A.nhsaProposer, { scope: 'national' }, [upserts([boraxItem])]);
@@ -388,8 +557,8 @@ describe('national proposal lifecycle', () => {
     const id = await draftAndOpen(net, proposerAlice, { scope: 'provincial', province: 'Shaanxi' }, [
       upserts([shaanxiWardItem]),
     ]);
-    await refusedWithoutWrites(net, 'SELF_APPROVAL', () =>
-      net.submit(self, 'Proposal:ApproveProposal', { proposalId: id }),
+    await refusedWithoutWrites(net, 'SELF_APPROVAL', async () =>
+      net.submit(self, 'Proposal:ApproveProposal', await reviewed(net, id)),
     );
 
     const net2 = newNetwork();
@@ -397,9 +566,11 @@ describe('national proposal lifecycle', () => {
     const id2 = await draftAndOpen(net2, proposerAlice, { scope: 'provincial', province: 'Shaanxi' }, [
       upserts([shaanxiWardItem]),
     ]);
-    const ok = await net2.submit<{ proposal: Proposal }>(self, 'Proposal:ApproveProposal', {
-      proposalId: id2,
-    });
+    const ok = await net2.submit<{ proposal: Proposal }>(
+      self,
+      'Proposal:ApproveProposal',
+      await reviewed(net2, id2),
+    );
     expect(ok.proposal.status).to.equal('approved');
   });
 });
@@ -413,30 +584,45 @@ describe('provincial proposal lifecycle', () => {
         { op: 'setOverlay', overlay: { itemId: wardId, province: 'ShaanxiMSP', selfPayRatio: 0.1 } },
       ],
     ]);
-    await refusedWithoutWrites(net, 'FORBIDDEN_ORG', () =>
-      net.submit(A.gdApprover, 'Proposal:ApproveProposal', { proposalId: id }),
+    await refusedWithoutWrites(net, 'FORBIDDEN_ORG', async () =>
+      net.submit(A.gdApprover, 'Proposal:ApproveProposal', await reviewed(net, id)),
     );
-    await refusedWithoutWrites(net, 'FORBIDDEN_ORG', () =>
-      net.submit(A.nhsaApprover, 'Proposal:ApproveProposal', { proposalId: id }),
+    await refusedWithoutWrites(net, 'FORBIDDEN_ORG', async () =>
+      net.submit(A.nhsaApprover, 'Proposal:ApproveProposal', await reviewed(net, id)),
     );
-    const r = await net.submit<{ proposal: Proposal }>(A.snApprover, 'Proposal:ApproveProposal', {
-      proposalId: id,
-    });
+    const r = await net.submit<{ proposal: Proposal }>(
+      A.snApprover,
+      'Proposal:ApproveProposal',
+      await reviewed(net, id),
+    );
     expect(r.proposal.status).to.equal('approved');
     await refusedWithoutWrites(net, 'FORBIDDEN_ORG', () =>
       net.submit(A.nhsaProposer, 'Proposal:ApplyChunk', { proposalId: id, chunkIndex: 0 }),
     );
     const v = await applyAndSeal(net, A.snAdmin, id, 1);
     expect(v).to.include({ version: 1, scope: 'provincial', province: 'Shaanxi' });
+    const shaanxiAndOne = {
+      nOutOf: 2,
+      rules: [
+        { signedBy: 'ShaanxiMSP' },
+        {
+          nOutOf: 1,
+          rules: [{ signedBy: 'NHSAMSP' }, { signedBy: 'GuangdongMSP' }, { signedBy: 'SichuanMSP' }],
+        },
+      ],
+    };
+    for (const k of [key('item', wardId), key('ovl', wardId, 'ShaanxiMSP')]) {
+      expect(decodeSignaturePolicy(net.ledger.validationParameter(k)!), JSON.stringify(k)).to.deep.equal(
+        shaanxiAndOne,
+      );
+    }
     for (const k of [
-      key('item', wardId),
       key('itemv', wardId, id),
-      key('ovl', wardId, 'ShaanxiMSP'),
       key('ovlv', wardId, 'ShaanxiMSP', id),
       key('proposal', id),
       key('chunk', id, '00000'),
     ]) {
-      expect(policyOrgs(net.ledger.validationParameter(k)!), JSON.stringify(k)).to.deep.equal(['ShaanxiMSP']);
+      expect(policyOrgs(net.ledger.validationParameter(k)!), JSON.stringify(k)).to.have.length(4);
     }
     const c = await net.evaluate<CoverageResult>(A.gdHospital, 'Catalog:CheckCoverage', {
       province: 'Shaanxi',
@@ -520,7 +706,7 @@ describe('provincial proposal lifecycle', () => {
     const id = await draftAndOpen(net, A.scProposer, { scope: 'provincial', province: 'Sichuan' }, [
       [{ op: 'setOverlay', overlay: { itemId: boraxId, province: 'Sichuan', selfPayRatio: 0.3 } }],
     ]);
-    await net.submit(A.scApprover, 'Proposal:ApproveProposal', { proposalId: id });
+    await net.submit(A.scApprover, 'Proposal:ApproveProposal', await reviewed(net, id));
     const before = net.ledger.get(key('ovl', boraxId, 'SichuanMSP'));
     await rejectsWith(
       () =>
@@ -528,16 +714,26 @@ describe('provincial proposal lifecycle', () => {
           A.scProposer,
           'Proposal:ApplyChunk',
           { proposalId: id, chunkIndex: 0 },
-          { endorsers: new Set(['GuangdongMSP']) },
+          { endorsers: new Set(['GuangdongMSP', 'NHSAMSP']) },
         ),
       'ENDORSEMENT_POLICY_FAILURE',
     );
     expect(net.ledger.get(key('ovl', boraxId, 'SichuanMSP'))).to.deep.equal(before);
+    await rejectsWith(
+      () =>
+        net.submit(
+          A.scProposer,
+          'Proposal:ApplyChunk',
+          { proposalId: id, chunkIndex: 0 },
+          { endorsers: new Set(['SichuanMSP']) },
+        ),
+      'ENDORSEMENT_POLICY_FAILURE',
+    );
     await net.submit(
       A.scProposer,
       'Proposal:ApplyChunk',
       { proposalId: id, chunkIndex: 0 },
-      { endorsers: new Set(['SichuanMSP']) },
+      { endorsers: new Set(['SichuanMSP', 'GuangdongMSP']) },
     );
   });
 });
@@ -551,15 +747,15 @@ describe('concurrent proposals', () => {
     const p2 = await draftAndOpen(net, A.nhsaProposer, { scope: 'national' }, [changed('second')]);
     for (const id of [p1, p2]) {
       for (const voter of [A.nhsaApprover, A.gdApprover, A.snApprover]) {
-        await net.submit(voter, 'Proposal:ApproveProposal', { proposalId: id });
+        await net.submit(voter, 'Proposal:ApproveProposal', await reviewed(net, id));
       }
     }
     // both simulate against the same state; the second to commit fails validation
     const s1 = await net.simulate(A.nhsaProposer, 'Proposal:ApplyChunk', { proposalId: p1, chunkIndex: 0 });
     const s2 = await net.simulate(A.nhsaProposer, 'Proposal:ApplyChunk', { proposalId: p2, chunkIndex: 0 });
-    s1.tx.commit(new Set(['NHSAMSP']));
+    s1.tx.commit(new Set(['NHSAMSP', 'GuangdongMSP']));
     expect(() => {
-      s2.tx.commit(new Set(['NHSAMSP']));
+      s2.tx.commit(new Set(['NHSAMSP', 'GuangdongMSP']));
     }).to.throw(/MVCC_READ_CONFLICT/);
     // retried, p2 sees p1's pending change
     await rejectsWith(
@@ -589,9 +785,9 @@ describe('concurrent proposals', () => {
       upserts([shaanxiWardItem]),
     ]);
     for (const voter of [A.nhsaApprover, A.gdApprover, A.scApprover]) {
-      await net.submit(voter, 'Proposal:ApproveProposal', { proposalId: p1 });
+      await net.submit(voter, 'Proposal:ApproveProposal', await reviewed(net, p1));
     }
-    await net.submit(A.snApprover, 'Proposal:ApproveProposal', { proposalId: p2 });
+    await net.submit(A.snApprover, 'Proposal:ApproveProposal', await reviewed(net, p2));
     await net.submit(A.nhsaProposer, 'Proposal:ApplyChunk', { proposalId: p1, chunkIndex: 0 });
     await net.submit(A.snProposer, 'Proposal:ApplyChunk', { proposalId: p2, chunkIndex: 0 });
     const s1 = await net.simulate(A.nhsaProposer, 'Proposal:SealVersion', { proposalId: p1 });

@@ -4,6 +4,8 @@ import { buildSignaturePolicy } from '../../../chaincode/src';
 import { Network, satisfies } from './support/fabric-stub';
 
 const alice = { msp: 'GuangdongMSP', role: 'proposer' };
+/** Two catalog organisations: enough for the chaincode-level OutOf(2) policy. */
+const TWO = new Set(['GuangdongMSP', 'NHSAMSP']);
 
 describe('in-memory Fabric stub', () => {
   it('hides a transaction its own writes and commits only on success', async () => {
@@ -11,11 +13,14 @@ describe('in-memory Fabric stub', () => {
     const tx = net.ledger.begin(alice);
     await tx.putState('a', Buffer.from('1'));
     expect((await tx.getState('a')).length).to.equal(0);
-    tx.commit(new Set(['GuangdongMSP']));
+    expect(() => {
+      tx.commit(new Set(['GuangdongMSP']));
+    }).to.throw(/ENDORSEMENT_POLICY_FAILURE/);
+    tx.commit(new Set(['GuangdongMSP', 'SichuanMSP']));
     expect(net.ledger.get('a')?.toString()).to.equal('1');
     const tx2 = net.ledger.begin(alice);
     await tx2.deleteState('a');
-    tx2.commit(new Set());
+    tx2.commit(TWO);
     expect(net.ledger.get('a')).to.equal(undefined);
     expect(net.ledger.historyOf('a').map((h) => h.isDelete)).to.deep.equal([true, false]);
   });
@@ -31,7 +36,7 @@ describe('in-memory Fabric stub', () => {
       await tx.putState(tx.createCompositeKey('item', [a]), Buffer.from(a));
     }
     await tx.putState('simple', Buffer.from('s'));
-    tx.commit(new Set());
+    tx.commit(TWO);
     const r = net.ledger.begin(alice, { readOnly: true });
     const all: string[] = [];
     for await (const kv of r.getStateByPartialCompositeKey('item', [])) {
@@ -73,7 +78,7 @@ describe('in-memory Fabric stub', () => {
     expect(tx.getCreator().mspid).to.equal('SichuanMSP');
     expect(tx.getDateTimestamp().getTime()).to.equal(tx.millis);
     expect(ctx.stub.getTxID()).to.equal('abc');
-    tx.commit(new Set(['SichuanMSP']));
+    tx.commit(new Set(['SichuanMSP', 'NHSAMSP']));
     expect(net.ledger.events).to.deep.equal([{ txId: 'abc', name: 'Second', payload: { id: 1 } }]);
     expect((await net.ledger.begin(alice).getStateValidationParameter('k')).length).to.be.greaterThan(0);
     // the key's policy now applies to later writes
@@ -103,16 +108,16 @@ describe('in-memory Fabric stub', () => {
     const net = new Network([]);
     const seed = net.ledger.begin(alice);
     await seed.putState('x', Buffer.from('0'));
-    seed.commit(new Set());
+    seed.commit(TWO);
     const t1 = net.ledger.begin(alice);
     const t2 = net.ledger.begin(alice);
     await t1.getState('x');
     await t2.getState('x');
     await t1.putState('x', Buffer.from('1'));
     await t2.putState('x', Buffer.from('2'));
-    t1.commit(new Set());
+    t1.commit(TWO);
     expect(() => {
-      t2.commit(new Set());
+      t2.commit(TWO);
     }).to.throw(/MVCC_READ_CONFLICT/);
     const t3 = net.ledger.begin(alice);
     const t4 = net.ledger.begin(alice);
@@ -121,9 +126,9 @@ describe('in-memory Fabric stub', () => {
     }
     await t3.putState('y', Buffer.from('1'));
     await t4.putState(t4.createCompositeKey('vote', ['p', 'A']), Buffer.from('1'));
-    t4.commit(new Set());
+    t4.commit(TWO);
     expect(() => {
-      t3.commit(new Set());
+      t3.commit(TWO);
     }).to.throw(/PHANTOM_READ_CONFLICT/);
   });
 

@@ -8,6 +8,7 @@ import '../../chaincode/support/quiet';
 import type { Change, Version } from '../../../../chaincode/src';
 import { computeItemId } from '../../../../chaincode/src/lib/item-id';
 import {
+  reviewed,
   A,
   applyAndSeal,
   avapritinibItem,
@@ -70,7 +71,7 @@ async function build(): Promise<Scenario> {
     [overlay],
     '2025-03-01',
   );
-  await net.submit(A.scApprover, 'Proposal:ApproveProposal', { proposalId: sichuan });
+  await net.submit(A.scApprover, 'Proposal:ApproveProposal', await reviewed(net, sichuan));
   await rejectsWith(
     () =>
       net.submit(
@@ -108,8 +109,11 @@ async function build(): Promise<Scenario> {
     [upserts([ejiaoItem])],
     '2025-07-01',
   );
-  await net.submit(A.gdApprover, 'Proposal:RejectProposal', { proposalId: rejected, comment: 'not now' });
-  await net.submit(A.scApprover, 'Proposal:RejectProposal', { proposalId: rejected });
+  await net.submit(A.gdApprover, 'Proposal:RejectProposal', {
+    ...(await reviewed(net, rejected)),
+    comment: 'not now',
+  });
+  await net.submit(A.scApprover, 'Proposal:RejectProposal', await reviewed(net, rejected));
 
   const v4 = await provincialVersion(net, 'Shaanxi', upserts([shaanxiWardItem]), '2025-07-01');
   return {

@@ -182,6 +182,22 @@ export async function applyAndSeal(
   return net.submit<Version>(proposer, 'Proposal:SealVersion', { proposalId });
 }
 
+/** What a vote binds to, read from the proposal as it is now: `{ proposalId, manifestHash, … }`. */
+export async function reviewed(
+  net: Network,
+  proposalId: string,
+): Promise<{ proposalId: string; manifestHash: string; baseVersion: number; governanceVersion: number }> {
+  const { proposal } = await net.evaluate<{ proposal: Proposal }>(A.auditor, 'Proposal:GetProposal', {
+    proposalId,
+  });
+  return {
+    proposalId,
+    manifestHash: proposal.manifestHash ?? '0'.repeat(64),
+    baseVersion: proposal.baseVersion ?? 0,
+    governanceVersion: proposal.governanceVersion ?? 1,
+  };
+}
+
 /** A national change through the whole lifecycle (NHSA + Guangdong + Sichuan approve). */
 export async function nationalVersion(
   net: Network,
@@ -190,7 +206,7 @@ export async function nationalVersion(
 ): Promise<Version> {
   const id = await draftAndOpen(net, A.nhsaProposer, { scope: 'national' }, chunks, effectiveFrom);
   for (const voter of [A.nhsaApprover, A.gdApprover, A.scApprover]) {
-    await net.submit(voter, 'Proposal:ApproveProposal', { proposalId: id });
+    await net.submit(voter, 'Proposal:ApproveProposal', await reviewed(net, id));
   }
   return applyAndSeal(net, A.nhsaProposer, id, chunks.length);
 }
@@ -205,7 +221,7 @@ export async function provincialVersion(
   const proposer = { Guangdong: A.gdProposer, Sichuan: A.scProposer, Shaanxi: A.snProposer }[province];
   const approver = { Guangdong: A.gdApprover, Sichuan: A.scApprover, Shaanxi: A.snApprover }[province];
   const id = await draftAndOpen(net, proposer, { scope: 'provincial', province }, [changes], effectiveFrom);
-  await net.submit(approver, 'Proposal:ApproveProposal', { proposalId: id });
+  await net.submit(approver, 'Proposal:ApproveProposal', await reviewed(net, id));
   return applyAndSeal(net, proposer, id, 1);
 }
 
