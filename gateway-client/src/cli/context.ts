@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CatalogClient } from '../catalog-client';
-import type { Output } from './output';
+import { toJson, type Output } from './output';
 
 /** A command-line mistake: exit code 2 with the usage text. */
 export class UsageError extends Error {
@@ -51,11 +51,7 @@ export class CommandContext {
 
   /** Prints `value` as JSON (with `--json`) or the human rendering. */
   public print(value: unknown, human: () => string): void {
-    this.out.out(
-      this.json
-        ? JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), 2)
-        : human(),
-    );
+    this.out.out(this.json ? toJson(value) : human());
   }
 
   /** Prints a progress/status line to stderr (never to stdout, which carries only JSON with `--json`). */

@@ -4,19 +4,73 @@ export interface Output {
   err(text: string): void;
 }
 
-/** Output to the process's stdout / stderr. */
+/**
+ * Whether a character could drive or deceive a terminal: C0 controls, DEL, C1 controls (CSI, OSC, …),
+ * and invisible formatting characters (bidi overrides and isolates, zero-width characters, line and
+ * paragraph separators, BOM, interlinear annotation).
+ */
+function isUnsafeChar(code: number): boolean {
+  return (
+    code <= 0x1f ||
+    (code >= 0x7f && code <= 0x9f) ||
+    code === 0x061c ||
+    (code >= 0x200b && code <= 0x200f) ||
+    (code >= 0x2028 && code <= 0x202e) ||
+    (code >= 0x2060 && code <= 0x2069) ||
+    code === 0xfeff ||
+    (code >= 0xfff9 && code <= 0xfffb)
+  );
+}
+
+/**
+ * `text` with every character that could drive a terminal shown as an escape: `\xNN` for C0, DEL and
+ * C1 controls (ESC → `\x1b`), `\u{NNNN}` for bidi and other invisible formatting characters.
+ * Characters in `keep` (e.g. `'\n'`) are left as they are.
+ */
+export function escapeControls(text: string, keep = ''): string {
+  let out = '';
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    if (!isUnsafeChar(code) || keep.includes(char)) out += char;
+    else if (code <= 0xff) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else out += `\\u{${code.toString(16)}}`;
+  }
+  return out;
+}
+
+/**
+ * JSON text with the unsafe characters JSON.stringify leaves raw (C1 controls, bidi and other
+ * invisible formatting characters) written as `\uNNNN` escapes: still the same JSON value (such
+ * characters only occur inside strings), but nothing a terminal acts on.
+ */
+export function jsonSafe(json: string): string {
+  let out = '';
+  for (const char of json) {
+    const code = char.codePointAt(0) ?? 0;
+    out += code > 0x7e && isUnsafeChar(code) ? `\\u${code.toString(16).padStart(4, '0')}` : char;
+  }
+  return out;
+}
+
+function writeTo(stream: NodeJS.WriteStream, text: string): void {
+  // On a terminal, chain data must not be able to move the cursor, retitle the window, etc.
+  const shown = stream.isTTY ? escapeControls(text, '\n\t') : text;
+  stream.write(shown.endsWith('\n') ? shown : `${shown}\n`);
+}
+
+/** Output to the process's stdout / stderr; on a terminal, control characters are escaped. */
 export const processOutput: Output = {
   out: (text) => {
-    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    writeTo(process.stdout, text);
   },
   err: (text) => {
-    process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+    writeTo(process.stderr, text);
   },
 };
 
-/** JSON with bigint turned into numbers (block numbers), two-space indented. */
+/** JSON with bigint turned into numbers (block numbers), two-space indented, {@link jsonSafe}. */
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), 2);
+  return jsonSafe(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), 2));
 }
 
 function displayWidth(text: string): number {
@@ -49,7 +103,7 @@ export function textOf(value: unknown): string {
 }
 
 function cell(value: unknown, max: number): string {
-  const text = textOf(value).replace(/\s+/g, ' ');
+  const text = escapeControls(textOf(value).replace(/\s+/g, ' '));
   if (displayWidth(text) <= max) return text;
   let cut = '';
   for (const char of text) {
@@ -61,7 +115,9 @@ function cell(value: unknown, max: number): string {
 
 /**
  * Renders rows as an aligned text table (CJK characters count double width), truncating long
- * cells to `maxWidth`.
+ * cells to `maxWidth`. Line breaks and tabs in a cell become spaces; other control characters and
+ * escape sequences are shown escaped ({@link escapeControls}), so chain data cannot rewrite the
+ * terminal.
  */
 export function table(
   columns: readonly string[],
@@ -81,15 +137,15 @@ export function table(
   return lines.join('\n');
 }
 
-/** Renders an object as `key: value` lines for one record. */
+/** Renders an object as `key: value` lines for one record (control characters escaped, line breaks too). */
 export function keyValues(record: Readonly<Record<string, unknown>>): string {
   const keys = Object.keys(record);
   const width = Math.max(...keys.map((key) => key.length));
   return keys
     .map((key) => {
       const value = record[key];
-      const text = textOf(value);
-      return `${key.padEnd(width)}  ${text}`;
+      const text = escapeControls(textOf(value));
+      return `${escapeControls(key).padEnd(width)}  ${text}`;
     })
     .join('\n');
 }
