@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { enrollOrg, caServerArgs } from './ca';
+import { enrollOrg, caServerArgs, caServerEnv, initCa } from './ca';
 import { createAndJoinChannel } from './channel';
 import { writeConfigFolder } from './config-files';
 import { writeConnectionProfiles } from './connection-profile';
@@ -113,7 +113,7 @@ function startNode(
         ...common,
         command: bin(fabric, 'fabric-ca-server'),
         args: caServerArgs(topology, node.org, paths),
-        env: { ...process.env },
+        env: caServerEnv(node.org, paths),
       });
     case 'orderer':
       return startProcess({
@@ -148,7 +148,11 @@ async function startKind(
       log(`${node.name} already running (pid ${pid})`);
       continue;
     }
-    if (kind === 'ca') rmSync(orgPaths(paths, node.org).caHome + '/tls-cert.pem', { force: true });
+    if (kind === 'ca') {
+      rmSync(orgPaths(paths, node.org).caHome + '/tls-cert.pem', { force: true });
+      // Bootstrap secret via the environment of `init` only, never on a command line or in the log.
+      await initCa(fabric, topology, node.org, paths);
+    }
     const proc = startNode(fabric, topology, node, paths);
     started.push(proc);
     log(`${node.name} started (pid ${proc.pid}), log network/logs/${node.name}.log`);

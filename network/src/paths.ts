@@ -1,8 +1,47 @@
+import os from 'node:os';
 import path from 'node:path';
 import type { OrgSpec } from './topology';
 
 /** Repository root (the folder holding `network/`). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+function inside(root: string, file: string): string | null {
+  const relative = path.relative(root, file);
+  if (relative === '') return '.';
+  return relative.startsWith('..') || path.isAbsolute(relative) ? null : relative;
+}
+
+/**
+ * `file` as messages show it, never as an absolute path: relative to the repository (or to
+ * `root`, e.g. `network/data/ca/nhsa`), else to the working directory, else `~/…` below the home
+ * folder, else `…/<name>`.
+ */
+export function displayPath(file: string, root: string = REPO_ROOT): string {
+  const absolute = path.resolve(file);
+  for (const base of [root, REPO_ROOT, process.cwd()]) {
+    const relative = inside(base, absolute);
+    if (relative !== null) return relative;
+  }
+  const home = inside(os.homedir(), absolute);
+  if (home !== null) return home === '.' ? '~' : `~/${home}`;
+  return `…/${path.basename(absolute)}`;
+}
+
+/** `text` (e.g. a tool's output) with the repository, working and home folders taken out of paths. */
+export function redactPaths(text: string, root: string = REPO_ROOT): string {
+  let out = text;
+  for (const base of [root, REPO_ROOT, process.cwd()]) {
+    if (base.length > 1) out = out.split(`${base}${path.sep}`).join('').split(base).join('.');
+  }
+  const home = os.homedir();
+  if (home.length > 1) out = out.split(home).join('~');
+  return out;
+}
+
+/** The root folder `paths` was laid out for (see {@link networkPaths}). */
+export function rootOf(paths: Pick<NetworkPaths, 'dataDir'>): string {
+  return path.dirname(path.dirname(paths.dataDir));
+}
 
 /**
  * Where the running network keeps its files. Everything below `dataDir` and `logDir` is
