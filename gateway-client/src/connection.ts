@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { connect, hash, type Contract, type Gateway, type Network } from '@hyperledger/fabric-gateway';
-import { loadWalletIdentity, parseIdentityRef, type WalletIdentity } from './identity';
+import { displayPath, fsReason } from './display-path';
+import { IdentityError, loadWalletIdentity, parseIdentityRef, type WalletIdentity } from './identity';
 
 /**
  * What a client needs to reach an organisation's gateway peer: written by the network scripts for
@@ -46,9 +47,22 @@ export interface CatalogConnection {
 /** The repository's wallet folder. */
 export const DEFAULT_WALLET_DIR = path.resolve(__dirname, '..', '..', 'wallet');
 
-/** Reads `wallet/<org>/connection.json`. */
+/** Reads `wallet/<org>/connection.json`; a missing or broken file is an {@link IdentityError}. */
 export function loadConnectionProfile(walletDir: string, org: string): ConnectionProfile {
-  return JSON.parse(readFileSync(path.join(walletDir, org, 'connection.json'), 'utf8')) as ConnectionProfile;
+  const file = path.join(walletDir, org, 'connection.json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new IdentityError(
+      `no connection profile for ${org} (${displayPath(file)}: ${fsReason(error)}); is the network up?`,
+    );
+  }
+  try {
+    return JSON.parse(text) as ConnectionProfile;
+  } catch {
+    throw new IdentityError(`the connection profile of ${org} (${displayPath(file)}) is not valid JSON`);
+  }
 }
 
 /** Opens a Fabric Gateway connection to the caller's own organisation's peer, as a wallet identity. */

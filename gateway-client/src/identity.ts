@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { signers, type Identity, type Signer } from '@hyperledger/fabric-gateway';
 import { createPrivateKey } from 'node:crypto';
+import { displayPath, fsReason } from './display-path';
 
 /** Organisation short names of the catalog network. */
 export const ORG_NAMES = ['nhsa', 'guangdong', 'sichuan', 'shaanxi', 'audit'] as const;
@@ -55,11 +56,26 @@ export function loadWalletIdentity(walletDir: string, ref: IdentityRef): WalletI
     };
   } catch {
     throw new IdentityError(
-      `identity ${ref.org}/${ref.name} is not in the wallet (${dir}); is the network up?`,
+      `identity ${ref.org}/${ref.name} is not in the wallet (${displayPath(dir)}); is the network up?`,
     );
   }
-  const credentials = readFileSync(path.join(dir, 'cert.pem'));
-  const privateKey = createPrivateKey(readFileSync(path.join(dir, 'key.pem')));
+  const read = (name: string): Buffer => {
+    try {
+      return readFileSync(path.join(dir, name));
+    } catch (error) {
+      throw new IdentityError(
+        `cannot read ${name} of identity ${ref.org}/${ref.name} (${displayPath(dir)}): ${fsReason(error)}`,
+      );
+    }
+  };
+  const credentials = read('cert.pem');
+  let privateKey: ReturnType<typeof createPrivateKey>;
+  try {
+    privateKey = createPrivateKey(read('key.pem'));
+  } catch (error) {
+    if (error instanceof IdentityError) throw error;
+    throw new IdentityError(`key.pem of identity ${ref.org}/${ref.name} is not a usable private key`);
+  }
   return {
     ref,
     mspId: meta.mspId,

@@ -3,6 +3,7 @@
  * Exit codes: 0 success, 1 failure (message on stderr), 2 usage error.
  */
 import { FabricNotFoundError, FabricVersionError } from './fabric-home';
+import { redactPaths } from './paths';
 import { TopologyError } from './topology';
 import { networkDeploy, networkDown, networkStatus, networkUp, type NetworkStatus } from './network';
 
@@ -100,7 +101,7 @@ main(process.argv.slice(2)).then(
           ? error.message
           : (error.stack ?? error.message)
         : String(error);
-    process.stderr.write(`network: ${message}\n`);
+    process.stderr.write(`network: ${process.env.NRDL_DEBUG ? message : redactPaths(message)}\n`);
     process.exitCode = 1;
   },
 );

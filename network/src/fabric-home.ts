@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { displayPath } from './paths';
 
 /** The Fabric release this project runs on. */
 export const FABRIC_VERSION = '3.1.5';
@@ -62,6 +63,13 @@ export function fabricCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(cacheRoot, 'nrdl-catalog', `fabric-v${FABRIC_VERSION}`);
 }
 
+/** How messages name a Fabric candidate folder: by its role, with a path that is never absolute. */
+function describeHome(home: string, source: FabricInstall['source'] | null): string {
+  if (source === 'cache' || source === 'download') return `the per-user Fabric cache (${displayPath(home)})`;
+  if (source === 'FABRIC_HOME') return `FABRIC_HOME (${displayPath(home)})`;
+  return `Fabric (${displayPath(home)})`;
+}
+
 /** Lists what a folder lacks to be a Fabric installation (empty when complete). */
 export function missingParts(home: string): string[] {
   const missing: string[] = [];
@@ -81,20 +89,24 @@ export function parseVersionOutput(output: string): string | null {
 }
 
 /** Runs the version commands and refuses anything but Fabric 3.1.5 and fabric-ca 1.5.x. */
-export function checkVersions(home: string): { version: string; caVersion: string } {
+export function checkVersions(
+  home: string,
+  source: FabricInstall['source'] | null = null,
+): { version: string; caVersion: string } {
+  const where = describeHome(home, source);
   const run = (binary: string): string =>
     execFileSync(path.join(home, 'bin', binary), ['version'], { encoding: 'utf8', timeout: 15_000 });
   const version = parseVersionOutput(run('peer'));
   if (version !== FABRIC_VERSION) {
     throw new FabricVersionError(
-      `Fabric at ${home} is version ${version ?? 'unknown'}, this project needs ${FABRIC_VERSION}; ` +
+      `Fabric in ${where} is version ${version ?? 'unknown'}, this project needs ${FABRIC_VERSION}; ` +
         `point FABRIC_HOME at a Fabric v${FABRIC_VERSION} installation`,
     );
   }
   const caVersion = parseVersionOutput(run('fabric-ca-server'));
   if (caVersion === null || !caVersion.startsWith('1.5.')) {
     throw new FabricVersionError(
-      `fabric-ca at ${home} is version ${caVersion ?? 'unknown'}, this project needs 1.5.x; ` +
+      `fabric-ca in ${where} is version ${caVersion ?? 'unknown'}, this project needs 1.5.x; ` +
         `point FABRIC_HOME at an installation with fabric-ca v1.5`,
     );
   }
@@ -117,7 +129,9 @@ export async function findFabric(options: FindFabricOptions = {}): Promise<Fabri
     if (missing.length === 0) {
       return describe(candidate.home, candidate.source);
     }
-    tried.push(`${candidate.source} ${candidate.home} (missing ${missing.slice(0, 3).join(', ')})`);
+    tried.push(
+      `${describeHome(candidate.home, candidate.source)}, missing ${missing.slice(0, 3).join(', ')}`,
+    );
   }
   if (options.download) {
     const home = fabricCacheDir(env);
@@ -131,7 +145,7 @@ export async function findFabric(options: FindFabricOptions = {}): Promise<Fabri
 }
 
 function describe(home: string, source: FabricInstall['source']): FabricInstall {
-  const versions = checkVersions(home);
+  const versions = checkVersions(home, source);
   return { home, binDir: path.join(home, 'bin'), configDir: path.join(home, 'config'), source, ...versions };
 }
 

@@ -12,6 +12,7 @@ import {
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { redactPaths } from './paths';
 
 /** A node process this project started, tracked by a PID file. */
 export interface ManagedProcess {
@@ -79,7 +80,7 @@ export function startProcess(options: StartOptions): ManagedProcess {
   });
   closeSync(log);
   if (child.pid === undefined) {
-    throw new Error(`could not start ${options.name} (${options.command})`);
+    throw new Error(`could not start ${options.name} (${path.basename(options.command)})`);
   }
   child.unref();
   writeFileSync(pidFile(options.pidDir, options.name), `${child.pid}\n`);
@@ -167,7 +168,9 @@ export async function waitHealthy(
   let last: Health = { ok: false, detail: 'not probed' };
   while (Date.now() < deadline) {
     if (!isAlive(proc.pid)) {
-      throw new Error(`${proc.name} exited during start-up; last log lines:\n${logTail(logDir, proc.name)}`);
+      throw new Error(
+        `${proc.name} exited during start-up; last log lines:\n${redactPaths(logTail(logDir, proc.name))}`,
+      );
     }
     last = await probeHealth(host, port);
     if (last.ok) return;

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { redactPaths } from './paths';
 
 /** Thrown when a Fabric command exits non-zero; carries its output for the message. */
 export class CommandError extends Error {
@@ -26,13 +28,9 @@ export function runCommand(
       { env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
       (error, stdout, stderr) => {
         if (error) {
-          const tail = `${stderr}\n${stdout}`.trim().split('\n').slice(-8).join('\n');
+          const tail = redactPaths(`${stderr}\n${stdout}`.trim().split('\n').slice(-8).join('\n'));
           reject(
-            new CommandError(
-              `${command.split('/').pop() ?? command} ${args[0] ?? ''} failed: ${tail}`,
-              stdout,
-              stderr,
-            ),
+            new CommandError(`${path.basename(command)} ${args[0] ?? ''} failed: ${tail}`, stdout, stderr),
           );
           return;
         }

@@ -1,3 +1,4 @@
+import { redactPaths } from '../display-path';
 import { IdentityError } from '../identity';
 import { CatalogClientError } from '../errors';
 import { CommandContext, DEFAULT_AS, UsageError, str } from './context';
@@ -89,15 +90,24 @@ export async function runCli(
     );
     return await command(ctx, stripCommon(args));
   } catch (error) {
+    // Messages name files relative to the working directory or the repository, never absolutely;
+    // redactPaths is the safety net for messages that come from elsewhere (Node, libraries).
     if (error instanceof UsageError || error instanceof IdentityError) {
-      out.err(`${error.message}\n(run "catalog --help" for usage)`);
+      out.err(`${redactPaths(error.message)}\n(run "catalog --help" for usage)`);
       return 2;
     }
     if (error instanceof CatalogClientError) {
-      out.err(error.message);
+      out.err(redactPaths(error.message));
       return 1;
     }
-    out.err(`INTERNAL: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    // The stack (full of absolute paths) only when asked for with CATALOG_DEBUG=1.
+    const detail =
+      error instanceof Error
+        ? env.CATALOG_DEBUG
+          ? (error.stack ?? error.message)
+          : redactPaths(error.message)
+        : String(error);
+    out.err(`INTERNAL: ${detail}`);
     return 1;
   } finally {
     ctx?.close();

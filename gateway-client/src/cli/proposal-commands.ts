@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Change, Proposal, Version } from '../../../chaincode/src/model/types';
 import { DEFAULT_CHUNK_SIZE, fingerprint, splitIntoChunks } from '../import/chunks';
 import { MAX_CHUNK_CHANGES } from '../../../chaincode/src/schemas';
+import { displayPath, fsReason } from '../display-path';
 import { driveProposal, type Progress } from '../workflow';
 import { diffCatalogVersions } from '../version-diff';
 import { reviewedOf, type CatalogClient } from '../catalog-client';
@@ -58,12 +59,14 @@ export async function proposeCommand(ctx: CommandContext, args: string[]): Promi
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+    throw new UsageError(
+      `cannot read ${displayPath(file)}: ${error instanceof SyntaxError ? error.message : fsReason(error)}`,
+    );
   }
   const changes = (Array.isArray(parsed) ? parsed : (parsed as { changes?: unknown }).changes) as
     Change[] | undefined;
   if (!Array.isArray(changes) || changes.length === 0)
-    throw new UsageError(`${file} must hold a non-empty array of changes`);
+    throw new UsageError(`${displayPath(file)} must hold a non-empty array of changes`);
   const effectiveFrom = dateOption(values, 'effective-from') ?? new Date().toISOString().slice(0, 10);
   const approvers = approverClients(ctx, str(values, 'approve-as'));
   try {

@@ -7,6 +7,7 @@ import type {
   PatientContext,
 } from '../../../chaincode/src/model/types';
 import { MAX_BATCH_LINES, MAX_CHUNK_CHANGES } from '../../../chaincode/src/schemas';
+import { displayPath, fsReason } from '../display-path';
 import { CatalogClientError } from '../errors';
 import {
   CommandContext,
@@ -130,7 +131,12 @@ export type ClaimLine = { line: number; input: CoverageInput } | { line: number;
 
 /** Reads a claim file (JSON array / `{ "lines": [...] }`, or CSV with a header) into coverage lines. */
 export function readClaimFile(file: string, province: string): ClaimLine[] {
-  const text = readFileSync(file, 'utf8');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${displayPath(file)}: ${fsReason(error)}`);
+  }
   if (file.toLowerCase().endsWith('.csv')) {
     const records = parseCsv<{ record: Record<string, string>; info: { lines: number } }>(text, {
       columns: true,
@@ -144,11 +150,11 @@ export function readClaimFile(file: string, province: string): ClaimLine[] {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`);
+    throw new UsageError(`${displayPath(file)} is not valid JSON: ${(error as Error).message}`);
   }
   const lines = Array.isArray(parsed) ? parsed : (parsed as { lines?: unknown }).lines;
   if (!Array.isArray(lines))
-    throw new UsageError(`${file} must hold an array of lines or { "lines": [...] }`);
+    throw new UsageError(`${displayPath(file)} must hold an array of lines or { "lines": [...] }`);
   return lines.map((entry: unknown, index) =>
     claimLine(index + 1, (entry ?? {}) as Record<string, unknown>, province),
   );

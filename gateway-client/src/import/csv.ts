@@ -15,6 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { fsReason } from '../display-path';
 
 /** One data record of a CSV file. */
 export interface CsvRecord {
@@ -159,8 +160,7 @@ export function readCsvFile(path: string, options: CsvOptions = {}): CsvTable {
   try {
     text = readFileSync(path);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new ImportError(options.source ?? basename(path), null, `cannot read file: ${message}`);
+    throw new ImportError(options.source ?? basename(path), null, `cannot read file: ${fsReason(error)}`);
   }
   return parseCsv(text, { ...options, source: options.source ?? basename(path) });
 }
