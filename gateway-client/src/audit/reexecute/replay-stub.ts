@@ -160,12 +160,22 @@ export function partialCompositeKeyRange(
   return { startKey, endKey: startKey + MAX_UNICODE_RUNE };
 }
 
-function checkSimpleKeys(...keys: string[]): void {
+/**
+ * fabric-shim refuses simple-key ranges that start with U+0000 by returning a bare rejected promise
+ * (not async-iterable: `for await` over it fails with a TypeError, `await` with this message).
+ */
+function checkSimpleKeys(...keys: string[]): (Promise<never> & AsyncIterable<never>) | null {
   for (const key of keys) {
     if (key.startsWith(COMPOSITE_NS)) {
-      throw new Error(`first character of the key [${key}] contains a null character which is not allowed`);
+      const refused = Promise.reject(
+        new Error(`first character of the key [${key}] contains a null character which is not allowed`),
+      );
+      // Marked handled (the shim's process logs it as an unhandled rejection, nothing more).
+      refused.catch(() => undefined);
+      return refused as Promise<never> & AsyncIterable<never>;
     }
   }
+  return null;
 }
 
 let defaultLong: LongFactory | null = null;
@@ -522,12 +532,11 @@ export class ReplayStub implements ChaincodeStub {
 
   public getStateByRange(startKey: string, endKey: string): ScanResult {
     const start = startKey === '' ? EMPTY_KEY_SUBSTITUTE : startKey;
-    return asyncIterableOf(
-      attempt(() => {
-        checkSimpleKeys(start, endKey);
-        return this.#range(start, endKey);
-      }),
-    );
+    const refused = checkSimpleKeys(start, endKey);
+    if (refused !== null) {
+      return refused;
+    }
+    return asyncIterableOf(attempt(() => this.#range(start, endKey)));
   }
 
   public getStateByRangeWithPagination(
@@ -537,12 +546,11 @@ export class ReplayStub implements ChaincodeStub {
     bookmark?: string,
   ): PagedScanResult {
     const start = startKey === '' ? EMPTY_KEY_SUBSTITUTE : startKey;
-    return asyncIterableOf(
-      attempt(() => {
-        checkSimpleKeys(start, endKey);
-        return this.#page(start, endKey, pageSize, bookmark ?? '');
-      }),
-    );
+    const refused = checkSimpleKeys(start, endKey);
+    if (refused !== null) {
+      return refused;
+    }
+    return asyncIterableOf(attempt(() => this.#page(start, endKey, pageSize, bookmark ?? '')));
   }
 
   public getStateByPartialCompositeKey(objectType: string, attributes: string[]): ScanResult {
