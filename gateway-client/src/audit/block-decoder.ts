@@ -98,6 +98,8 @@ export interface DecodedBlock {
   /** Data hash recomputed from the block's envelopes. */
   readonly computedDataHash: string;
   readonly transactions: readonly DecodedTransaction[];
+  /** The serialized `common.Block` as received, for independent re-verification (signatures, policies). */
+  readonly raw: Uint8Array;
 }
 
 function invert(map: object): Map<number, string> {
@@ -357,5 +359,6 @@ export function decodeBlock(block: common.Block): DecodedBlock {
     transactions: envelopes.map((bytes, i) =>
       decodeEnvelopeSafely(bytes, i, filter[i] ?? peer.TxValidationCode.NOT_VALIDATED),
     ),
+    raw: block.serializeBinary(),
   };
 }

@@ -17,12 +17,14 @@ import {
   toBlock,
   toCheckpoint,
   toMetadataWrite,
+  toRawBlock,
   toTransaction,
   toWrite,
   TRANSACTION_COLUMNS,
   transactionValues,
   WRITE_COLUMNS,
   writeValues,
+  type RawBlock,
   type Row,
   type SqlValue,
 } from './store-rows';
@@ -56,6 +58,9 @@ export interface PgStoreOptions {
   /** Extra node-postgres pool settings (e.g. `max`, `ssl`); the connection string comes from the URL. */
   readonly pool?: Omit<PoolConfig, 'connectionString'>;
 }
+
+/** Blocks read per query by {@link PgAuditStore.rawBlocks} (blocks can be megabytes each). */
+const RAW_PAGE = 16;
 
 /** Rows per multi-row INSERT (PostgreSQL binds at most 65,535 parameters per statement). */
 const INSERT_BATCH = 1000;
@@ -101,8 +106,10 @@ CREATE TABLE IF NOT EXISTS ${s}.blocks (
   data_hash TEXT NOT NULL,
   computed_data_hash TEXT NOT NULL,
   tx_count INTEGER NOT NULL,
-  received_at TEXT NOT NULL
+  received_at TEXT NOT NULL,
+  raw BYTEA
 );
+ALTER TABLE ${s}.blocks ADD COLUMN IF NOT EXISTS raw BYTEA;
 CREATE TABLE IF NOT EXISTS ${s}.transactions (
   block_number BIGINT NOT NULL,
   tx_index INTEGER NOT NULL,
@@ -381,6 +388,28 @@ export class PgAuditStore implements AuditStore {
       }
       cursor = [num(last, 'block_number'), num(last, 'tx_index')];
       if (page.length < this.#pageSize) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * {@inheritDoc AuditStore.rawBlocks}
+   *
+   * Reads a few blocks per query (keyset pagination on the block number), so memory stays bounded.
+   */
+  public async *rawBlocks(fromBlock = 0): AsyncIterable<RawBlock> {
+    const sql = `SELECT number, raw FROM ${this.table('blocks')} WHERE number >= $1::BIGINT
+      ORDER BY number LIMIT ${RAW_PAGE}`;
+    let next = fromBlock;
+    for (;;) {
+      const page = (await this.pool.query<Row>(sql, [next])).rows;
+      for (const row of page) {
+        const block = toRawBlock(row);
+        next = block.number + 1;
+        yield block;
+      }
+      if (page.length < RAW_PAGE) {
         return;
       }
     }

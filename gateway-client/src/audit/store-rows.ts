@@ -27,6 +27,7 @@ export const BLOCK_COLUMNS = [
   'computed_data_hash',
   'tx_count',
   'received_at',
+  'raw',
 ] as const;
 
 /** Columns of `transactions`, in the order of {@link transactionValues}. */
@@ -120,7 +121,25 @@ export function blockValues(block: DecodedBlock, receivedAt: string): SqlValue[]
     block.computedDataHash,
     block.transactions.length,
     receivedAt,
+    block.raw,
   ];
+}
+
+/** A stored serialized block, as `AuditStore.rawBlocks` yields it. */
+export interface RawBlock {
+  readonly number: number;
+  readonly bytes: Uint8Array;
+}
+
+/** Maps a `number, raw` row; a block stored before the `raw` column existed has no bytes to verify. */
+export function toRawBlock(row: Row): RawBlock {
+  const number = num(row, 'number');
+  if (!(row['raw'] instanceof Uint8Array)) {
+    throw new Error(
+      `block ${number} was stored without its raw bytes (before the raw column existed): replay it into a new store`,
+    );
+  }
+  return { number, bytes: bytes(row, 'raw') };
 }
 
 /** Values of a transaction's `transactions` row. */

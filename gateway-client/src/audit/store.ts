@@ -14,12 +14,16 @@ import {
   toBlock,
   toCheckpoint,
   toMetadataWrite,
+  toRawBlock,
   toTransaction,
   toWrite,
   transactionValues,
   writeValues,
+  type RawBlock,
   type Row,
 } from './store-rows';
+
+export type { RawBlock } from './store-rows';
 
 /** A stored block header. */
 export interface StoredBlock {
@@ -136,6 +140,11 @@ export interface AuditStore {
   listBlocks(): Promise<StoredBlock[]>;
   /** Transactions with their writes in ledger order (block, then index). */
   transactions(filter?: TransactionFilter): AsyncIterable<StoredTransaction>;
+  /**
+   * The serialized `common.Block` of every stored block numbered `fromBlock` (default 0) or above,
+   * ascending, one at a time (for the independent verifier, which trusts no decoded column).
+   */
+  rawBlocks(fromBlock?: number): AsyncIterable<RawBlock>;
   /** Row counts and size. */
   stats(): Promise<StoreStats>;
   /** Releases the store. */
@@ -150,7 +159,8 @@ CREATE TABLE IF NOT EXISTS blocks (
   data_hash TEXT NOT NULL,
   computed_data_hash TEXT NOT NULL,
   tx_count INTEGER NOT NULL,
-  received_at TEXT NOT NULL
+  received_at TEXT NOT NULL,
+  raw BLOB
 );
 CREATE TABLE IF NOT EXISTS transactions (
   block_number INTEGER NOT NULL,
@@ -228,9 +238,14 @@ export class SqliteAuditStore implements AuditStore {
       this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
     }
     this.db.exec(SCHEMA);
+    const columns = this.db.prepare('SELECT name FROM pragma_table_info(?)').all('blocks') as Row[];
+    if (!columns.some((c) => str(c, 'name') === 'raw')) {
+      // a store created before blocks kept their serialized bytes
+      this.db.exec('ALTER TABLE blocks ADD COLUMN raw BLOB');
+    }
     this.#insertBlock = this.db.prepare(
-      `INSERT OR IGNORE INTO blocks (number, hash, previous_hash, data_hash, computed_data_hash, tx_count, received_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO blocks (number, hash, previous_hash, data_hash, computed_data_hash, tx_count, received_at, raw)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#blockHash = this.db.prepare('SELECT hash FROM blocks WHERE number = ?');
     this.#insertTx = this.db.prepare(
@@ -343,6 +358,18 @@ export class SqliteAuditStore implements AuditStore {
       const writes = (this.#txWrites.all(block, index) as Row[]).map(toWrite);
       const meta = (this.#txMeta.all(block, index) as Row[]).map(toMetadataWrite);
       yield toTransaction(row, writes, meta);
+      await Promise.resolve();
+    }
+  }
+
+  /** {@inheritDoc AuditStore.rawBlocks} */
+  public async *rawBlocks(fromBlock = 0): AsyncIterable<RawBlock> {
+    // one row at a time: a history's blocks need not fit in memory together
+    const rows = this.db
+      .prepare('SELECT number, raw FROM blocks WHERE number >= ? ORDER BY number')
+      .iterate(fromBlock);
+    for (const row of rows) {
+      yield toRawBlock(row);
       await Promise.resolve();
     }
   }
