@@ -52,6 +52,11 @@ function valuesOf(g: common.ConfigGroup): ProtoMap<common.ConfigValue> {
   return map as ProtoMap<common.ConfigValue>;
 }
 
+/** Flips the low bit of one byte (to corrupt a signature). */
+function flip(bytes: Buffer, at: number): void {
+  bytes.writeUInt8(bytes.readUInt8(at) ^ 0x01, at);
+}
+
 // ---------- policies ----------
 
 type Role = 'member' | 'admin' | 'client' | 'peer' | 'orderer';
@@ -455,7 +460,7 @@ export function endorserTx(spec: TxSpec): BuiltTx {
       endorsement.setEndorser(e.serialized);
       const signature = e.sign(Buffer.concat([prpBytes, e.serialized]));
       if (spec.tamperEndorsements?.includes(i) === true) {
-        signature[signature.length - 1] ^= 0x01;
+        flip(signature, signature.length - 1);
       }
       endorsement.setSignature(signature);
       return endorsement;
@@ -482,7 +487,7 @@ export function endorserTx(spec: TxSpec): BuiltTx {
     signature = toHighS(signature);
   }
   if (spec.tamperCreatorSignature === true) {
-    signature[signature.length - 1] ^= 0x01;
+    flip(signature, signature.length - 1);
   }
   const env = new common.Envelope();
   env.setPayload(payloadBytes);
@@ -595,7 +600,7 @@ export class SignedChain {
           Buffer.concat([value, shBytes, blockHeaderBytes(number, previousHash, header.getDataHash_asU8())]),
         );
         if (i === 0 && options.tamperSignature === true) {
-          signature[10] ^= 0x01;
+          flip(signature, 10);
         }
         const ms = new common.MetadataSignature();
         ms.setSignatureHeader(shBytes);
