@@ -78,18 +78,28 @@ export function subjectOus(der: Uint8Array): string[] {
 
 const NODE_ROLES: readonly NodeRole[] = ['client', 'peer', 'admin', 'orderer'];
 
+/** SHA-256 over the DER of a certificate chain (Fabric's certification chain identifier). */
+function chainIdentifier(chain: readonly X509Certificate[]): Buffer {
+  const hash = createHash('sha256');
+  for (const cert of chain) {
+    hash.update(cert.raw);
+  }
+  return hash.digest();
+}
+
 function nodeOuOf(definition: MspDefinition, role: NodeRole): OuIdentifier | null {
   return definition.nodeOus?.[role] ?? null;
 }
 
 /**
  * Resolves identities against one channel config (cached by serialized bytes). Features the
- * verifier does not implement (CRLs, OU identifiers bound to a CA, Idemix) are collected in
+ * verifier does not implement (CRLs, Idemix, ORGANIZATION_UNIT principals) are collected in
  * {@link IdentityResolver.unsupported} so the caller can report them instead of passing silently.
  */
 export class IdentityResolver {
   readonly #config: ChannelConfig;
   readonly #cache = new Map<string, ResolvedIdentity>();
+  readonly #certifierCache = new Map<string, Buffer | string>();
   /** Descriptions of unimplemented MSP features met so far. */
   public readonly unsupported = new Set<string>();
 
@@ -104,16 +114,40 @@ export class IdentityResolver {
       if (definition.type !== 0) {
         this.unsupported.add(`MSP ${definition.mspId} is not an X.509 MSP (type ${definition.type})`);
       }
-      const bound = [
-        ...definition.organizationalUnitIdentifiers,
-        ...NODE_ROLES.map((r) => nodeOuOf(definition, r)),
-      ].some((ou) => ou !== null && ou.certificate !== null);
-      if (bound) {
-        this.unsupported.add(
-          `MSP ${definition.mspId} binds OU identifiers to a CA certificate (certifiers identifiers are not checked)`,
-        );
-      }
     }
+  }
+
+  /**
+   * The certifiers identifier of an OU bound to a CA certificate (Fabric's `getCertifiersIdentifier`):
+   * SHA-256 over the DER of the chain from that CA up to its root. A string is a problem.
+   */
+  #certifiers(definition: MspDefinition, ou: OuIdentifier): Buffer | string {
+    const pem = ou.certificate;
+    if (pem === null) {
+      return Buffer.alloc(0);
+    }
+    const key = `${definition.mspId}\u0000${Buffer.from(pem).toString('base64')}`;
+    const cached = this.#certifierCache.get(key);
+    if (cached !== undefined) {
+      return cached;
+    }
+    let result: Buffer | string;
+    try {
+      const cert = new X509Certificate(Buffer.from(pem));
+      const known = [...definition.rootCerts, ...definition.intermediateCerts].find((c) =>
+        c.raw.equals(cert.raw),
+      );
+      if (known === undefined) {
+        result = `OU ${ou.organizationalUnitIdentifier} of MSP ${definition.mspId} names a CA that is not a root or intermediate of the MSP`;
+      } else {
+        const chain = this.#chain(definition, known, true);
+        result = typeof chain === 'string' ? chain : chainIdentifier(chain);
+      }
+    } catch (error) {
+      result = `unparsable OU certificate of MSP ${definition.mspId}: ${(error as Error).message}`;
+    }
+    this.#certifierCache.set(key, result);
+    return result;
   }
 
   /** The config the resolver reads. */
@@ -214,37 +248,68 @@ export class IdentityResolver {
     if (certificate.ca) {
       return 'a CA certificate cannot be used as an identity';
     }
-    const chainProblem = this.#chain(definition, certificate);
-    if (chainProblem !== null) {
-      return chainProblem;
+    const chain = this.#chain(definition, certificate, false);
+    if (typeof chain === 'string') {
+      return chain;
     }
-    if (
-      definition.organizationalUnitIdentifiers.length > 0 &&
-      !definition.organizationalUnitIdentifiers.some((ou) => ous.includes(ou.organizationalUnitIdentifier))
-    ) {
-      return `none of the certificate's OUs [${ous.join(', ')}] is an OU of MSP ${definition.mspId}`;
+    // the identity's OUs are certified by its chain without the leaf (getCertificationChainIdentifier)
+    const certifiedBy = chainIdentifier(chain.slice(1));
+    const matches = (ou: OuIdentifier): boolean | string => {
+      const expected = this.#certifiers(definition, ou);
+      if (typeof expected === 'string') {
+        return expected;
+      }
+      return expected.length === 0 || expected.equals(certifiedBy);
+    };
+    if (definition.organizationalUnitIdentifiers.length > 0) {
+      const found = definition.organizationalUnitIdentifiers.some(
+        (ou) => ous.includes(ou.organizationalUnitIdentifier) && matches(ou) === true,
+      );
+      if (!found) {
+        return `none of the certificate's OUs [${ous.join(', ')}] is an OU of MSP ${definition.mspId}`;
+      }
     }
     if (definition.nodeOus?.enabled === true) {
-      const matching = NODE_ROLES.map((r) => nodeOuOf(definition, r)).filter(
-        (ou): ou is OuIdentifier => ou !== null && ous.includes(ou.organizationalUnitIdentifier),
-      );
-      const distinct = new Set(matching.map((m) => m.organizationalUnitIdentifier));
-      if (distinct.size === 0) {
+      let counter = 0;
+      for (const value of ous) {
+        const nodeOu = NODE_ROLES.map((r) => nodeOuOf(definition, r)).find(
+          (ou) => ou !== null && ou.organizationalUnitIdentifier === value,
+        );
+        if (nodeOu === undefined || nodeOu === null) {
+          continue;
+        }
+        const ok = matches(nodeOu);
+        if (ok !== true) {
+          return typeof ok === 'string'
+            ? ok
+            : `certifiersIdentifier does not match for OU ${value} of MSP ${definition.mspId}`;
+        }
+        counter++;
+      }
+      if (counter === 0) {
         return `the certificate has no NodeOU (client, peer, admin or orderer) of MSP ${definition.mspId}; OUs: [${ous.join(', ')}]`;
       }
-      if (distinct.size > 1) {
-        return `the certificate has more than one NodeOU: [${[...distinct].join(', ')}]`;
+      if (counter > 1) {
+        return `the certificate has more than one NodeOU: [${ous.join(', ')}]`;
       }
     }
     return null;
   }
 
-  #chain(definition: MspDefinition, certificate: X509Certificate): string | null {
+  /** The chain [certificate, issuer, …, root] within the MSP, or why there is none. */
+  #chain(definition: MspDefinition, certificate: X509Certificate, isCa: boolean): X509Certificate[] | string {
+    const chain = [certificate];
     let current = certificate;
     for (let depth = 0; depth < 8; depth++) {
-      const root = definition.rootCerts.find((r) => current.checkIssued(r) && current.verify(r.publicKey));
+      if (isCa && definition.rootCerts.some((r) => r.raw.equals(current.raw))) {
+        return chain;
+      }
+      const root = definition.rootCerts.find(
+        (r) => !r.raw.equals(current.raw) && current.checkIssued(r) && current.verify(r.publicKey),
+      );
       if (root !== undefined) {
-        return null;
+        chain.push(root);
+        return chain;
       }
       const intermediate = definition.intermediateCerts.find(
         (i) => !i.raw.equals(current.raw) && current.checkIssued(i) && current.verify(i.publicKey),
@@ -252,6 +317,7 @@ export class IdentityResolver {
       if (intermediate === undefined) {
         return `certificate ${current.subject.split('\n').join(',')} is not issued by a root or intermediate CA of MSP ${definition.mspId}`;
       }
+      chain.push(intermediate);
       current = intermediate;
     }
     return `certification chain of MSP ${definition.mspId} is too long`;

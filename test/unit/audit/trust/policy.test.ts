@@ -152,6 +152,30 @@ describe('policy evaluation (cauthdsl / ImplicitMeta semantics)', () => {
     ).to.equal(true);
   });
 
+  it('checks NodeOUs bound to a CA certificate (certifiers identifier of the chain)', () => {
+    const other = createCa('NHSAMSP');
+    const g = new common.ConfigGroup();
+    (g.getValuesMap() as unknown as { set(k: string, v: common.ConfigValue): void }).set(
+      'MSP',
+      mspValue('NHSAMSP', { extraRoots: [other], bindOusToCa: true }),
+    );
+    const app = new common.ConfigGroup();
+    (app.getGroupsMap() as unknown as { set(k: string, v: common.ConfigGroup): void }).set('NHSAMSP', g);
+    const channel = new common.ConfigGroup();
+    (channel.getGroupsMap() as unknown as { set(k: string, v: common.ConfigGroup): void }).set(
+      'Application',
+      app,
+    );
+    const c = new common.Config();
+    c.setChannelGroup(channel);
+    const r = new IdentityResolver(parseConfig(c, 'catalog'));
+    expect(r.resolve(nhsa.peer.serialized)).to.include({ valid: true, role: 'peer' });
+    const fromOtherRoot = r.resolve(issue(other, 'peer7', 'peer').serialized);
+    expect(fromOtherRoot.valid).to.equal(false);
+    expect(fromOtherRoot.problem).to.match(/certifiersIdentifier does not match/);
+    expect([...r.unsupported]).to.deep.equal([]);
+  });
+
   it('counts one signer once, whatever the number of its signatures', () => {
     const twoOfFour = outOf(2, [
       ['NHSAMSP', 'peer'],

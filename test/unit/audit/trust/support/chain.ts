@@ -11,7 +11,7 @@ import {
   blockHeaderBytes,
   blockHeaderHash,
 } from '../../../../../gateway-client/src/audit/block-hash';
-import { testOrg, toHighS, type SigningIdentity, type TestOrg } from './pki';
+import { testOrg, toHighS, type SigningIdentity, type TestCa, type TestOrg } from './pki';
 
 interface TimestampMessage {
   setSeconds(value: number): void;
@@ -145,28 +145,39 @@ function implicitMeta(rule: 'ANY' | 'ALL' | 'MAJORITY', sub: string): common.Con
   return configPolicy(common.Policy.PolicyType.IMPLICIT_META, meta.serializeBinary());
 }
 
-function ouIdentifier(ou: string): msp.FabricOUIdentifier {
+function ouIdentifier(ou: string, ca?: TestCa): msp.FabricOUIdentifier {
   const id = new msp.FabricOUIdentifier();
   id.setOrganizationalUnitIdentifier(ou);
+  if (ca !== undefined) {
+    id.setCertificate(Buffer.from(ca.pem));
+  }
   return id;
 }
 
 /** The MSPConfig value of an organisation (NodeOUs client/peer/admin/orderer). */
 export function mspValue(
   mspId: string,
-  options: { admins?: readonly SigningIdentity[] } = {},
+  options: {
+    admins?: readonly SigningIdentity[];
+    extraRoots?: readonly TestCa[];
+    bindOusToCa?: boolean;
+  } = {},
 ): common.ConfigValue {
   const o = org(mspId);
   const fabric = new msp.FabricMSPConfig();
   fabric.setName(mspId);
-  fabric.setRootCertsList([Buffer.from(o.ca.pem)]);
+  fabric.setRootCertsList([
+    Buffer.from(o.ca.pem),
+    ...(options.extraRoots ?? []).map((r) => Buffer.from(r.pem)),
+  ]);
   fabric.setAdminsList((options.admins ?? []).map((a) => Buffer.from(a.pem)));
   const nodeOus = new msp.FabricNodeOUs();
   nodeOus.setEnable(true);
-  nodeOus.setClientOuIdentifier(ouIdentifier('client'));
-  nodeOus.setPeerOuIdentifier(ouIdentifier('peer'));
-  nodeOus.setAdminOuIdentifier(ouIdentifier('admin'));
-  nodeOus.setOrdererOuIdentifier(ouIdentifier('orderer'));
+  const bound = options.bindOusToCa === true ? o.ca : undefined;
+  nodeOus.setClientOuIdentifier(ouIdentifier('client', bound));
+  nodeOus.setPeerOuIdentifier(ouIdentifier('peer', bound));
+  nodeOus.setAdminOuIdentifier(ouIdentifier('admin', bound));
+  nodeOus.setOrdererOuIdentifier(ouIdentifier('orderer', bound));
   fabric.setFabricNodeOus(nodeOus);
   const config = new msp.MSPConfig();
   config.setType(0);
