@@ -1,4 +1,4 @@
-import { GatewayError, type Contract } from '@hyperledger/fabric-gateway';
+import { EndorseError, GatewayError, type Contract } from '@hyperledger/fabric-gateway';
 import { peer } from '@hyperledger/fabric-protos';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TransactionError, toClientError, validationCodeName } from './errors';
@@ -11,6 +11,23 @@ export interface RetryPolicy {
   readonly backoffMs?: number;
   /** How long to keep asking for the commit status of the same transaction id (default 120 s). */
   readonly commitWaitMs?: number;
+  /**
+   * How long to retry an endorsement the gateway cannot plan yet ("no combination of peers"), as
+   * happens for a few seconds after the network starts or a peer restarts, until gossip has told
+   * the gateway's discovery about the other organisations' peers (default 30 s).
+   */
+  readonly discoveryWaitMs?: number;
+}
+
+const FAILED_PRECONDITION = 9;
+
+/** The gateway could not (yet) find peers that satisfy the endorsement policy. */
+export function isUnplannable(error: unknown): boolean {
+  return (
+    error instanceof EndorseError &&
+    error.code === FAILED_PRECONDITION &&
+    /no combination of peers|no peer combination/i.test(error.message)
+  );
 }
 
 /** A committed transaction's result. */
@@ -54,7 +71,7 @@ export async function submitWithRetry(
     };
     let result: Uint8Array;
     try {
-      const transaction = await proposal.endorse();
+      const transaction = await endorseWhenPlannable(proposal, policy.discoveryWaitMs ?? 30_000);
       result = transaction.getResult();
       const commit = await transaction.submit();
       status = await waitForStatus(() => commit.getStatus(), policy.commitWaitMs ?? 120_000, transactionId);
@@ -75,6 +92,21 @@ export async function submitWithRetry(
       });
     }
     await sleep(backoffMs * 2 ** (attempt - 1));
+  }
+}
+
+async function endorseWhenPlannable(
+  proposal: ReturnType<Contract['newProposal']>,
+  waitMs: number,
+): Promise<Awaited<ReturnType<ReturnType<Contract['newProposal']>['endorse']>>> {
+  const deadline = Date.now() + waitMs;
+  for (let delay = 250; ; delay = Math.min(delay * 2, 2000)) {
+    try {
+      return await proposal.endorse();
+    } catch (error) {
+      if (!isUnplannable(error) || Date.now() + delay > deadline) throw error;
+      await sleep(delay);
+    }
   }
 }
 

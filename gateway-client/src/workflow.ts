@@ -176,7 +176,7 @@ export function checkStoredChunks(
 }
 
 async function view(client: CatalogClient, proposalId: string): Promise<ProposalView> {
-  return (await client.getProposal({ proposalId }));
+  return await client.getProposal({ proposalId });
 }
 
 /**

@@ -51,7 +51,7 @@ export function contentHash(chaincodeDir: string = CHAINCODE_DIR): string {
 }
 
 /** Deterministic gzip'd tar of `dir`'s contents (sorted names, fixed owner and times). */
-function deterministicTar(dir: string, entries: string[], out: string): void {
+export function deterministicTar(dir: string, entries: string[], out: string): void {
   execFileSync('tar', [
     '--sort=name',
     '--mtime=@0',

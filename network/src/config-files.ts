@@ -90,7 +90,18 @@ export function configtx(topology: Topology, paths: NetworkPaths): Record<string
               SnapshotIntervalSize: '16 MB',
             },
           },
-          Organizations: orgs.filter((org) => ordererMspIds.has(String(org.ID))),
+          // In the Orderer group an orderer organisation's Writers are its orderer nodes only, so that
+          // BlockValidation (ANY Writers) is met by an orderer's signature and by no peer, client or
+          // admin certificate of the same organisation.
+          Organizations: orgs
+            .filter((org) => ordererMspIds.has(String(org.ID)))
+            .map((org) => ({
+              ...org,
+              Policies: {
+                ...(org.Policies as Record<string, unknown>),
+                Writers: signature(`OR('${String(org.ID)}.orderer')`),
+              },
+            })),
           Policies: {
             Readers: implicit('ANY Readers'),
             Writers: implicit('ANY Writers'),

@@ -1,6 +1,7 @@
-import { orgPaths, type NetworkPaths } from './paths';
+import { orgPaths, REPO_ROOT, type NetworkPaths } from './paths';
 import { adminCliEnv, bin, ordererArgs } from './node-env';
-import { buildChaincodePackage, type ChaincodePackage } from './chaincode-package';
+import { buildChaincodePackage, contentHash, type ChaincodePackage } from './chaincode-package';
+import { recordDeployment, sourceCommit } from './deployments';
 import type { FabricInstall } from './fabric-home';
 import { runCommand } from './run-command';
 import { ordererOrgs, type OrgSpec, type Topology } from './topology';
@@ -48,7 +49,11 @@ function firstOrderer(topology: Topology): OrgSpec {
   return org;
 }
 
-function definitionArgs(topology: Topology, pkg: ChaincodePackage, sequence: number): string[] {
+function definitionArgs(
+  topology: Topology,
+  pkg: Pick<ChaincodePackage, 'version'>,
+  sequence: number,
+): string[] {
   return [
     '-C',
     topology.channel.name,
@@ -110,6 +115,52 @@ async function approvals(
 }
 
 /**
+ * Installs a chaincode package file on one organisation's peer (no-op when it is installed already).
+ */
+export async function installPackageOn(
+  fabric: FabricInstall,
+  topology: Topology,
+  paths: NetworkPaths,
+  org: OrgSpec,
+  pkg: Pick<ChaincodePackage, 'file' | 'packageId'>,
+): Promise<void> {
+  const env = adminCliEnv(topology, org, paths);
+  const installed = await runCommand(bin(fabric, 'peer'), ['lifecycle', 'chaincode', 'queryinstalled'], env);
+  if (installed.includes(pkg.packageId)) return;
+  await runCommand(bin(fabric, 'peer'), ['lifecycle', 'chaincode', 'install', pkg.file], env, 600_000);
+}
+
+/**
+ * Approves the chaincode definition `sequence` (version, policy as in the topology) for one
+ * organisation with the given package. Fabric lets every organisation choose the package its own
+ * peer runs for a definition, also after the definition was committed — which is exactly why the
+ * endorsement policies, not the definition, must stop one organisation from writing alone.
+ */
+export async function approveForOrg(
+  fabric: FabricInstall,
+  topology: Topology,
+  paths: NetworkPaths,
+  org: OrgSpec,
+  pkg: Pick<ChaincodePackage, 'packageId' | 'version'>,
+  sequence: number,
+): Promise<void> {
+  await runCommand(
+    bin(fabric, 'peer'),
+    [
+      'lifecycle',
+      'chaincode',
+      'approveformyorg',
+      ...definitionArgs(topology, pkg, sequence),
+      '--package-id',
+      pkg.packageId,
+      ...ordererArgs(topology, paths, firstOrderer(topology)),
+      '--waitForEvent',
+    ],
+    adminCliEnv(topology, org, paths),
+  );
+}
+
+/**
  * Deploys the chaincode in `chaincode/`: packages it, installs it on every peer, approves the
  * definition for every organisation and commits it. When the committed definition already has this
  * package's version nothing changes; otherwise the sequence goes up by one (an upgrade).
@@ -126,7 +177,20 @@ export async function deployChaincode(
   if (!anchor) throw new Error('topology has no organisations');
   const committed = await queryCommitted(fabric, topology, anchor, paths);
   await installEverywhere(fabric, topology, paths, pkg, log);
+  const record = (sequence: number): void => {
+    recordDeployment(paths, {
+      channel: topology.channel.name,
+      chaincode: topology.chaincode.name,
+      sequence,
+      version: pkg.version,
+      packageId: pkg.packageId,
+      contentHash: contentHash(),
+      sourceCommit: sourceCommit(REPO_ROOT),
+      committedAt: new Date().toISOString(),
+    });
+  };
   if (committed?.version === pkg.version) {
+    record(committed.sequence);
     return { pkg, sequence: committed.sequence, changed: false };
   }
   const sequence = (committed?.sequence ?? 0) + 1;
@@ -173,6 +237,7 @@ export async function deployChaincode(
     adminCliEnv(topology, anchor, paths),
   );
   log(`committed ${topology.chaincode.name} version ${pkg.version} sequence ${sequence}`);
+  record(sequence);
   return { pkg, sequence, changed: true };
 }
 

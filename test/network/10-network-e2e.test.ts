@@ -61,7 +61,7 @@ describe('real network: gateway end to end', function () {
     const status = await submitted.getStatus();
     expect(status.successful, `commit status ${status.code}`).to.equal(true);
     expect(written.mspId).to.equal('GuangdongMSP');
-    expect(written.role, 'catalog.role attribute read inside the chaincode').to.equal('proposer');
+    expect(written.role, 'catalog.role attribute read inside the chaincode').to.equal('admin');
     expect(written.txId).to.equal(submitted.getTransactionId());
 
     for (const as of ['sichuan/hospital1', 'audit/auditor']) {

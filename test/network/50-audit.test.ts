@@ -20,6 +20,9 @@ import {
 } from '../../gateway-client/src/audit';
 import { stopProcess } from '../../network/src/processes';
 import { networkPaths } from '../../network/src/paths';
+import { channelBlock } from '../../network/src/channel';
+import { deploymentsFile } from '../../network/src/deployments';
+import { loadTopology } from '../../network/src/topology';
 import { networkUp } from '../../network/src/network';
 import { StepReporter } from '../../network/src/progress';
 import { canonicalJson } from '../../chaincode/src/lib/canonical-json';
@@ -271,13 +274,37 @@ describe('real network: auditors replay and verify the catalog from block 0', fu
 
   it('does the same through the catalog audit CLI: replay, verify, diff as CSV and a report with its charts', async function () {
     const file = path.join(tmp, 'cli.sqlite');
-    const replay = await runCatalog(['audit', 'replay', '--store', file, '--json']);
+    // the genesis block hash, obtained out of band (here: the channel's genesis block file)
+    const genesis = await runCatalog(['audit', 'genesis-hash', channelBlock(loadTopology(), networkPaths())]);
+    expect(genesis.code, genesis.stderr).to.equal(0);
+    const trust = genesis.stdout.trim();
+    expect(trust).to.match(/^[0-9a-f]{64}$/);
+    const replay = await runCatalog(['audit', 'replay', '--store', file, '--trust', trust, '--json']);
     expect(replay.code, replay.stderr).to.equal(0);
     const summary = JSON.parse(replay.stdout) as Record<string, unknown>;
     expect(JSON.stringify(summary)).to.match(/blocksPerSecond/);
-    const verify = await runCatalog(['audit', 'verify', '--store', file]);
-    expect(verify.code, verify.stderr).to.equal(0);
-    expect(verify.stdout).to.match(/^OK/);
+    // independent verification: signatures, policies, flags and every catalog transaction re-executed
+    const started = performance.now();
+    const verify = await runCatalog([
+      'audit',
+      'verify',
+      '--store',
+      file,
+      '--deployments',
+      deploymentsFile(networkPaths()),
+    ]);
+    expect(verify.code, verify.stderr + verify.stdout).to.equal(0);
+    expect(verify.stdout).to.match(/^OK: /);
+    expect(verify.stdout).to.match(/verified independently from genesis [0-9a-f]{16}…: \d+ blocks/);
+    expect(verify.stdout).to.match(
+      /[1-9]\d* catalog transactions re-executed with build [0-9a-f]{12}, identical/,
+    );
+    process.stderr.write(
+      `      audit verify with re-execution: ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+    );
+    const wrongTrust = await runCatalog(['audit', 'verify', '--store', file, '--trust', '0'.repeat(64)]);
+    expect(wrongTrust.code).to.equal(1);
+    expect(wrongTrust.stderr).to.match(/TRUST_MISMATCH/);
     const diff = await runCatalog([
       'audit',
       'diff',
@@ -328,7 +355,7 @@ describe('real network: auditors replay and verify the catalog from block 0', fu
       while ((await follow.stats()).height < startHeight)
         await new Promise((resolve) => setTimeout(resolve, 200));
       expect(await stopProcess(networkPaths().pidDir, 'peer0.audit')).to.equal(true);
-      const guangdong = clientAs('guangdong/proposer');
+      const guangdong = clientAs('guangdong/admin');
       for (let i = 0; i < 3; i += 1)
         await guangdong.connection.contract.submitTransaction(
           'System:Ping',

@@ -17,3 +17,4 @@ export * from './json-diff';
 export * from './verify';
 export * from './history';
 export * from './report-html';
+export * from './independent-verify';

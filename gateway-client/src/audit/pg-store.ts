@@ -45,9 +45,16 @@ import {
 export const DEFAULT_PG_SCHEMA = 'catalog_audit';
 
 /** The audit tables. */
-export type AuditTable = 'blocks' | 'transactions' | 'writes' | 'metadata_writes' | 'checkpoint';
+export type AuditTable = 'blocks' | 'transactions' | 'writes' | 'metadata_writes' | 'checkpoint' | 'trust';
 
-const TABLES: readonly AuditTable[] = ['blocks', 'transactions', 'writes', 'metadata_writes', 'checkpoint'];
+const TABLES: readonly AuditTable[] = [
+  'blocks',
+  'transactions',
+  'writes',
+  'metadata_writes',
+  'checkpoint',
+  'trust',
+];
 
 /** Options of {@link PgAuditStore.open}. */
 export interface PgStoreOptions {
@@ -150,6 +157,10 @@ CREATE TABLE IF NOT EXISTS ${s}.metadata_writes (
   name TEXT NOT NULL,
   value BYTEA NOT NULL,
   PRIMARY KEY (block_number, tx_index, write_index)
+);
+CREATE TABLE IF NOT EXISTS ${s}.trust (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  genesis_hash TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS ${s}.checkpoint (
   id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -330,6 +341,25 @@ export class PgAuditStore implements AuditStore {
       `SELECT block_number, tx_id FROM ${this.table('checkpoint')} WHERE id = 1`,
     );
     return toCheckpoint(result.rows[0]);
+  }
+
+  /** {@inheritDoc AuditStore.getTrustedGenesis} */
+  public async getTrustedGenesis(): Promise<string | null> {
+    const result = await this.pool.query<Row>(`SELECT genesis_hash FROM ${this.table('trust')} WHERE id = 1`);
+    const row = result.rows[0];
+    return row === undefined ? null : str(row, 'genesis_hash');
+  }
+
+  /** {@inheritDoc AuditStore.setTrustedGenesis} */
+  public async setTrustedGenesis(hash: string): Promise<void> {
+    const pinned = await this.getTrustedGenesis();
+    if (pinned !== null && pinned !== hash) {
+      throw new Error(`this store is pinned to genesis ${pinned}, not ${hash}`);
+    }
+    await this.pool.query(
+      `INSERT INTO ${this.table('trust')} (id, genesis_hash) VALUES (1, $1) ON CONFLICT (id) DO NOTHING`,
+      [hash],
+    );
   }
 
   /** {@inheritDoc AuditStore.setCheckpoint} */

@@ -136,6 +136,10 @@ export interface AuditStore {
   getCheckpoint(): Promise<StoreCheckpoint | null>;
   /** Moves the checkpoint (never backwards past a stored block). */
   setCheckpoint(checkpoint: StoreCheckpoint): Promise<void>;
+  /** The pinned genesis block hash (hex), set by `catalog audit replay --trust`, or null. */
+  getTrustedGenesis(): Promise<string | null>;
+  /** Pins the genesis block hash this store is verified against; refuses to change a pinned one. */
+  setTrustedGenesis(hash: string): Promise<void>;
   /** Every stored block header, ascending. */
   listBlocks(): Promise<StoredBlock[]>;
   /** Transactions with their writes in ledger order (block, then index). */
@@ -202,6 +206,10 @@ CREATE TABLE IF NOT EXISTS metadata_writes (
   name TEXT NOT NULL,
   value BLOB NOT NULL,
   PRIMARY KEY (block_number, tx_index, write_index)
+);
+CREATE TABLE IF NOT EXISTS trust (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  genesis_hash TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS checkpoint (
   id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -318,6 +326,21 @@ export class SqliteAuditStore implements AuditStore {
     const row = this.db.prepare('SELECT block_number, tx_id FROM checkpoint WHERE id = 1').get() as
       Row | undefined;
     return Promise.resolve(toCheckpoint(row));
+  }
+
+  /** {@inheritDoc AuditStore.getTrustedGenesis} */
+  public getTrustedGenesis(): Promise<string | null> {
+    const row = this.db.prepare('SELECT genesis_hash FROM trust WHERE id = 1').get() as Row | undefined;
+    return Promise.resolve(row === undefined ? null : str(row, 'genesis_hash'));
+  }
+
+  /** {@inheritDoc AuditStore.setTrustedGenesis} */
+  public async setTrustedGenesis(hash: string): Promise<void> {
+    const pinned = await this.getTrustedGenesis();
+    if (pinned !== null && pinned !== hash) {
+      throw new Error(`this store is pinned to genesis ${pinned}, not ${hash}`);
+    }
+    this.db.prepare('INSERT OR IGNORE INTO trust (id, genesis_hash) VALUES (1, ?)').run(hash);
   }
 
   /** {@inheritDoc AuditStore.setCheckpoint} */

@@ -30,6 +30,7 @@ import {
 import { CatalogClientError } from '../errors';
 import { CommandContext, UsageError, dateOption, int, parseCommand, str } from './context';
 import { keyValues, processOutput, table, textOf, toJson } from './output';
+import { genesisHashCommand, verifyCommand } from './audit-verify-command';
 
 /**
  * Hides Node's one-time "SQLite is an experimental feature" ExperimentalWarning (node:sqlite backs
@@ -71,14 +72,16 @@ export const DEFAULT_REPORT = path.join(AUDIT_DIR, 'report.html');
 export const AUDIT_AS = 'audit/auditor';
 
 /** Usage lines of the audit commands (main.ts's USAGE repeats them). */
-export const AUDIT_USAGE = `  audit replay [--from-block N] [--store <path|postgres-url>] [--follow]   (as audit/auditor by default)
-  audit verify [--store S]                                 exit 1 and the first divergence on mismatch
+export const AUDIT_USAGE = `  audit genesis-hash <block file>                          the hash to pin (compare it out of band)
+  audit replay [--trust <hash>] [--from-block N] [--store <path|postgres-url>] [--follow]   (as audit/auditor by default)
+  audit verify [--trust <hash>] [--deployments F] [--store S]  signatures, policies, flags, re-execution; exit 1 on any finding
+  audit verify --store-only [--store S]                    only the store's digests, hash chains and approvals
   audit history <itemId> [--store S]
   audit as-of --date D (--item ID | --province P) [--store S]
   audit diff <versionA> <versionB> [--format table|csv|json] [--store S]
   audit report [--out audit/report.html] [--store S]       self-contained HTML with charts`;
 
-const STORE_OPTION = { store: { type: 'string' } } as const;
+export const STORE_OPTION = { store: { type: 'string' } } as const;
 
 function isPostgres(location: string): boolean {
   return /^postgres(ql)?:\/\//i.test(location);
@@ -94,7 +97,7 @@ export function storeLocation(values: Record<string, unknown>): string {
 }
 
 /** Shows a location without a PostgreSQL password. */
-function displayLocation(location: string): string {
+export function displayLocation(location: string): string {
   if (isPostgres(location)) {
     return location.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
   }
@@ -102,7 +105,7 @@ function displayLocation(location: string): string {
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : location;
 }
 
-async function openStore(location: string, create: boolean): Promise<AuditStore> {
+export async function openStore(location: string, create: boolean): Promise<AuditStore> {
   if (!isPostgres(location) && location !== ':memory:') {
     if (create) {
       mkdirSync(path.dirname(location), { recursive: true });
@@ -121,7 +124,7 @@ async function openStore(location: string, create: boolean): Promise<AuditStore>
 }
 
 /** Opens an existing, non-empty store for a read-only question, runs `use`, closes the store. */
-async function withStore<T>(
+export async function withStore<T>(
   location: string,
   use: (store: AuditStore, stats: StoreStats) => Promise<T>,
 ): Promise<T> {
@@ -234,6 +237,8 @@ function replayReporter(
 /** Options of {@link runReplay}. */
 export interface ReplayCommandOptions {
   readonly store: string;
+  /** Genesis block hash to pin the store to (obtained out of band). */
+  readonly trust?: string;
   readonly fromBlock?: number;
   readonly follow?: boolean;
   /** Stops the replay (default: SIGINT / SIGTERM). */
@@ -261,6 +266,7 @@ export async function runReplay(
   }
   const reporter = replayReporter(ctx, ctx.out === processOutput && process.stderr.isTTY);
   try {
+    if (options.trust !== undefined) await store.setTrustedGenesis(options.trust);
     const before = await store.stats();
     const checkpoint = await store.getCheckpoint();
     if (
@@ -351,7 +357,12 @@ async function replayCommand(ctx: CommandContext, args: string[]): Promise<numbe
     ...STORE_OPTION,
     'from-block': { type: 'string' },
     follow: { type: 'boolean' },
+    trust: { type: 'string' },
   });
+  const trust = str(values, 'trust');
+  if (trust !== undefined && !/^[0-9a-f]{64}$/.test(trust)) {
+    throw new UsageError(`--trust takes the hex SHA-256 of the genesis block header, got "${trust}"`);
+  }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ''}"`);
   ctx.preferIdentity(AUDIT_AS);
   const fromBlock = int(values, 'from-block', 0, Number.MAX_SAFE_INTEGER);
@@ -359,42 +370,12 @@ async function replayCommand(ctx: CommandContext, args: string[]): Promise<numbe
     store: storeLocation(values),
     follow: values.follow === true,
     ...(fromBlock === undefined ? {} : { fromBlock }),
+    ...(trust === undefined ? {} : { trust }),
   });
 }
 
 // ---------------------------------------------------------------------------------------------
 // verify
-
-async function verifyCommand(ctx: CommandContext, args: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(args, STORE_OPTION);
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ''}"`);
-  const location = storeLocation(values);
-  const result = await withStore(location, (store) => verifyStore(store));
-  if (result.ok) {
-    ctx.print(
-      result,
-      () =>
-        `OK: ${result.versions} sealed versions and ${result.blocks} blocks verified ` +
-        `(${result.validTransactions} valid transactions replayed from ${displayLocation(location)})`,
-    );
-    return 0;
-  }
-  ctx.print(result, () =>
-    keyValues({
-      status: 'MISMATCH',
-      version: result.version,
-      block: result.block,
-      txId: result.txId,
-      item: result.itemId ?? null,
-      province: result.province ?? null,
-      proposal: result.proposalId ?? null,
-      field: result.field,
-      expected: textOf(result.expected),
-      found: textOf(result.found),
-    }),
-  );
-  throw new CatalogClientError('AUDIT_MISMATCH', result.message);
-}
 
 // ---------------------------------------------------------------------------------------------
 // history
@@ -710,6 +691,7 @@ async function reportCommand(ctx: CommandContext, args: string[]): Promise<numbe
 const SUBCOMMANDS: Record<string, (ctx: CommandContext, args: string[]) => Promise<number>> = {
   replay: replayCommand,
   verify: verifyCommand,
+  'genesis-hash': genesisHashCommand,
   history: historyCommand,
   'as-of': asOfCommand,
   diff: diffCommand,

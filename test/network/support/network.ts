@@ -1,17 +1,43 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isUnplannable, openConnection } from '../../../gateway-client/src';
 import { networkUp } from '../../../network/src/network';
 import { StepReporter } from '../../../network/src/progress';
 
 let ready: Promise<void> | undefined;
 
 /**
+ * Waits until the gateway can plan a two-organisation endorsement: right after the peers start,
+ * gossip has not yet told discovery about the other organisations' peers, and every write needs
+ * two organisations. One `System:Ping` (as NHSA's admin) is the probe.
+ */
+async function waitForDiscovery(timeoutMs = 90_000): Promise<void> {
+  const connection = openConnection({ as: 'nhsa/admin' });
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      try {
+        await connection.contract.submitTransaction('System:Ping', 'test run: discovery ready');
+        return;
+      } catch (error) {
+        if (!isUnplannable(error) || Date.now() > deadline) throw error;
+        await sleep(1000);
+      }
+    }
+  } finally {
+    connection.close();
+  }
+}
+
+/**
  * Brings the real network up once per test run (idempotent: reuses nodes already healthy and
- * redeploys the chaincode only when `chaincode/` changed). Progress goes to stderr.
+ * redeploys the chaincode only when `chaincode/` changed), then waits for discovery. Progress goes
+ * to stderr.
  */
 export function ensureNetwork(): Promise<void> {
   ready ??= networkUp({
     reporter: new StepReporter(8, (line) => {
       process.stderr.write(`    ${line}\n`);
     }),
-  });
+  }).then(() => waitForDiscovery());
   return ready;
 }

@@ -56,11 +56,26 @@ describe('catalog audit CLI', () => {
   });
 
   it('verify prints OK and exits 0 on the replayed history', async () => {
-    const r = await audit(['verify', '--store', storePath]);
+    const r = await audit(['verify', '--store-only', '--store', storePath]);
     expect(r.code, r.stderr).to.equal(0);
-    expect(r.stdout).to.match(new RegExp(`^OK: 4 sealed versions and ${s.blocks.length} blocks verified`));
-    const json = await audit(['verify', '--store', storePath, '--json']);
+    expect(r.stdout).to.match(
+      new RegExp(
+        `^OK \\(store checks only, NOT an independent verification\\): 4 sealed versions and ${s.blocks.length} blocks verified`,
+      ),
+    );
+    const json = await audit(['verify', '--store-only', '--store', storePath, '--json']);
     expect(JSON.parse(json.stdout)).to.deep.include({ ok: true, versions: 4, blocks: s.blocks.length });
+  });
+
+  it('verify refuses to call a store verified without a pinned genesis hash, and checks the one given', async () => {
+    const unpinned = await audit(['verify', '--store', storePath]);
+    expect(unpinned.code).to.equal(1);
+    expect(unpinned.stderr).to.match(/TRUST_NOT_PINNED: no trusted genesis hash/);
+    const wrong = await audit(['verify', '--store', storePath, '--trust', '0'.repeat(64), '--no-reexecute']);
+    expect(wrong.code).to.equal(1);
+    expect(wrong.stderr).to.match(/AUDIT_MISMATCH: GENESIS_MISMATCH/);
+    const bad = await audit(['verify', '--store', storePath, '--trust', 'nothex']);
+    expect(bad.code).to.equal(2);
   });
 
   /** A copy of the store with ilaprazole's payment standard in version 3 changed to 1. */
@@ -295,7 +310,7 @@ describe('catalog audit CLI', () => {
     expect(c.stderr()).to.match(
       new RegExp(`\\] 100%  block ${s.blocks.length - 1}/${s.blocks.length - 1}  [\\d.]+ blocks/s`),
     );
-    expect((await audit(['verify', '--store', target])).code).to.equal(0);
+    expect((await audit(['verify', '--store-only', '--store', target])).code).to.equal(0);
 
     const again = capturing();
     const ctx2 = new CommandContext(again.output, false, 'audit/auditor', undefined, false);

@@ -119,7 +119,7 @@ describe('audit store (PostgreSQL, pg)', function () {
         `SELECT table_schema AS schema, table_name AS table FROM information_schema.tables
          WHERE table_schema IN ('audit_named', 'catalog_audit') ORDER BY 1, 2`,
       );
-      const expected = ['blocks', 'checkpoint', 'metadata_writes', 'transactions', 'writes'];
+      const expected = ['blocks', 'checkpoint', 'metadata_writes', 'transactions', 'trust', 'writes'];
       expect(tables.rows).to.deep.equal([
         ...expected.map((table) => ({ schema: 'audit_named', table })),
         ...expected.map((table) => ({ schema: 'catalog_audit', table })),
@@ -289,7 +289,7 @@ describe('audit store (PostgreSQL, pg)', function () {
         reconnects: 1,
       });
       out.length = 0;
-      expect(await runCli(['audit', 'verify', '--store', location], output, {})).to.equal(0);
+      expect(await runCli(['audit', 'verify', '--store-only', '--store', location], output, {})).to.equal(0);
       expect(out.join('\n')).to.match(
         new RegExp(`^OK: 4 sealed versions and ${s.blocks.length} blocks verified`),
       );

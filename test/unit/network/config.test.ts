@@ -36,6 +36,15 @@ describe('generated Fabric configuration', function () {
       'GuangdongMSP',
       'SichuanMSP',
     ]);
+    // only orderer certificates are Writers of the Orderer group (BlockValidation = ANY Writers)
+    const writers = (orgs: readonly unknown[]): string[] =>
+      orgs.map((org) => (org as { Policies: { Writers: { Rule: string } } }).Policies.Writers.Rule);
+    expect(writers(profile.Orderer.Organizations)).to.deep.equal([
+      "OR('NHSAMSP.orderer')",
+      "OR('GuangdongMSP.orderer')",
+      "OR('SichuanMSP.orderer')",
+    ]);
+    expect(writers(profile.Application.Organizations)[0]).to.equal("OR('NHSAMSP.member')");
     const anchors = profile.Application.Organizations.map((org) => [org.ID, org.AnchorPeers[0]?.Port]);
     expect(anchors).to.deep.equal([
       ['NHSAMSP', 21051],

@@ -53,6 +53,8 @@ describe('network topology', function () {
 
   it('keeps the auditors out of the chaincode endorsement policy', function () {
     expect(topology.chaincode.endorsementPolicy).not.to.include('AuditMSP');
+    // two organisations' peers must endorse every write (no single organisation can write alone)
+    expect(topology.chaincode.endorsementPolicy).to.match(/^OutOf\(2, /);
     for (const msp of ['NHSAMSP', 'GuangdongMSP', 'SichuanMSP', 'ShaanxiMSP']) {
       expect(topology.chaincode.endorsementPolicy).to.include(`'${msp}.peer'`);
     }

@@ -76,6 +76,8 @@ export interface ValidatedTransaction {
 export type ValidTransactionHook = (
   tx: ValidatedTransaction,
   stateBefore: StateView,
+  /** Every namespace as of the same point (e.g. `_lifecycle`, for the chaincode definition in force). */
+  world: ReplayedWorld,
 ) => Promise<Finding[]> | Finding[];
 
 /** Options of {@link verifyChain}. */
@@ -631,6 +633,7 @@ export async function verifyChain(
         const extra = await options.onValidTransaction(
           validatedTransaction(analysis, number, i, namespace),
           world.namespace(namespace),
+          world,
         );
         findings.push(...extra.map((f) => ({ ...base, ...f })));
       }
