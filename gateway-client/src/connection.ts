@@ -25,6 +25,8 @@ export interface ConnectionOptions {
   readonly walletDir?: string;
   /** `<org>/<identity>`, e.g. `guangdong/hospital1`. */
   readonly as: string;
+  /** Channel to use instead of the connection profile's (e.g. a second channel on the same peers). */
+  readonly channel?: string;
   /** Deadlines in milliseconds for evaluate, endorse, submit and commit status. */
   readonly deadlines?: Readonly<{
     evaluate?: number;
@@ -90,7 +92,7 @@ export function openConnection(options: ConnectionOptions): CatalogConnection {
     submitOptions: () => ({ deadline: Date.now() + (deadlines.submit ?? 30_000) }),
     commitStatusOptions: () => ({ deadline: Date.now() + (deadlines.commitStatus ?? 120_000) }),
   });
-  const network = gateway.getNetwork(profile.channel);
+  const network = gateway.getNetwork(options.channel ?? profile.channel);
   return {
     identity,
     profile,

@@ -60,3 +60,36 @@ export function recordDeployment(paths: NetworkPaths, entry: DeploymentEntry): v
     `${JSON.stringify({ deployments: [...existing, entry] }, null, 2)}\n`,
   );
 }
+
+/**
+ * Version of the trust model a ledger was created under. 2: every write needs two organisations'
+ * peers (chaincode-level OutOf(2)) and every key gets its key-level policy (PEER principals) when it
+ * is created. Keys created under model 1 kept single-organisation or no key-level policies, which
+ * the new chaincode does not rewrite — such a ledger must be created afresh.
+ */
+export const TRUST_MODEL = 2;
+
+/** The marker file recording the trust model of the ledger in `paths`. */
+export function trustModelFile(paths: NetworkPaths): string {
+  return path.join(paths.dataDir, 'trust-model');
+}
+
+/** Throws when the channel in `paths` was created under an older trust model (see {@link TRUST_MODEL}). */
+export function checkTrustModel(paths: NetworkPaths, channelBlockFile: string): void {
+  if (!existsSync(channelBlockFile)) return;
+  const file = trustModelFile(paths);
+  const found = existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : 1;
+  if (!(found >= TRUST_MODEL)) {
+    throw new Error(
+      `this ledger was created under trust model ${String(found)}, this code needs ${String(TRUST_MODEL)}: ` +
+        'its keys keep the single-organisation policies they were created with, so it cannot be upgraded in place; ' +
+        'start a fresh channel with `npm run network:down -- --purge` and import again (docs/threat-model.md)',
+    );
+  }
+}
+
+/** Records that the ledger in `paths` was created under the current trust model. */
+export function markTrustModel(paths: NetworkPaths): void {
+  mkdirSync(paths.dataDir, { recursive: true });
+  if (!existsSync(trustModelFile(paths))) writeFileSync(trustModelFile(paths), `${String(TRUST_MODEL)}\n`);
+}

@@ -1,10 +1,11 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { enrollOrg, caServerArgs, caServerEnv, initCa } from './ca';
-import { createAndJoinChannel } from './channel';
+import { channelBlock, createAndJoinChannel } from './channel';
 import { writeConfigFolder } from './config-files';
 import { writeConnectionProfiles } from './connection-profile';
 import { findFabric, type FabricInstall } from './fabric-home';
 import { deployChaincode, queryCommitted, warmUpChaincode, type CommittedChaincode } from './lifecycle';
+import { checkTrustModel, markTrustModel } from './deployments';
 import { bin, ordererEnv, peerEnv } from './node-env';
 import { networkPaths, orgPaths, type NetworkPaths } from './paths';
 import {
@@ -182,7 +183,10 @@ export async function networkUp(options: UpOptions = {}): Promise<void> {
   };
   const fabric = await steps.run('find Fabric', () => findFabric({ download: true }));
   log(`Fabric ${fabric.version} / fabric-ca ${fabric.caVersion} from ${fabric.source} (${fabric.home})`);
-  await steps.run('check ports', () => preflightPorts(topology, paths));
+  await steps.run('check ports', () => {
+    checkTrustModel(paths, channelBlock(topology, paths));
+    return preflightPorts(topology, paths);
+  });
   const started: ManagedProcess[] = [];
   try {
     await steps.run('start certificate authorities', () =>
@@ -195,9 +199,11 @@ export async function networkUp(options: UpOptions = {}): Promise<void> {
     });
     await steps.run('start orderers', () => startKind(fabric, topology, paths, 'orderer', started, log));
     await steps.run('start peers', () => startKind(fabric, topology, paths, 'peer', started, log));
-    await steps.run(`create and join channel ${topology.channel.name}`, () =>
-      createAndJoinChannel(fabric, topology, paths, log),
-    );
+    await steps.run(`create and join channel ${topology.channel.name}`, async () => {
+      const fresh = !existsSync(channelBlock(topology, paths));
+      await createAndJoinChannel(fabric, topology, paths, log);
+      if (fresh) markTrustModel(paths);
+    });
     await steps.run('deploy chaincode', async () => {
       const result = await deployChaincode(fabric, topology, paths, log);
       if (!result.changed)

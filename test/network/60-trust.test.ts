@@ -5,9 +5,16 @@ import type { CoverageResult, Version } from '../../chaincode/src/model/types';
 import { buildChaincodePackage, type ChaincodePackage } from '../../network/src/chaincode-package';
 import { findFabric, type FabricInstall } from '../../network/src/fabric-home';
 import { approveForOrg, installPackageOn, queryCommitted } from '../../network/src/lifecycle';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { networkPaths, type NetworkPaths } from '../../network/src/paths';
 import { findOrg, loadTopology, type OrgSpec, type Topology } from '../../network/src/topology';
-import type { CatalogClient } from '../../gateway-client/src';
+import { CatalogClient, reviewedOf } from '../../gateway-client/src';
+import { channelBlock, createAndJoinChannel } from '../../network/src/channel';
+import { deploymentsFile } from '../../network/src/deployments';
+import { deployChaincode, warmUpChaincode } from '../../network/src/lifecycle';
+import { runCatalog } from './support/cli';
 import {
   clientAs,
   closeClients,
@@ -179,4 +186,115 @@ describe('real network: trust — one organisation running a rogue chaincode pac
       }
     });
   }
+});
+
+describe('real network: trust — two colluding organisations on a throwaway channel', function () {
+  // A forged VALID transaction would make every later verify of the main channel fail, so this
+  // test makes its own channel on the same orderers and peers, used by nothing else.
+  const channel = `trustlab${Date.now().toString(36)}`;
+  const opened: CatalogClient[] = [];
+  const on = (as: string): CatalogClient => {
+    const client = CatalogClient.connect({ as, channel });
+    opened.push(client);
+    return client;
+  };
+  let tmp: string;
+
+  after(function () {
+    for (const client of opened) client.close();
+    closeClients();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('NHSA and Guangdong running the rogue package forge a national write the policies accept; audit verify exits 1 naming block, transaction and key', async function () {
+    this.timeout(900_000);
+    await ensureCatalog();
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'trustlab-'));
+    const fabric = await findFabric();
+    const main = loadTopology();
+    const topology: Topology = { ...main, channel: { ...main.channel, name: channel } };
+    const paths = networkPaths();
+    const log = (): void => undefined;
+    await createAndJoinChannel(fabric, topology, paths, log);
+    const deployed = await deployChaincode(fabric, topology, paths, log);
+    await warmUpChaincode(fabric, topology, paths);
+
+    // an honest national version on the throwaway channel
+    await on('nhsa/admin').initGovernance();
+    const item = drugItem(uniqueName('共谋测试药'));
+    const proposer = on('nhsa/proposer');
+    const created = await proposer.createProposal({
+      scope: 'national',
+      title: 'honest version',
+      rationale: 'before the collusion',
+      effectiveFrom: '2025-01-01',
+    });
+    const pid = created.value.id;
+    await proposer.addChunk({ proposalId: pid, chunkIndex: 0, changes: upserts(item) });
+    const open = await proposer.openProposal({ proposalId: pid });
+    for (const as of ['nhsa/approver', 'guangdong/approver', 'sichuan/approver'])
+      await on(as).approveProposal({ proposalId: pid, ...reviewedOf(open.value) });
+    await proposer.applyChunk({ proposalId: pid, chunkIndex: 0 });
+    await proposer.sealVersion({ proposalId: pid });
+
+    // NHSA and Guangdong switch their peers to the rogue package for this channel
+    const honest = buildChaincodePackage(paths, topology.chaincode.name);
+    const rogue = buildRoguePackage(honest, paths.chaincodeDir);
+    for (const name of ['nhsa', 'guangdong']) {
+      const org = findOrg(topology, name);
+      await installPackageOn(fabric, topology, paths, org, rogue);
+      await approveForOrg(fabric, topology, paths, org, rogue, deployed.sequence);
+    }
+    const rogueClient = on('guangdong/admin');
+    for (const msp of ['NHSAMSP', 'GuangdongMSP']) {
+      let ready = false;
+      for (let attempt = 0; attempt < 60 && !ready; attempt += 1) {
+        try {
+          await firstKey(rogueClient, msp, T.item);
+          ready = true;
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+      }
+      expect(ready, `${msp} runs the rogue package on ${channel}`).to.equal(true);
+    }
+    // the forgery: the national item index rewritten, endorsed by NHSA + Guangdong (its key-level
+    // policy, NHSA AND one province, is satisfied) — the peers mark it VALID
+    const itemKey = compositeKey(T.item, idOf(item));
+    const forged = rogueClient.connection.contract.newProposal('Rogue:Write', {
+      arguments: [itemKey, Buffer.from(JSON.stringify({ forged: true })).toString('base64')],
+      endorsingOrganizations: ['NHSAMSP', 'GuangdongMSP'],
+    });
+    const endorsed = await forged.endorse();
+    const status = await (await endorsed.submit()).getStatus();
+    expect(status.code, 'the colluding endorsement satisfies the policies').to.equal(
+      peer.TxValidationCode.VALID,
+    );
+
+    // the auditors replay the throwaway channel from its genesis block and verify
+    const env = { CATALOG_CHANNEL: channel };
+    const genesis = await runCatalog(['audit', 'genesis-hash', channelBlock(topology, paths)], env);
+    expect(genesis.code, genesis.stderr).to.equal(0);
+    const store = path.join(tmp, 'trustlab.sqlite');
+    const replay = await runCatalog(
+      ['audit', 'replay', '--store', store, '--trust', genesis.stdout.trim()],
+      env,
+    );
+    expect(replay.code, replay.stderr).to.equal(0);
+    const verify = await runCatalog(
+      ['audit', 'verify', '--store', store, '--deployments', deploymentsFile(paths)],
+      env,
+    );
+    expect(verify.code, verify.stdout + verify.stderr).to.equal(1);
+    const report = verify.stdout + verify.stderr;
+    expect(report).to.match(
+      new RegExp(
+        `REEXECUTION: block ${String(status.blockNumber)}, tx \\d+, id ${forged.getTransactionId()}`,
+      ),
+    );
+    expect(report).to.contain('creator GuangdongMSP');
+    expect(report).to.match(/endorsed by (NHSAMSP\+GuangdongMSP|GuangdongMSP\+NHSAMSP)/);
+    expect(report).to.contain(`key ${JSON.stringify(itemKey)}`);
+    process.stderr.write(`      ${report.split('\n').find((line) => line.startsWith('REEXECUTION')) ?? ''}\n`);
+  });
 });

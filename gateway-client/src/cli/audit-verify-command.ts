@@ -105,6 +105,7 @@ export async function verifyCommand(ctx: CommandContext, args: string[]): Promis
       ...(deploymentsFile === undefined ? {} : { deployments: loadDeploymentRecords(deploymentsFile) }),
       ...(chaincodeDir === undefined ? {} : { chaincodeDir }),
       skipReexecution: values['no-reexecute'] === true,
+      ...(ctx.channel === undefined ? {} : { channel: ctx.channel }),
       onProgress: (blocks) => {
         ctx.note(`verify      block ${blocks}`);
       },
@@ -137,7 +138,13 @@ export async function verifyCommand(ctx: CommandContext, args: string[]): Promis
             (values['no-reexecute'] === true
               ? 're-execution skipped (--no-reexecute)'
               : `${independent.reexecuted} catalog transactions re-executed with build ${independent.build?.version ?? '?'}, identical`),
-          ...(independent.findings.length > 0 ? [findingLines()] : []),
+          ...(independent.findings.length > 0
+            ? [
+                `    ${independent.findings.length} warnings: transactions the peers rejected too, or facts that ` +
+                  `contradict nothing (--json lists them), e.g.`,
+                ...independent.findings.slice(0, 3).map((f) => `    ${formatFinding(f)}`),
+              ]
+            : []),
         ].join('\n'),
       );
       return 0;

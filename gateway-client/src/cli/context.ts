@@ -38,15 +38,23 @@ export class CommandContext {
 
   /** The gateway client for `--as`, opened on first use. */
   public client(): CatalogClient {
-    this.opened ??= CatalogClient.connect(
-      this.walletDir === undefined ? { as: this.as } : { as: this.as, walletDir: this.walletDir },
-    );
+    this.opened ??= this.clientAs(this.as);
     return this.opened;
   }
 
   /** A client for another identity (e.g. `--approve-as`); the caller closes it. */
   public clientAs(as: string): CatalogClient {
-    return CatalogClient.connect(this.walletDir === undefined ? { as } : { as, walletDir: this.walletDir });
+    return CatalogClient.connect({
+      as,
+      ...(this.walletDir === undefined ? {} : { walletDir: this.walletDir }),
+      ...(this.channel === undefined ? {} : { channel: this.channel }),
+    });
+  }
+
+  /** The channel commands use: `CATALOG_CHANNEL`, else the connection profile's (`catalog`). */
+  public get channel(): string | undefined {
+    const channel = process.env.CATALOG_CHANNEL;
+    return channel === undefined || channel === '' ? undefined : channel;
   }
 
   /** Prints `value` as JSON (with `--json`) or the human rendering. */

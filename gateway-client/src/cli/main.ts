@@ -55,6 +55,7 @@ export const USAGE = `usage: catalog <command> [options]   (every command: --as 
 ${AUDIT_USAGE}
 
   --as defaults to $CATALOG_AS, else ${DEFAULT_AS} (import province-items: <province>/proposer, audit replay: audit/auditor). Organisations: nhsa, guangdong, sichuan, shaanxi, audit.
+  $CATALOG_CHANNEL selects another channel of the same peers (default: the connection profile's, catalog).
   Exit codes: 0 success, 1 domain error (message starts with its code), 2 usage error.`;
 
 /** Runs one CLI invocation and returns its exit code. */

@@ -14,11 +14,18 @@ export interface CliRun {
 
 /**
  * Runs the real `catalog` binary (on this process's Node) and collects its output.
- * `onStderr` sees stderr as it arrives and may return true to kill the process (SIGKILL).
+ * `onStderr` sees stderr as it arrives and may return true to kill the process (SIGKILL); or, as an
+ * object, extra environment variables (e.g. `CATALOG_CHANNEL`).
  */
-export function runCatalog(args: readonly string[], onStderr?: (text: string) => boolean): Promise<CliRun> {
+export function runCatalog(
+  args: readonly string[],
+  onStderr?: ((text: string) => boolean) | NodeJS.ProcessEnv,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<CliRun> {
+  const watch = typeof onStderr === 'function' ? onStderr : undefined;
+  const added = typeof onStderr === 'object' ? onStderr : extraEnv;
   return new Promise((resolve, reject) => {
-    const env = { ...process.env };
+    const env = { ...process.env, ...added };
     delete env.CATALOG_AS;
     const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, env });
     let stdout = '';
@@ -28,7 +35,7 @@ export function runCatalog(args: readonly string[], onStderr?: (text: string) =>
     });
     child.stderr.on('data', (data: Buffer) => {
       stderr += data.toString();
-      if (onStderr?.(stderr) === true) child.kill('SIGKILL');
+      if (watch?.(stderr) === true) child.kill('SIGKILL');
     });
     child.on('error', reject);
     child.on('close', (code) => {

@@ -179,7 +179,9 @@ export function parseRwSet(bytes: Uint8Array): ParsedNamespace[] {
         startKey: rq.getStartKey(),
         endKey: rq.getEndKey(),
         itrExhausted: rq.getItrExhausted(),
-        reads: rq.hasRawReads() ? (rq.getRawReads()?.getKvReadsList() ?? []).map(readOf) : null,
+        // As Fabric's range-query validator: a Merkle summary if one was recorded, else the raw reads
+        // (absent altogether when the range was empty).
+        reads: rq.hasReadsMerkleHashes() ? null : (rq.getRawReads()?.getKvReadsList() ?? []).map(readOf),
       })),
       writes: k
         .getWritesList()
