@@ -8,6 +8,8 @@
  */
 import { common, peer } from '@hyperledger/fabric-protos';
 import { blockHeaderHash } from './block-hash';
+import { digestOfEntries, type DigestEntry } from '../../../chaincode/src/lib/digest';
+import type { Item, Overlay, Version } from '../../../chaincode/src/model/types';
 import type { AuditStore } from './store';
 import {
   compareExecution,
@@ -22,6 +24,7 @@ import {
   LIFECYCLE_NAMESPACE,
   verifyChain,
   type Finding,
+  type ReplayedState,
   type ReplayedWorld,
   type ValidatedTransaction,
 } from './trust';
@@ -56,6 +59,91 @@ export interface IndependentVerification {
   readonly findings: readonly Finding[];
   /** The local build re-execution used (null when skipped). */
   readonly build: LocalBuild | null;
+  /**
+   * What readers are shown at the head: the digest of every item and overlay as the released
+   * code's `Catalog:GetItem` answers over the verified state (null when skipped or nothing sealed).
+   */
+  readonly readerView: { readonly version: number; readonly items: number; readonly digest: string } | null;
+}
+
+/** The context the reader-view queries run in (any valid creator; reads do not depend on it). */
+interface QueryContext {
+  readonly channelId: string;
+  readonly creator: Uint8Array;
+  readonly timestamp: { readonly seconds: number; readonly nanos: number };
+}
+
+const utf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8');
+
+/**
+ * Asks the released code, over the verified final state, what readers are shown at the head version:
+ * every listed item with its overlays (`Catalog:GetItem`), and checks that their digest is the one
+ * the head version carries. Any later write to a proposal, head, version or lattice that changes
+ * what readers see makes these differ.
+ */
+async function checkReaderView(
+  reexecutor: Reexecutor,
+  state: ReplayedState,
+  context: QueryContext,
+): Promise<{ view: IndependentVerification['readerView']; findings: Finding[] }> {
+  const query = async (
+    fn: string,
+    arg: unknown,
+  ): Promise<{ status: number; message: string; payload: Uint8Array }> =>
+    reexecutor.reexecute({
+      txId: 'audit-reader-view',
+      channelId: context.channelId,
+      timestamp: context.timestamp,
+      creator: context.creator,
+      args: [utf8(fn), utf8(JSON.stringify(arg))],
+      state,
+    });
+  const head = await query('Catalog:GetVersion', {});
+  if (head.status !== 200) {
+    return /VERSION_NOT_FOUND/.test(head.message)
+      ? { view: null, findings: [] }
+      : {
+          view: null,
+          findings: [{ code: 'READER_VIEW', message: `Catalog:GetVersion failed: ${head.message}` }],
+        };
+  }
+  const version = JSON.parse(Buffer.from(head.payload).toString('utf8')) as Version;
+  const entries: DigestEntry[] = [];
+  const findings: Finding[] = [];
+  let items = 0;
+  for (const entry of state.range('\u0000item\u0000', '\u0000item\u0001')) {
+    const itemId = entry.key.split('\u0000')[2] ?? '';
+    const shown = await query('Catalog:GetItem', { itemId, version: version.version });
+    if (shown.status !== 200) {
+      if (!/ITEM_NOT_FOUND/.test(shown.message)) {
+        findings.push({
+          code: 'READER_VIEW',
+          message: `Catalog:GetItem ${itemId}: ${shown.message}`,
+          key: entry.key,
+        });
+      }
+      continue;
+    }
+    const answer = JSON.parse(Buffer.from(shown.payload).toString('utf8')) as {
+      item: Item;
+      overlays: Overlay[];
+    };
+    items += 1;
+    entries.push({ type: 'item', itemId, data: answer.item });
+    for (const overlay of answer.overlays) {
+      entries.push({ type: 'overlay', itemId, province: overlay.province, data: overlay });
+    }
+  }
+  const digest = digestOfEntries(entries);
+  if (digest !== version.digest) {
+    findings.push({
+      code: 'READER_VIEW',
+      message:
+        `what readers are shown at version ${String(version.version)} (${String(items)} items) has digest ${digest}, ` +
+        `the version record says ${version.digest}`,
+    });
+  }
+  return { view: { version: version.version, items, digest }, findings };
 }
 
 /** The committed definition's sequence and version string, read from the replayed `_lifecycle` state. */
@@ -99,6 +187,7 @@ export async function verifyIndependently(
   let reexecuted = 0;
   let notReexecuted = 0;
   let blocksSeen = -1;
+  const last: { context: QueryContext | null } = { context: null };
   const result = await verifyChain(store.rawBlocks(0), {
     trustedGenesisHash: options.trustedGenesisHash,
     namespace: chaincode,
@@ -108,6 +197,13 @@ export async function verifyIndependently(
         if (tx.blockNumber % 50 === 0) options.onProgress(tx.blockNumber);
       }
       if (reexecutor === null || build === null) return [];
+      if (tx.timestamp !== null) {
+        last.context = {
+          channelId: tx.channelId,
+          creator: tx.creator,
+          timestamp: { seconds: tx.timestamp.seconds, nanos: tx.timestamp.nanos },
+        };
+      }
       const definition = definitionInForce(world, chaincode);
       if (definition === null) {
         notReexecuted += 1;
@@ -176,14 +272,22 @@ export async function verifyIndependently(
       ];
     },
   });
+  const findings = [...result.findings];
+  let readerView: IndependentVerification['readerView'] = null;
+  if (reexecutor !== null && last.context !== null) {
+    const checked = await checkReaderView(reexecutor, result.state, last.context);
+    readerView = checked.view;
+    findings.push(...checked.findings);
+  }
   return {
-    ok: result.ok,
+    ok: result.ok && !findings.some((f) => f.severity !== 'warning'),
     blocks: result.blocks,
     transactions: result.transactions,
     reexecuted,
     notReexecuted,
-    findings: result.findings,
+    findings,
     build,
+    readerView,
   };
 }
 

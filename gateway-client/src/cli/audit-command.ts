@@ -28,6 +28,7 @@ import {
   type VersionDiff,
 } from '../audit';
 import { CatalogClientError } from '../errors';
+import { toCsvField } from '../import/csv';
 import { CommandContext, UsageError, dateOption, int, parseCommand, str } from './context';
 import { keyValues, processOutput, table, textOf, toJson } from './output';
 import { genesisHashCommand, verifyCommand } from './audit-verify-command';
@@ -520,10 +521,9 @@ async function asOfCommand(ctx: CommandContext, args: string[]): Promise<number>
 // ---------------------------------------------------------------------------------------------
 // diff
 
-/** One CSV field (RFC 4180 quoting). */
+/** One CSV field (RFC 4180 quoting, formula-injection guard of the shared CSV writer). */
 function csvField(value: unknown): string {
-  const text = value === null || value === undefined ? '' : textOf(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return toCsvField(value === null || value === undefined ? '' : textOf(value));
 }
 
 function dataName(data: unknown): string | null {

@@ -120,6 +120,7 @@ export async function verifyCommand(ctx: CommandContext, args: string[]): Promis
       reexecuted: independent.reexecuted,
       notReexecuted: independent.notReexecuted,
       build: independent.build?.version ?? null,
+      readerView: independent.readerView,
       findings: independent.findings,
     };
     const findingLines = (): string =>
@@ -138,6 +139,12 @@ export async function verifyCommand(ctx: CommandContext, args: string[]): Promis
             (values['no-reexecute'] === true
               ? 're-execution skipped (--no-reexecute)'
               : `${independent.reexecuted} catalog transactions re-executed with build ${independent.build?.version ?? '?'}, identical`),
+          ...(independent.readerView === null
+            ? []
+            : [
+                `    readers' view of version ${String(independent.readerView.version)} (${String(independent.readerView.items)} listed items ` +
+                  "as Catalog:GetItem shows them) has the version's digest",
+              ]),
           ...(independent.findings.length > 0
             ? [
                 `    ${independent.findings.length} warnings: transactions the peers rejected too, or facts that ` +
