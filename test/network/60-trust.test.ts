@@ -295,6 +295,8 @@ describe('real network: trust — two colluding organisations on a throwaway cha
     expect(report).to.contain('creator GuangdongMSP');
     expect(report).to.match(/endorsed by (NHSAMSP\+GuangdongMSP|GuangdongMSP\+NHSAMSP)/);
     expect(report).to.contain(`key ${JSON.stringify(itemKey)}`);
-    process.stderr.write(`      ${report.split('\n').find((line) => line.startsWith('REEXECUTION')) ?? ''}\n`);
+    process.stderr.write(
+      `      ${report.split('\n').find((line) => line.startsWith('REEXECUTION')) ?? ''}\n`,
+    );
   });
 });

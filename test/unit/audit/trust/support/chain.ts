@@ -319,6 +319,8 @@ export interface TxSpec {
   readonly namespaces?: readonly NsSpec[];
   readonly timestampMs?: number;
   readonly event?: { readonly name: string; readonly payload: Uint8Array };
+  /** The chaincode response payload the endorsers sign (default `ok`). */
+  readonly responsePayload?: Uint8Array;
   /** Corrupt the creator's signature. */
   readonly tamperCreatorSignature?: boolean;
   /** Replace the creator's signature by its high-S twin. */
@@ -450,7 +452,7 @@ export function endorserTx(spec: TxSpec): BuiltTx {
   }
   const response = new peer.Response();
   response.setStatus(200);
-  response.setPayload(Buffer.from('ok'));
+  response.setPayload(spec.responsePayload ?? Buffer.from('ok'));
   action.setResponse(response);
   const actionCc = new peer.ChaincodeID();
   actionCc.setName(chaincode);
@@ -508,7 +510,7 @@ export function endorserTx(spec: TxSpec): BuiltTx {
 
 // ---------- _lifecycle ----------
 
-function stateData(kind: 'int64' | 'bytes', value: number | Uint8Array): Uint8Array {
+export function stateData(kind: 'int64' | 'bytes', value: number | Uint8Array): Uint8Array {
   const d = new peer.lifecycle.StateData();
   if (kind === 'int64') {
     d.setInt64(value as number);

@@ -107,7 +107,13 @@ export function issue(
   ca: TestCa,
   cn: string,
   ou: string,
-  options: { notBefore?: string; notAfter?: string; issuerKey?: KeyObject } = {},
+  options: {
+    notBefore?: string;
+    notAfter?: string;
+    issuerKey?: KeyObject;
+    /** Fabric CA attributes (extension 1.2.3.4.5.6.7.8.1), e.g. `{ 'catalog.role': 'admin' }`. */
+    attrs?: Record<string, string>;
+  } = {},
 ): SigningIdentity {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const subject = seq(
@@ -125,6 +131,19 @@ export function issue(
       validity(options.notBefore ?? '240101000000Z', options.notAfter ?? '340101000000Z'),
       subject,
       publicKey.export({ type: 'spki', format: 'der' }),
+      ...(options.attrs === undefined
+        ? []
+        : [
+            derElement(
+              0xa3,
+              seq(
+                seq(
+                  derOid('1.2.3.4.5.6.7.8.1'),
+                  derElement(0x04, Buffer.from(JSON.stringify({ attrs: options.attrs }), 'utf8')),
+                ),
+              ),
+            ),
+          ]),
     ],
     options.issuerKey ?? ca.privateKey,
   );
