@@ -195,25 +195,11 @@ export async function deployChaincode(
   }
   const sequence = (committed?.sequence ?? 0) + 1;
   const approved = await approvals(fabric, topology, paths, pkg, sequence);
-  const orderer = ordererArgs(topology, paths, firstOrderer(topology));
   await Promise.all(
     topology.orgs
       .filter((org) => approved[org.mspId] !== true)
       .map(async (org) => {
-        await runCommand(
-          bin(fabric, 'peer'),
-          [
-            'lifecycle',
-            'chaincode',
-            'approveformyorg',
-            ...definitionArgs(topology, pkg, sequence),
-            '--package-id',
-            pkg.packageId,
-            ...orderer,
-            '--waitForEvent',
-          ],
-          adminCliEnv(topology, org, paths),
-        );
+        await approveForOrg(fabric, topology, paths, org, pkg, sequence);
         log(`approved sequence ${sequence} for ${org.mspId}`);
       }),
   );
@@ -230,7 +216,7 @@ export async function deployChaincode(
       'chaincode',
       'commit',
       ...definitionArgs(topology, pkg, sequence),
-      ...orderer,
+      ...ordererArgs(topology, paths, firstOrderer(topology)),
       ...peerArgs,
       '--waitForEvent',
     ],

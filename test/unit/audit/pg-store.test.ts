@@ -291,7 +291,9 @@ describe('audit store (PostgreSQL, pg)', function () {
       out.length = 0;
       expect(await runCli(['audit', 'verify', '--store-only', '--store', location], output, {})).to.equal(0);
       expect(out.join('\n')).to.match(
-        new RegExp(`^OK: 4 sealed versions and ${s.blocks.length} blocks verified`),
+        new RegExp(
+          `^OK \\(store checks only[^)]*\\): 4 sealed versions and ${s.blocks.length} blocks verified`,
+        ),
       );
     });
   });
