@@ -40,21 +40,14 @@ import {
   type TransactionFilter,
   type WriteBlockResult,
 } from './store';
+import { AUDIT_TABLES, columnUpgrades, renderSchema, type AuditTable } from './store-schema';
 
 /** Schema of the audit tables unless the URL or the options name another. */
 export const DEFAULT_PG_SCHEMA = 'catalog_audit';
 
-/** The audit tables. */
-export type AuditTable = 'blocks' | 'transactions' | 'writes' | 'metadata_writes' | 'checkpoint' | 'trust';
+export type { AuditTable } from './store-schema';
 
-const TABLES: readonly AuditTable[] = [
-  'blocks',
-  'transactions',
-  'writes',
-  'metadata_writes',
-  'checkpoint',
-  'trust',
-];
+const TABLES: readonly AuditTable[] = AUDIT_TABLES.map((table) => table.name);
 
 /** Options of {@link PgAuditStore.open}. */
 export interface PgStoreOptions {
@@ -103,71 +96,13 @@ export function parsePostgresLocation(url: string): { connectionString: string; 
   return { connectionString: parsed.toString(), schema };
 }
 
-function schemaSql(s: string): string {
-  return `
-CREATE SCHEMA IF NOT EXISTS ${s};
-CREATE TABLE IF NOT EXISTS ${s}.blocks (
-  number BIGINT PRIMARY KEY,
-  hash TEXT NOT NULL,
-  previous_hash TEXT NOT NULL,
-  data_hash TEXT NOT NULL,
-  computed_data_hash TEXT NOT NULL,
-  tx_count INTEGER NOT NULL,
-  received_at TEXT NOT NULL,
-  raw BYTEA
-);
-ALTER TABLE ${s}.blocks ADD COLUMN IF NOT EXISTS raw BYTEA;
-CREATE TABLE IF NOT EXISTS ${s}.transactions (
-  block_number BIGINT NOT NULL,
-  tx_index INTEGER NOT NULL,
-  tx_id TEXT NOT NULL,
-  type TEXT NOT NULL,
-  timestamp TEXT,
-  creator_msp TEXT,
-  creator_subject TEXT,
-  creator_role TEXT,
-  validation_code INTEGER NOT NULL,
-  validation_name TEXT NOT NULL,
-  chaincode TEXT,
-  function TEXT,
-  args_json TEXT NOT NULL,
-  endorsers_json TEXT NOT NULL,
-  event_name TEXT,
-  decode_error TEXT,
-  PRIMARY KEY (block_number, tx_index)
-);
-CREATE INDEX IF NOT EXISTS transactions_tx_id ON ${s}.transactions (tx_id);
-CREATE TABLE IF NOT EXISTS ${s}.writes (
-  block_number BIGINT NOT NULL,
-  tx_index INTEGER NOT NULL,
-  write_index INTEGER NOT NULL,
-  key BYTEA NOT NULL,
-  object_type TEXT,
-  attrs_json TEXT NOT NULL,
-  is_delete SMALLINT NOT NULL,
-  value BYTEA NOT NULL,
-  PRIMARY KEY (block_number, tx_index, write_index)
-);
-CREATE INDEX IF NOT EXISTS writes_key ON ${s}.writes (object_type, key);
-CREATE TABLE IF NOT EXISTS ${s}.metadata_writes (
-  block_number BIGINT NOT NULL,
-  tx_index INTEGER NOT NULL,
-  write_index INTEGER NOT NULL,
-  key BYTEA NOT NULL,
-  name TEXT NOT NULL,
-  value BYTEA NOT NULL,
-  PRIMARY KEY (block_number, tx_index, write_index)
-);
-CREATE TABLE IF NOT EXISTS ${s}.trust (
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  genesis_hash TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS ${s}.checkpoint (
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  block_number BIGINT NOT NULL,
-  tx_id TEXT
-);
-`;
+function schemaSql(schema: string): string {
+  const tableName = (table: AuditTable): string => `${schema}.${table}`;
+  return [
+    `CREATE SCHEMA IF NOT EXISTS ${schema};`,
+    renderSchema('postgres', tableName),
+    ...columnUpgrades('postgres', { tableName }),
+  ].join('\n');
 }
 
 async function rollback(client: PoolClient): Promise<void> {

@@ -22,6 +22,7 @@ import {
   type RawBlock,
   type Row,
 } from './store-rows';
+import { columnUpgrades, renderSchema } from './store-schema';
 
 export type { RawBlock } from './store-rows';
 
@@ -155,69 +156,6 @@ export interface AuditStore {
   close(): Promise<void>;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS blocks (
-  number INTEGER PRIMARY KEY,
-  hash TEXT NOT NULL,
-  previous_hash TEXT NOT NULL,
-  data_hash TEXT NOT NULL,
-  computed_data_hash TEXT NOT NULL,
-  tx_count INTEGER NOT NULL,
-  received_at TEXT NOT NULL,
-  raw BLOB
-);
-CREATE TABLE IF NOT EXISTS transactions (
-  block_number INTEGER NOT NULL,
-  tx_index INTEGER NOT NULL,
-  tx_id TEXT NOT NULL,
-  type TEXT NOT NULL,
-  timestamp TEXT,
-  creator_msp TEXT,
-  creator_subject TEXT,
-  creator_role TEXT,
-  validation_code INTEGER NOT NULL,
-  validation_name TEXT NOT NULL,
-  chaincode TEXT,
-  function TEXT,
-  args_json TEXT NOT NULL,
-  endorsers_json TEXT NOT NULL,
-  event_name TEXT,
-  decode_error TEXT,
-  PRIMARY KEY (block_number, tx_index)
-);
-CREATE INDEX IF NOT EXISTS transactions_tx_id ON transactions (tx_id);
-CREATE TABLE IF NOT EXISTS writes (
-  block_number INTEGER NOT NULL,
-  tx_index INTEGER NOT NULL,
-  write_index INTEGER NOT NULL,
-  key BLOB NOT NULL,
-  object_type TEXT,
-  attrs_json TEXT NOT NULL,
-  is_delete INTEGER NOT NULL,
-  value BLOB NOT NULL,
-  PRIMARY KEY (block_number, tx_index, write_index)
-);
-CREATE INDEX IF NOT EXISTS writes_key ON writes (object_type, key);
-CREATE TABLE IF NOT EXISTS metadata_writes (
-  block_number INTEGER NOT NULL,
-  tx_index INTEGER NOT NULL,
-  write_index INTEGER NOT NULL,
-  key BLOB NOT NULL,
-  name TEXT NOT NULL,
-  value BLOB NOT NULL,
-  PRIMARY KEY (block_number, tx_index, write_index)
-);
-CREATE TABLE IF NOT EXISTS trust (
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  genesis_hash TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS checkpoint (
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  block_number INTEGER NOT NULL,
-  tx_id TEXT
-);
-`;
-
 /** Options of {@link SqliteAuditStore}. */
 export interface SqliteStoreOptions {
   /** Database file, or `:memory:` (default). */
@@ -245,11 +183,13 @@ export class SqliteAuditStore implements AuditStore {
     if (this.#path !== ':memory:') {
       this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
     }
-    this.db.exec(SCHEMA);
-    const columns = this.db.prepare('SELECT name FROM pragma_table_info(?)').all('blocks') as Row[];
-    if (!columns.some((c) => str(c, 'name') === 'raw')) {
-      // a store created before blocks kept their serialized bytes
-      this.db.exec('ALTER TABLE blocks ADD COLUMN raw BLOB');
+    this.db.exec(renderSchema('sqlite'));
+    // a store created by an older release (e.g. before blocks kept their serialized bytes)
+    const columns = this.db.prepare('SELECT name FROM pragma_table_info(?)');
+    const has = (table: string, column: string): boolean =>
+      (columns.all(table) as Row[]).some((c) => str(c, 'name') === column);
+    for (const upgrade of columnUpgrades('sqlite', { has })) {
+      this.db.exec(upgrade);
     }
     this.#insertBlock = this.db.prepare(
       `INSERT OR IGNORE INTO blocks (number, hash, previous_hash, data_hash, computed_data_hash, tx_count, received_at, raw)

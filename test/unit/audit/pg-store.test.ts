@@ -138,6 +138,32 @@ describe('audit store (PostgreSQL, pg)', function () {
       await plain.close();
     });
 
+    it('opens a schema of an older release: adds the raw column and the trust table', async () => {
+      const schema = `audit_old${++schemas}`;
+      const setup = await PgAuditStore.open(url(`${schema}_setup`));
+      await setup.pool.query(`CREATE SCHEMA ${schema};
+        CREATE TABLE ${schema}.blocks (number BIGINT PRIMARY KEY, hash TEXT NOT NULL, previous_hash TEXT NOT NULL,
+          data_hash TEXT NOT NULL, computed_data_hash TEXT NOT NULL, tx_count INTEGER NOT NULL, received_at TEXT NOT NULL);
+        INSERT INTO ${schema}.blocks VALUES (0, 'h', '', 'd', 'd', 1, 'now');`);
+      await setup.close();
+      for (let open = 0; open < 2; open += 1) {
+        const store = await PgAuditStore.open(url(schema));
+        const columns = await store.pool.query<{ column: string; type: string }>(
+          `SELECT column_name AS column, data_type AS type FROM information_schema.columns
+           WHERE table_schema = $1 AND table_name = 'blocks' AND column_name IN ('number', 'raw') ORDER BY 1`,
+          [schema],
+        );
+        expect(columns.rows).to.deep.equal([
+          { column: 'number', type: 'bigint' },
+          { column: 'raw', type: 'bytea' },
+        ]);
+        expect((await store.listBlocks()).map((b) => b.hash)).to.deep.equal(['h']);
+        await store.setTrustedGenesis('ab'.repeat(32));
+        expect(await store.getTrustedGenesis()).to.equal('ab'.repeat(32));
+        await store.close();
+      }
+    });
+
     it('pages through transactions (keyset) exactly as SQLite returns them, with every filter', async () => {
       const sqlite = await fill(new SqliteAuditStore(), decoded);
       const location = url();
