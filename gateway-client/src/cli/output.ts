@@ -1,3 +1,5 @@
+import { jsonText } from '../json';
+
 /** Where command output goes; tests capture it. */
 export interface Output {
   out(text: string): void;
@@ -70,7 +72,7 @@ export const processOutput: Output = {
 
 /** JSON with bigint turned into numbers (block numbers), two-space indented, {@link jsonSafe}. */
 export function toJson(value: unknown): string {
-  return jsonSafe(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), 2));
+  return jsonSafe(jsonText(value, 2));
 }
 
 function displayWidth(text: string): number {

@@ -9,6 +9,7 @@ import type {
 import { MAX_BATCH_LINES, MAX_CHUNK_CHANGES } from '../../../chaincode/src/schemas';
 import { displayPath, fsReason } from '../display-path';
 import { CatalogClientError } from '../errors';
+import { PATIENT_FIELDS, PatientInputError, parsePatient, type PatientField } from '../patient';
 import {
   CommandContext,
   UsageError,
@@ -36,29 +37,19 @@ function coverageRow(result: CoverageResult): unknown[] {
   ];
 }
 
-/** Patient context from `--age --sex --level --visit`. */
+/** Patient context from `--age --sex --level --visit` (parsed by {@link parsePatient}). */
 export function patientFrom(values: Record<string, unknown>): PatientContext | undefined {
-  const age = int(values, 'age', 0, 150);
-  const sexText = str(values, 'sex');
-  const level = int(values, 'level', 1, 3);
-  const visit = str(values, 'visit');
-  if (sexText !== undefined && !['M', 'F'].includes(sexText.toUpperCase())) {
-    throw new UsageError(`--sex must be M or F, got "${sexText}"`);
+  const fields: Partial<Record<PatientField, string>> = {};
+  for (const field of PATIENT_FIELDS) {
+    const value = str(values, field);
+    if (value !== undefined) fields[field] = value;
   }
-  if (visit !== undefined && !['inpatient', 'outpatient'].includes(visit)) {
-    throw new UsageError(`--visit must be inpatient or outpatient, got "${visit}"`);
+  try {
+    return parsePatient(fields);
+  } catch (error) {
+    if (error instanceof PatientInputError) throw new UsageError(`--${error.detail}`);
+    throw error;
   }
-  const patient: {
-    age?: number;
-    sex?: 'male' | 'female';
-    hospitalLevel?: 1 | 2 | 3;
-    visitType?: 'inpatient' | 'outpatient';
-  } = {};
-  if (age !== undefined) patient.age = age;
-  if (sexText !== undefined) patient.sex = sexText.toUpperCase() === 'M' ? 'male' : 'female';
-  if (level !== undefined) patient.hospitalLevel = level as 1 | 2 | 3;
-  if (visit !== undefined) patient.visitType = visit as 'inpatient' | 'outpatient';
-  return Object.keys(patient).length > 0 ? patient : undefined;
 }
 
 /** Every item whose generic name is exactly `name` (and dosage form `form`, when given). */
@@ -164,7 +155,7 @@ function claimLine(line: number, raw: Record<string, unknown>, province: string)
   const itemId = raw.itemId ?? raw.item;
   if (typeof itemId !== 'string' || itemId.trim() === '') return { line, error: 'itemId is missing' };
   const values: Record<string, unknown> = {};
-  for (const key of ['age', 'sex', 'level', 'visit'] as const) {
+  for (const key of PATIENT_FIELDS) {
     const value =
       raw[key] ?? (key === 'level' ? raw.hospitalLevel : key === 'visit' ? raw.visitType : undefined);
     if (value !== undefined && value !== null && value !== '') values[key] = textOf(value);
