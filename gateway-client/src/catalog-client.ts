@@ -123,7 +123,12 @@ export class CatalogClient {
 
   /** Connects as a wallet identity (`<org>/<identity>`) to its organisation's gateway peer. */
   public static connect(options: Readonly<CatalogClientOptions>): CatalogClient {
-    return new CatalogClient(openConnection(options), options.retry ?? {});
+    return CatalogClient.fromConnection(openConnection(options), options.retry);
+  }
+
+  /** A client over a connection opened elsewhere (another gRPC client, or a test double of one). */
+  public static fromConnection(connection: CatalogConnection, retry: RetryPolicy = {}): CatalogClient {
+    return new CatalogClient(connection, retry);
   }
 
   /** The channel, for block and event access. */

@@ -115,7 +115,10 @@ export function toClientError(error: unknown, transactionId?: string): CatalogCl
     return new TransactionError(validationCodeName(error.code), error.message, options);
   }
   if (error instanceof GatewayError) {
-    const messages = [error.message, ...error.details.map((detail) => detail.message)];
+    // grpc-js prefixes the status message with the gRPC code and its name (`5 NOT_FOUND: …`,
+    // `13 INTERNAL: …`): those names are transport status, not chaincode codes.
+    const status = error.message.replace(/^\d+ [A-Z_]+: /, '');
+    const messages = [status, ...error.details.map((detail) => detail.message)];
     for (const message of messages) {
       const coded = codedMessage(message);
       if (coded) return chaincodeError(coded.code, coded.text, options);

@@ -1,0 +1,317 @@
+/**
+ * submitWithRetry against a scripted gateway peer (mocked gRPC client, real fabric-gateway, real
+ * signer): read conflicts are retried with a fresh transaction, a policy race once, a lost commit
+ * status is asked for again for the same transaction, an endorsement the gateway cannot plan yet is
+ * retried until discoveryWaitMs, and everything else fails at once with a typed error.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { GatewayError } from '@hyperledger/fabric-gateway';
+import { peer } from '@hyperledger/fabric-protos';
+import { expect } from 'chai';
+import {
+  ChaincodeError,
+  ConflictError,
+  NotFoundError,
+  TransactionError,
+} from '../../../gateway-client/src/errors';
+import { isUnplannable, submitWithRetry } from '../../../gateway-client/src/transaction';
+import {
+  MockGateway,
+  commitStatus,
+  endorseResponse,
+  rejection,
+  serviceError,
+  virtualTime,
+} from './support/mock-gateway';
+
+const { VALID, MVCC_READ_CONFLICT, PHANTOM_READ_CONFLICT, ENDORSEMENT_POLICY_FAILURE, DUPLICATE_TXID } =
+  peer.TxValidationCode;
+
+const UNPLANNABLE =
+  'no combination of peers can be derived which satisfy the endorsement policy: required chaincodes are not installed on sufficient peers';
+
+function ids(mock: MockGateway, method: Parameters<MockGateway['callsOf']>[0]): string[] {
+  return mock.callsOf(method).map((call) => call.transactionId);
+}
+
+describe('submitWithRetry over a mocked gateway', function () {
+  let mock: MockGateway;
+
+  beforeEach(function () {
+    mock = new MockGateway();
+  });
+
+  afterEach(function () {
+    mock.close();
+  });
+
+  it('endorses, submits and waits for the commit of one transaction', async function () {
+    mock.queue('Endorse', endorseResponse('{"id":"P-1"}')).queue('CommitStatus', commitStatus(VALID, 42));
+    const done = await virtualTime(() =>
+      submitWithRetry(mock.contract, 'Proposal:CreateProposal', ['{"title":"t"}']),
+    );
+    expect(Buffer.from(done.result).toString()).to.equal('{"id":"P-1"}');
+    expect(done.blockNumber).to.equal(42n);
+    expect(done.attempts).to.equal(1);
+    expect(mock.calls.map((call) => call.method)).to.deep.equal(['Endorse', 'Submit', 'CommitStatus']);
+    const [endorse] = mock.callsOf('Endorse');
+    expect(endorse?.transactionName).to.equal('Proposal:CreateProposal');
+    expect(endorse?.args).to.deep.equal(['{"title":"t"}']);
+    expect(endorse?.deadline).to.be.a('number');
+    expect(new Set(mock.calls.map((call) => call.transactionId))).to.deep.equal(
+      new Set([done.transactionId]),
+    );
+    expect(done.transactionId).to.match(/^[0-9a-f]{64}$/);
+  });
+
+  for (const code of [MVCC_READ_CONFLICT, PHANTOM_READ_CONFLICT]) {
+    const name = code === MVCC_READ_CONFLICT ? 'MVCC_READ_CONFLICT' : 'PHANTOM_READ_CONFLICT';
+
+    it(`retries ${name} with a fresh transaction each attempt, backing off`, async function () {
+      mock.queue('CommitStatus', commitStatus(code, 10), commitStatus(code, 11), commitStatus(VALID, 12));
+      const [done, elapsed] = await virtualTime(async (clock) => {
+        const result = await submitWithRetry(mock.contract, 'Proposal:ApplyChunk', ['{}']);
+        return [result, clock()] as const;
+      });
+      expect(done.attempts).to.equal(3);
+      expect(done.blockNumber).to.equal(12n);
+      const endorsed = ids(mock, 'Endorse');
+      expect(endorsed).to.have.length(3);
+      expect(new Set(endorsed).size).to.equal(3);
+      expect(ids(mock, 'Submit')).to.deep.equal(endorsed);
+      expect(ids(mock, 'CommitStatus')).to.deep.equal(endorsed);
+      expect(done.transactionId).to.equal(endorsed[2]);
+      expect(elapsed).to.equal(200 + 400);
+    });
+
+    it(`gives up on ${name} after maxAttempts with a TransactionError naming the code`, async function () {
+      mock.otherwise('CommitStatus', () => commitStatus(code, 77));
+      const error = await virtualTime(() =>
+        rejection(
+          submitWithRetry(mock.contract, 'Proposal:ApplyChunk', ['{}'], { maxAttempts: 3, backoffMs: 10 }),
+        ),
+      );
+      expect(error).to.be.instanceOf(TransactionError);
+      const failure = error as TransactionError;
+      const endorsed = ids(mock, 'Endorse');
+      expect(endorsed).to.have.length(3);
+      expect(new Set(endorsed).size).to.equal(3);
+      expect(failure.code).to.equal(name);
+      expect(failure.transactionId).to.equal(endorsed[2]);
+      expect(failure.blockNumber).to.equal(77n);
+      expect(failure.message).to.equal(`${name}: transaction ${endorsed[2]} committed as invalid (${name})`);
+    });
+  }
+
+  it('uses 4 attempts by default', async function () {
+    mock.otherwise('CommitStatus', () => commitStatus(MVCC_READ_CONFLICT, 5));
+    const error = await virtualTime(() => rejection(submitWithRetry(mock.contract, 'F', [])));
+    expect((error as TransactionError).code).to.equal('MVCC_READ_CONFLICT');
+    expect(mock.callsOf('Endorse')).to.have.length(4);
+  });
+
+  it('retries ENDORSEMENT_POLICY_FAILURE once only', async function () {
+    mock.otherwise('CommitStatus', () => commitStatus(ENDORSEMENT_POLICY_FAILURE, 9));
+    const error = await virtualTime(() =>
+      rejection(submitWithRetry(mock.contract, 'F', [], { maxAttempts: 5 })),
+    );
+    expect(error).to.be.instanceOf(TransactionError);
+    expect((error as TransactionError).code).to.equal('ENDORSEMENT_POLICY_FAILURE');
+    const endorsed = ids(mock, 'Endorse');
+    expect(endorsed).to.have.length(2);
+    expect(endorsed[0]).to.not.equal(endorsed[1]);
+    expect((error as TransactionError).transactionId).to.equal(endorsed[1]);
+  });
+
+  it('commits on the second attempt after an ENDORSEMENT_POLICY_FAILURE', async function () {
+    mock.queue('CommitStatus', commitStatus(ENDORSEMENT_POLICY_FAILURE, 9), commitStatus(VALID, 10));
+    const done = await virtualTime(() => submitWithRetry(mock.contract, 'F', []));
+    expect(done.attempts).to.equal(2);
+    expect(done.blockNumber).to.equal(10n);
+  });
+
+  it('does not retry other validation codes', async function () {
+    mock.queue('CommitStatus', commitStatus(DUPLICATE_TXID, 3));
+    const error = await virtualTime(() => rejection(submitWithRetry(mock.contract, 'F', [])));
+    expect((error as TransactionError).code).to.equal('DUPLICATE_TXID');
+    expect(mock.calls.map((call) => call.method)).to.deep.equal(['Endorse', 'Submit', 'CommitStatus']);
+  });
+
+  it('asks again for the status of the same transaction after DEADLINE_EXCEEDED / UNAVAILABLE', async function () {
+    mock.queue(
+      'CommitStatus',
+      serviceError(grpc.status.DEADLINE_EXCEEDED, 'Deadline exceeded'),
+      serviceError(grpc.status.UNAVAILABLE, 'Connection dropped'),
+      commitStatus(VALID, 31),
+    );
+    const [done, elapsed] = await virtualTime(async (clock) => {
+      const result = await submitWithRetry(mock.contract, 'F', []);
+      return [result, clock()] as const;
+    });
+    expect(done.blockNumber).to.equal(31n);
+    expect(done.attempts).to.equal(1);
+    expect(mock.callsOf('Endorse')).to.have.length(1);
+    expect(mock.callsOf('Submit')).to.have.length(1);
+    expect(ids(mock, 'CommitStatus')).to.deep.equal([
+      done.transactionId,
+      done.transactionId,
+      done.transactionId,
+    ]);
+    expect(elapsed).to.equal(1000);
+  });
+
+  it('fails with COMMIT_STATUS_TIMEOUT after commitWaitMs, never resubmitting', async function () {
+    mock.otherwise('CommitStatus', () => serviceError(grpc.status.UNAVAILABLE, 'peer down'));
+    const error = await virtualTime(() =>
+      rejection(submitWithRetry(mock.contract, 'F', [], { commitWaitMs: 2000 })),
+    );
+    expect(error).to.be.instanceOf(TransactionError);
+    const failure = error as TransactionError;
+    const [txId] = ids(mock, 'Endorse');
+    expect(failure.code).to.equal('COMMIT_STATUS_TIMEOUT');
+    expect(failure.transactionId).to.equal(txId);
+    expect(failure.message).to.equal(`COMMIT_STATUS_TIMEOUT: no commit status for ${txId} within 2000 ms`);
+    expect(failure.cause).to.be.instanceOf(GatewayError);
+    expect((failure.cause as GatewayError).code).to.equal(grpc.status.UNAVAILABLE);
+    // asked at 0, 500, 1000, 1500 and 2000 ms
+    expect(ids(mock, 'CommitStatus')).to.deep.equal([txId, txId, txId, txId, txId]);
+    expect(mock.callsOf('Submit')).to.have.length(1);
+    expect(mock.callsOf('Endorse')).to.have.length(1);
+  });
+
+  it('does not ask again after another commit-status error', async function () {
+    mock.queue(
+      'CommitStatus',
+      serviceError(grpc.status.PERMISSION_DENIED, 'access denied', [{ message: 'creator not authorised' }]),
+    );
+    const error = await virtualTime(() => rejection(submitWithRetry(mock.contract, 'F', [])));
+    const failure = error as TransactionError;
+    expect(failure).to.be.instanceOf(TransactionError);
+    expect(failure.code).to.equal('COMMIT_STATUS_FAILED');
+    expect(failure.message).to.include('NhsaMSP: creator not authorised');
+    expect(failure.transactionId).to.equal(ids(mock, 'Endorse')[0]);
+    expect(mock.callsOf('CommitStatus')).to.have.length(1);
+  });
+
+  it('retries an endorsement the gateway cannot plan yet, with the same proposal', async function () {
+    mock.queue(
+      'Endorse',
+      serviceError(grpc.status.FAILED_PRECONDITION, UNPLANNABLE),
+      serviceError(grpc.status.FAILED_PRECONDITION, 'No peer combination satisfies the plan'),
+      endorseResponse('"ok"'),
+    );
+    const [done, elapsed] = await virtualTime(async (clock) => {
+      const result = await submitWithRetry(mock.contract, 'F', []);
+      return [result, clock()] as const;
+    });
+    expect(Buffer.from(done.result).toString()).to.equal('"ok"');
+    expect(ids(mock, 'Endorse')).to.deep.equal([done.transactionId, done.transactionId, done.transactionId]);
+    expect(elapsed).to.equal(250 + 500);
+  });
+
+  it('stops retrying an unplannable endorsement at discoveryWaitMs', async function () {
+    mock.otherwise('Endorse', () => serviceError(grpc.status.FAILED_PRECONDITION, UNPLANNABLE));
+    const [error, elapsed] = await virtualTime(async (clock) => {
+      const failure = await rejection(submitWithRetry(mock.contract, 'F', [], { discoveryWaitMs: 3000 }));
+      return [failure, clock()] as const;
+    });
+    expect(error).to.be.instanceOf(TransactionError);
+    expect((error as TransactionError).code).to.equal('ENDORSE_FAILED');
+    expect((error as TransactionError).message).to.include('no combination of peers');
+    // at 0, 250, 750 and 1750 ms; the next (2000 ms later) would pass the 3000 ms deadline
+    expect(mock.callsOf('Endorse')).to.have.length(4);
+    expect(elapsed).to.equal(1750);
+    expect(mock.callsOf('Submit')).to.have.length(0);
+  });
+
+  for (const [label, error] of [
+    [
+      'FAILED_PRECONDITION for another reason',
+      serviceError(grpc.status.FAILED_PRECONDITION, 'channel not found'),
+    ],
+    ['ABORTED', serviceError(grpc.status.ABORTED, 'failed to endorse', [{ message: 'proposal rejected' }])],
+    ['UNAVAILABLE', serviceError(grpc.status.UNAVAILABLE, 'no connection')],
+  ] as const) {
+    it(`does not retry an endorse error ${label}`, async function () {
+      mock.queue('Endorse', error);
+      const failure = (await virtualTime(() =>
+        rejection(submitWithRetry(mock.contract, 'F', [])),
+      )) as TransactionError;
+      expect(failure).to.be.instanceOf(TransactionError);
+      expect(failure.code).to.equal('ENDORSE_FAILED');
+      expect(failure.transactionId).to.equal(ids(mock, 'Endorse')[0]);
+      expect(mock.calls).to.have.length(1);
+    });
+  }
+
+  it('names the endpoints of an endorse error', async function () {
+    mock.queue(
+      'Endorse',
+      serviceError(grpc.status.ABORTED, 'failed to endorse', [
+        { mspId: 'GuangdongMSP', message: 'timeout' },
+        { mspId: 'SichuanMSP', message: 'chaincode not installed' },
+      ]),
+    );
+    const failure = (await virtualTime(() =>
+      rejection(submitWithRetry(mock.contract, 'F', [])),
+    )) as TransactionError;
+    expect(failure.message).to.equal(
+      'ENDORSE_FAILED: 10 ABORTED: failed to endorse (GuangdongMSP: timeout; SichuanMSP: chaincode not installed)',
+    );
+  });
+
+  it('turns a chaincode error in the endorse details into its typed error', async function () {
+    mock.queue(
+      'Endorse',
+      serviceError(grpc.status.ABORTED, 'failed to endorse transaction, see attached details for more info', [
+        { message: 'chaincode response 500, ITEM_NOT_FOUND: no item D-1' },
+      ]),
+    );
+    const failure = await virtualTime(() => rejection(submitWithRetry(mock.contract, 'F', [])));
+    expect(failure).to.be.instanceOf(NotFoundError);
+    expect((failure as ChaincodeError).code).to.equal('ITEM_NOT_FOUND');
+    expect((failure as ChaincodeError).message).to.equal('ITEM_NOT_FOUND: no item D-1');
+    expect((failure as ChaincodeError).transactionId).to.equal(ids(mock, 'Endorse')[0]);
+  });
+
+  it('does not retry a chaincode conflict', async function () {
+    mock.otherwise('Endorse', () =>
+      serviceError(grpc.status.ABORTED, 'failed', [
+        { message: 'chaincode response 500, VERSION_CONFLICT: x' },
+      ]),
+    );
+    const failure = await virtualTime(() => rejection(submitWithRetry(mock.contract, 'F', [])));
+    expect(failure).to.be.instanceOf(ConflictError);
+    expect(mock.calls).to.have.length(1);
+  });
+
+  it('maps a submit error to SUBMIT_FAILED without retrying', async function () {
+    mock.queue('Submit', serviceError(grpc.status.UNAVAILABLE, 'orderer unreachable'));
+    const failure = (await virtualTime(() =>
+      rejection(submitWithRetry(mock.contract, 'F', [])),
+    )) as TransactionError;
+    expect(failure).to.be.instanceOf(TransactionError);
+    expect(failure.code).to.equal('SUBMIT_FAILED');
+    expect(failure.transactionId).to.equal(ids(mock, 'Endorse')[0]);
+    expect(mock.calls.map((call) => call.method)).to.deep.equal(['Endorse', 'Submit']);
+  });
+
+  it('isUnplannable recognises only FAILED_PRECONDITION endorse errors about peer combinations', async function () {
+    const endorseFailure = async (code: grpc.status, message: string): Promise<unknown> => {
+      const probe = new MockGateway();
+      probe.queue('Endorse', serviceError(code, message));
+      try {
+        return await rejection(probe.contract.newProposal('F').endorse());
+      } finally {
+        probe.close();
+      }
+    };
+    expect(isUnplannable(await endorseFailure(grpc.status.FAILED_PRECONDITION, UNPLANNABLE))).to.equal(true);
+    expect(
+      isUnplannable(await endorseFailure(grpc.status.FAILED_PRECONDITION, 'no peer combination')),
+    ).to.equal(true);
+    expect(isUnplannable(await endorseFailure(grpc.status.UNAVAILABLE, UNPLANNABLE))).to.equal(false);
+    expect(isUnplannable(await endorseFailure(grpc.status.FAILED_PRECONDITION, 'other'))).to.equal(false);
+    expect(isUnplannable(new Error(UNPLANNABLE))).to.equal(false);
+  });
+});
