@@ -2,6 +2,7 @@
  * `npm run network:up | network:down [-- --purge] | network:status [-- --json] | network:deploy`.
  * Exit codes: 0 success, 1 failure (message on stderr), 2 usage error.
  */
+import { table } from '../../gateway-client/src/cli/output';
 import { FabricNotFoundError, FabricVersionError } from './fabric-home';
 import { redactPaths } from './paths';
 import { TopologyError } from './topology';
@@ -17,13 +18,8 @@ function printStatus(status: NetworkStatus): void {
     node.operations,
     node.health,
   ]);
-  const header = ['NODE', 'ORG', 'PID', 'OPERATIONS', 'HEALTH'];
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: string[]): string =>
-    cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ');
-  process.stdout.write(`${line(header)}\n${rows.map(line).join('\n')}\n`);
+  // health details (probe errors) can be long: wider cells than the CLI's default
+  process.stdout.write(`${table(['NODE', 'ORG', 'PID', 'OPERATIONS', 'HEALTH'], rows, 120)}\n`);
   const healthy = status.nodes.filter((node) => node.healthy).length;
   process.stdout.write(`\n${healthy}/${status.nodes.length} nodes healthy\n`);
   if (status.chaincode) {

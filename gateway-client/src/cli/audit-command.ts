@@ -32,6 +32,7 @@ import { toCsvField } from '../import/csv';
 import { CommandContext, UsageError, dateOption, int, parseCommand, str } from './context';
 import { keyValues, processOutput, table, textOf, toJson } from './output';
 import { genesisHashCommand, verifyCommand } from './audit-verify-command';
+import { progressDisplay, replayProgressLine } from './progress';
 
 /**
  * Hides Node's one-time "SQLite is an experimental feature" ExperimentalWarning (node:sqlite backs
@@ -166,72 +167,24 @@ export function formatBytes(bytes: number): string {
   return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit] ?? ''}`;
 }
 
-/** One progress line: a bar when the target is known, else the block number. */
-export function replayProgressLine(p: ReplayProgress, width = 24): string {
-  const rates = `${p.blocksPerSecond.toFixed(1)} blocks/s  ${Math.round(p.writesPerSecond)} writes/s`;
-  const reconnects = p.reconnects > 0 ? `  ${p.reconnects} reconnect${p.reconnects === 1 ? '' : 's'}` : '';
-  if (p.targetBlock === null) {
-    return `following: block ${p.blockNumber}  ${p.blocks} blocks  ${rates}${reconnects}`;
-  }
-  const fraction = p.targetBlock <= 0 ? 1 : Math.min(1, Math.max(0, p.blockNumber / p.targetBlock));
-  const filled = Math.round(fraction * width);
-  const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-  const percent = `${Math.floor(fraction * 100)}`.padStart(3);
-  return `[${bar}] ${percent}%  block ${p.blockNumber}/${p.targetBlock}  ${rates}${reconnects}`;
-}
-
 /**
  * Progress on stderr: one self-updating line on a terminal (at most 10 updates a second), else one
  * line a second plus the last block.
  */
-function replayReporter(
-  ctx: CommandContext,
-  tty: boolean,
-): {
+function replayReporter(ctx: CommandContext): {
   onProgress: (p: ReplayProgress) => void;
   note: (text: string) => void;
   finish: () => void;
 } {
-  let last = -Infinity;
-  let pending: ReplayProgress | null = null;
-  let lineOpen = false;
-  const interval = tty ? 100 : 1000;
-  const draw = (p: ReplayProgress): void => {
-    if (tty) {
-      process.stderr.write(`\r${replayProgressLine(p)}\u001b[K`);
-      lineOpen = true;
-    } else {
-      ctx.note(replayProgressLine(p));
-    }
-    pending = null;
-  };
-  const endLine = (): void => {
-    if (lineOpen) {
-      process.stderr.write('\n');
-      lineOpen = false;
-    }
-  };
+  const tty = ctx.out === processOutput && process.stderr.isTTY;
+  const display = progressDisplay(ctx, { tty, intervalMs: tty ? 100 : 1000 });
   return {
     onProgress: (p) => {
-      const now = performance.now();
       const atTarget = p.targetBlock !== null && p.blockNumber >= p.targetBlock;
-      if (now - last >= interval || atTarget) {
-        last = now;
-        draw(p);
-      } else {
-        pending = p;
-      }
+      display.show(replayProgressLine(p), { force: atTarget });
     },
-    note: (text) => {
-      endLine();
-      ctx.note(text);
-    },
-    finish: () => {
-      if (pending !== null) {
-        draw(pending);
-      }
-      endLine();
-    },
+    note: display.note,
+    finish: display.finish,
   };
 }
 
@@ -265,7 +218,7 @@ export async function runReplay(
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   }
-  const reporter = replayReporter(ctx, ctx.out === processOutput && process.stderr.isTTY);
+  const reporter = replayReporter(ctx);
   try {
     if (options.trust !== undefined) await store.setTrustedGenesis(options.trust);
     const before = await store.stats();

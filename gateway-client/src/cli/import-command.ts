@@ -5,7 +5,7 @@ import { ImportError } from '../import/csv';
 import { readNrdlFile } from '../import/nrdl';
 import { readMaterialFile, readServiceFile } from '../import/shaanxi';
 import { CatalogClientError } from '../errors';
-import { driveProposal, type DriveResult, type Progress } from '../workflow';
+import { driveProposal, type DriveResult } from '../workflow';
 import {
   CommandContext,
   UsageError,
@@ -16,24 +16,9 @@ import {
   required,
   str,
 } from './context';
-import { approverClients, progressLine } from './proposal-commands';
+import { approverClients } from './proposal-commands';
+import { progressReporter } from './progress';
 import { table } from './output';
-
-/** Reports progress on stderr: one self-updating line on a terminal, one line per step otherwise. */
-export function progressReporter(ctx: CommandContext): (progress: Progress) => void {
-  const tty = process.stderr.isTTY;
-  let lastPhase = '';
-  return (progress) => {
-    const line = progressLine(progress);
-    if (tty) {
-      process.stderr.write(`${progress.phase !== lastPhase && lastPhase !== '' ? '\n' : ''}\r${line}`);
-      if (progress.done === progress.total && progress.phase === 'seal') process.stderr.write('\n');
-    } else {
-      ctx.note(line);
-    }
-    lastPhase = progress.phase;
-  };
-}
 
 /** Counts of items by section, in first-seen order. */
 export function countBySection(items: readonly ItemInput[]): [string, number][] {
@@ -67,6 +52,7 @@ async function runImport(
     `importing ${plan.items.length} items from ${plan.source} as ${chunkPlan.chunks.length} chunks of ≤ ${chunkSize}`,
   );
   let result: DriveResult;
+  const progress = progressReporter(ctx);
   try {
     result = await driveProposal(
       client,
@@ -78,9 +64,10 @@ async function runImport(
         chunks: chunkPlan.chunks.map((chunk) => chunk.changes),
         fingerprint: chunkPlan.fingerprint,
       },
-      { approvers, onProgress: progressReporter(ctx) },
+      { approvers, onProgress: progress.onProgress },
     );
   } finally {
+    progress.finish();
     for (const approver of approvers) approver.close();
   }
   const seconds = (performance.now() - started) / 1000;

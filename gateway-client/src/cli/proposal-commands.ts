@@ -3,7 +3,7 @@ import type { Change, Proposal, Version } from '../../../chaincode/src/model/typ
 import { DEFAULT_CHUNK_SIZE, fingerprint, splitIntoChunks } from '../import/chunks';
 import { MAX_CHUNK_CHANGES } from '../../../chaincode/src/schemas';
 import { displayPath, fsReason } from '../display-path';
-import { driveProposal, type Progress } from '../workflow';
+import { driveProposal } from '../workflow';
 import { diffCatalogVersions } from '../version-diff';
 import { reviewedOf, type CatalogClient } from '../catalog-client';
 import {
@@ -17,6 +17,7 @@ import {
   str,
 } from './context';
 import { keyValues, table } from './output';
+import { progressReporter } from './progress';
 
 /** Splits `--scope national|governance|<province>` into the chaincode's scope and province. */
 export function scopeOf(value: string | undefined): {
@@ -26,14 +27,6 @@ export function scopeOf(value: string | undefined): {
   if (value === undefined || value === 'national') return { scope: 'national' };
   if (value === 'governance') return { scope: 'governance' };
   return { scope: 'provincial', province: provinceName(value) };
-}
-
-/** Renders a progress line such as `chunks  7/10 [#######...]`. */
-export function progressLine(progress: Progress): string {
-  const width = 24;
-  const filled = progress.total === 0 ? width : Math.round((progress.done / progress.total) * width);
-  const bar = '#'.repeat(filled) + '.'.repeat(width - filled);
-  return `${progress.phase.padEnd(8)} ${String(progress.done).padStart(5)}/${progress.total} [${bar}]${progress.detail ? ` ${progress.detail}` : ''}`;
 }
 
 /** Opens one client per `--approve-as` entry (comma-separated `<org>/<identity>`). */
@@ -69,6 +62,7 @@ export async function proposeCommand(ctx: CommandContext, args: string[]): Promi
     throw new UsageError(`${displayPath(file)} must hold a non-empty array of changes`);
   const effectiveFrom = dateOption(values, 'effective-from') ?? new Date().toISOString().slice(0, 10);
   const approvers = approverClients(ctx, str(values, 'approve-as'));
+  const progress = progressReporter(ctx);
   try {
     const result = await driveProposal(
       ctx.client(),
@@ -86,17 +80,17 @@ export async function proposeCommand(ctx: CommandContext, args: string[]): Promi
       {
         approvers,
         apply: values.apply === true,
-        onProgress: (p) => {
-          ctx.note(progressLine(p));
-        },
+        onProgress: progress.onProgress,
       },
     );
+    progress.finish();
     ctx.print(
       result,
       () =>
         `proposal ${result.proposalId}: ${result.status}${result.version ? `, sealed as version ${result.version.version}` : ''}`,
     );
   } finally {
+    progress.finish();
     for (const approver of approvers) approver.close();
   }
   return 0;
@@ -201,9 +195,14 @@ export async function proposalCommand(ctx: CommandContext, args: string[]): Prom
         );
         return 0;
       }
-      for (const c of shown.chunks) {
-        if (!c.applied) await client.applyChunk({ proposalId, chunkIndex: c.index });
-        ctx.note(progressLine({ phase: 'apply', done: c.index + 1, total: shown.chunks.length }));
+      const progress = progressReporter(ctx);
+      try {
+        for (const c of shown.chunks) {
+          if (!c.applied) await client.applyChunk({ proposalId, chunkIndex: c.index });
+          progress.onProgress({ phase: 'apply', done: c.index + 1, total: shown.chunks.length });
+        }
+      } finally {
+        progress.finish();
       }
       const sealed = await client.sealVersion({ proposalId });
       ctx.print(

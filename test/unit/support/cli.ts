@@ -1,0 +1,59 @@
+/** Helpers shared by the CLI tests: captured command output and temporary folders. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Output } from '../../../gateway-client/src/cli/output';
+
+/** An {@link Output} that keeps what a command prints. */
+export interface Captured {
+  readonly output: Output;
+  /** Everything printed to stdout, one `out` call a line. */
+  readonly stdout: () => string;
+  /** Everything printed to stderr, one `err` call a line. */
+  readonly stderr: () => string;
+  /** Forgets what was printed so far. */
+  readonly clear: () => void;
+}
+
+/** A fresh {@link Captured} output. */
+export function capturing(): Captured {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    output: { out: (text) => out.push(text), err: (text) => err.push(text) },
+    stdout: () => out.join('\n'),
+    stderr: () => err.join('\n'),
+    clear: () => {
+      out.length = 0;
+      err.length = 0;
+    },
+  };
+}
+
+/**
+ * A temporary folder for the enclosing `describe`: created before its tests, removed with its
+ * contents after them. Returns the folder's path (call it inside a test or hook).
+ */
+export function tempDirPerSuite(prefix: string): () => string {
+  let dir: string | undefined;
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  });
+  after(() => {
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+  return () => {
+    if (dir === undefined) throw new Error('the temporary folder exists only inside tests and hooks');
+    return dir;
+  };
+}
+
+/** Runs `use` with a new temporary folder and removes it afterwards. */
+export async function withTempDir<T>(prefix: string, use: (dir: string) => Promise<T> | T): Promise<T> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  try {
+    return await use(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
