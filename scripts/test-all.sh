@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command (`npm test`): lint, format check, type check, unit tests with
-# coverage, then the real-network suites when Fabric v3.1.5 is found. The last line says how many
-# real-network tests ran.
+# coverage, the OpenAPI lint of the API document, then the real-network suites when Fabric v3.1.5
+# is found. The last line says how many real-network tests ran.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -23,6 +23,15 @@ npm run -s build || fail "build (per-package tsconfig)"
 step "unit tests (coverage of chaincode/)"
 c8 --include 'chaincode/src/**' --reporter text-summary --check-coverage --lines 90 \
   mocha --config test/unit/.mocharc.json || fail "unit tests"
+
+step "OpenAPI document (redocly lint, rules in redocly.yaml)"
+openapi_doc=$(mktemp --suffix=.json)
+if ! ts-node scripts/openapi-document.ts "$openapi_doc" ||
+  ! REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true redocly lint --config redocly.yaml "$openapi_doc"; then
+  rm -f "$openapi_doc"
+  fail "OpenAPI lint"
+fi
+rm -f "$openapi_doc"
 
 step "real-network suites"
 if ! fabric=$(ts-node scripts/fabric-check.ts); then

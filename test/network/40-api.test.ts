@@ -149,9 +149,12 @@ describe('real network: catalog CLI and HTTP API', function () {
       pathAndQuery: string,
       init: RequestInit & { key?: string } = {},
     ): Promise<{ status: number; body: unknown }> {
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      const headers: Record<string, string> = {};
+      if (init.body !== undefined) headers['content-type'] = 'application/json';
       if (init.key !== undefined) headers['x-api-key'] = init.key;
       const response = await fetch(`${api.url}${pathAndQuery}`, { ...init, headers });
+      // Every answer, success or error, names its request (as the server's log line does).
+      expect(response.headers.get('x-request-id'), pathAndQuery).to.match(/^[0-9a-f-]{36}$/);
       return { status: response.status, body: await response.json() };
     }
 
@@ -221,6 +224,11 @@ describe('real network: catalog CLI and HTTP API', function () {
       expect(next.records[0]?.itemId).to.not.equal(page.records[0]?.itemId);
       const item = await call(`/v1/items/${BORAX}`, { key: 'auditor-key' });
       expect(item.status).to.equal(200);
+      await expectSchema('Item', item.body);
+      // Nothing the chaincode returns is dropped (provenance is documented as an open object).
+      expect((item.body as { provenance: Record<string, unknown> }).provenance).to.include({
+        edition: 'NRDL-2024',
+      });
       const head = await call('/v1/versions/head', { key: 'auditor-key' });
       await expectSchema('Version', head.body);
       const versions = await call('/v1/versions?limit=5', { key: 'auditor-key' });
@@ -255,6 +263,21 @@ describe('real network: catalog CLI and HTTP API', function () {
       expect(forbidden.status).to.equal(403);
       expect(forbidden.body).to.include({ code: 'FORBIDDEN_ROLE' });
       expect((await call('/v1/nothing', { key: 'auditor-key' })).status).to.equal(404);
+      const wrongMethod = await call('/v1/coverage', { key: 'auditor-key', method: 'DELETE' });
+      expect(wrongMethod.status).to.equal(405);
+      expect(wrongMethod.body).to.include({ code: 'METHOD_NOT_ALLOWED' });
+      const unknownScope = await call('/v1/proposals', {
+        key: 'hospital-key',
+        method: 'POST',
+        body: JSON.stringify({
+          title: 't',
+          scope: 'Hubei',
+          effectiveFrom: '2025-01-01',
+          changes: [{ op: 'removeItem', itemId: BORAX }],
+        }),
+      });
+      expect(unknownScope.status).to.equal(400);
+      expect(unknownScope.body).to.include({ code: 'UNKNOWN_PROVINCE' });
     });
   });
 });

@@ -1,6 +1,12 @@
 /**
- * JSON Schemas of the API's responses (the shapes the chaincode returns). Used in the OpenAPI
- * document and by the tests that check real responses against it.
+ * JSON Schemas of the API's responses (the shapes the chaincode returns). Registered with Fastify
+ * under their name as `$id` (routes refer to them as `<Name>#`), so the OpenAPI document shows them
+ * as `#/components/schemas/<Name>`; every response is validated against its schema before it is
+ * sent (see server.ts). Objects leave `additionalProperties` open: the chaincode may return more
+ * than is documented here and the API passes it on unchanged.
+ *
+ * Keep to keywords @fastify/swagger copies unchanged into the document: no `const`,
+ * `patternProperties`, `$id`, `definitions` or `examples` inside these schemas.
  */
 const nullable = (schema: Record<string, unknown>): Record<string, unknown> => ({
   anyOf: [schema, { type: 'null' }],
@@ -20,6 +26,14 @@ const paymentStandard = nullable({
 const period = nullable({ type: 'object', required: ['from', 'to'], properties: { from: str, to: str } });
 const kind = { enum: ['drug', 'herbal', 'service', 'material'] };
 const drugClass = nullable({ enum: ['甲', '乙'] });
+const scopeRule = {
+  type: 'object',
+  required: ['national', 'provinces'],
+  properties: {
+    national: { type: 'boolean' },
+    provinces: { enum: ['none', 'own', 'majority', 'twoThirds', 'all'] },
+  },
+};
 
 /** Response schemas by name (referenced as `#/components/schemas/<name>`). */
 export const responseSchemas: Record<string, Record<string, unknown>> = {
@@ -86,7 +100,7 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
       rule: nullable({ type: 'object' }),
       paymentStandard,
       agreementPeriod: period,
-      provincial: nullable({ $ref: '#/components/schemas/Overlay' }),
+      provincial: nullable({ $ref: 'Overlay#' }),
       catalogVersion: int,
       versionEffectiveFrom: nullable(str),
       txId: nullable(str),
@@ -95,7 +109,7 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
   CoverageBatch: {
     type: 'object',
     required: ['results'],
-    properties: { results: { type: 'array', items: { $ref: '#/components/schemas/Coverage' } } },
+    properties: { results: { type: 'array', items: { $ref: 'Coverage#' } } },
   },
   Item: {
     type: 'object',
@@ -185,6 +199,9 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
       proposer: { type: 'object' },
       changeCount: nullable(int),
       chunkCount: nullable(int),
+      manifestHash: nullable(str),
+      baseVersion: nullable(int),
+      governanceVersion: nullable(int),
       sealedVersion: nullable(int),
     },
   },
@@ -193,7 +210,7 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
     type: 'object',
     required: ['proposal', 'votes', 'chunks'],
     properties: {
-      proposal: { $ref: '#/components/schemas/Proposal' },
+      proposal: { $ref: 'Proposal#' },
       votes: { type: 'array', items: { type: 'object' } },
       tally: nullable({ type: 'object' }),
       appliedChunks: int,
@@ -202,10 +219,46 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
   },
   Submitted: {
     type: 'object',
+    description: 'A committed transaction: its id, the block it was committed in, and its result',
     required: ['transactionId', 'blockNumber', 'value'],
     properties: { transactionId: str, blockNumber: int, value: {} },
   },
-  Governance: { type: 'object', required: ['version', 'nationalMsp', 'provinces', 'rules'], properties: {} },
+  ProposalCreated: {
+    type: 'object',
+    description:
+      'A proposal created, filled with its chunks and opened (several transactions, so no single transaction id)',
+    required: ['proposalId', 'status', 'resumed', 'value'],
+    properties: {
+      proposalId: str,
+      status: { enum: ['draft', 'open', 'approved', 'applied', 'rejected', 'withdrawn'] },
+      resumed: { type: 'boolean', description: 'an earlier request with the same changes had created it' },
+      value: { $ref: 'ProposalDetail#' },
+    },
+  },
+  Governance: {
+    type: 'object',
+    required: ['version', 'nationalMsp', 'provinces', 'rules'],
+    properties: {
+      version: int,
+      nationalMsp: str,
+      provinces: {
+        type: 'array',
+        items: { type: 'object', required: ['name', 'mspId'], properties: { name: str, mspId: str } },
+      },
+      auditors: { type: 'array', items: str },
+      rules: {
+        type: 'object',
+        required: ['national', 'provincial', 'governance'],
+        properties: { national: scopeRule, provincial: scopeRule, governance: scopeRule },
+      },
+      maxChunkChanges: int,
+      allowSelfApproval: { type: 'boolean' },
+      nationalKeyPolicy: { type: 'object', properties: { provinces: int } },
+      updatedByProposal: nullable(str),
+      txId: str,
+      timestamp: str,
+    },
+  },
   History: {},
 };
 
@@ -214,7 +267,7 @@ function page(itemSchema: string): Record<string, unknown> {
     type: 'object',
     required: ['records', 'bookmark'],
     properties: {
-      records: { type: 'array', items: { $ref: `#/components/schemas/${itemSchema}` } },
+      records: { type: 'array', items: { $ref: `${itemSchema}#` } },
       fetchedRecordsCount: int,
       bookmark: str,
     },

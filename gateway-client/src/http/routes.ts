@@ -1,85 +1,156 @@
 import type { Change, CoverageInput, PatientContext, Proposal } from '../../../chaincode/src/model/types';
-import type { CatalogClient } from '../catalog-client';
-import { InvalidInputError } from '../errors';
-import { driveProposal } from '../workflow';
-import { scopeOf } from '../cli/proposal-commands';
+import { CatalogError } from '../../../chaincode/src/lib/errors';
+import { ITEM_ID_PATTERN } from '../../../chaincode/src/lib/item-id';
+import { normaliseProvince } from '../../../chaincode/src/lib/orgs';
+import { definitions, MAX_BATCH_LINES, MAX_PAGE_SIZE } from '../../../chaincode/src/schemas';
+import type { CatalogClient, Submitted } from '../catalog-client';
+import { chaincodeError } from '../errors';
 import { DEFAULT_CHUNK_SIZE, fingerprint, splitIntoChunks } from '../import/chunks';
+import { driveProposal } from '../workflow';
 
-/** What a route handler gets. */
+/** A JSON Schema (kept to the keywords @fastify/swagger copies unchanged into the document). */
+export type JsonSchema = Record<string, unknown>;
+
+/** Most changes one `POST /v1/proposals` may carry (the body limit bounds it too). */
+export const MAX_CHANGES_PER_REQUEST = 5000;
+
+/** What a route handler gets: the client of the caller's identity and the validated request. */
 export interface RouteContext {
   readonly client: CatalogClient;
   readonly params: Readonly<Record<string, string>>;
-  readonly query: Readonly<Record<string, string>>;
+  /** The query string, validated (and coerced: integers are numbers). */
+  readonly query: Readonly<Record<string, unknown>>;
+  /** The body, validated as it came (no coercion, no defaults, no removed properties). */
   readonly body: unknown;
 }
 
-/** A query parameter, for validation and the OpenAPI document. */
-export interface QueryParam {
-  readonly type: 'string' | 'integer';
-  readonly description: string;
-  readonly required?: boolean;
-  readonly enum?: readonly string[];
-}
-
-/** One HTTP operation. */
+/** One HTTP operation: its path (OpenAPI form), the schemas it validates with, its handler. */
 export interface Route {
   readonly method: 'GET' | 'POST';
   readonly path: string;
   readonly operationId: string;
   readonly summary: string;
-  readonly query?: Readonly<Record<string, QueryParam>>;
-  /** JSON Schema of the request body (shared with the chaincode where one exists). */
-  readonly body?: Record<string, unknown>;
+  readonly params?: JsonSchema;
+  readonly query?: JsonSchema;
+  readonly body?: JsonSchema;
+  /** Name of the response schema (response-schemas.ts). */
   readonly response: string;
-  readonly status?: number;
+  readonly status?: 200 | 201;
   handle(ctx: RouteContext): Promise<unknown>;
 }
 
-const q = (description: string, extra: Partial<QueryParam> = {}): QueryParam => ({
+/**
+ * A chaincode schema made fit for the document: every `const` written as a one-value `enum` (same
+ * meaning; @fastify/swagger would rewrite `const` itself, so the document would differ from what
+ * ajv validates with), and `discriminator` dropped (an OpenAPI hint that only works with `$ref`'d
+ * branches; the `oneOf` alone says the same).
+ */
+export function openApiSafe(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(openApiSafe);
+  if (schema === null || typeof schema !== 'object') return schema;
+  return Object.fromEntries(
+    Object.entries(schema)
+      .filter(([key]) => key !== 'discriminator')
+      .map(([key, value]) => (key === 'const' ? ['enum', [value]] : [key, openApiSafe(value)])),
+  );
+}
+
+const str = (description: string, extra: JsonSchema = {}): JsonSchema => ({
   type: 'string',
+  minLength: 1,
+  maxLength: 200,
   description,
   ...extra,
 });
-const qi = (description: string, extra: Partial<QueryParam> = {}): QueryParam => ({
+const int = (description: string, extra: JsonSchema = {}): JsonSchema => ({
   type: 'integer',
   description,
   ...extra,
 });
+const dateParam = (description: string): JsonSchema =>
+  str(description, { pattern: '^\\d{4}-\\d{2}-\\d{2}$', maxLength: 10 });
 
-function num(query: Readonly<Record<string, string>>, name: string): number | undefined {
-  const value = query[name];
-  return value === undefined ? undefined : Number(value);
+function query(properties: Record<string, JsonSchema>, required: string[] = []): JsonSchema {
+  return { type: 'object', additionalProperties: false, required, properties };
 }
+
+function pathParams(properties: Record<string, JsonSchema>): JsonSchema {
+  return { type: 'object', additionalProperties: false, required: Object.keys(properties), properties };
+}
+
+const itemIdParam = pathParams({ itemId: str('item id', { pattern: ITEM_ID_PATTERN, maxLength: 64 }) });
+const proposalIdParam = pathParams({
+  proposalId: str('proposal id', { pattern: '^[A-Za-z0-9_-]{1,128}$', maxLength: 128 }),
+});
+
+const PAGE = {
+  limit: int(`page size (1-${MAX_PAGE_SIZE}, default 50)`, { minimum: 1, maximum: MAX_PAGE_SIZE }),
+  bookmark: str('bookmark from the previous page', { maxLength: 2048 }),
+};
+const PATIENT = {
+  age: int('patient age in years', { minimum: 0, maximum: 150 }),
+  sex: str('patient sex', { enum: ['M', 'F'] }),
+  level: int('hospital level 1, 2 or 3', { enum: [1, 2, 3] }),
+  visit: str('visit type', { enum: ['inpatient', 'outpatient'] }),
+};
+const PROVINCE_TEXT = 'province: Guangdong, GuangdongMSP or GD, in any letter case';
 
 function defined<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== '')) as T;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-function patientOf(query: Readonly<Record<string, string>>): PatientContext | undefined {
-  const sex = query.sex?.toUpperCase();
-  if (sex !== undefined && sex !== 'M' && sex !== 'F')
-    throw new InvalidInputError('INVALID_INPUT', `sex must be M or F, got "${query.sex ?? ''}"`);
+function text(q: Readonly<Record<string, unknown>>, name: string): string | undefined {
+  const value = q[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function num(q: Readonly<Record<string, unknown>>, name: string): number | undefined {
+  const value = q[name];
+  return typeof value === 'number' ? value : undefined;
+}
+
+function patientOf(q: Readonly<Record<string, unknown>>): PatientContext | undefined {
+  const sex = text(q, 'sex');
   const patient = defined({
-    age: num(query, 'age'),
+    age: num(q, 'age'),
     sex: sex === undefined ? undefined : sex === 'M' ? 'male' : 'female',
-    hospitalLevel: num(query, 'level'),
-    visitType: query.visit,
+    hospitalLevel: num(q, 'level'),
+    visitType: text(q, 'visit'),
   }) as PatientContext;
   return Object.keys(patient).length > 0 ? patient : undefined;
 }
 
-const PAGE = { limit: qi('page size (1-200)'), bookmark: q('bookmark from the previous page') };
-const PATIENT = {
-  age: qi('patient age in years'),
-  sex: q('patient sex', { enum: ['M', 'F'] }),
-  level: qi('hospital level 1, 2 or 3'),
-  visit: q('visit type', { enum: ['inpatient', 'outpatient'] }),
-};
+/** `national`, `governance` or a province (as {@link normaliseProvince} accepts it); UNKNOWN_PROVINCE otherwise. */
+export function scopeOf(value: string | undefined): {
+  scope: 'national' | 'provincial' | 'governance';
+  province?: string;
+} {
+  if (value === undefined || value === 'national') return { scope: 'national' };
+  if (value === 'governance') return { scope: 'governance' };
+  try {
+    return { scope: 'provincial', province: normaliseProvince(value).name };
+  } catch (error) {
+    if (error instanceof CatalogError) throw chaincodeError(error.code, error.message);
+    throw error;
+  }
+}
 
-const commentBody = {
+/** A committed transaction as the API answers it (the block number as a JSON number). */
+function submitted<T>(result: Submitted<T>): { transactionId: string; blockNumber: number; value: T } {
+  return {
+    transactionId: result.transactionId,
+    blockNumber: Number(result.blockNumber),
+    value: result.value,
+  };
+}
+
+const comment = { type: 'string', minLength: 1, maxLength: 1000 };
+
+/** Body of withdraw: an optional reason. */
+const withdrawBody = {
   type: 'object',
   additionalProperties: false,
-  properties: { comment: { type: 'string', maxLength: 1000 } },
+  properties: { comment: { ...comment, description: 'reason of the withdrawal' } },
 };
 
 /** Body of approve/reject: the comment and what the approver reviewed (the vote binds to it). */
@@ -88,12 +159,25 @@ const voteBody = {
   additionalProperties: false,
   required: ['manifestHash', 'baseVersion', 'governanceVersion'],
   properties: {
-    comment: { type: 'string', maxLength: 1000 },
-    manifestHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-    baseVersion: { type: 'integer', minimum: 0 },
-    governanceVersion: { type: 'integer', minimum: 1 },
+    comment,
+    manifestHash: {
+      type: 'string',
+      pattern: '^[0-9a-f]{64}$',
+      description: 'proposal.manifestHash as reviewed',
+    },
+    baseVersion: { type: 'integer', minimum: 0, description: 'proposal.baseVersion as reviewed' },
+    governanceVersion: {
+      type: 'integer',
+      minimum: 1,
+      description: 'proposal.governanceVersion as reviewed',
+    },
   },
 };
+
+/** Body of apply: none (an empty object, or no body at all). */
+const emptyBody = { type: 'object', additionalProperties: false, properties: {} };
+
+const coverageLine = definitions.coverageInput.properties;
 
 /** Every operation of the HTTP API. */
 export const routes: readonly Route[] = [
@@ -102,45 +186,51 @@ export const routes: readonly Route[] = [
     path: '/v1/coverage',
     operationId: 'checkCoverage',
     summary: 'Is an item covered in a province on a date, for a patient?',
-    query: {
-      province: q('province (Guangdong, GuangdongMSP or guangdong)', { required: true }),
-      itemId: q('item id', { required: true }),
-      date: q('YYYY-MM-DD (default: today)'),
-      ...PATIENT,
-    },
+    query: query(
+      {
+        province: str(PROVINCE_TEXT, { maxLength: 40 }),
+        itemId: str('item id', { pattern: ITEM_ID_PATTERN, maxLength: 64 }),
+        date: dateParam('YYYY-MM-DD (default: today)'),
+        ...PATIENT,
+      },
+      ['province', 'itemId'],
+    ),
     response: 'Coverage',
-    handle: ({ client, query }: RouteContext): Promise<unknown> => {
-      const patient = patientOf(query);
-      return client.checkCoverage(
+    handle: ({ client, query: q }: RouteContext): Promise<unknown> =>
+      client.checkCoverage(
         defined({
-          province: query.province ?? '',
-          itemId: query.itemId ?? '',
-          date: query.date,
-          patient,
+          province: text(q, 'province') ?? '',
+          itemId: text(q, 'itemId') ?? '',
+          date: text(q, 'date'),
+          patient: patientOf(q),
         }),
-      );
-    },
+      ),
   },
   {
     method: 'POST',
     path: '/v1/coverage/batch',
     operationId: 'checkCoverageBatch',
-    summary: 'Up to 200 coverage questions for one province, answered in order',
+    summary: `Up to ${MAX_BATCH_LINES} coverage questions for one province, answered in order`,
     body: {
       type: 'object',
       required: ['province', 'lines'],
       additionalProperties: false,
       properties: {
-        province: { type: 'string' },
+        province: { type: 'string', minLength: 1, maxLength: 40, description: PROVINCE_TEXT },
         lines: {
           type: 'array',
           minItems: 1,
-          maxItems: 200,
-          items: {
+          maxItems: MAX_BATCH_LINES,
+          items: openApiSafe({
             type: 'object',
+            additionalProperties: false,
             required: ['itemId'],
-            properties: { itemId: { type: 'string' }, date: { type: 'string' }, patient: { type: 'object' } },
-          },
+            properties: {
+              itemId: coverageLine.itemId,
+              date: coverageLine.date,
+              patient: coverageLine.patient,
+            },
+          }),
         },
       },
     },
@@ -157,33 +247,33 @@ export const routes: readonly Route[] = [
     path: '/v1/items',
     operationId: 'searchItems',
     summary: 'Search items by name (substring or prefix), code, category, class, section, kind or province',
-    query: {
-      name: q('generic name substring'),
-      prefix: q('generic name prefix'),
-      code: q('item code'),
-      category: q('category code'),
-      class: q('class', { enum: ['甲', '乙'] }),
-      section: q('section'),
-      kind: q('kind', { enum: ['drug', 'herbal', 'service', 'material'] }),
-      province: q('owning province'),
-      version: qi('catalog version (default: head)'),
+    query: query({
+      name: str('generic name substring', { maxLength: 100 }),
+      prefix: str('generic name prefix', { maxLength: 100 }),
+      code: str('item code', { maxLength: 64 }),
+      category: str('category code', { maxLength: 32 }),
+      class: str('class', { enum: ['甲', '乙'] }),
+      section: str('section', { maxLength: 100 }),
+      kind: str('kind', { enum: ['drug', 'herbal', 'service', 'material'] }),
+      province: str('owning province', { maxLength: 40 }),
+      version: int('catalog version (default: head)', { minimum: 1 }),
       ...PAGE,
-    },
+    }),
     response: 'ItemPage',
-    handle: ({ client, query }: RouteContext): Promise<unknown> =>
+    handle: ({ client, query: q }: RouteContext): Promise<unknown> =>
       client.searchItems(
         defined({
-          name: query.name,
-          namePrefix: query.prefix,
-          code: query.code,
-          categoryCode: query.category,
-          class: query.class as '甲' | undefined,
-          section: query.section,
-          kind: query.kind as 'drug' | undefined,
-          province: query.province,
-          version: num(query, 'version'),
-          pageSize: num(query, 'limit') ?? 50,
-          bookmark: query.bookmark,
+          name: text(q, 'name'),
+          namePrefix: text(q, 'prefix'),
+          code: text(q, 'code'),
+          categoryCode: text(q, 'category'),
+          class: text(q, 'class') as '甲' | undefined,
+          section: text(q, 'section'),
+          kind: text(q, 'kind') as 'drug' | undefined,
+          province: text(q, 'province'),
+          version: num(q, 'version'),
+          pageSize: num(q, 'limit'),
+          bookmark: text(q, 'bookmark'),
         }),
       ),
   },
@@ -192,19 +282,20 @@ export const routes: readonly Route[] = [
     path: '/v1/items/{itemId}',
     operationId: 'getItem',
     summary: 'An item as of the head, a version or a date',
-    query: {
-      version: qi('catalog version'),
-      date: q('YYYY-MM-DD'),
-      province: q('province for provincial terms'),
-    },
+    params: itemIdParam,
+    query: query({
+      version: int('catalog version', { minimum: 1 }),
+      date: dateParam('YYYY-MM-DD'),
+      province: str('province for provincial terms', { maxLength: 40 }),
+    }),
     response: 'Item',
-    handle: ({ client, params, query }: RouteContext): Promise<unknown> =>
+    handle: ({ client, params, query: q }: RouteContext): Promise<unknown> =>
       client.getItem(
         defined({
           itemId: params.itemId ?? '',
-          version: num(query, 'version'),
-          date: query.date,
-          province: query.province,
+          version: num(q, 'version'),
+          date: text(q, 'date'),
+          province: text(q, 'province'),
         }),
       ),
   },
@@ -213,26 +304,30 @@ export const routes: readonly Route[] = [
     path: '/v1/items/{itemId}/history',
     operationId: 'getItemHistory',
     summary: 'Every version of an item',
-    query: { province: q('include this province’s overlay history') },
+    params: itemIdParam,
+    query: query({ province: str('include this province’s overlay history', { maxLength: 40 }) }),
     response: 'History',
-    handle: ({ client, params, query }: RouteContext): Promise<unknown> =>
-      client.getItemHistory(defined({ itemId: params.itemId ?? '', province: query.province })),
+    handle: ({ client, params, query: q }: RouteContext): Promise<unknown> =>
+      client.getItemHistory(defined({ itemId: params.itemId ?? '', province: text(q, 'province') })),
   },
   {
     method: 'GET',
     path: '/v1/versions',
     operationId: 'listVersions',
     summary: 'Sealed catalog versions',
-    query: PAGE,
+    query: query(PAGE),
     response: 'VersionPage',
-    handle: ({ client, query }: RouteContext): Promise<unknown> =>
-      client.listVersions(defined({ pageSize: num(query, 'limit') ?? 50, bookmark: query.bookmark })),
+    handle: ({ client, query: q }: RouteContext): Promise<unknown> =>
+      client.listVersions(defined({ pageSize: num(q, 'limit'), bookmark: text(q, 'bookmark') })),
   },
   {
     method: 'GET',
     path: '/v1/versions/{version}',
     operationId: 'getVersion',
     summary: 'One sealed version (use "head" for the latest)',
+    params: pathParams({
+      version: str('version number, or "head"', { pattern: '^(head|[1-9][0-9]{0,9})$', maxLength: 10 }),
+    }),
     response: 'Version',
     handle: ({ client, params }: RouteContext): Promise<unknown> =>
       client.getVersion(params.version === 'head' ? {} : { version: Number(params.version) }),
@@ -242,21 +337,21 @@ export const routes: readonly Route[] = [
     path: '/v1/proposals',
     operationId: 'listProposals',
     summary: 'Proposals by status, scope and province',
-    query: {
-      status: q('status', { enum: ['draft', 'open', 'approved', 'applied', 'rejected', 'withdrawn'] }),
-      scope: q('scope', { enum: ['national', 'provincial', 'governance'] }),
-      province: q('province'),
+    query: query({
+      status: str('status', { enum: ['draft', 'open', 'approved', 'applied', 'rejected', 'withdrawn'] }),
+      scope: str('scope', { enum: ['national', 'provincial', 'governance'] }),
+      province: str('province', { maxLength: 40 }),
       ...PAGE,
-    },
+    }),
     response: 'ProposalPage',
-    handle: ({ client, query }: RouteContext): Promise<unknown> =>
+    handle: ({ client, query: q }: RouteContext): Promise<unknown> =>
       client.listProposals(
         defined({
-          status: query.status as Proposal['status'] | undefined,
-          scope: query.scope as Proposal['scope'] | undefined,
-          province: query.province,
-          pageSize: num(query, 'limit') ?? 50,
-          bookmark: query.bookmark,
+          status: text(q, 'status') as Proposal['status'] | undefined,
+          scope: text(q, 'scope') as Proposal['scope'] | undefined,
+          province: text(q, 'province'),
+          pageSize: num(q, 'limit'),
+          bookmark: text(q, 'bookmark'),
         }),
       ),
   },
@@ -271,13 +366,23 @@ export const routes: readonly Route[] = [
       additionalProperties: false,
       properties: {
         title: { type: 'string', minLength: 1, maxLength: 200 },
-        rationale: { type: 'string', maxLength: 3800 },
-        scope: { type: 'string', description: 'national, governance or a province name' },
-        effectiveFrom: { type: 'string' },
-        changes: { type: 'array', minItems: 1, items: { type: 'object' } },
+        rationale: { type: 'string', minLength: 1, maxLength: 3800, description: 'default: the title' },
+        scope: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 40,
+          description: `national (default), governance or a ${PROVINCE_TEXT}`,
+        },
+        effectiveFrom: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+        changes: {
+          type: 'array',
+          minItems: 1,
+          maxItems: MAX_CHANGES_PER_REQUEST,
+          items: openApiSafe(definitions.change),
+        },
       },
     },
-    response: 'Submitted',
+    response: 'ProposalCreated',
     status: 201,
     handle: async ({ client, body }: RouteContext): Promise<unknown> => {
       const input = body as {
@@ -300,7 +405,12 @@ export const routes: readonly Route[] = [
         { apply: false },
       );
       const shown = await client.getProposal({ proposalId: result.proposalId });
-      return { transactionId: result.proposalId, blockNumber: 0, value: shown };
+      return {
+        proposalId: result.proposalId,
+        status: shown.proposal.status,
+        resumed: result.resumed,
+        value: shown,
+      };
     },
   },
   {
@@ -308,50 +418,70 @@ export const routes: readonly Route[] = [
     path: '/v1/proposals/{proposalId}',
     operationId: 'getProposal',
     summary: 'A proposal with its votes, tally and chunk progress',
+    params: proposalIdParam,
     response: 'ProposalDetail',
     handle: ({ client, params }: RouteContext): Promise<unknown> =>
       client.getProposal({ proposalId: params.proposalId ?? '' }),
   },
-  ...(['approve', 'reject', 'withdraw'] as const).map((action): Route => ({
+  ...(['approve', 'reject'] as const).map((action): Route => ({
     method: 'POST',
     path: `/v1/proposals/{proposalId}/${action}`,
     operationId: `${action}Proposal`,
-    summary: `${action[0]?.toUpperCase() ?? ''}${action.slice(1)} a proposal as the caller's organisation`,
-    body: action === 'withdraw' ? commentBody : voteBody,
+    summary: `${action === 'approve' ? 'Approve' : 'Reject'} a proposal as the caller's organisation, bound to the manifest, base version and governance version reviewed`,
+    params: proposalIdParam,
+    body: voteBody,
     response: 'Submitted',
-    handle: ({ client, params, body }: RouteContext): Promise<unknown> => {
-      const vote = body as
-        | { comment?: string; manifestHash: string; baseVersion: number; governanceVersion: number }
-        | undefined;
-      const comment = vote?.comment;
-      const proposalId = params.proposalId ?? '';
-      if (action === 'withdraw') return client.withdrawProposal(defined({ proposalId, reason: comment }));
+    handle: async ({ client, params, body }: RouteContext): Promise<unknown> => {
+      const vote = body as {
+        comment?: string;
+        manifestHash: string;
+        baseVersion: number;
+        governanceVersion: number;
+      };
       const input = defined({
-        proposalId,
-        comment,
-        manifestHash: vote?.manifestHash ?? '',
-        baseVersion: vote?.baseVersion ?? -1,
-        governanceVersion: vote?.governanceVersion ?? 0,
+        proposalId: params.proposalId ?? '',
+        comment: vote.comment,
+        manifestHash: vote.manifestHash,
+        baseVersion: vote.baseVersion,
+        governanceVersion: vote.governanceVersion,
       });
-      return action === 'approve' ? client.approveProposal(input) : client.rejectProposal(input);
+      return submitted(
+        await (action === 'approve' ? client.approveProposal(input) : client.rejectProposal(input)),
+      );
     },
   })),
   {
     method: 'POST',
+    path: '/v1/proposals/{proposalId}/withdraw',
+    operationId: 'withdrawProposal',
+    summary: "Withdraw a proposal (the proposer's organisation)",
+    params: proposalIdParam,
+    body: withdrawBody,
+    response: 'Submitted',
+    handle: async ({ client, params, body }: RouteContext): Promise<unknown> => {
+      const reason = (body as { comment?: string }).comment;
+      return submitted(
+        await client.withdrawProposal(defined({ proposalId: params.proposalId ?? '', reason })),
+      );
+    },
+  },
+  {
+    method: 'POST',
     path: '/v1/proposals/{proposalId}/apply',
     operationId: 'applyProposal',
-    summary: 'Apply every chunk of an approved proposal and seal the version',
+    summary:
+      'Apply every chunk of an approved proposal and seal the version (answers the sealing transaction)',
+    params: proposalIdParam,
+    body: emptyBody,
     response: 'Submitted',
     handle: async ({ client, params }: RouteContext): Promise<unknown> => {
       const proposalId = params.proposalId ?? '';
-      const shown = (await client.getProposal({ proposalId })) as {
-        proposal: Proposal;
-        chunks: { index: number; applied: boolean }[];
-      };
-      if (shown.proposal.scope === 'governance') return client.applyGovernanceProposal({ proposalId });
+      const shown = await client.getProposal({ proposalId });
+      if (shown.proposal.scope === 'governance')
+        return submitted(await client.applyGovernanceProposal({ proposalId }));
       for (const c of shown.chunks)
         if (!c.applied) await client.applyChunk({ proposalId, chunkIndex: c.index });
-      return client.sealVersion({ proposalId });
+      return submitted(await client.sealVersion({ proposalId }));
     },
   },
   {

@@ -1,240 +1,405 @@
-import Ajv, { type ValidateFunction } from 'ajv';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import fastifySwagger from '@fastify/swagger';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
 import { CatalogClient } from '../catalog-client';
-import {
-  CatalogClientError,
-  ChaincodeError,
-  ConflictError,
-  ForbiddenError,
-  InvalidInputError,
-  NotFoundError,
-} from '../errors';
 import { identityForKey, type ApiKeyMap } from './api-keys';
-import { openApiDocument } from './openapi';
-import { routes, type Route } from './routes';
+import { responseSchemas } from './response-schemas';
+import { routes, type JsonSchema, type Route } from './routes';
+import { ApiError, answerFor, operationErrorStatuses, STATUS_DESCRIPTIONS } from './status';
 
-/** Options of {@link startApiServer}. */
-export interface ApiServerOptions {
-  readonly port: number;
-  readonly host?: string;
+/** Limits of the server (see {@link DEFAULT_LIMITS}). */
+export interface ApiLimits {
+  /** Largest request body in bytes (413 beyond). */
+  readonly bodyBytes: number;
+  /** Most simultaneous connections; further ones are refused by the socket. */
+  readonly maxConnections: number;
+  /** Time to receive a whole request, headers and body (Node's `requestTimeout`; 408 beyond). */
+  readonly requestTimeoutMs: number;
+  /** Time to receive the headers (Node's `headersTimeout`, at most `requestTimeoutMs`). */
+  readonly headersTimeoutMs: number;
+  /** Idle time before a kept-alive connection is closed. */
+  readonly keepAliveTimeoutMs: number;
+}
+
+/** The limits a server gets unless told otherwise. */
+export const DEFAULT_LIMITS: ApiLimits = {
+  bodyBytes: 8 * 1024 * 1024,
+  maxConnections: 256,
+  requestTimeoutMs: 60_000,
+  headersTimeoutMs: 20_000,
+  keepAliveTimeoutMs: 5_000,
+};
+
+/** Options of {@link buildApi}. */
+export interface ApiOptions {
   readonly keys: ApiKeyMap;
   readonly walletDir?: string;
-  /** Request log lines (method, path, status, ms); silent when absent. */
+  /** Structured log: one JSON line per request (and one per server error); silent when absent. */
   readonly log?: (line: string) => void;
+  /** The client of a wallet identity (default: a CatalogClient connected as it, kept open). */
+  readonly clientFor?: (identity: string) => CatalogClient;
+  readonly limits?: Partial<ApiLimits>;
+}
+
+/** Options of {@link startApiServer}. */
+export interface ApiServerOptions extends ApiOptions {
+  readonly port: number;
+  /** Interface to listen on (default 127.0.0.1: the API is not exposed unless asked to be). */
+  readonly host?: string;
 }
 
 /** A running API server. */
 export interface ApiServer {
   readonly server: Server;
+  readonly app: FastifyInstance;
   readonly url: string;
   close(): Promise<void>;
 }
 
-/** HTTP status for an error. */
-export function statusFor(error: CatalogClientError): number {
-  if (
-    error instanceof InvalidInputError ||
-    error.code === 'UNKNOWN_PROVINCE' ||
-    error.code === 'CHUNK_TOO_LARGE'
-  )
-    return 400;
-  if (error instanceof NotFoundError) return 404;
-  if (error instanceof ForbiddenError) return 403;
-  if (error instanceof ConflictError) return 409;
-  if (error instanceof ChaincodeError) return 422;
-  if (error.code === 'DEADLINE_EXCEEDED' || error.code === 'COMMIT_STATUS_TIMEOUT') return 504;
-  return 502;
+/** The request id header every response carries (also the `reqId` of the log line). */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+const requestIdHeaderSchema = {
+  [REQUEST_ID_HEADER]: {
+    type: 'string',
+    description: 'id of the request, as in the server log (taken from the request when well-formed)',
+  },
+};
+
+/** The Fastify path of an OpenAPI path (`/v1/items/{itemId}` → `/v1/items/:itemId`). */
+function fastifyPath(path: string): string {
+  return path.replace(/\{(\w+)\}/g, ':$1');
 }
 
-interface Compiled {
-  readonly route: Route;
-  readonly pattern: RegExp;
-  readonly names: string[];
-  readonly body: ValidateFunction | undefined;
-  readonly query: ValidateFunction | undefined;
+function pathPattern(path: string): RegExp {
+  return new RegExp(`^${path.replace(/\{\w+\}/g, '[^/]+')}$`);
 }
 
-function compile(route: Route, ajv: Ajv): Compiled {
-  const names: string[] = [];
-  const pattern = new RegExp(
-    '^' +
-      route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
-        names.push(name);
-        return '([^/]+)';
-      }) +
-      '$',
-  );
-  const query = route.query
-    ? ajv.compile({
-        type: 'object',
-        additionalProperties: false,
-        required: Object.entries(route.query)
-          .filter(([, p]) => p.required === true)
-          .map(([name]) => name),
-        properties: Object.fromEntries(
-          Object.entries(route.query).map(([name, p]) => [
-            name,
-            p.type === 'integer'
-              ? { type: 'string', pattern: '^[0-9]{1,10}$' }
-              : p.enum
-                ? { enum: p.enum }
-                : { type: 'string', maxLength: 200 },
-          ]),
-        ),
-      })
-    : ajv.compile({ type: 'object', maxProperties: 0 });
-  return { route, pattern, names, body: route.body ? ajv.compile(route.body) : undefined, query };
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v));
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
-}
-
-function sendError(
-  res: ServerResponse,
-  status: number,
-  code: string,
-  message: string,
-  transactionId?: string,
-): void {
-  send(res, status, transactionId ? { code, message, transactionId } : { code, message });
-}
-
-async function readBody(req: IncomingMessage, limit = 8 * 1024 * 1024): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new InvalidInputError('INVALID_INPUT', `request body larger than ${limit} bytes`);
-    chunks.push(chunk);
-  }
-  if (size === 0) return undefined;
+/** Whether every `%` escape of the URL (path and query) decodes. */
+function wellFormedUrl(url: string): boolean {
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch (error) {
-    throw new InvalidInputError('INVALID_INPUT', `request body is not JSON: ${(error as Error).message}`);
+    for (const part of url.split(/[?&=]/)) decodeURIComponent(part.replace(/\+/g, ' '));
+    return true;
+  } catch {
+    return false;
   }
 }
 
-function ajvMessage(validate: ValidateFunction, where: string): string {
-  const first = validate.errors?.[0];
+/** The request id: the caller's `x-request-id` when it is a short token, else a new UUID. */
+function requestIdOf(header: string | string[] | undefined): string {
+  return typeof header === 'string' && /^[A-Za-z0-9._:-]{1,64}$/.test(header) ? header : randomUUID();
+}
+
+function ajvMessage(errors: readonly ErrorObject[] | null | undefined, where: string): string {
+  const first = errors?.[0];
+  const extra = (first?.params as { additionalProperty?: unknown } | undefined)?.additionalProperty;
   return `${where}${first?.instancePath ?? ''} ${first?.message ?? 'is invalid'}${
-    first?.keyword === 'additionalProperties'
-      ? ` '${String((first.params as { additionalProperty?: string }).additionalProperty)}'`
-      : ''
+    typeof extra === 'string' ? ` '${extra}'` : ''
   }`;
 }
 
+function errorResponses(statuses: readonly number[]): Record<string, JsonSchema> {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      String(status),
+      { description: STATUS_DESCRIPTIONS[status] ?? 'error', $ref: 'Error#', headers: requestIdHeaderSchema },
+    ]),
+  );
+}
+
+function responsesOf(route: Route): Record<string, JsonSchema> {
+  return {
+    [String(route.status ?? 200)]: {
+      description: route.status === 201 ? 'created' : 'success',
+      $ref: `${route.response}#`,
+      headers: requestIdHeaderSchema,
+    },
+    ...errorResponses(operationErrorStatuses({ authenticated: true, body: route.body !== undefined })),
+  };
+}
+
+const noQuery: JsonSchema = { type: 'object', additionalProperties: false, properties: {} };
+
 /**
- * Serves the catalog over HTTP/JSON: every request names its caller with an `x-api-key` header,
- * mapped to a wallet identity, and runs as that identity through the Fabric Gateway. Query and
- * body are validated before any chaincode call; errors are `{ code, message }`.
+ * Builds the catalog API on Fastify (not listening): every operation of {@link routes}, validated
+ * with ajv from its schemas, answered through the client of the wallet identity the `x-api-key`
+ * header maps to, and documented by @fastify/swagger from the same schemas at `/openapi.json`.
+ *
+ * - Bodies are validated as they are: no type coercion, no defaults, no removed properties
+ *   (unknown properties are a 400). Query strings and path parameters are coerced (`limit=5` → 5).
+ * - Responses are validated against their schema and then sent with JSON.stringify: a response
+ *   that misses a required field is a 500 RESPONSE_INVALID (never silently sent), and nothing the
+ *   client returned is dropped.
+ * - Errors are `{ code, message }` with the status from status.ts; a known path with another
+ *   method is a 405 with `Allow`; every response carries `x-request-id`, and one JSON log line per
+ *   request names it.
+ */
+export async function buildApi(options: Readonly<ApiOptions>): Promise<FastifyInstance> {
+  const limits: ApiLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const log = options.log;
+  const app = Fastify({
+    logger: log
+      ? {
+          level: 'info',
+          stream: {
+            write: (line: string): void => {
+              log(line.trimEnd());
+            },
+          },
+        }
+      : false,
+    // One line per request, written by the onResponse hook below (not Fastify's two).
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: (req) => requestIdOf(req.headers[REQUEST_ID_HEADER]),
+    bodyLimit: limits.bodyBytes,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    http: { headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) },
+    exposeHeadRoutes: false,
+    // While closing, requests in flight still get { code, message } answers.
+    return503OnClosing: false,
+    frameworkErrors: (error, request, reply) => {
+      const answer = answerFor(error);
+      request.log.info(
+        { method: request.method, url: request.url, statusCode: answer.status, code: answer.body.code },
+        'request',
+      );
+      void (reply as FastifyReply)
+        .code(answer.status)
+        .header(REQUEST_ID_HEADER, request.id)
+        .send(answer.body);
+    },
+  });
+  app.server.maxConnections = limits.maxConnections;
+
+  // Request parts: bodies exactly as sent; query strings and path parameters coerced from text.
+  const requestAjv = { strict: true, allErrors: false, allowUnionTypes: true, discriminator: true } as const;
+  const bodyAjv = new Ajv({ ...requestAjv, coerceTypes: false, useDefaults: false, removeAdditional: false });
+  const partAjv = new Ajv({ ...requestAjv, coerceTypes: true, useDefaults: false, removeAdditional: false });
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? bodyAjv : partAjv).compile(schema),
+  );
+  app.setSchemaErrorFormatter(
+    (errors, context) => new ApiError('INVALID_INPUT', ajvMessage(errors, context)),
+  );
+
+  // Responses: validated against their schema, then JSON.stringify (no field dropped or added).
+  const responseAjv = new Ajv({ strict: false, allErrors: false });
+  for (const [name, schema] of Object.entries(responseSchemas)) {
+    responseAjv.addSchema({ $id: name, ...schema });
+    app.addSchema({ $id: name, ...schema });
+  }
+  const validators = new Map<string, ValidateFunction>();
+  app.setSerializerCompiler(({ schema, method, url, httpStatus }) => {
+    const key = JSON.stringify(schema);
+    const validate = validators.get(key) ?? responseAjv.compile(schema as JsonSchema);
+    validators.set(key, validate);
+    return (data: unknown): string => {
+      if (!validate(data))
+        throw new ApiError(
+          'RESPONSE_INVALID',
+          ajvMessage(validate.errors, `${method} ${url} ${httpStatus} response`),
+        );
+      return JSON.stringify(data);
+    };
+  });
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+    const body = text as string;
+    if (body.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    try {
+      done(null, JSON.parse(body));
+    } catch (error) {
+      done(new ApiError('INVALID_INPUT', `request body is not JSON: ${(error as Error).message}`), undefined);
+    }
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'National drug and reimbursement catalog API',
+        version: '1.0.0',
+        description:
+          'Coverage checks, catalog search, proposals and approvals over the catalog chaincode. Every request but /healthz names its caller with an x-api-key header, mapped to a wallet identity. Errors are { code, message }.',
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+      },
+      servers: [{ url: '/', description: 'this server' }],
+      components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } } },
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
+    transformObject: (documentObject) => {
+      const document = (documentObject as { openapiObject: Record<string, unknown> }).openapiObject;
+      // An empty body is read as {}: a body whose schema requires nothing is optional.
+      const paths = document.paths as Record<
+        string,
+        Record<string, { requestBody?: Record<string, unknown> }>
+      >;
+      for (const operations of Object.values(paths))
+        for (const operation of Object.values(operations)) {
+          const body = operation.requestBody as
+            { required: boolean; content: Record<string, { schema: { required?: unknown[] } }> } | undefined;
+          if (body && !(body.content['application/json']?.schema.required?.length ?? 0))
+            body.required = false;
+        }
+      return document;
+    },
+  });
+
+  const identities = new WeakMap<FastifyRequest, string>();
+  const errorCodes = new WeakMap<FastifyRequest, string>();
+  const clients = new Map<string, CatalogClient>();
+  const clientFor =
+    options.clientFor ??
+    ((identity: string): CatalogClient => {
+      let client = clients.get(identity);
+      if (!client) {
+        client = CatalogClient.connect(
+          options.walletDir ? { as: identity, walletDir: options.walletDir } : { as: identity },
+        );
+        clients.set(identity, client);
+      }
+      return client;
+    });
+  app.addHook('onClose', () => {
+    for (const client of clients.values()) client.close();
+    clients.clear();
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    // Path parameters with a malformed escape are refused by the router (frameworkErrors above);
+    // this also refuses them in the query string, which the parser would pass on undecoded.
+    if (!wellFormedUrl(request.url))
+      throw new ApiError('BAD_URL', `'${request.url}' has a malformed % escape`);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url,
+        statusCode: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        identity: identities.get(request),
+        code: errorCodes.get(request),
+      },
+      'request',
+    );
+  });
+  app.setErrorHandler((error, request, reply) => {
+    const answer = answerFor(error);
+    errorCodes.set(request, answer.body.code);
+    if (answer.status >= 500) request.log.error({ err: error }, 'request failed');
+    void reply.code(answer.status).send(answer.body);
+  });
+
+  const known: { pattern: RegExp; method: string }[] = [
+    ...routes.map((route) => ({ pattern: pathPattern(route.path), method: route.method })),
+    { pattern: /^\/healthz$/, method: 'GET' },
+    { pattern: /^\/openapi\.json$/, method: 'GET' },
+  ];
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = known.filter((k) => k.pattern.test(path)).map((k) => k.method);
+    const code = allowed.length > 0 ? 'METHOD_NOT_ALLOWED' : 'NOT_FOUND';
+    errorCodes.set(request, code);
+    if (allowed.length > 0) void reply.header('allow', [...new Set(allowed)].join(', '));
+    void reply
+      .code(allowed.length > 0 ? 405 : 404)
+      .send({ code, message: `${request.method} ${path} is not an operation of this API` });
+  });
+
+  const authenticate = (request: FastifyRequest): Promise<void> => {
+    const header = request.headers['x-api-key'];
+    const identity = identityForKey(options.keys, Array.isArray(header) ? header[0] : header);
+    if (identity === null)
+      return Promise.reject(new ApiError('UNAUTHENTICATED', 'missing or unknown x-api-key'));
+    identities.set(request, identity);
+    return Promise.resolve();
+  };
+  const emptyBodyIsObject = (request: FastifyRequest): Promise<void> => {
+    if (request.body === undefined) request.body = {};
+    return Promise.resolve();
+  };
+
+  for (const route of routes) {
+    app.route({
+      method: route.method,
+      url: fastifyPath(route.path),
+      schema: {
+        operationId: route.operationId,
+        summary: route.summary,
+        security: [{ apiKey: [] }],
+        querystring: route.query ?? noQuery,
+        ...(route.params ? { params: route.params } : {}),
+        ...(route.body ? { body: route.body } : {}),
+        response: responsesOf(route),
+      },
+      onRequest: authenticate,
+      ...(route.body ? { preValidation: emptyBodyIsObject } : {}),
+      handler: async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+        const identity = identities.get(request) ?? '';
+        const result = await route.handle({
+          client: clientFor(identity),
+          params: request.params as Record<string, string>,
+          query: request.query as Record<string, unknown>,
+          body: request.body,
+        });
+        void reply.code(route.status ?? 200);
+        return result;
+      },
+    });
+  }
+
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        operationId: 'health',
+        summary: 'Liveness (no API key needed)',
+        security: [],
+        response: {
+          '200': { description: 'the server is up', $ref: 'Health#', headers: requestIdHeaderSchema },
+          ...errorResponses(operationErrorStatuses({ authenticated: false, body: false })),
+        },
+      },
+    },
+    () => Promise.resolve({ status: 'ok' }),
+  );
+  app.get('/openapi.json', { schema: { hide: true } }, () => Promise.resolve(app.swagger()));
+  return app;
+}
+
+/**
+ * Serves the catalog API ({@link buildApi}) on `host:port` (127.0.0.1 unless told otherwise; port 0
+ * picks a free one) until {@link ApiServer.close}.
  */
 export async function startApiServer(options: Readonly<ApiServerOptions>): Promise<ApiServer> {
-  const ajv = new Ajv({ allErrors: false, strict: false });
-  const compiled = routes.map((route) => compile(route, ajv));
-  const document = openApiDocument(routes);
-  const clients = new Map<string, CatalogClient>();
-  const clientFor = (identity: string): CatalogClient => {
-    let client = clients.get(identity);
-    if (!client) {
-      client = CatalogClient.connect(
-        options.walletDir ? { as: identity, walletDir: options.walletDir } : { as: identity },
-      );
-      clients.set(identity, client);
-    }
-    return client;
-  };
-
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<number> => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (req.method === 'GET' && url.pathname === '/healthz') {
-      send(res, 200, { status: 'ok' });
-      return 200;
-    }
-    if (req.method === 'GET' && url.pathname === '/openapi.json') {
-      send(res, 200, document);
-      return 200;
-    }
-    const candidates = compiled.filter((c) => c.pattern.test(url.pathname));
-    const match = candidates.find((c) => c.route.method === req.method);
-    if (!match) {
-      const status = candidates.length > 0 ? 405 : 404;
-      sendError(
-        res,
-        status,
-        status === 405 ? 'METHOD_NOT_ALLOWED' : 'NOT_FOUND',
-        `${req.method ?? ''} ${url.pathname} is not an operation of this API`,
-      );
-      return status;
-    }
-    const header = req.headers['x-api-key'];
-    const identity = identityForKey(options.keys, Array.isArray(header) ? header[0] : header);
-    if (identity === null) {
-      sendError(res, 401, 'UNAUTHENTICATED', 'missing or unknown x-api-key');
-      return 401;
-    }
-    const groups = match.pattern.exec(url.pathname) ?? [];
-    const params = Object.fromEntries(
-      match.names.map((name, index) => [name, decodeURIComponent(groups[index + 1] ?? '')]),
-    );
-    const query = Object.fromEntries(url.searchParams.entries());
-    if (match.query && !match.query(query))
-      throw new InvalidInputError('INVALID_INPUT', ajvMessage(match.query, 'query'));
-    const body = req.method === 'POST' ? await readBody(req) : undefined;
-    if (match.body && !match.body(body ?? {}))
-      throw new InvalidInputError('INVALID_INPUT', ajvMessage(match.body, 'body'));
-    const result = await match.route.handle({ client: clientFor(identity), params, query, body });
-    const status = match.route.status ?? 200;
-    send(res, status, result);
-    return status;
-  };
-
-  const server = createServer((req, res) => {
-    const started = performance.now();
-    handle(req, res)
-      .catch((error: unknown) => {
-        if (error instanceof CatalogClientError) {
-          const status = statusFor(error);
-          sendError(res, status, error.code, error.message, error.transactionId);
-          return status;
-        }
-        sendError(res, 500, 'INTERNAL', error instanceof Error ? error.message : String(error));
-        return 500;
-      })
-      .then(
-        (status) => {
-          options.log?.(
-            `${req.method ?? ''} ${req.url ?? ''} ${status} ${(performance.now() - started).toFixed(0)}ms`,
-          );
-        },
-        () => undefined,
-      );
-  });
+  const app = await buildApi(options);
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, host, () => {
-      resolve();
-    });
-  });
-  const address = server.address();
+  await app.listen({ port: options.port, host });
+  const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   return {
-    server,
-    url: `http://${host}:${port}`,
+    server: app.server,
+    app,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     close: async () => {
-      await new Promise<void>((resolve) =>
-        server.close(() => {
-          resolve();
-        }),
-      );
-      for (const client of clients.values()) client.close();
+      await app.close();
     },
   };
 }

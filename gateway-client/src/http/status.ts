@@ -1,0 +1,134 @@
+import {
+  CatalogClientError,
+  ChaincodeError,
+  ConflictError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+} from '../errors';
+
+/**
+ * The one map from error to HTTP status, used by the error handler and by the OpenAPI document
+ * (every operation declares the statuses listed in {@link operationErrorStatuses}).
+ */
+
+/** An error raised by the HTTP layer itself (not by the catalog client). */
+export class ApiError extends Error {
+  public constructor(
+    public readonly code: ApiErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Codes of the HTTP layer's own errors, with their status. */
+export const API_ERROR_STATUS = {
+  INVALID_INPUT: 400,
+  BAD_URL: 400,
+  UNAUTHENTICATED: 401,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RESPONSE_INVALID: 500,
+  INTERNAL: 500,
+} as const;
+export type ApiErrorCode = keyof typeof API_ERROR_STATUS;
+
+/** Catalog-client codes whose status does not follow from the error class. */
+const CLIENT_CODE_STATUS: Readonly<Record<string, number>> = {
+  UNKNOWN_PROVINCE: 400,
+  CHUNK_TOO_LARGE: 400,
+  DEADLINE_EXCEEDED: 504,
+  COMMIT_STATUS_TIMEOUT: 504,
+};
+
+/** Catalog-client error classes and their status, most specific first. */
+const CLIENT_CLASS_STATUS: readonly (readonly [abstract new (...args: never[]) => Error, number])[] = [
+  [InvalidInputError, 400],
+  [NotFoundError, 404],
+  [ForbiddenError, 403],
+  [ConflictError, 409],
+  /** Any other domain refusal of the chaincode (e.g. GOVERNANCE_NOT_INITIALISED). */
+  [ChaincodeError, 422],
+  /** Endorsement, ordering, commit or transport failures. */
+  [CatalogClientError, 502],
+];
+
+/** Fastify's own error codes and the API code they are answered with. */
+const FASTIFY_CODES: Readonly<Record<string, ApiErrorCode>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'INVALID_INPUT',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_INPUT',
+  FST_ERR_BAD_URL: 'BAD_URL',
+  FST_ERR_VALIDATION: 'INVALID_INPUT',
+};
+
+/** What an error is answered with. */
+export interface ErrorAnswer {
+  readonly status: number;
+  readonly body: { code: string; message: string; transactionId?: string };
+}
+
+/** The HTTP status and `{ code, message }` body for anything a handler or Fastify throws. */
+export function answerFor(error: unknown): ErrorAnswer {
+  if (error instanceof ApiError)
+    return { status: API_ERROR_STATUS[error.code], body: { code: error.code, message: error.message } };
+  if (error instanceof CatalogClientError) {
+    const status =
+      CLIENT_CODE_STATUS[error.code] ??
+      CLIENT_CLASS_STATUS.find(([type]) => error instanceof type)?.[1] ??
+      502;
+    const body = { code: error.code, message: error.message };
+    return {
+      status,
+      body: error.transactionId === undefined ? body : { ...body, transactionId: error.transactionId },
+    };
+  }
+  const fastifyCode = (error as { code?: unknown } | null)?.code;
+  const code = typeof fastifyCode === 'string' ? FASTIFY_CODES[fastifyCode] : undefined;
+  if (code !== undefined)
+    return { status: API_ERROR_STATUS[code], body: { code, message: (error as Error).message } };
+  return { status: 500, body: { code: 'INTERNAL', message: 'internal error (see the server log)' } };
+}
+
+/** Description of each error status in the OpenAPI document. */
+export const STATUS_DESCRIPTIONS: Readonly<Record<number, string>> = {
+  400: 'Invalid input: query, path or body fails the schema, malformed URL, unknown province (INVALID_INPUT, BAD_URL, UNKNOWN_PROVINCE, CHUNK_TOO_LARGE)',
+  401: 'Missing or unknown x-api-key (UNAUTHENTICATED)',
+  403: "The caller's role or organisation may not do this (FORBIDDEN_ROLE, FORBIDDEN_ORG, SELF_APPROVAL, SCOPE_VIOLATION, ID_MISMATCH)",
+  404: 'No such item, proposal, version or chunk',
+  409: 'Conflicts with the current state (PROPOSAL_STATE, VERSION_CONFLICT, ALREADY_VOTED, STALE_REVIEW, …)',
+  413: 'Request body larger than the limit (PAYLOAD_TOO_LARGE)',
+  415: 'Request body is not application/json (UNSUPPORTED_MEDIA_TYPE)',
+  422: 'Another refusal of the chaincode (e.g. GOVERNANCE_NOT_INITIALISED, GOVERNANCE_INVALID)',
+  500: 'Internal error of the API server (INTERNAL, RESPONSE_INVALID)',
+  502: 'Endorsement, ordering, commit or gateway failure',
+  504: 'The gateway or the commit status did not answer in time (DEADLINE_EXCEEDED, COMMIT_STATUS_TIMEOUT)',
+};
+
+/**
+ * Every error status an operation can answer: all statuses of the maps above except 405 (which
+ * belongs to a path without the method, not to an operation), 413 and 415 only for operations with
+ * a request body; the operations without an API key (health, document) can only fail with 500.
+ */
+export function operationErrorStatuses(options: {
+  readonly authenticated: boolean;
+  readonly body: boolean;
+}): number[] {
+  const all = new Set<number>([
+    ...Object.values(API_ERROR_STATUS),
+    ...Object.values(CLIENT_CODE_STATUS),
+    ...CLIENT_CLASS_STATUS.map(([, status]) => status),
+  ]);
+  all.delete(405);
+  if (!options.authenticated) return [500];
+  if (!options.body) {
+    all.delete(413);
+    all.delete(415);
+  }
+  return [...all].sort((a, b) => a - b);
+}

@@ -1,0 +1,327 @@
+/**
+ * Every operation of the HTTP API over a fake CatalogClient (Fastify inject, no network): what the
+ * client is asked, what the caller gets (checked against the served document's schemas), and the
+ * identity the API key maps to.
+ */
+import { expect } from 'chai';
+import { routes } from '../../../gateway-client/src/http/routes';
+import { bodyOf, call, HASH, ITEM_ID, testApi, type Call, type TestApi } from './support/fake-client';
+
+interface Case {
+  readonly operationId: string;
+  readonly url: string;
+  readonly request?: Call;
+  readonly status?: number;
+  readonly schema: string;
+  /** The client calls made, in order. */
+  readonly calls: [string, unknown][];
+  readonly before?: (api: TestApi) => void;
+  readonly check?: (body: Record<string, unknown>) => void;
+}
+
+const vote = { manifestHash: HASH, baseVersion: 2, governanceVersion: 1 };
+
+const cases: readonly Case[] = [
+  {
+    operationId: 'checkCoverage',
+    url: `/v1/coverage?province=gd&itemId=${ITEM_ID}&date=2025-06-01&age=40&sex=F&level=3&visit=outpatient`,
+    schema: 'Coverage',
+    calls: [
+      [
+        'checkCoverage',
+        {
+          province: 'gd',
+          itemId: ITEM_ID,
+          date: '2025-06-01',
+          patient: { age: 40, sex: 'female', hospitalLevel: 3, visitType: 'outpatient' },
+        },
+      ],
+    ],
+  },
+  {
+    operationId: 'checkCoverage',
+    url: `/v1/coverage?province=Guangdong&itemId=${ITEM_ID}&sex=M`,
+    schema: 'Coverage',
+    calls: [['checkCoverage', { province: 'Guangdong', itemId: ITEM_ID, patient: { sex: 'male' } }]],
+  },
+  {
+    operationId: 'checkCoverageBatch',
+    url: '/v1/coverage/batch',
+    request: {
+      body: {
+        province: 'Sichuan',
+        lines: [
+          { itemId: ITEM_ID, date: '2025-06-01' },
+          { itemId: ITEM_ID, patient: { age: 3, hospitalLevel: 2 } },
+        ],
+      },
+    },
+    schema: 'CoverageBatch',
+    calls: [
+      [
+        'checkCoverageBatch',
+        {
+          lines: [
+            { itemId: ITEM_ID, date: '2025-06-01', province: 'Sichuan' },
+            { itemId: ITEM_ID, patient: { age: 3, hospitalLevel: 2 }, province: 'Sichuan' },
+          ],
+        },
+      ],
+    ],
+    check: (body) => expect(body.results).to.have.length(2),
+  },
+  {
+    operationId: 'searchItems',
+    url: `/v1/items?name=${encodeURIComponent('硼砂')}&prefix=${encodeURIComponent('复')}&code=XA01&category=XA01&class=${encodeURIComponent('甲')}&section=s&kind=drug&province=Guangdong&version=2&limit=5&bookmark=b`,
+    schema: 'ItemPage',
+    calls: [
+      [
+        'searchItems',
+        {
+          name: '硼砂',
+          namePrefix: '复',
+          code: 'XA01',
+          categoryCode: 'XA01',
+          class: '甲',
+          section: 's',
+          kind: 'drug',
+          province: 'Guangdong',
+          version: 2,
+          pageSize: 5,
+          bookmark: 'b',
+        },
+      ],
+    ],
+  },
+  {
+    operationId: 'getItem',
+    url: `/v1/items/${ITEM_ID}?version=2&date=2025-06-01&province=Guangdong`,
+    schema: 'Item',
+    calls: [['getItem', { itemId: ITEM_ID, version: 2, date: '2025-06-01', province: 'Guangdong' }]],
+  },
+  {
+    operationId: 'getItemHistory',
+    url: `/v1/items/${ITEM_ID}/history?province=Guangdong`,
+    schema: 'History',
+    calls: [['getItemHistory', { itemId: ITEM_ID, province: 'Guangdong' }]],
+  },
+  {
+    operationId: 'listVersions',
+    url: '/v1/versions?limit=5&bookmark=b',
+    schema: 'VersionPage',
+    calls: [['listVersions', { pageSize: 5, bookmark: 'b' }]],
+  },
+  {
+    operationId: 'getVersion',
+    url: '/v1/versions/head',
+    schema: 'Version',
+    calls: [['getVersion', {}]],
+  },
+  {
+    operationId: 'getVersion',
+    url: '/v1/versions/3',
+    schema: 'Version',
+    calls: [['getVersion', { version: 3 }]],
+  },
+  {
+    operationId: 'listProposals',
+    url: '/v1/proposals?status=open&scope=provincial&province=Guangdong&limit=2',
+    schema: 'ProposalPage',
+    calls: [['listProposals', { status: 'open', scope: 'provincial', province: 'Guangdong', pageSize: 2 }]],
+  },
+  {
+    operationId: 'getProposal',
+    url: '/v1/proposals/p1',
+    schema: 'ProposalDetail',
+    calls: [['getProposal', { proposalId: 'p1' }]],
+  },
+  {
+    operationId: 'approveProposal',
+    url: '/v1/proposals/p1/approve',
+    request: { body: { ...vote, comment: 'reviewed' }, key: 'nhsa-key' },
+    schema: 'Submitted',
+    calls: [['approveProposal', { proposalId: 'p1', comment: 'reviewed', ...vote }]],
+    check: (body) =>
+      expect(body).to.deep.equal({
+        transactionId: 'tx-approve',
+        blockNumber: 17,
+        value: { vote: 'approve' },
+      }),
+  },
+  {
+    operationId: 'rejectProposal',
+    url: '/v1/proposals/p1/reject',
+    request: { body: vote, key: 'nhsa-key' },
+    schema: 'Submitted',
+    calls: [['rejectProposal', { proposalId: 'p1', ...vote }]],
+    check: (body) => expect(body).to.include({ transactionId: 'tx-reject', blockNumber: 18 }),
+  },
+  {
+    operationId: 'withdrawProposal',
+    url: '/v1/proposals/p1/withdraw',
+    request: { body: { comment: 'superseded' } },
+    schema: 'Submitted',
+    calls: [['withdrawProposal', { proposalId: 'p1', reason: 'superseded' }]],
+    check: (body) => expect(body).to.include({ transactionId: 'tx-withdraw', blockNumber: 19 }),
+  },
+  {
+    operationId: 'withdrawProposal',
+    url: '/v1/proposals/p1/withdraw',
+    request: { method: 'POST', headers: { 'content-type': 'application/json' } },
+    schema: 'Submitted',
+    calls: [['withdrawProposal', { proposalId: 'p1' }]],
+  },
+  {
+    operationId: 'applyProposal',
+    url: '/v1/proposals/p1/apply',
+    request: { method: 'POST' },
+    before: (api) => {
+      api.fake.state.status = 'approved';
+      api.fake.state.chunks = [
+        { index: 0, changeCount: 1, hash: 'h0', applied: true, appliedTxId: null },
+        { index: 1, changeCount: 1, hash: 'h1', applied: false, appliedTxId: null },
+      ];
+    },
+    schema: 'Submitted',
+    calls: [
+      ['getProposal', { proposalId: 'p1' }],
+      ['applyChunk', { proposalId: 'p1', chunkIndex: 1 }],
+      ['sealVersion', { proposalId: 'p1' }],
+    ],
+    check: (body) => expect(body).to.include({ transactionId: 'tx-seal', blockNumber: 21 }),
+  },
+  {
+    operationId: 'applyProposal',
+    url: '/v1/proposals/p1/apply',
+    request: { body: {} },
+    before: (api) => {
+      api.fake.state.scope = 'governance';
+      api.fake.state.status = 'approved';
+    },
+    schema: 'Submitted',
+    calls: [
+      ['getProposal', { proposalId: 'p1' }],
+      ['applyGovernanceProposal', { proposalId: 'p1' }],
+    ],
+    check: (body) => expect(body).to.include({ transactionId: 'tx-gov', blockNumber: 22 }),
+  },
+  {
+    operationId: 'getGovernance',
+    url: '/v1/governance',
+    schema: 'Governance',
+    calls: [['getGovernance', undefined]],
+  },
+];
+
+describe('HTTP API routes (fake client)', function () {
+  it('has a case for every operation', function () {
+    expect(new Set(cases.map((c) => c.operationId))).to.deep.equal(
+      new Set([...routes.map((r) => r.operationId)].filter((id) => id !== 'createProposal')),
+    );
+  });
+
+  for (const c of cases) {
+    it(`${c.operationId}: ${c.request?.method ?? (c.request?.body ? 'POST' : 'GET')} ${c.url.split('?')[0] ?? ''}`, async function () {
+      const api = await testApi();
+      try {
+        c.before?.(api);
+        const response = await call(api, c.url, c.request);
+        expect(response.statusCode, response.body).to.equal(c.status ?? 200);
+        const body = bodyOf(api, response, c.schema);
+        expect(api.fake.calls).to.deep.equal(c.calls);
+        expect(api.identities).to.deep.equal([
+          c.request?.key === 'nhsa-key' ? 'nhsa/approver' : 'guangdong/hospital1',
+        ]);
+        c.check?.(body);
+      } finally {
+        await api.app.close();
+      }
+    });
+  }
+
+  describe('createProposal', function () {
+    const changes = [{ op: 'removeItem', itemId: ITEM_ID }];
+
+    it('creates, fills and opens the proposal; answers 201 with its id and no made-up transaction', async function () {
+      const api = await testApi();
+      const response = await call(api, '/v1/proposals', {
+        body: { title: 'remove borax', effectiveFrom: '2025-01-01', changes, scope: 'GuangdongMSP' },
+      });
+      expect(response.statusCode, response.body).to.equal(201);
+      const body = bodyOf(api, response, 'ProposalCreated');
+      expect(body).to.include({ proposalId: 'p1', status: 'open', resumed: false });
+      expect(body).to.not.have.any.keys('transactionId', 'blockNumber');
+      const names = api.fake.calls.map(([name]) => name);
+      expect(names).to.deep.equal([
+        'listProposals',
+        'createProposal',
+        'getProposal',
+        'addChunk',
+        'openProposal',
+        'getProposal',
+        'getProposal',
+      ]);
+      const created = api.fake.calls[1]?.[1] as Record<string, unknown>;
+      expect(created).to.include({ scope: 'provincial', province: 'Guangdong', title: 'remove borax' });
+      expect(api.fake.calls[3]?.[1]).to.deep.equal({ proposalId: 'p1', chunkIndex: 0, changes });
+      await api.app.close();
+    });
+
+    it('accepts national and governance scopes and the default (national)', async function () {
+      for (const [scope, expected] of [
+        [undefined, 'national'],
+        ['national', 'national'],
+        ['governance', 'governance'],
+      ] as const) {
+        const api = await testApi();
+        const response = await call(api, '/v1/proposals', {
+          body: { title: 't', rationale: 'why', effectiveFrom: '2025-01-01', changes, scope },
+        });
+        expect(response.statusCode, response.body).to.equal(201);
+        const created = api.fake.calls.find(([name]) => name === 'createProposal')?.[1];
+        expect(created).to.include({ scope: expected });
+        await api.app.close();
+      }
+    });
+
+    it('refuses an unknown province scope with 400 UNKNOWN_PROVINCE before any chaincode call', async function () {
+      const api = await testApi();
+      const response = await call(api, '/v1/proposals', {
+        body: { title: 't', effectiveFrom: '2025-01-01', changes, scope: 'Hubei' },
+      });
+      expect(response.statusCode).to.equal(400);
+      expect(bodyOf(api, response, 'Error')).to.include({ code: 'UNKNOWN_PROVINCE' });
+      expect(api.fake.calls).to.deep.equal([]);
+      await api.app.close();
+    });
+
+    it('validates every change with the chaincode schema before creating anything', async function () {
+      const api = await testApi();
+      for (const bad of [
+        [{ op: 'removeItem' }],
+        [{ op: 'frobnicate', itemId: ITEM_ID }],
+        [{ op: 'removeItem', itemId: ITEM_ID, extra: 1 }],
+        [],
+      ]) {
+        const response = await call(api, '/v1/proposals', {
+          body: { title: 't', effectiveFrom: '2025-01-01', changes: bad },
+        });
+        expect(response.statusCode, JSON.stringify(bad)).to.equal(400);
+        expect(response.json()).to.include({ code: 'INVALID_INPUT' });
+      }
+      expect(api.fake.calls).to.deep.equal([]);
+      await api.app.close();
+    });
+  });
+
+  it('serves /healthz without an API key and /openapi.json as the generated document', async function () {
+    const api = await testApi();
+    const health = await call(api, '/healthz', { key: null });
+    expect(health.statusCode).to.equal(200);
+    expect(bodyOf(api, health, 'Health')).to.deep.equal({ status: 'ok' });
+    const document = await call(api, '/openapi.json', { key: null });
+    expect(document.statusCode).to.equal(200);
+    expect(document.json()).to.deep.equal(JSON.parse(JSON.stringify(api.document)));
+    await api.app.close();
+  });
+});
