@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { CatalogClient } from '../catalog-client';
+import { CatalogClient, type CatalogClientOptions } from '../catalog-client';
 import { toJson, type Output } from './output';
 
 /** A command-line mistake: exit code 2 with the usage text. */
@@ -13,6 +13,9 @@ export class UsageError extends Error {
 /** The default identity when neither `--as` nor `CATALOG_AS` is given. */
 export const DEFAULT_AS = 'nhsa/proposer';
 
+/** Opens a gateway client: {@link CatalogClient.connect}, or a test double. */
+export type ClientFactory = (options: Readonly<CatalogClientOptions>) => CatalogClient;
+
 /** What every command gets: parsed options, output, and a lazily opened client. */
 export class CommandContext {
   private opened: CatalogClient | undefined;
@@ -21,9 +24,11 @@ export class CommandContext {
     public readonly out: Output,
     public readonly json: boolean,
     private identity: string,
-    private readonly walletDir: string | undefined,
+    /** The wallet folder from `--wallet` (undefined: the default `wallet/`). */
+    public readonly walletDir: string | undefined,
     /** Whether the identity came from `--as` / `CATALOG_AS` rather than the default. */
     private readonly identityGiven = true,
+    private readonly connect: ClientFactory = (options) => CatalogClient.connect(options),
   ) {}
 
   /** The identity commands run as. */
@@ -44,7 +49,7 @@ export class CommandContext {
 
   /** A client for another identity (e.g. `--approve-as`); the caller closes it. */
   public clientAs(as: string): CatalogClient {
-    return CatalogClient.connect({
+    return this.connect({
       as,
       ...(this.walletDir === undefined ? {} : { walletDir: this.walletDir }),
       ...(this.channel === undefined ? {} : { channel: this.channel }),

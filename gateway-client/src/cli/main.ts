@@ -1,7 +1,7 @@
 import { redactPaths } from '../display-path';
 import { IdentityError } from '../identity';
 import { CatalogClientError } from '../errors';
-import { CommandContext, DEFAULT_AS, UsageError, str } from './context';
+import { CommandContext, DEFAULT_AS, UsageError, str, type ClientFactory } from './context';
 import { processOutput, type Output } from './output';
 import {
   coverageBatchCommand,
@@ -38,7 +38,7 @@ export function registerCommand(name: string, command: Command): void {
 }
 
 /** The help text. */
-export const USAGE = `usage: catalog <command> [options]   (every command: --as <org>/<identity>, --json)
+export const USAGE = `usage: catalog <command> [options]   (every command: --as <org>/<identity>, --wallet <dir>, --json)
 
   import nrdl <csv> --effective-from D [--approve-as a,b,c] [--chunk-size N]
   import province-items <csv> --province P [--kind service|material] --effective-from D [--approve-as …]
@@ -58,11 +58,18 @@ ${AUDIT_USAGE}
   $CATALOG_CHANNEL selects another channel of the same peers (default: the connection profile's, catalog).
   Exit codes: 0 success, 1 domain error (message starts with its code), 2 usage error.`;
 
+/** Options of {@link runCli} beyond its output and environment. */
+export interface RunCliOptions {
+  /** Opens the commands' gateway clients (default CatalogClient.connect; tests pass a double). */
+  readonly connect?: ClientFactory;
+}
+
 /** Runs one CLI invocation and returns its exit code. */
 export async function runCli(
   argv: readonly string[],
   out: Output = processOutput,
   env: NodeJS.ProcessEnv = process.env,
+  options: RunCliOptions = {},
 ): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -76,20 +83,22 @@ export async function runCli(
   }
   let ctx: CommandContext | undefined;
   try {
-    const values = commonValues(args);
+    const { values, rest } = splitCommon(args);
     if (values.help === true) {
       out.out(USAGE);
       return 0;
     }
     const chosen = str(values, 'as') ?? env.CATALOG_AS;
+    const wallet = str(values, 'wallet');
     ctx = new CommandContext(
       out,
       values.json === true,
       chosen ?? DEFAULT_AS,
-      str(values, 'wallet'),
+      wallet,
       chosen !== undefined,
+      options.connect,
     );
-    return await command(ctx, stripCommon(args));
+    return await command(ctx, wallet === undefined ? rest : withOption(rest, 'wallet', wallet));
   } catch (error) {
     // Messages name files relative to the working directory or the repository, never absolutely;
     // redactPaths is the safety net for messages that come from elsewhere (Node, libraries).
@@ -115,33 +124,49 @@ export async function runCli(
   }
 }
 
-/** Pulls the options every command shares out of `args`. */
-function commonValues(args: readonly string[]): Record<string, string | boolean> {
-  const values: Record<string, string | boolean> = {};
-  for (let index = 0; index < args.length; index += 1) {
-    const arg = args[index];
-    if (arg === '--json') values.json = true;
-    else if (arg === '--help' || arg === '-h') values.help = true;
-    else if (arg === '--as' || arg === '--wallet') {
-      const value = args[index + 1];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`${arg} needs a value`);
-      values[arg.slice(2)] = value;
-      index += 1;
-    } else if (arg?.startsWith('--as=') === true) values.as = arg.slice(5);
-  }
-  return values;
-}
+/** Options every command shares, taking a value (`--as X` or `--as=X`). */
+const VALUED = ['as', 'wallet'] as const;
 
-function stripCommon(args: readonly string[]): string[] {
-  const out: string[] = [];
+/**
+ * Pulls the options every command shares (`--json`, `--help`, `--as`, `--wallet`, each value as
+ * `--opt X` or `--opt=X`) out of `args`, up to a `--` that ends the options; `rest` is what the
+ * command parses.
+ */
+function splitCommon(args: readonly string[]): {
+  values: Record<string, string | boolean>;
+  rest: string[];
+} {
+  const values: Record<string, string | boolean> = {};
+  const rest: string[] = [];
   for (let index = 0; index < args.length; index += 1) {
     const arg = args[index] ?? '';
-    if (arg === '--json' || arg === '--help' || arg === '-h' || arg.startsWith('--as=')) continue;
-    if (arg === '--as' || arg === '--wallet') {
-      index += 1;
-      continue;
+    if (arg === '--') {
+      rest.push(...args.slice(index));
+      break;
     }
-    out.push(arg);
+    const name = VALUED.find((option) => arg === `--${option}` || arg.startsWith(`--${option}=`));
+    if (arg === '--json') values.json = true;
+    else if (arg === '--help' || arg === '-h') values.help = true;
+    else if (name !== undefined && arg.startsWith(`--${name}=`)) {
+      const value = arg.slice(name.length + 3);
+      if (value === '') throw new UsageError(`--${name} needs a value`);
+      values[name] = value;
+    } else if (name !== undefined) {
+      const value = args[index + 1];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
+      values[name] = value;
+      index += 1;
+    } else rest.push(arg);
   }
-  return out;
+  return { values, rest };
+}
+
+/**
+ * `args` with `--name=value` added before any `--`: the one spelling a command that reads a common
+ * option itself (serve, api-key: `--wallet`) sees, whichever the user typed.
+ */
+function withOption(args: readonly string[], name: string, value: string): string[] {
+  const end = args.indexOf('--');
+  const option = `--${name}=${value}`;
+  return end < 0 ? [...args, option] : [...args.slice(0, end), option, ...args.slice(end)];
 }

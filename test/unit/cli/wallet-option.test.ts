@@ -1,0 +1,94 @@
+import { expect } from 'chai';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { CatalogClient, CatalogClientOptions } from '../../../gateway-client/src/catalog-client';
+import { runCli } from '../../../gateway-client/src/cli/main';
+import { capturing, tempDirPerSuite } from '../support/cli';
+
+/** A client factory that records the options it is called with and answers a few reads. */
+function recordingFactory(): {
+  readonly connect: (options: Readonly<CatalogClientOptions>) => CatalogClient;
+  readonly calls: Readonly<CatalogClientOptions>[];
+} {
+  const calls: Readonly<CatalogClientOptions>[] = [];
+  const fake = {
+    getGovernance: () => Promise.resolve({ version: 1, maxChunkChanges: 250 }),
+    listProposals: () => Promise.resolve({ records: [], bookmark: '' }),
+    getItem: () => Promise.resolve({ itemId: 'D-1', name: '复方硼砂' }),
+    close: () => undefined,
+  };
+  return {
+    calls,
+    connect: (options) => {
+      calls.push(options);
+      return fake as unknown as CatalogClient;
+    },
+  };
+}
+
+describe('catalog --wallet, in both spellings, for every command', () => {
+  const dir = tempDirPerSuite('catalog-wallet-');
+
+  const commands: readonly (readonly string[])[] = [
+    ['governance', 'show'],
+    ['proposal', 'list'],
+    ['item', 'D-1'],
+  ];
+
+  for (const command of commands) {
+    for (const spelling of ['separate', 'joined'] as const) {
+      it(`${command.join(' ')} --wallet${spelling === 'separate' ? ' X' : '=X'} connects with wallet X`, async () => {
+        const wallet = path.join(dir(), 'other-wallet');
+        const factory = recordingFactory();
+        const c = capturing();
+        const walletArgs = spelling === 'separate' ? ['--wallet', wallet] : [`--wallet=${wallet}`];
+        const code = await runCli([...command, ...walletArgs, '--as', 'nhsa/admin'], c.output, {}, factory);
+        expect(code, c.stderr()).to.equal(0);
+        expect(factory.calls).to.deep.equal([{ as: 'nhsa/admin', walletDir: wallet }]);
+      });
+    }
+  }
+
+  it('the wallet option may come before a subcommand, and --as=X is read too', async () => {
+    const factory = recordingFactory();
+    const c = capturing();
+    const code = await runCli(
+      ['proposal', '--wallet', dir(), '--as=guangdong/approver', 'list', '--json'],
+      c.output,
+      {},
+      factory,
+    );
+    expect(code, c.stderr()).to.equal(0);
+    expect(factory.calls).to.deep.equal([{ as: 'guangdong/approver', walletDir: dir() }]);
+    expect(JSON.parse(c.stdout())).to.deep.equal({ records: [], bookmark: '' });
+  });
+
+  it('without --wallet the client gets no wallet folder (the default wallet/)', async () => {
+    const factory = recordingFactory();
+    expect(await runCli(['governance', 'show'], capturing().output, {}, factory)).to.equal(0);
+    expect(factory.calls).to.deep.equal([{ as: 'nhsa/proposer' }]);
+  });
+
+  it('refuses --wallet without a value in either spelling', async () => {
+    for (const args of [['--wallet'], ['--wallet='], ['--wallet', '--json']]) {
+      const c = capturing();
+      expect(await runCli(['governance', 'show', ...args], c.output, {}, recordingFactory())).to.equal(2);
+      expect(c.stderr()).to.match(/^--wallet needs a value/);
+    }
+  });
+
+  for (const spelling of ['separate', 'joined'] as const) {
+    it(`api-key (like serve) reads the API keys of the wallet given as --wallet${spelling === 'separate' ? ' X' : '=X'}`, async () => {
+      const wallet = path.join(dir(), `keys-${spelling}`);
+      mkdirSync(wallet, { recursive: true });
+      writeFileSync(
+        path.join(wallet, 'api-keys.json'),
+        JSON.stringify({ [`key-${spelling}`]: 'nhsa/admin' }),
+      );
+      const c = capturing();
+      const walletArgs = spelling === 'separate' ? ['--wallet', wallet] : [`--wallet=${wallet}`];
+      expect(await runCli(['api-key', 'nhsa/admin', ...walletArgs], c.output, {})).to.equal(0);
+      expect(c.stdout()).to.equal(`key-${spelling}`);
+    });
+  }
+});
