@@ -9,6 +9,7 @@ import { FabricNotFoundError, FabricVersionError } from '../network/src/fabric-h
 import { networkStatus, networkUp } from '../network/src/network';
 import { CatalogClient, CatalogClientError } from '../gateway-client/src';
 import { runCli } from '../gateway-client/src/cli/main';
+import { quietSqliteWarning } from '../gateway-client/src/cli/warnings';
 
 const DATA = path.resolve(__dirname, '..', 'data');
 
@@ -39,6 +40,7 @@ async function cli(args: string[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  quietSqliteWarning();
   await networkUp();
   const status = await networkStatus();
   const healthy = status.nodes.filter((node) => node.healthy).length;

@@ -34,32 +34,6 @@ import { keyValues, processOutput, table, textOf, toJson } from './output';
 import { genesisHashCommand, verifyCommand } from './audit-verify-command';
 import { progressDisplay, replayProgressLine } from './progress';
 
-/**
- * Hides Node's one-time "SQLite is an experimental feature" ExperimentalWarning (node:sqlite backs
- * the audit store). Node emits warnings on the next tick, so wrapping the 'warning' listeners while
- * this module loads (synchronously, in the same tick as node:sqlite) catches it; every other
- * warning is still passed to the original listeners.
- */
-function quietSqliteWarning(): void {
-  const marker = Symbol.for('nrdl-catalog.quietSqliteWarning');
-  const flags = process as unknown as Record<symbol, boolean | undefined>;
-  if (flags[marker] === true) {
-    return;
-  }
-  flags[marker] = true;
-  const listeners = process.listeners('warning');
-  process.removeAllListeners('warning');
-  process.on('warning', (warning) => {
-    if (warning.name === 'ExperimentalWarning' && /SQLite/i.test(warning.message)) {
-      return;
-    }
-    for (const listener of listeners) {
-      listener(warning);
-    }
-  });
-}
-quietSqliteWarning();
-
 /** The repository root (…/gateway-client/src/cli → …). */
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
