@@ -234,14 +234,20 @@ export async function call(api: TestApi, url: string, options: Call = {}): Promi
   });
 }
 
+const validators = new WeakMap<object, Ajv>();
+
 /** The response's JSON body, checked against `#/components/schemas/<schema>` of the served document. */
 export function bodyOf(
   api: TestApi,
   response: LightMyRequestResponse,
   schema: string,
 ): Record<string, unknown> {
-  const ajv = new Ajv({ strict: false });
-  ajv.addSchema(api.document, 'openapi');
+  let ajv = validators.get(api.document);
+  if (!ajv) {
+    ajv = new Ajv({ strict: false });
+    ajv.addSchema(api.document, 'openapi');
+    validators.set(api.document, ajv);
+  }
   const validate = ajv.getSchema(`openapi#/components/schemas/${schema}`);
   if (!validate) throw new Error(`no schema ${schema}`);
   const body = response.json<Record<string, unknown>>();
