@@ -8,7 +8,11 @@ import path from 'node:path';
 import { FabricNotFoundError, FabricVersionError } from '../network/src/fabric-home';
 import { networkStatus, networkUp } from '../network/src/network';
 import { CatalogClient, CatalogClientError } from '../gateway-client/src';
+import { importSummaryText, pendingNote } from '../gateway-client/src/cli/import-command';
 import { runCli } from '../gateway-client/src/cli/main';
+import { processOutput } from '../gateway-client/src/cli/output';
+import { progressReporter } from '../gateway-client/src/cli/progress';
+import { runImport, type ImportSource } from '../gateway-client/src/import/run-import';
 import { quietSqliteWarning } from '../gateway-client/src/cli/warnings';
 
 const DATA = path.resolve(__dirname, '..', 'data');
@@ -34,6 +38,38 @@ async function catalogIsEmpty(): Promise<boolean> {
   }
 }
 
+/**
+ * Imports one source list as `as` (unless $CATALOG_AS names another identity) on $CATALOG_CHANNEL
+ * (else the profile's channel), approved by `approveAs`, with the CLI's progress and summary.
+ */
+async function importList(as: string, source: ImportSource, approveAs: readonly string[]): Promise<void> {
+  const channel = process.env.CATALOG_CHANNEL;
+  const connect = (identity: string): CatalogClient =>
+    CatalogClient.connect({ as: identity, ...(channel === undefined || channel === '' ? {} : { channel }) });
+  const client = connect(process.env.CATALOG_AS ?? as);
+  const approvers = approveAs.map(connect);
+  const progress = progressReporter(processOutput);
+  try {
+    const summary = await runImport({
+      client,
+      source,
+      effectiveFrom: '2025-01-01',
+      approvers,
+      onProgress: progress.onProgress,
+      onNote: (text) => {
+        processOutput.err(text);
+      },
+    });
+    progress.finish();
+    processOutput.out(importSummaryText(summary));
+    const pending = pendingNote(summary);
+    if (pending !== null) processOutput.err(pending);
+  } finally {
+    progress.finish();
+    for (const opened of [client, ...approvers]) opened.close();
+  }
+}
+
 async function cli(args: string[]): Promise<void> {
   const code = await runCli(args);
   if (code !== 0) throw new Error(`catalog ${args.slice(0, 2).join(' ')} failed (exit ${code})`);
@@ -50,32 +86,20 @@ async function main(): Promise<void> {
   await ensureGovernance();
   if (await catalogIsEmpty()) {
     process.stdout.write('catalog is empty: importing NRDL 2024 and the Shaanxi 2021 lists\n');
-    await cli([
-      'import',
-      'nrdl',
-      path.join(DATA, 'nrdl-2024-drugs.csv'),
-      '--effective-from',
-      '2025-01-01',
-      '--approve-as',
-      'nhsa/approver,guangdong/approver,sichuan/approver',
+    await importList('nhsa/proposer', { list: 'nrdl', file: path.join(DATA, 'nrdl-2024-drugs.csv') }, [
+      'nhsa/approver',
+      'guangdong/approver',
+      'sichuan/approver',
     ]);
     for (const [file, kind] of [
       ['shaanxi-2021-medical-service-prices.csv', 'service'],
       ['shaanxi-2021-special-materials.csv', 'material'],
     ] as const) {
-      await cli([
-        'import',
-        'province-items',
-        path.join(DATA, file),
-        '--province',
-        'Shaanxi',
-        '--kind',
-        kind,
-        '--effective-from',
-        '2025-01-01',
-        '--approve-as',
-        'shaanxi/approver',
-      ]);
+      await importList(
+        'shaanxi/proposer',
+        { list: 'province-items', file: path.join(DATA, file), province: 'Shaanxi', kind },
+        ['shaanxi/approver'],
+      );
     }
   } else {
     process.stdout.write('catalog already holds sealed versions: skipping the import\n');

@@ -151,7 +151,7 @@ function replayReporter(ctx: CommandContext): {
   finish: () => void;
 } {
   const tty = ctx.out === processOutput && process.stderr.isTTY;
-  const display = progressDisplay(ctx, { tty, intervalMs: tty ? 100 : 1000 });
+  const display = progressDisplay(ctx.out, { tty, intervalMs: tty ? 100 : 1000 });
   return {
     onProgress: (p) => {
       const atTarget = p.targetBlock !== null && p.blockNumber >= p.targetBlock;

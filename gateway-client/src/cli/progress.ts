@@ -5,8 +5,7 @@
  */
 import type { ReplayProgress } from '../audit';
 import type { Progress } from '../workflow';
-import type { CommandContext } from './context';
-import { processOutput } from './output';
+import { processOutput, type Output } from './output';
 
 /** A bar such as `[#######.................]` for a fraction from 0 to 1. */
 export function progressBar(fraction: number, width = 24): string {
@@ -55,10 +54,10 @@ export interface ProgressDisplay {
 
 /**
  * A progress display on stderr: on a terminal one self-updating line, elsewhere one line per
- * update shown (through the command's output, so tests capture it).
+ * update shown (through `out.err`, so tests capture it).
  */
-export function progressDisplay(ctx: CommandContext, options: ProgressDisplayOptions = {}): ProgressDisplay {
-  const tty = options.tty ?? (ctx.out === processOutput && process.stderr.isTTY);
+export function progressDisplay(out: Output, options: ProgressDisplayOptions = {}): ProgressDisplay {
+  const tty = options.tty ?? (out === processOutput && process.stderr.isTTY);
   const interval = options.intervalMs ?? 0;
   let last = -Infinity;
   let pending: string | null = null;
@@ -77,7 +76,7 @@ export function progressDisplay(ctx: CommandContext, options: ProgressDisplayOpt
       process.stderr.write(`\r${line}\u001b[K`);
       lineOpen = true;
     } else {
-      ctx.note(line);
+      out.err(line);
     }
   };
   return {
@@ -92,7 +91,7 @@ export function progressDisplay(ctx: CommandContext, options: ProgressDisplayOpt
     },
     note: (text) => {
       endLine();
-      ctx.note(text);
+      out.err(text);
     },
     finish: () => {
       if (pending !== null) draw(pending);
@@ -102,11 +101,11 @@ export function progressDisplay(ctx: CommandContext, options: ProgressDisplayOpt
 }
 
 /** Workflow progress (`driveProposal`'s `onProgress`) on a {@link progressDisplay}; call `finish` when done. */
-export function progressReporter(ctx: CommandContext): {
+export function progressReporter(out: Output): {
   readonly onProgress: (progress: Progress) => void;
   readonly finish: () => void;
 } {
-  const display = progressDisplay(ctx);
+  const display = progressDisplay(out);
   return {
     onProgress: (progress) => {
       display.show(progressLine(progress), {

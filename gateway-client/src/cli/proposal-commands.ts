@@ -62,7 +62,7 @@ export async function proposeCommand(ctx: CommandContext, args: string[]): Promi
     throw new UsageError(`${displayPath(file)} must hold a non-empty array of changes`);
   const effectiveFrom = dateOption(values, 'effective-from') ?? new Date().toISOString().slice(0, 10);
   const approvers = approverClients(ctx, str(values, 'approve-as'));
-  const progress = progressReporter(ctx);
+  const progress = progressReporter(ctx.out);
   try {
     const result = await driveProposal(
       ctx.client(),
@@ -195,7 +195,7 @@ export async function proposalCommand(ctx: CommandContext, args: string[]): Prom
         );
         return 0;
       }
-      const progress = progressReporter(ctx);
+      const progress = progressReporter(ctx.out);
       try {
         for (const c of shown.chunks) {
           if (!c.applied) await client.applyChunk({ proposalId, chunkIndex: c.index });

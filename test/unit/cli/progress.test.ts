@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import type { ReplayProgress } from '../../../gateway-client/src/audit';
-import { CommandContext } from '../../../gateway-client/src/cli/context';
 import {
   progressBar,
   progressDisplay,
@@ -59,7 +58,7 @@ describe('CLI progress renderer', () => {
 
   it('writes one line per update off a terminal, through the command output', () => {
     const c = capturing();
-    const reporter = progressReporter(new CommandContext(c.output, false, 'nhsa/proposer', undefined));
+    const reporter = progressReporter(c.output);
     reporter.onProgress({ phase: 'chunks', done: 1, total: 2 });
     reporter.onProgress({ phase: 'chunks', done: 2, total: 2 });
     reporter.onProgress({ phase: 'seal', done: 1, total: 1 });
@@ -75,7 +74,7 @@ describe('CLI progress renderer', () => {
 
   it('keeps back updates faster than the interval, and shows forced and last ones', () => {
     const c = capturing();
-    const display = progressDisplay(new CommandContext(c.output, false, 'audit/auditor', undefined), {
+    const display = progressDisplay(c.output, {
       tty: false,
       intervalMs: 60_000,
     });
@@ -91,7 +90,7 @@ describe('CLI progress renderer', () => {
 
   it('on a terminal, updates one line in place and keeps the last line of each group', () => {
     const c = capturing();
-    const display = progressDisplay(new CommandContext(c.output, false, 'nhsa/proposer', undefined), {
+    const display = progressDisplay(c.output, {
       tty: true,
     });
     const written = onTerminal(() => {

@@ -1,0 +1,176 @@
+/**
+ * The import use case: read a source list (NRDL, or a province's service prices / special
+ * materials), cut its items into the change plan the governance allows, and drive the proposal
+ * (create or resume, add chunks, open, approve, apply, seal). The CLI's `catalog import` and
+ * `npm start` (scripts/main.ts) both run it; rendering the outcome is theirs.
+ */
+import path from 'node:path';
+import type { ItemInput } from '../../../chaincode/src/model/types';
+import type { CatalogClient } from '../catalog-client';
+import { CatalogClientError, InvalidInputError } from '../errors';
+import { driveProposal, type DriveResult, type Progress } from '../workflow';
+import { planChunks, upsertChanges } from './chunks';
+import { ImportError } from './csv';
+import { readNrdlFile } from './nrdl';
+import { readMaterialFile, readServiceFile } from './shaanxi';
+
+/** What to import. */
+export type ImportSource =
+  | { readonly list: 'nrdl'; readonly file: string }
+  | {
+      readonly list: 'province-items';
+      readonly file: string;
+      /** The province's name (`Guangdong`, `Sichuan`, `Shaanxi`). */
+      readonly province: string;
+      /** Medical service prices or special materials (default: `material` when the file name says so). */
+      readonly kind?: 'service' | 'material';
+    };
+
+/** Options of {@link runImport}. */
+export interface RunImportOptions {
+  /** The proposer's client (NHSA for the NRDL, the province's for its items). */
+  readonly client: CatalogClient;
+  /** The list to read, or one read already with {@link readImportList}. */
+  readonly source: ImportSource | ImportList;
+  /** YYYY-MM-DD the imported version takes effect. */
+  readonly effectiveFrom: string;
+  /** Clients of the approvers who vote, in this order (the caller opens and closes them). */
+  readonly approvers?: readonly CatalogClient[];
+  /** Changes per chunk, 1 to the governance's maximum (default: that maximum). */
+  readonly chunkSize?: number;
+  /** Proposal title (default: the list's name and the file name). */
+  readonly title?: string;
+  readonly onProgress?: (progress: Progress) => void;
+  /** Status lines (what is imported, repeated codes), for a log or stderr. */
+  readonly onNote?: (text: string) => void;
+}
+
+/** Outcome of {@link runImport} (the CLI's `--json` summary). */
+export interface ImportSummary {
+  readonly proposalId: string;
+  readonly status: DriveResult['status'];
+  readonly resumed: boolean;
+  readonly version: DriveResult['version'];
+  readonly items: number;
+  readonly chunks: number;
+  /** Items per section of the source, in first-seen order. */
+  readonly sections: Readonly<Record<string, number>>;
+  readonly seconds: number;
+  readonly phaseSeconds: Readonly<Record<string, number>>;
+}
+
+/** A chunk size outside 1 to the governance's maximum. */
+export class ChunkSizeError extends InvalidInputError {
+  public constructor(
+    public readonly chunkSize: number,
+    public readonly max: number,
+  ) {
+    super('INVALID_INPUT', `chunk size must be an integer from 1 to ${max}, got ${chunkSize}`);
+  }
+}
+
+/** Counts of items by section, in first-seen order. */
+export function countBySection(items: readonly ItemInput[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(item.section, (counts.get(item.section) ?? 0) + 1);
+  return [...counts.entries()];
+}
+
+/** A source list read into items, with the proposal's scope and default title. */
+export interface ImportList {
+  readonly items: ItemInput[];
+  readonly scope: { readonly scope: 'national' | 'provincial'; readonly province?: string };
+  readonly title: string;
+  /** The file name (no folders). */
+  readonly source: string;
+  /** Codes that repeat in the source (later rows got ids with a `--<n>` suffix). */
+  readonly duplicates: number;
+}
+
+/**
+ * Reads `source` into items. Unreadable or malformed files are `INVALID_INPUT`
+ * {@link CatalogClientError}s naming the file (and line).
+ */
+export function readImportList(source: ImportSource): ImportList {
+  const name = path.basename(source.file);
+  try {
+    if (source.list === 'nrdl') {
+      return {
+        items: readNrdlFile(source.file).map((entry) => entry.item),
+        scope: { scope: 'national' },
+        title: `NRDL 2024 (${name})`,
+        source: name,
+        duplicates: 0,
+      };
+    }
+    const kind = source.kind ?? (/material/i.test(name) ? 'material' : 'service');
+    const imported =
+      kind === 'service'
+        ? readServiceFile(source.file, source.province)
+        : readMaterialFile(source.file, source.province);
+    return {
+      items: imported.entries.map((entry) => entry.item),
+      scope: { scope: 'provincial', province: source.province },
+      title: `${source.province} ${kind === 'service' ? 'medical service prices' : 'special materials'} (${name})`,
+      source: name,
+      duplicates: imported.duplicates.length,
+    };
+  } catch (error) {
+    if (error instanceof ImportError) {
+      throw new CatalogClientError('INVALID_INPUT', error.message, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/**
+ * Imports a source list as one chunked proposal and drives it as far as the approvers allow
+ * (applied and sealed when they suffice, else left open or approved for more votes). Re-running
+ * after an interruption resumes the same proposal.
+ */
+export async function runImport(options: RunImportOptions): Promise<ImportSummary> {
+  const list = 'items' in options.source ? options.source : readImportList(options.source);
+  if (list.duplicates > 0) {
+    options.onNote?.(`${list.duplicates} codes repeat in the source; later rows got ids with a --<n> suffix`);
+  }
+  const governance = await options.client.getGovernance();
+  const max = governance.maxChunkChanges;
+  const chunkSize = options.chunkSize ?? max;
+  if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > max) {
+    throw new ChunkSizeError(chunkSize, max);
+  }
+  const chunkPlan = planChunks(upsertChanges(list.items), chunkSize);
+  const started = performance.now();
+  options.onNote?.(
+    `importing ${list.items.length} items from ${list.source} as ${chunkPlan.chunks.length} chunks of ≤ ${chunkSize}`,
+  );
+  const result = await driveProposal(
+    options.client,
+    {
+      ...list.scope,
+      title: options.title ?? list.title,
+      rationale: `Import of ${list.source} (${list.items.length} items).`,
+      effectiveFrom: options.effectiveFrom,
+      chunks: chunkPlan.chunks.map((chunk) => chunk.changes),
+      fingerprint: chunkPlan.fingerprint,
+    },
+    {
+      approvers: options.approvers ?? [],
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    },
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    proposalId: result.proposalId,
+    status: result.status,
+    resumed: result.resumed,
+    version: result.version,
+    items: list.items.length,
+    chunks: chunkPlan.chunks.length,
+    sections: Object.fromEntries(countBySection(list.items)),
+    seconds: Number(seconds.toFixed(1)),
+    phaseSeconds: Object.fromEntries(
+      Object.entries(result.phaseMs).map(([phase, ms]) => [phase, Number((ms / 1000).toFixed(1))]),
+    ),
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * The import use case (gateway-client/src/import/run-import.ts) against the REAL contracts on the
+ * in-memory peer, called as a library and through `catalog import` (output and exit codes as the
+ * network test test/network/30-import.test.ts expects them).
+ */
+import { expect } from 'chai';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { runCli } from '../../../gateway-client/src/cli/main';
+import {
+  ChunkSizeError,
+  readImportList,
+  runImport,
+  type ImportSummary,
+} from '../../../gateway-client/src/import/run-import';
+import type { Progress } from '../../../gateway-client/src/workflow';
+import { bootstrapped } from '../chaincode/support/fixtures';
+import { capturing, tempDirPerSuite } from '../support/cli';
+import { callerOf, clientOn, inMemoryFactory } from '../support/in-memory-client';
+import { dataFile } from './fixtures';
+
+const APPROVERS = ['nhsa/approver', 'guangdong/approver', 'sichuan/approver'];
+
+/** The header and the first `rows` lines of a source file in `data/` (none with line breaks in a cell). */
+function headOf(name: string, rows: number, dir: string): string {
+  const lines = readFileSync(dataFile(name), 'utf8').split('\n');
+  const file = path.join(dir, name);
+  writeFileSync(file, `${lines.slice(0, rows + 1).join('\n')}\n`);
+  return file;
+}
+
+describe('import use case (library and catalog import)', () => {
+  const dir = tempDirPerSuite('run-import-');
+  let nrdl: string;
+  let materials: string;
+
+  before(() => {
+    nrdl = headOf('nrdl-2024-drugs.csv', 24, dir());
+    materials = headOf('shaanxi-2021-special-materials.csv', 12, dir());
+  });
+
+  it('reads a list into items, scope and title', () => {
+    const list = readImportList({ list: 'nrdl', file: nrdl });
+    expect(list.items).to.have.length(24);
+    expect(list).to.deep.include({
+      scope: { scope: 'national' },
+      title: 'NRDL 2024 (nrdl-2024-drugs.csv)',
+      source: 'nrdl-2024-drugs.csv',
+      duplicates: 0,
+    });
+    const shaanxi = readImportList({ list: 'province-items', file: materials, province: 'Shaanxi' });
+    expect(shaanxi.scope).to.deep.equal({ scope: 'provincial', province: 'Shaanxi' });
+    expect(shaanxi.title).to.equal('Shaanxi special materials (shaanxi-2021-special-materials.csv)');
+  });
+
+  it('imports, approves, applies and seals a list as a library call, and a re-run resumes it', async () => {
+    const net = await bootstrapped();
+    const progress: Progress[] = [];
+    const notes: string[] = [];
+    const options = {
+      client: clientOn(net, callerOf('nhsa/proposer')),
+      approvers: APPROVERS.map((as) => clientOn(net, callerOf(as))),
+      source: { list: 'nrdl', file: nrdl } as const,
+      effectiveFrom: '2025-01-01',
+      chunkSize: 10,
+      onProgress: (p: Progress) => progress.push(p),
+      onNote: (text: string) => notes.push(text),
+    };
+    const summary: ImportSummary = await runImport(options);
+    expect(summary).to.deep.include({ status: 'applied', resumed: false, items: 24, chunks: 3 });
+    expect(summary.sections).to.deep.equal({ 西药部分: 24 });
+    expect(summary.version?.version).to.equal(1);
+    expect(summary.version?.effectiveFrom).to.equal('2025-01-01');
+    expect(notes).to.deep.equal(['importing 24 items from nrdl-2024-drugs.csv as 3 chunks of ≤ 10']);
+    expect(progress.filter((p) => p.phase === 'chunks').at(-1)).to.include({ done: 3, total: 3 });
+    const again = await runImport(options);
+    expect(again).to.deep.include({ proposalId: summary.proposalId, resumed: true, status: 'applied' });
+  });
+
+  it("refuses a chunk size above the governance's maximum before proposing anything", async () => {
+    const net = await bootstrapped();
+    try {
+      await runImport({
+        client: clientOn(net, callerOf('nhsa/proposer')),
+        source: { list: 'nrdl', file: nrdl },
+        effectiveFrom: '2025-01-01',
+        chunkSize: 100_000,
+      });
+      expect.fail('expected a ChunkSizeError');
+    } catch (error) {
+      expect(error).to.be.instanceOf(ChunkSizeError);
+      expect(error).to.include({ code: 'INVALID_INPUT', chunkSize: 100_000 });
+    }
+  });
+
+  it('catalog import nrdl --json prints the summary and the chunk progress, exit 0', async () => {
+    const net = await bootstrapped();
+    const factory = inMemoryFactory(net);
+    const c = capturing();
+    const code = await runCli(
+      [
+        'import',
+        'nrdl',
+        nrdl,
+        '--effective-from',
+        '2025-01-01',
+        '--approve-as',
+        APPROVERS.join(','),
+        '--chunk-size',
+        '8',
+        '--json',
+      ],
+      c.output,
+      {},
+      factory,
+    );
+    expect(code, c.stderr()).to.equal(0);
+    const summary = JSON.parse(c.stdout()) as ImportSummary;
+    expect(summary).to.deep.include({ status: 'applied', items: 24, chunks: 3, sections: { 西药部分: 24 } });
+    expect(summary.version?.version).to.be.a('number');
+    expect(c.stderr()).to.match(/chunks +3\/3/);
+    expect(factory.identities).to.deep.equal(['nhsa/proposer', ...APPROVERS]);
+  });
+
+  it('catalog import province-items runs as the province proposer and prints the human summary', async () => {
+    const net = await bootstrapped();
+    const factory = inMemoryFactory(net);
+    const c = capturing();
+    const code = await runCli(
+      [
+        'import',
+        'province-items',
+        materials,
+        '--province',
+        'shaanxi',
+        '--effective-from',
+        '2025-01-01',
+        '--approve-as',
+        'shaanxi/approver',
+      ],
+      c.output,
+      {},
+      factory,
+    );
+    expect(code, c.stderr()).to.equal(0);
+    expect(factory.identities).to.deep.equal(['shaanxi/proposer', 'shaanxi/approver']);
+    expect(c.stdout()).to.match(/^proposal \S+: applied, sealed as version 1 effective 2025-01-01\n/);
+    expect(c.stdout()).to.match(/\n\d+ items in 1 chunks, \d+\.\d s \(/);
+    expect(c.stdout()).to.match(/\nSECTION +ITEMS\n/);
+  });
+
+  it('catalog import: a pending proposal is noted, bad options exit 2, unreadable files exit 1', async () => {
+    const net = await bootstrapped();
+    const run = async (args: readonly string[]): Promise<{ code: number; stderr: string }> => {
+      const c = capturing();
+      const code = await runCli(['import', ...args], c.output, {}, inMemoryFactory(net));
+      return { code, stderr: c.stderr() };
+    };
+    const pending = await run(['nrdl', nrdl, '--effective-from', '2025-01-01']);
+    expect(pending.code).to.equal(0);
+    expect(pending.stderr).to.match(/proposal is open: it needs approvals before it can be applied/);
+    const big = await run(['nrdl', nrdl, '--effective-from', '2025-01-01', '--chunk-size', '0']);
+    expect(big.code).to.equal(2);
+    expect(big.stderr).to.match(/^--chunk-size must be an integer from 1 to \d+, got "0"/);
+    const noDate = await run(['nrdl', nrdl]);
+    expect(noDate.code).to.equal(2);
+    expect(noDate.stderr).to.match(/^--effective-from YYYY-MM-DD is required/);
+    const kind = await run(['province-items', materials, '--province', 'Shaanxi', '--kind', 'drug']);
+    expect(kind.code).to.equal(2);
+    const missing = await run(['nrdl', path.join(dir(), 'missing.csv'), '--effective-from', '2025-01-01']);
+    expect(missing.code).to.equal(1);
+    expect(missing.stderr).to.match(/^INVALID_INPUT: missing\.csv: cannot read file/);
+  });
+});
