@@ -26,6 +26,7 @@ import type {
   Governance,
   Item,
   ItemSummary,
+  Overlay,
   Page,
   Proposal,
   Tally,
@@ -35,6 +36,18 @@ import type {
 import { openConnection, type CatalogConnection, type ConnectionOptions } from './connection';
 import { chaincodeError, toClientError } from './errors';
 import { submitWithRetry, type RetryPolicy, type SubmitResult } from './transaction';
+
+/** What `Catalog:GetItem` answers: the item as of a version, with the provinces' overlays. */
+export interface ItemView {
+  readonly catalogVersion: number;
+  readonly versionEffectiveFrom: string;
+  readonly versionTxId: string;
+  readonly itemId: string;
+  readonly item: Item;
+  readonly listedInVersion: number;
+  readonly proposalId: string;
+  readonly overlays: readonly Overlay[];
+}
 
 /** What `Proposal:GetProposal` answers. */
 export interface ProposalDetails {
@@ -182,7 +195,7 @@ export class CatalogClient {
   }
 
   /** An item as of the head, a version or a date (evaluate). */
-  public getItem(input: GetItemInput): Promise<Item> {
+  public getItem(input: GetItemInput): Promise<ItemView> {
     return this.evaluate('Catalog.GetItem', input);
   }
 

@@ -224,9 +224,9 @@ describe('real network: catalog CLI and HTTP API', function () {
       expect(next.records[0]?.itemId).to.not.equal(page.records[0]?.itemId);
       const item = await call(`/v1/items/${BORAX}`, { key: 'auditor-key' });
       expect(item.status).to.equal(200);
-      await expectSchema('Item', item.body);
+      await expectSchema('ItemView', item.body);
       // Nothing the chaincode returns is dropped (provenance is documented as an open object).
-      expect((item.body as { provenance: Record<string, unknown> }).provenance).to.include({
+      expect((item.body as { item: { provenance: Record<string, unknown> } }).item.provenance).to.include({
         edition: 'NRDL-2024',
       });
       const head = await call('/v1/versions/head', { key: 'auditor-key' });

@@ -136,6 +136,20 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
       prices: levelPrices,
     },
   },
+  ItemView: {
+    type: 'object',
+    required: ['catalogVersion', 'itemId', 'item', 'listedInVersion', 'proposalId', 'overlays'],
+    properties: {
+      catalogVersion: int,
+      versionEffectiveFrom: str,
+      versionTxId: str,
+      itemId: str,
+      item: { $ref: 'Item#' },
+      listedInVersion: int,
+      proposalId: str,
+      overlays: { type: 'array', items: { $ref: 'Overlay#' } },
+    },
+  },
   ItemSummary: {
     type: 'object',
     required: ['itemId', 'kind', 'name', 'section'],

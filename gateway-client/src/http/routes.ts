@@ -288,7 +288,7 @@ export const routes: readonly Route[] = [
       date: dateParam('YYYY-MM-DD'),
       province: str('province for provincial terms', { maxLength: 40 }),
     }),
-    response: 'Item',
+    response: 'ItemView',
     handle: ({ client, params, query: q }: RouteContext): Promise<unknown> =>
       client.getItem(
         defined({

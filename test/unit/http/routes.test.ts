@@ -96,7 +96,7 @@ const cases: readonly Case[] = [
   {
     operationId: 'getItem',
     url: `/v1/items/${ITEM_ID}?version=2&date=2025-06-01&province=Guangdong`,
-    schema: 'Item',
+    schema: 'ItemView',
     calls: [['getItem', { itemId: ITEM_ID, version: 2, date: '2025-06-01', province: 'Guangdong' }]],
   },
   {

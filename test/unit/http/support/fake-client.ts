@@ -138,7 +138,16 @@ export function fakeClient(): FakeClient {
       fetchedRecordsCount: 1,
       bookmark: '',
     })),
-    getItem: method('getItem', () => item),
+    getItem: method('getItem', () => ({
+      catalogVersion: 2,
+      versionEffectiveFrom: '2025-01-01',
+      versionTxId: 'tx-version-2',
+      itemId: ITEM_ID,
+      item,
+      listedInVersion: 1,
+      proposalId: 'proposal-1',
+      overlays: [],
+    })),
     getItemHistory: method('getItemHistory', () => ({ itemId: ITEM_ID, versions: [item] })),
     getVersion: method('getVersion', () => version),
     listVersions: method('listVersions', () => ({
