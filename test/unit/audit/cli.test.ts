@@ -1,58 +1,36 @@
 // Quiet fabric-contract-api's decorator logging before any chaincode module loads.
 import '../chaincode/support/quiet';
 import { expect } from 'chai';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeBlock, SqliteAuditStore, type ItemHistoryEntry } from '../../../gateway-client/src/audit';
 import { runReplay } from '../../../gateway-client/src/cli/audit-command';
 import { CommandContext } from '../../../gateway-client/src/cli/context';
-import { runCli } from '../../../gateway-client/src/cli/main';
-import type { Output } from '../../../gateway-client/src/cli/output';
+import { capturing, runCatalog, tempDirPerSuite, type CliRun } from '../support/cli';
 import { FakeNetwork } from './support/fake-network';
 import { ids, scenario, type Scenario } from './support/scenario';
-
-interface Captured {
-  readonly output: Output;
-  readonly stdout: () => string;
-  readonly stderr: () => string;
-}
-
-function capturing(): Captured {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    output: { out: (t) => out.push(t), err: (t) => err.push(t) },
-    stdout: () => out.join('\n'),
-    stderr: () => err.join('\n'),
-  };
-}
+import { SQLITE_HARNESS, tamperIlaprazole } from './support/verify-contract';
 
 /** Runs `catalog audit …` in-process; `CATALOG_AS` is left out so defaults apply. */
-async function audit(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const c = capturing();
-  const code = await runCli(['audit', ...args], c.output, {});
-  return { code, stdout: c.stdout(), stderr: c.stderr() };
+function audit(args: readonly string[]): Promise<CliRun> {
+  return runCatalog(['audit', ...args]);
 }
 
 describe('catalog audit CLI', () => {
+  const tempDir = tempDirPerSuite('catalog-audit-cli-');
   let s: Scenario;
   let dir: string;
   let storePath: string;
 
   before(async () => {
     s = await scenario();
-    dir = mkdtempSync(path.join(os.tmpdir(), 'catalog-audit-cli-'));
+    dir = tempDir();
     storePath = path.join(dir, 'audit.sqlite');
     const store = new SqliteAuditStore({ path: storePath });
     for (const b of s.blocks) {
       await store.writeBlock(decodeBlock(b));
     }
     await store.close();
-  });
-
-  after(() => {
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('verify prints OK and exits 0 on the replayed history', async () => {
@@ -83,26 +61,8 @@ describe('catalog audit CLI', () => {
     const tampered = path.join(dir, name);
     copyFileSync(storePath, tampered);
     const store = new SqliteAuditStore({ path: tampered });
-    const v3Proposal = s.versions[2]!.proposalIds[0]!;
-    let done = false;
-    for await (const tx of store.transactions({ validOnly: true })) {
-      for (const w of tx.writes) {
-        if (w.objectType === 'itemv' && w.attributes.join('~') === `${ids.ilaprazole}~${v3Proposal}`) {
-          const value = JSON.parse(Buffer.from(w.value).toString('utf8')) as {
-            item: { paymentStandard: Record<string, unknown> };
-          };
-          value.item.paymentStandard['amount'] = 1;
-          store.db
-            .prepare(
-              'UPDATE writes SET value = ? WHERE block_number = ? AND tx_index = ? AND write_index = ?',
-            )
-            .run(Buffer.from(JSON.stringify(value)), tx.blockNumber, tx.txIndex, w.writeIndex);
-          done = true;
-        }
-      }
-    }
+    await tamperIlaprazole(SQLITE_HARNESS, store, s);
     await store.close();
-    expect(done).to.equal(true);
     return tampered;
   }
 

@@ -85,7 +85,11 @@ describe('independent verification with re-execution (crafted, signed chain)', f
     });
   }
 
-  async function verified(tx: BuiltTx): Promise<Awaited<ReturnType<typeof verifyIndependently>>> {
+  /** Verifies a chain of a chaincode definition of build `version` (default: the local one), then `tx`. */
+  async function verified(
+    tx: BuiltTx,
+    version = build.version,
+  ): Promise<Awaited<ReturnType<typeof verifyIndependently>>> {
     const chain = new SignedChain();
     chain.append([
       endorserTx({
@@ -93,7 +97,7 @@ describe('independent verification with re-execution (crafted, signed chain)', f
         chaincode: '_lifecycle',
         args: ['CommitChaincodeDefinition'],
         endorsers: [org('NHSAMSP').peer, org('GuangdongMSP').peer, org('SichuanMSP').peer],
-        namespaces: [{ namespace: '_lifecycle', writes: definitionWrites(build.version) }],
+        namespaces: [{ namespace: '_lifecycle', writes: definitionWrites(version) }],
       }).envelope,
     ]);
     chain.append([tx.envelope]);
@@ -138,23 +142,7 @@ describe('independent verification with re-execution (crafted, signed chain)', f
   });
 
   it('reports NOT_REEXECUTED for a definition whose build is not the local one', async () => {
-    const chain = new SignedChain();
-    chain.append([
-      endorserTx({
-        creator: org('NHSAMSP').admin,
-        chaincode: '_lifecycle',
-        args: ['CommitChaincodeDefinition'],
-        endorsers: [org('NHSAMSP').peer, org('GuangdongMSP').peer, org('SichuanMSP').peer],
-        namespaces: [{ namespace: '_lifecycle', writes: definitionWrites('000000000000') }],
-      }).envelope,
-    ]);
-    chain.append([(await initGovernance()).envelope]);
-    const store = new SqliteAuditStore();
-    for (const block of chain.blocks) await store.writeBlock(decodeBlock(block));
-    const result = await verifyIndependently(store, {
-      trustedGenesisHash: genesisHashOf(chain.blocks[0]!.serializeBinary()),
-    });
-    await store.close();
+    const result = await verified(await initGovernance(), '000000000000');
     expect(result.ok).to.equal(false);
     expect(result.notReexecuted).to.equal(1);
     expect(result.findings.map((f) => f.code)).to.include('NOT_REEXECUTED');

@@ -1,29 +1,24 @@
 // Quiet fabric-contract-api's decorator logging before any chaincode module loads.
 import '../chaincode/support/quiet';
 import { expect } from 'chai';
-import { common } from '@hyperledger/fabric-protos';
 import {
-  buildLedgerModel,
   decodeBlock,
   openAuditStoreAsync,
   parsePostgresLocation,
   PgAuditStore,
   redactPostgresUrl,
   SqliteAuditStore,
-  verifyStore,
-  type AuditStore,
   type DecodedBlock,
 } from '../../../gateway-client/src/audit';
 import { runReplay } from '../../../gateway-client/src/cli/audit-command';
 import { CommandContext } from '../../../gateway-client/src/cli/context';
 import { runCli } from '../../../gateway-client/src/cli/main';
-import type { Item } from '../../../chaincode/src';
-import { buildBlock } from './support/block-builder';
 import { FakeNetwork } from './support/fake-network';
 import { postgresUnavailable, startPostgres, type TempPostgres } from './support/postgres';
-import { ids, scenario, type Scenario } from './support/scenario';
+import { scenario, type Scenario } from './support/scenario';
 import { collect, fill, storeContract } from './support/store-contract';
-import { findWrite, type StoredWriteRow } from './support/stored-writes';
+import { verifyContract, type VerifyHarness } from './support/verify-contract';
+import { capturing } from '../support/cli';
 
 describe('PostgreSQL location parsing', () => {
   it('splits ?schema= off the connection string and hides passwords', () => {
@@ -230,93 +225,53 @@ describe('audit store (PostgreSQL, pg)', function () {
       s = await scenario();
     });
 
-    async function storeOf(blocks: readonly common.Block[]): Promise<PgAuditStore> {
-      const store = await PgAuditStore.open(url());
-      for (const b of blocks) {
-        await store.writeBlock(decodeBlock(b));
-      }
-      return store;
-    }
+    const harness: VerifyHarness<PgAuditStore> = {
+      storeOf: async (blocks) => {
+        const store = await PgAuditStore.open(url());
+        for (const b of blocks) {
+          await store.writeBlock(decodeBlock(b));
+        }
+        return store;
+      },
+      overwrite: async (store, row, value) => {
+        const result = await store.pool.query(
+          `UPDATE ${store.table('writes')} SET value = $1
+           WHERE block_number = $2 AND tx_index = $3 AND write_index = $4`,
+          [Buffer.from(JSON.stringify(value)), row.block, row.tx, row.index],
+        );
+        expect(result.rowCount).to.equal(1);
+      },
+    };
 
-    async function overwrite(store: PgAuditStore, row: StoredWriteRow, value: unknown): Promise<void> {
-      const result = await store.pool.query(
-        `UPDATE ${store.table('writes')} SET value = $1
-         WHERE block_number = $2 AND tx_index = $3 AND write_index = $4`,
-        [Buffer.from(JSON.stringify(value)), row.block, row.tx, row.index],
-      );
-      expect(result.rowCount).to.equal(1);
-    }
+    verifyContract(harness, () => s);
 
-    it('passes on the scenario history, recomputing every digest', async () => {
-      const store: AuditStore = await storeOf(s.blocks);
-      expect(await verifyStore(store)).to.deep.equal({
-        ok: true,
-        versions: 4,
-        blocks: s.blocks.length,
-        validTransactions: s.net.recorded.filter((r) => r.validationCode === 0).length + 1,
-      });
-      const model = await buildLedgerModel(store);
-      expect(model.versions.map((v) => v.recomputedDigest)).to.deep.equal(s.versions.map((v) => v.digest));
+    it('keeps the invalid transaction of the scenario with its validation code', async () => {
+      const store = await harness.storeOf(s.blocks);
       const invalid = await collect(store.transactions({ invalidOnly: true }));
       expect(invalid.map((t) => t.validationName)).to.deep.equal(['ENDORSEMENT_POLICY_FAILURE']);
       await store.close();
     });
 
-    it('reports the version, item and field of a tampered row', async () => {
-      const store = await storeOf(s.blocks);
-      const row = await findWrite(store, 'itemv', [ids.ilaprazole, s.versions[2]!.proposalIds[0]!]);
-      const item = row.value['item'] as Item;
-      await overwrite(store, row, {
-        ...row.value,
-        item: { ...item, paymentStandard: { ...item.paymentStandard, amount: 1 } },
-      });
-      expect(await verifyStore(store)).to.deep.include({
-        ok: false,
-        version: 3,
-        itemId: ids.ilaprazole,
-        field: 'item.paymentStandard.amount',
-        expected: 58,
-        found: 1,
-      });
-      await store.close();
-    });
-
-    it('reports a forged block that does not chain', async () => {
-      const forged = [...s.blocks];
-      const original = forged[5]!;
-      const envelopes = original.getData()!.getDataList_asU8();
-      const codes = [...(original.getMetadata()!.getMetadataList_asU8()[2] ?? [])];
-      forged[5] = buildBlock(5, Buffer.alloc(32, 7), envelopes, codes);
-      const store = await storeOf(forged);
-      expect(await verifyStore(store)).to.deep.include({
-        ok: false,
-        block: 5,
-        field: 'previousHash',
-        version: null,
-      });
-      await store.close();
-    });
-
     it('replays and verifies through the CLI with --store <postgres-url>', async () => {
       const location = url();
-      const out: string[] = [];
-      const err: string[] = [];
-      const output = { out: (t: string) => out.push(t), err: (t: string) => err.push(t) };
-      const ctx = new CommandContext(output, true, 'audit/auditor', undefined, false);
+      const c = capturing();
+      const ctx = new CommandContext(c.output, true, 'audit/auditor', undefined, false);
       const code = await runReplay(ctx, new FakeNetwork(s.blocks, { breakBefore: [4] }), {
         store: location,
         reconnectMs: 1,
       });
-      expect(code, err.join('\n')).to.equal(0);
-      expect(JSON.parse(out.join('\n'))).to.include({
+      expect(code, c.stderr()).to.equal(0);
+      expect(JSON.parse(c.stdout())).to.include({
         stoppedBy: 'height',
         nextBlock: s.blocks.length,
         invalidTransactions: 1,
         reconnects: 1,
       });
-      out.length = 0;
-      expect(await runCli(['audit', 'verify', '--store-only', '--store', location], output, {})).to.equal(0);
-      expect(out.join('\n')).to.match(
+      c.clear();
+      expect(await runCli(['audit', 'verify', '--store-only', '--store', location], c.output, {})).to.equal(
+        0,
+      );
+      expect(c.stdout()).to.match(
         new RegExp(
           `^OK \\(store checks only[^)]*\\): 4 sealed versions and ${s.blocks.length} blocks verified`,
         ),

@@ -1,30 +1,21 @@
 // Quiet fabric-contract-api's decorator logging before any chaincode module loads.
 import '../chaincode/support/quiet';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { DatabaseSync } from 'node:sqlite';
 import { openAuditStore, openAuditStoreAsync, SqliteAuditStore } from '../../../gateway-client/src/audit';
 import { AUDIT_TABLES, columnUpgrades, renderSchema } from '../../../gateway-client/src/audit/store-schema';
+import { tempDirPerSuite } from '../support/cli';
 import { storeContract } from './support/store-contract';
 
 describe('audit store (SQLite, node:sqlite)', () => {
-  let dir: string;
+  const dir = tempDirPerSuite('audit-store-');
   let files = 0;
-
-  before(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'audit-store-'));
-  });
-
-  after(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   storeContract({
     fresh: () => Promise.resolve(new SqliteAuditStore()),
     persistent: () => {
-      const file = path.join(dir, `audit-${++files}.sqlite`);
+      const file = path.join(dir(), `audit-${++files}.sqlite`);
       return Promise.resolve(() => Promise.resolve(openAuditStore(file)));
     },
   });
@@ -56,7 +47,7 @@ describe('audit store (SQLite, node:sqlite)', () => {
   });
 
   it('opens a store of an older release: adds the raw column and the trust table', async () => {
-    const file = path.join(dir, 'old-release.sqlite');
+    const file = path.join(dir(), 'old-release.sqlite');
     const old = new DatabaseSync(file);
     old.exec(`CREATE TABLE blocks (number INTEGER PRIMARY KEY, hash TEXT NOT NULL, previous_hash TEXT NOT NULL,
       data_hash TEXT NOT NULL, computed_data_hash TEXT NOT NULL, tx_count INTEGER NOT NULL, received_at TEXT NOT NULL);

@@ -2,8 +2,7 @@ import { expect } from 'chai';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CatalogClient, CatalogClientOptions } from '../../../gateway-client/src/catalog-client';
-import { runCli } from '../../../gateway-client/src/cli/main';
-import { capturing, tempDirPerSuite } from '../support/cli';
+import { runCatalog, tempDirPerSuite } from '../support/cli';
 
 /** A client factory that records the options it is called with and answers a few reads. */
 function recordingFactory(): {
@@ -40,10 +39,9 @@ describe('catalog --wallet, in both spellings, for every command', () => {
       it(`${command.join(' ')} --wallet${spelling === 'separate' ? ' X' : '=X'} connects with wallet X`, async () => {
         const wallet = path.join(dir(), 'other-wallet');
         const factory = recordingFactory();
-        const c = capturing();
         const walletArgs = spelling === 'separate' ? ['--wallet', wallet] : [`--wallet=${wallet}`];
-        const code = await runCli([...command, ...walletArgs, '--as', 'nhsa/admin'], c.output, {}, factory);
-        expect(code, c.stderr()).to.equal(0);
+        const run = await runCatalog([...command, ...walletArgs, '--as', 'nhsa/admin'], factory);
+        expect(run.code, run.stderr).to.equal(0);
         expect(factory.calls).to.deep.equal([{ as: 'nhsa/admin', walletDir: wallet }]);
       });
     }
@@ -51,29 +49,26 @@ describe('catalog --wallet, in both spellings, for every command', () => {
 
   it('the wallet option may come before a subcommand, and --as=X is read too', async () => {
     const factory = recordingFactory();
-    const c = capturing();
-    const code = await runCli(
+    const run = await runCatalog(
       ['proposal', '--wallet', dir(), '--as=guangdong/approver', 'list', '--json'],
-      c.output,
-      {},
       factory,
     );
-    expect(code, c.stderr()).to.equal(0);
+    expect(run.code, run.stderr).to.equal(0);
     expect(factory.calls).to.deep.equal([{ as: 'guangdong/approver', walletDir: dir() }]);
-    expect(JSON.parse(c.stdout())).to.deep.equal({ records: [], bookmark: '' });
+    expect(JSON.parse(run.stdout)).to.deep.equal({ records: [], bookmark: '' });
   });
 
   it('without --wallet the client gets no wallet folder (the default wallet/)', async () => {
     const factory = recordingFactory();
-    expect(await runCli(['governance', 'show'], capturing().output, {}, factory)).to.equal(0);
+    expect((await runCatalog(['governance', 'show'], factory)).code).to.equal(0);
     expect(factory.calls).to.deep.equal([{ as: 'nhsa/proposer' }]);
   });
 
   it('refuses --wallet without a value in either spelling', async () => {
     for (const args of [['--wallet'], ['--wallet='], ['--wallet', '--json']]) {
-      const c = capturing();
-      expect(await runCli(['governance', 'show', ...args], c.output, {}, recordingFactory())).to.equal(2);
-      expect(c.stderr()).to.match(/^--wallet needs a value/);
+      const run = await runCatalog(['governance', 'show', ...args], recordingFactory());
+      expect(run.code).to.equal(2);
+      expect(run.stderr).to.match(/^--wallet needs a value/);
     }
   });
 
@@ -85,10 +80,10 @@ describe('catalog --wallet, in both spellings, for every command', () => {
         path.join(wallet, 'api-keys.json'),
         JSON.stringify({ [`key-${spelling}`]: 'nhsa/admin' }),
       );
-      const c = capturing();
       const walletArgs = spelling === 'separate' ? ['--wallet', wallet] : [`--wallet=${wallet}`];
-      expect(await runCli(['api-key', 'nhsa/admin', ...walletArgs], c.output, {})).to.equal(0);
-      expect(c.stdout()).to.equal(`key-${spelling}`);
+      const run = await runCatalog(['api-key', 'nhsa/admin', ...walletArgs]);
+      expect(run.code, run.stderr).to.equal(0);
+      expect(run.stdout).to.equal(`key-${spelling}`);
     });
   }
 });

@@ -63,3 +63,13 @@ export function nrdlRow(rowId: string): NrdlEntry {
   }
   return found;
 }
+
+/** How many of `items` have each key, e.g. items per section. */
+export function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of items) {
+    const k = key(item);
+    out[k] = (out[k] ?? 0) + 1;
+  }
+  return out;
+}

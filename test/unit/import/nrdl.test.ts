@@ -18,16 +18,7 @@ import {
   type NrdlRow,
 } from '../../../gateway-client/src/import';
 import { computeItemId } from '../../../chaincode/src/lib/item-id';
-import { nrdlEntries, nrdlRow } from './fixtures';
-
-function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const item of items) {
-    const k = key(item);
-    out[k] = (out[k] ?? 0) + 1;
-  }
-  return out;
-}
+import { countBy, nrdlEntries, nrdlRow } from './fixtures';
 
 describe('import/nrdl', () => {
   it('maps all 4,750 rows with the per-section counts of the source', () => {

@@ -6,7 +6,6 @@
 import { expect } from 'chai';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runCli } from '../../../gateway-client/src/cli/main';
 import {
   ChunkSizeError,
   readImportList,
@@ -15,7 +14,7 @@ import {
 } from '../../../gateway-client/src/import/run-import';
 import type { Progress } from '../../../gateway-client/src/workflow';
 import { bootstrapped } from '../chaincode/support/fixtures';
-import { capturing, tempDirPerSuite } from '../support/cli';
+import { runCatalog, tempDirPerSuite, type CliRun } from '../support/cli';
 import { callerOf, clientOn, inMemoryFactory } from '../support/in-memory-client';
 import { dataFile } from './fixtures';
 
@@ -96,37 +95,26 @@ describe('import use case (library and catalog import)', () => {
   it('catalog import nrdl --json prints the summary and the chunk progress, exit 0', async () => {
     const net = await bootstrapped();
     const factory = inMemoryFactory(net);
-    const c = capturing();
-    const code = await runCli(
-      [
-        'import',
-        'nrdl',
-        nrdl,
-        '--effective-from',
-        '2025-01-01',
-        '--approve-as',
-        APPROVERS.join(','),
+    const run = await runCatalog(
+      ['import', 'nrdl', nrdl, '--effective-from', '2025-01-01', '--approve-as', APPROVERS.join(',')].concat([
         '--chunk-size',
         '8',
         '--json',
-      ],
-      c.output,
-      {},
+      ]),
       factory,
     );
-    expect(code, c.stderr()).to.equal(0);
-    const summary = JSON.parse(c.stdout()) as ImportSummary;
+    expect(run.code, run.stderr).to.equal(0);
+    const summary = JSON.parse(run.stdout) as ImportSummary;
     expect(summary).to.deep.include({ status: 'applied', items: 24, chunks: 3, sections: { 西药部分: 24 } });
     expect(summary.version?.version).to.be.a('number');
-    expect(c.stderr()).to.match(/chunks +3\/3/);
+    expect(run.stderr).to.match(/chunks +3\/3/);
     expect(factory.identities).to.deep.equal(['nhsa/proposer', ...APPROVERS]);
   });
 
   it('catalog import province-items runs as the province proposer and prints the human summary', async () => {
     const net = await bootstrapped();
     const factory = inMemoryFactory(net);
-    const c = capturing();
-    const code = await runCli(
+    const run = await runCatalog(
       [
         'import',
         'province-items',
@@ -135,27 +123,20 @@ describe('import use case (library and catalog import)', () => {
         'shaanxi',
         '--effective-from',
         '2025-01-01',
-        '--approve-as',
-        'shaanxi/approver',
-      ],
-      c.output,
-      {},
+      ].concat(['--approve-as', 'shaanxi/approver']),
       factory,
     );
-    expect(code, c.stderr()).to.equal(0);
+    expect(run.code, run.stderr).to.equal(0);
     expect(factory.identities).to.deep.equal(['shaanxi/proposer', 'shaanxi/approver']);
-    expect(c.stdout()).to.match(/^proposal \S+: applied, sealed as version 1 effective 2025-01-01\n/);
-    expect(c.stdout()).to.match(/\n\d+ items in 1 chunks, \d+\.\d s \(/);
-    expect(c.stdout()).to.match(/\nSECTION +ITEMS\n/);
+    expect(run.stdout).to.match(/^proposal \S+: applied, sealed as version 1 effective 2025-01-01\n/);
+    expect(run.stdout).to.match(/\n\d+ items in 1 chunks, \d+\.\d s \(/);
+    expect(run.stdout).to.match(/\nSECTION +ITEMS\n/);
   });
 
   it('catalog import: a pending proposal is noted, bad options exit 2, unreadable files exit 1', async () => {
     const net = await bootstrapped();
-    const run = async (args: readonly string[]): Promise<{ code: number; stderr: string }> => {
-      const c = capturing();
-      const code = await runCli(['import', ...args], c.output, {}, inMemoryFactory(net));
-      return { code, stderr: c.stderr() };
-    };
+    const run = (args: readonly string[]): Promise<CliRun> =>
+      runCatalog(['import', ...args], inMemoryFactory(net));
     const pending = await run(['nrdl', nrdl, '--effective-from', '2025-01-01']);
     expect(pending.code).to.equal(0);
     expect(pending.stderr).to.match(/proposal is open: it needs approvals before it can be applied/);

@@ -17,16 +17,7 @@ import {
   type ServiceRow,
 } from '../../../gateway-client/src/import';
 import { computeItemId } from '../../../chaincode/src/lib/item-id';
-import { materialCsv, materialImport, serviceCsv, serviceImport } from './fixtures';
-
-function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const item of items) {
-    const k = key(item);
-    out[k] = (out[k] ?? 0) + 1;
-  }
-  return out;
-}
+import { countBy, materialCsv, materialImport, serviceCsv, serviceImport } from './fixtures';
 
 function serviceByCode(code: string): ProvinceEntry<ServiceRow> {
   const found = serviceImport().entries.find((e) => e.row.code === code);

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runCli, type RunCliOptions } from '../../../gateway-client/src/cli/main';
 import type { Output } from '../../../gateway-client/src/cli/output';
 
 /** An {@link Output} that keeps what a command prints. */
@@ -28,6 +29,27 @@ export function capturing(): Captured {
       err.length = 0;
     },
   };
+}
+
+/** Exit code and output of one in-process `catalog` run. */
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs `catalog <argv>` in-process with captured output, in environment `env` (default empty:
+ * `CATALOG_AS` and `CATALOG_DEBUG` unset, so the defaults apply).
+ */
+export async function runCatalog(
+  argv: readonly string[],
+  options: RunCliOptions = {},
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliRun> {
+  const c = capturing();
+  const code = await runCli(argv, c.output, env, options);
+  return { code, stdout: c.stdout(), stderr: c.stderr() };
 }
 
 /**
