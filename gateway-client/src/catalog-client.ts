@@ -21,7 +21,11 @@ import type {
 } from '../../chaincode/src/model/io';
 import type {
   Change,
+  ChunkAdded,
+  ChunkApplied,
   CoverageInput,
+  ItemHistory,
+  VoteResult,
   CoverageResult,
   Governance,
   Item,
@@ -215,7 +219,7 @@ export class CatalogClient {
   }
 
   /** Every version of an item (evaluate). */
-  public getItemHistory(input: GetItemHistoryInput): Promise<unknown> {
+  public getItemHistory(input: GetItemHistoryInput): Promise<ItemHistory> {
     return this.evaluate('Catalog.GetItemHistory', input);
   }
 
@@ -250,7 +254,7 @@ export class CatalogClient {
   }
 
   /** Adds one chunk of changes to a draft proposal. */
-  public addChunk(input: AddChunkInput): Promise<Submitted<unknown>> {
+  public addChunk(input: AddChunkInput): Promise<Submitted<ChunkAdded>> {
     return this.submit('Proposal.AddChunk', input);
   }
 
@@ -265,17 +269,17 @@ export class CatalogClient {
   }
 
   /** Approves a proposal for the caller's organisation (approver role). */
-  public approveProposal(input: VoteInput): Promise<Submitted<unknown>> {
+  public approveProposal(input: VoteInput): Promise<Submitted<VoteResult>> {
     return this.submit('Proposal.ApproveProposal', input);
   }
 
   /** Rejects a proposal for the caller's organisation (approver role). */
-  public rejectProposal(input: VoteInput): Promise<Submitted<unknown>> {
+  public rejectProposal(input: VoteInput): Promise<Submitted<VoteResult>> {
     return this.submit('Proposal.RejectProposal', input);
   }
 
   /** Writes one chunk of an approved proposal (idempotent). */
-  public applyChunk(input: ChunkRefInput): Promise<Submitted<unknown>> {
+  public applyChunk(input: ChunkRefInput): Promise<Submitted<ChunkApplied>> {
     return this.submit('Proposal.ApplyChunk', input);
   }
 

@@ -1,6 +1,6 @@
-import type { Change, Item, Overlay, Version } from '../../chaincode/src/model/types';
+import type { Change, Version } from '../../chaincode/src/model/types';
 import { fieldDifferences, type FieldDifference } from './audit/json-diff';
-import type { CatalogClient } from './catalog-client';
+import type { CatalogClient, ItemView } from './catalog-client';
 import { CatalogClientError } from './errors';
 
 /** One item or overlay that differs between two versions. */
@@ -13,15 +13,11 @@ export interface VersionDiffEntry {
   readonly fields: readonly FieldDifference[];
 }
 
-interface ItemView {
-  readonly item: Item;
-  readonly overlays: readonly Overlay[];
-}
 
 async function itemAt(client: CatalogClient, itemId: string, version: number): Promise<ItemView | null> {
   if (version === 0) return null;
   try {
-    return (await client.getItem({ itemId, version })) as unknown as ItemView;
+    return await client.getItem({ itemId, version });
   } catch (error) {
     if (error instanceof CatalogClientError && error.code === 'ITEM_NOT_FOUND') return null;
     throw error;

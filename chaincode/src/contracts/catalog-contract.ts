@@ -29,7 +29,15 @@ import {
   type ItemRecord,
   type OverlayRecord,
 } from '../model/store';
-import type { CoverageInput, CoverageResult, ItemSummary, Overlay, Version } from '../model/types';
+import type {
+  CoverageInput,
+  CoverageResult,
+  HistoryChange,
+  ItemHistory,
+  ItemSummary,
+  Overlay,
+  Version,
+} from '../model/types';
 import { itemRecordKey, overlayRecordKey } from '../lib/keys';
 
 async function coverage(tx: Tx, line: CoverageInput): Promise<CoverageResult> {
@@ -178,7 +186,7 @@ export class CatalogContract extends Contract {
   @Transaction(false)
   @Returns('string')
   public async GetItemHistory(ctx: Context, input: string): Promise<string> {
-    return runTx<GetItemHistoryInput, unknown>(ctx, 'Catalog.GetItemHistory', input, async (tx, a) => {
+    return runTx<GetItemHistoryInput, ItemHistory>(ctx, 'Catalog.GetItemHistory', input, async (tx, a) => {
       const index = (await getItemIndex(tx, a.itemId)) ?? fail('ITEM_NOT_FOUND', `no item ${a.itemId}`);
       const versions = new Map<number, Version | null>();
       const versionOf = async (n: number): Promise<Version | null> => {
@@ -187,7 +195,7 @@ export class CatalogContract extends Contract {
         }
         return versions.get(n) ?? null;
       };
-      const changes = [];
+      const changes: HistoryChange[] = [];
       for (const entry of index.entries) {
         const sealed = await sealedVersionOf(tx, entry.proposalId);
         if (sealed === null) {
@@ -203,7 +211,7 @@ export class CatalogContract extends Contract {
           txId: rec?.txId ?? null,
         });
       }
-      let overlayChanges: unknown[] | null = null;
+      let overlayChanges: HistoryChange[] | null = null;
       if (a.province !== undefined) {
         const prov = normaliseProvince(a.province);
         overlayChanges = [];
@@ -224,12 +232,10 @@ export class CatalogContract extends Contract {
             txId: rec?.txId ?? null,
           });
         }
-        overlayChanges.sort(
-          (x, y) => (x as { version: number }).version - (y as { version: number }).version,
-        );
+        overlayChanges.sort((x, y) => x.version - y.version);
       }
       changes.sort((x, y) => x.version - y.version);
-      const ledger = [];
+      const ledger: ItemHistory['ledger'][number][] = [];
       const keys = [itemKey(tx.stub, a.itemId)];
       if (a.province !== undefined) {
         keys.push(overlayKey(tx.stub, a.itemId, normaliseProvince(a.province).mspId));

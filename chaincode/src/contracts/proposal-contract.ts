@@ -18,7 +18,7 @@ import type {
 } from '../model/io';
 import { filteredPage } from '../model/paging';
 import { getGovernance, getHead, requireGovernance, requireProposal } from '../model/store';
-import type { Proposal, Vote } from '../model/types';
+import type { ChunkAdded, ChunkApplied, Proposal, Vote, VoteResult } from '../model/types';
 import {
   applyChunk,
   chunksOf,
@@ -75,7 +75,7 @@ function touched(tx: Tx, p: Proposal, changes: Partial<Proposal>): Proposal {
   return { ...p, ...changes, updatedAt: tx.time, updatedTxId: tx.txId };
 }
 
-async function vote(tx: Tx, input: VoteInput, decision: 'approve' | 'reject'): Promise<unknown> {
+async function vote(tx: Tx, input: VoteInput, decision: 'approve' | 'reject'): Promise<VoteResult> {
   const g = await requireGovernance(tx);
   const p = await requireProposal(tx, input.proposalId);
   requireStatus(p, 'open');
@@ -200,7 +200,7 @@ export class ProposalContract extends Contract {
   @Transaction()
   @Returns('string')
   public async AddChunk(ctx: Context, input: string): Promise<string> {
-    return runTx<AddChunkInput, unknown>(ctx, 'Proposal.AddChunk', input, async (tx, a) => {
+    return runTx<AddChunkInput, ChunkAdded>(ctx, 'Proposal.AddChunk', input, async (tx, a) => {
       const g = await requireGovernance(tx);
       const p = await requireProposal(tx, a.proposalId);
       requireStatus(p, 'draft');
@@ -324,7 +324,7 @@ export class ProposalContract extends Contract {
   @Transaction()
   @Returns('string')
   public async ApproveProposal(ctx: Context, input: string): Promise<string> {
-    return runTx<VoteInput, unknown>(ctx, 'Proposal.ApproveProposal', input, (tx, a) =>
+    return runTx<VoteInput, VoteResult>(ctx, 'Proposal.ApproveProposal', input, (tx, a) =>
       vote(tx, a, 'approve'),
     );
   }
@@ -333,7 +333,9 @@ export class ProposalContract extends Contract {
   @Transaction()
   @Returns('string')
   public async RejectProposal(ctx: Context, input: string): Promise<string> {
-    return runTx<VoteInput, unknown>(ctx, 'Proposal.RejectProposal', input, (tx, a) => vote(tx, a, 'reject'));
+    return runTx<VoteInput, VoteResult>(ctx, 'Proposal.RejectProposal', input, (tx, a) =>
+      vote(tx, a, 'reject'),
+    );
   }
 
   /**
@@ -343,7 +345,7 @@ export class ProposalContract extends Contract {
   @Transaction()
   @Returns('string')
   public async ApplyChunk(ctx: Context, input: string): Promise<string> {
-    return runTx<ChunkRefInput, unknown>(ctx, 'Proposal.ApplyChunk', input, async (tx, a) => {
+    return runTx<ChunkRefInput, ChunkApplied>(ctx, 'Proposal.ApplyChunk', input, async (tx, a) => {
       const g = await requireGovernance(tx);
       const p = await requireProposal(tx, a.proposalId);
       if (p.scope === 'governance') {

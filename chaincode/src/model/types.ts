@@ -320,3 +320,49 @@ export interface Page<T> {
   /** Pass back to get the next page; empty when there is none. */
   readonly bookmark: string;
 }
+
+/** What `Proposal:AddChunk` answers. */
+export interface ChunkAdded {
+  readonly proposalId: string;
+  readonly chunkIndex: number;
+  readonly changeCount: number;
+  readonly hash: string;
+  readonly alreadyAdded: boolean;
+}
+
+/** What `Proposal:ApproveProposal` / `RejectProposal` answer. */
+export interface VoteResult {
+  readonly proposal: Proposal;
+  readonly vote: Vote;
+  readonly tally: Tally;
+}
+
+/** What `Proposal:ApplyChunk` answers. */
+export interface ChunkApplied {
+  readonly proposalId: string;
+  readonly chunkIndex: number;
+  readonly changeCount: number;
+  readonly alreadyApplied: boolean;
+}
+
+/** One sealed change of an item or overlay in `Catalog:GetItemHistory`. */
+export interface HistoryChange {
+  readonly version: number;
+  readonly effectiveFrom: string | null;
+  readonly proposalId: string;
+  readonly op: string;
+  readonly item?: Item | null;
+  readonly overlay?: Overlay | null;
+  readonly txId: string | null;
+}
+
+/** What `Catalog:GetItemHistory` answers. */
+export interface ItemHistory {
+  readonly itemId: string;
+  readonly ownerMsp: string;
+  readonly changes: readonly HistoryChange[];
+  /** The province's overlay changes, when a province was asked for (else null). */
+  readonly overlayChanges: readonly HistoryChange[] | null;
+  /** `getHistoryForKey` of the index keys. */
+  readonly ledger: readonly { key: 'item' | 'overlay'; txId: string; timestamp: string; isDelete: boolean }[];
+}
