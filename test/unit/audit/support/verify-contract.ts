@@ -1,6 +1,6 @@
 /**
  * The checks `verifyStore` must pass on any audit store implementation (SQLite, PostgreSQL): the
- * honest history verifies, a tampered stored item and a forged block are reported. Each store's
+ * honest history verifies; a tampered item, vote or version record and a forged block are reported. Each store's
  * test file runs {@link verifyContract} with its own way to fill a store and tamper with a row.
  */
 import { expect } from 'chai';
@@ -109,6 +109,29 @@ export function verifyContract<S extends AuditStore>(
     expect(result.ok ? '' : result.message)
       .to.contain('version 3')
       .and.contain(ids.ilaprazole);
+    await store.close();
+  });
+
+  it('reports a version whose approvals no longer meet the governance rule', async () => {
+    const s = scenario();
+    const store = await harness.storeOf(s.blocks);
+    const v1Proposal = s.versions[0]!.proposalIds[0]!;
+    const row = await findWrite(store, 'vote', [v1Proposal, 'GuangdongMSP']);
+    await harness.overwrite(store, row, { ...row.value, decision: 'reject' });
+    expect(await verifyStore(store)).to.deep.include({
+      ok: false,
+      version: 1,
+      field: 'approval',
+      proposalId: v1Proposal,
+    });
+    await store.close();
+  });
+
+  it('reports a tampered version record through its hash', async () => {
+    const store = await harness.storeOf(scenario().blocks);
+    const row = await findWrite(store, 'ver', ['0000000002']);
+    await harness.overwrite(store, row, { ...row.value, effectiveFrom: '2025-02-01' });
+    expect(await verifyStore(store)).to.deep.include({ ok: false, version: 2, field: 'versionHash' });
     await store.close();
   });
 
