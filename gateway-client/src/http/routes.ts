@@ -1,4 +1,5 @@
 import type { Change, CoverageInput, PatientContext, Proposal } from '../../../chaincode/src/model/types';
+import { PATIENT_FIELDS, parsePatient, type PatientField } from '../patient';
 import { CatalogError } from '../../../chaincode/src/lib/errors';
 import { ITEM_ID_PATTERN } from '../../../chaincode/src/lib/item-id';
 import { normaliseProvince } from '../../../chaincode/src/lib/orgs';
@@ -109,15 +110,14 @@ function num(q: Readonly<Record<string, unknown>>, name: string): number | undef
   return typeof value === 'number' ? value : undefined;
 }
 
+/** The patient context of a query: the schema has coerced and bounded it; one parser for CLI and API. */
 function patientOf(q: Readonly<Record<string, unknown>>): PatientContext | undefined {
-  const sex = text(q, 'sex');
-  const patient = defined({
-    age: num(q, 'age'),
-    sex: sex === undefined ? undefined : sex === 'M' ? 'male' : 'female',
-    hospitalLevel: num(q, 'level'),
-    visitType: text(q, 'visit'),
-  }) as PatientContext;
-  return Object.keys(patient).length > 0 ? patient : undefined;
+  const fields: Partial<Record<PatientField, string>> = {};
+  for (const name of PATIENT_FIELDS) {
+    const value = q[name];
+    if (typeof value === 'string' || typeof value === 'number') fields[name] = String(value);
+  }
+  return parsePatient(fields);
 }
 
 /** `national`, `governance` or a province (as {@link normaliseProvince} accepts it); UNKNOWN_PROVINCE otherwise. */
