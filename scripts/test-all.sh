@@ -20,9 +20,12 @@ step "type check"
 tsc -p tsconfig.json || fail "tsc"
 npm run -s build || fail "build (per-package tsconfig)"
 
-step "unit tests (coverage of chaincode/)"
-c8 --include 'chaincode/src/**' --reporter text-summary --check-coverage --lines 90 \
-  mocha --config test/unit/.mocharc.json || fail "unit tests"
+step "unit tests (line coverage of every package: chaincode, gateway-client, network)"
+c8 --include 'chaincode/src/**' --include 'gateway-client/src/**' --include 'network/src/**' \
+  --reporter text-summary --reporter json-summary mocha --config test/unit/.mocharc.json || fail "unit tests"
+# The gate holds for each package on its own, not only for their sum.
+ts-node scripts/coverage-gate.ts coverage/coverage-summary.json 90 chaincode gateway-client network ||
+  fail "line coverage below 90 %"
 
 step "OpenAPI document (redocly lint, rules in redocly.yaml)"
 openapi_doc=$(mktemp --suffix=.json)

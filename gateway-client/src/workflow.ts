@@ -1,5 +1,5 @@
 import type { Change, Proposal, Scope, Version } from '../../chaincode/src/model/types';
-import { reviewedOf, type CatalogClient } from './catalog-client';
+import { reviewedOf, type CatalogClient, type Submitted } from './catalog-client';
 import { sha256Json } from '../../chaincode/src/lib/digest';
 import { normaliseChange } from '../../chaincode/src/model/workflow';
 import { CatalogClientError, chaincodeError } from './errors';
@@ -50,6 +50,39 @@ export interface DriveResult {
   readonly version: Version | null;
   /** Milliseconds spent in each phase this run (create, chunks, open, approve, apply, seal). */
   readonly phaseMs: Readonly<Record<string, number>>;
+}
+
+/** Options of {@link applyAndSeal}. */
+export interface ApplyAndSealOptions {
+  /** The proposal's chunks as last read (read again when absent). */
+  readonly chunks?: readonly { readonly index: number; readonly applied: boolean }[];
+  /** Chunks applied at once (default 4; chunks of one proposal touch disjoint keys). */
+  readonly concurrency?: number;
+  readonly onProgress?: (progress: Progress) => void;
+  /** Called once every chunk is applied, before the seal. */
+  readonly onApplied?: () => void;
+}
+
+/**
+ * The one "apply every chunk, then seal" use case (the CLI's `proposal apply`, the HTTP API's
+ * `/apply` and {@link driveProposal} all call it): applies the chunks not yet applied, then seals
+ * the version. Idempotent: applying an applied chunk is a no-op on chain.
+ */
+export async function applyAndSeal(
+  client: CatalogClient,
+  proposalId: string,
+  options: ApplyAndSealOptions = {},
+): Promise<Submitted<Version>> {
+  const chunks = options.chunks ?? (await client.getProposal({ proposalId })).chunks;
+  const report = options.onProgress ?? ((): void => undefined);
+  let applied = 0;
+  await inPool(chunks, options.concurrency ?? 4, async (chunk) => {
+    if (!chunk.applied) await client.applyChunk({ proposalId, chunkIndex: chunk.index });
+    applied += 1;
+    report({ phase: 'apply', done: applied, total: chunks.length });
+  });
+  options.onApplied?.();
+  return client.sealVersion({ proposalId });
 }
 
 /** Runs `work` over `items` with at most `limit` at once; the first failure rejects (after the running ones settle). */
@@ -295,15 +328,14 @@ export async function driveProposal(
       phaseMs,
     };
   }
-  const total = current.chunks.length;
-  let applied = 0;
-  await inPool(current.chunks, concurrency, async (chunk) => {
-    if (!chunk.applied) await client.applyChunk({ proposalId, chunkIndex: chunk.index });
-    applied += 1;
-    report({ phase: 'apply', done: applied, total });
+  const sealed = await applyAndSeal(client, proposalId, {
+    chunks: current.chunks,
+    concurrency,
+    onProgress: report,
+    onApplied: () => {
+      lap('apply');
+    },
   });
-  lap('apply');
-  const sealed = await client.sealVersion({ proposalId });
   lap('seal');
   report({ phase: 'seal', done: 1, total: 1, detail: `version ${sealed.value.version}` });
   return { proposalId, status: 'applied', resumed: existing !== null, version: sealed.value, phaseMs };

@@ -3,7 +3,7 @@ import type { Change, Proposal, Version } from '../../../chaincode/src/model/typ
 import { DEFAULT_CHUNK_SIZE, fingerprint, splitIntoChunks } from '../import/chunks';
 import { MAX_CHUNK_CHANGES } from '../../../chaincode/src/schemas';
 import { displayPath, fsReason } from '../display-path';
-import { driveProposal } from '../workflow';
+import { applyAndSeal, driveProposal } from '../workflow';
 import { diffCatalogVersions } from '../version-diff';
 import { reviewedOf, type CatalogClient } from '../catalog-client';
 import {
@@ -196,15 +196,17 @@ export async function proposalCommand(ctx: CommandContext, args: string[]): Prom
         return 0;
       }
       const progress = progressReporter(ctx.out);
+      let sealed: Awaited<ReturnType<typeof applyAndSeal>>;
       try {
-        for (const c of shown.chunks) {
-          if (!c.applied) await client.applyChunk({ proposalId, chunkIndex: c.index });
-          progress.onProgress({ phase: 'apply', done: c.index + 1, total: shown.chunks.length });
-        }
+        sealed = await applyAndSeal(client, proposalId, {
+          chunks: shown.chunks,
+          onProgress: (p) => {
+            progress.onProgress(p);
+          },
+        });
       } finally {
         progress.finish();
       }
-      const sealed = await client.sealVersion({ proposalId });
       ctx.print(
         sealed,
         () => `sealed version ${sealed.value.version} (digest ${sealed.value.digest.slice(0, 16)}…)`,

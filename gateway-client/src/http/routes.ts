@@ -7,7 +7,7 @@ import { definitions, MAX_BATCH_LINES, MAX_PAGE_SIZE } from '../../../chaincode/
 import type { CatalogClient, Submitted } from '../catalog-client';
 import { chaincodeError } from '../errors';
 import { DEFAULT_CHUNK_SIZE, fingerprint, splitIntoChunks } from '../import/chunks';
-import { driveProposal } from '../workflow';
+import { applyAndSeal, driveProposal } from '../workflow';
 
 /** A JSON Schema (kept to the keywords @fastify/swagger copies unchanged into the document). */
 export type JsonSchema = Record<string, unknown>;
@@ -479,9 +479,7 @@ export const routes: readonly Route[] = [
       const shown = await client.getProposal({ proposalId });
       if (shown.proposal.scope === 'governance')
         return submitted(await client.applyGovernanceProposal({ proposalId }));
-      for (const c of shown.chunks)
-        if (!c.applied) await client.applyChunk({ proposalId, chunkIndex: c.index });
-      return submitted(await client.sealVersion({ proposalId }));
+      return submitted(await applyAndSeal(client, proposalId, { chunks: shown.chunks }));
     },
   },
   {
