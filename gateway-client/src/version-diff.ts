@@ -13,7 +13,6 @@ export interface VersionDiffEntry {
   readonly fields: readonly FieldDifference[];
 }
 
-
 async function itemAt(client: CatalogClient, itemId: string, version: number): Promise<ItemView | null> {
   if (version === 0) return null;
   try {
