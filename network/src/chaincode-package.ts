@@ -27,6 +27,62 @@ export interface ChaincodePackage {
 
 const CHAINCODE_DIR = path.join(REPO_ROOT, 'chaincode');
 
+/** The chaincode folder packages are built from, and how it is compiled and its dependencies installed. */
+export interface ChaincodeSource {
+  /** Holds `package.json`, `package-lock.json` and (once compiled) `dist/`. */
+  readonly dir: string;
+  /** Compiles the sources into `dir/dist`. */
+  readonly compile: (env: NodeJS.ProcessEnv) => void;
+  /** Installs the production dependencies of the lockfile copied into `stage` (`stage/node_modules`). */
+  readonly installDependencies: (stage: string, env: NodeJS.ProcessEnv) => void;
+}
+
+/** The project's `chaincode/`: compiled with its tsconfig, dependencies from its lockfile (`npm ci`). */
+export const CHAINCODE_SOURCE: ChaincodeSource = {
+  dir: CHAINCODE_DIR,
+  compile: (env) => {
+    execFileSync(
+      process.execPath,
+      [require.resolve('typescript/bin/tsc'), '-p', path.join(CHAINCODE_DIR, 'tsconfig.json')],
+      {
+        stdio: 'inherit',
+        env,
+      },
+    );
+  },
+  installDependencies: (stage, env) => {
+    execFileSync(
+      'npm',
+      [
+        'ci',
+        '--omit=dev',
+        '--ignore-scripts',
+        '--no-bin-links',
+        '--no-audit',
+        '--no-fund',
+        '--prefer-offline',
+      ],
+      {
+        cwd: stage,
+        env,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+  },
+};
+
+let source: ChaincodeSource = CHAINCODE_SOURCE;
+
+/**
+ * Replaces the chaincode folder {@link buildChaincodePackage} and {@link contentHash} use (unit tests
+ * point it at a small fake chaincode); `null` restores {@link CHAINCODE_SOURCE}. Returns the one replaced.
+ */
+export function setChaincodeSource(next: ChaincodeSource | null): ChaincodeSource {
+  const previous = source;
+  source = next ?? CHAINCODE_SOURCE;
+  return previous;
+}
+
 function filesUnder(dir: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir).sort()) {
@@ -38,7 +94,7 @@ function filesUnder(dir: string): string[] {
 }
 
 /** Hash of what goes into the package: manifest, lockfile and compiled output. */
-export function contentHash(chaincodeDir: string = CHAINCODE_DIR): string {
+export function contentHash(chaincodeDir: string = source.dir): string {
   const hash = createHash('sha256');
   for (const file of ['package.json', 'package-lock.json']) {
     hash.update(file).update(readFileSync(path.join(chaincodeDir, file)));
@@ -76,15 +132,9 @@ export function deterministicTar(dir: string, entries: string[], out: string): v
  */
 export function buildChaincodePackage(paths: NetworkPaths, label = 'catalog'): ChaincodePackage {
   const env = { ...process.env, PATH: nodePath() };
-  execFileSync(
-    process.execPath,
-    [require.resolve('typescript/bin/tsc'), '-p', path.join(CHAINCODE_DIR, 'tsconfig.json')],
-    {
-      stdio: 'inherit',
-      env,
-    },
-  );
-  const version = contentHash().slice(0, 12);
+  const { dir, compile, installDependencies } = source;
+  compile(env);
+  const version = contentHash(dir).slice(0, 12);
   const fullLabel = `${label}_${version}`;
   const file = path.join(paths.chaincodeDir, `${fullLabel}.tar.gz`);
   if (!existsSync(file)) {
@@ -92,25 +142,9 @@ export function buildChaincodePackage(paths: NetworkPaths, label = 'catalog'): C
     rmSync(stage, { recursive: true, force: true });
     mkdirSync(stage, { recursive: true });
     for (const entry of ['package.json', 'package-lock.json', 'dist']) {
-      cpSync(path.join(CHAINCODE_DIR, entry), path.join(stage, entry), { recursive: true });
+      cpSync(path.join(dir, entry), path.join(stage, entry), { recursive: true });
     }
-    execFileSync(
-      'npm',
-      [
-        'ci',
-        '--omit=dev',
-        '--ignore-scripts',
-        '--no-bin-links',
-        '--no-audit',
-        '--no-fund',
-        '--prefer-offline',
-      ],
-      {
-        cwd: stage,
-        env,
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
+    installDependencies(stage, env);
     const work = path.join(paths.chaincodeDir, 'work');
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });

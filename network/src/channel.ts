@@ -35,6 +35,7 @@ export async function createAndJoinChannel(
   topology: Topology,
   paths: NetworkPaths,
   log: (line: string) => void,
+  retryDelayMs = 1000,
 ): Promise<void> {
   const name = topology.channel.name;
   const block = channelBlock(topology, paths);
@@ -84,19 +85,24 @@ export async function createAndJoinChannel(
     const env = adminCliEnv(topology, org, paths);
     const listed = await runCommand(bin(fabric, 'peer'), ['channel', 'list'], env);
     if (listed.split('\n').some((line) => line.trim() === name)) continue;
-    await joinWithRetry(fabric, env, block);
+    await joinWithRetry(fabric, env, block, retryDelayMs);
     log(`peer0.${org.name} joined ${name}`);
   }
 }
 
-async function joinWithRetry(fabric: FabricInstall, env: NodeJS.ProcessEnv, block: string): Promise<void> {
+async function joinWithRetry(
+  fabric: FabricInstall,
+  env: NodeJS.ProcessEnv,
+  block: string,
+  retryDelayMs: number,
+): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       await runCommand(bin(fabric, 'peer'), ['channel', 'join', '-b', block], env);
       return;
     } catch (error) {
       if (attempt >= 5) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+      await new Promise((resolve) => setTimeout(resolve, retryDelayMs * attempt));
     }
   }
 }

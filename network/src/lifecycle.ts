@@ -232,6 +232,7 @@ export async function warmUpChaincode(
   fabric: FabricInstall,
   topology: Topology,
   paths: NetworkPaths,
+  retryDelayMs = 1000,
 ): Promise<void> {
   await Promise.all(
     topology.orgs.map(async (org) => {
@@ -255,7 +256,7 @@ export async function warmUpChaincode(
           return;
         } catch (error) {
           if (attempt >= 10) throw error;
-          await new Promise((resolve) => setTimeout(resolve, 1000));
+          await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
         }
       }
     }),

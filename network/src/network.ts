@@ -17,6 +17,7 @@ import {
   trackedProcesses,
   waitHealthy,
   type ManagedProcess,
+  type StartOptions,
 } from './processes';
 import { StepReporter } from './progress';
 import {
@@ -101,30 +102,40 @@ export async function preflightPorts(topology: Topology, paths: NetworkPaths): P
   }
 }
 
+/** How {@link networkUp} starts a node and waits for it; unit tests substitute both. */
+export interface NodeLauncher {
+  readonly start: (options: StartOptions) => ManagedProcess;
+  readonly waitHealthy: (proc: ManagedProcess, host: string, port: number, logDir: string) => Promise<void>;
+}
+
+/** The real launcher: {@link startProcess} and {@link waitHealthy}. */
+export const PROCESS_LAUNCHER: NodeLauncher = { start: startProcess, waitHealthy };
+
 function startNode(
   fabric: FabricInstall,
   topology: Topology,
   node: NodeSpec,
   paths: NetworkPaths,
+  launcher: NodeLauncher,
 ): ManagedProcess {
   const common = { name: node.name, pidDir: paths.pidDir, logDir: paths.logDir };
   switch (node.kind) {
     case 'ca':
-      return startProcess({
+      return launcher.start({
         ...common,
         command: bin(fabric, 'fabric-ca-server'),
         args: caServerArgs(topology, node.org, paths),
         env: caServerEnv(node.org, paths),
       });
     case 'orderer':
-      return startProcess({
+      return launcher.start({
         ...common,
         command: bin(fabric, 'orderer'),
         args: [],
         env: ordererEnv(topology, node.org, paths),
       });
     case 'peer':
-      return startProcess({
+      return launcher.start({
         ...common,
         command: bin(fabric, 'peer'),
         args: ['node', 'start'],
@@ -140,6 +151,7 @@ async function startKind(
   kind: NodeSpec['kind'],
   started: ManagedProcess[],
   log: (line: string) => void,
+  launcher: NodeLauncher,
 ): Promise<void> {
   const nodes = nodesOf(topology).filter((node) => node.kind === kind);
   const waits: Promise<void>[] = [];
@@ -154,10 +166,10 @@ async function startKind(
       // Bootstrap secret via the environment of `init` only, never on a command line or in the log.
       await initCa(fabric, topology, node.org, paths);
     }
-    const proc = startNode(fabric, topology, node, paths);
+    const proc = startNode(fabric, topology, node, paths, launcher);
     started.push(proc);
     log(`${node.name} started (pid ${proc.pid}), log network/logs/${node.name}.log`);
-    waits.push(waitHealthy(proc, topology.host, node.operationsPort, paths.logDir));
+    waits.push(launcher.waitHealthy(proc, topology.host, node.operationsPort, paths.logDir));
   }
   await Promise.all(waits);
 }
@@ -167,6 +179,8 @@ export interface UpOptions {
   readonly paths?: NetworkPaths;
   readonly topology?: Topology;
   readonly reporter?: StepReporter;
+  /** How nodes are started and awaited (default {@link PROCESS_LAUNCHER}). */
+  readonly launcher?: NodeLauncher;
 }
 
 /**
@@ -178,6 +192,7 @@ export async function networkUp(options: UpOptions = {}): Promise<void> {
   const topology = options.topology ?? loadTopology();
   const paths = options.paths ?? networkPaths();
   const steps = options.reporter ?? new StepReporter(8);
+  const launcher = options.launcher ?? PROCESS_LAUNCHER;
   const log = (line: string): void => {
     steps.detail(line);
   };
@@ -190,15 +205,17 @@ export async function networkUp(options: UpOptions = {}): Promise<void> {
   const started: ManagedProcess[] = [];
   try {
     await steps.run('start certificate authorities', () =>
-      startKind(fabric, topology, paths, 'ca', started, log),
+      startKind(fabric, topology, paths, 'ca', started, log, launcher),
     );
     await steps.run('enrol nodes and identities', async () => {
       await Promise.all(topology.orgs.map((org) => enrollOrg(fabric, topology, org, paths)));
       writeConfigFolder(fabric, topology, paths);
       writeConnectionProfiles(topology, paths);
     });
-    await steps.run('start orderers', () => startKind(fabric, topology, paths, 'orderer', started, log));
-    await steps.run('start peers', () => startKind(fabric, topology, paths, 'peer', started, log));
+    await steps.run('start orderers', () =>
+      startKind(fabric, topology, paths, 'orderer', started, log, launcher),
+    );
+    await steps.run('start peers', () => startKind(fabric, topology, paths, 'peer', started, log, launcher));
     await steps.run(`create and join channel ${topology.channel.name}`, async () => {
       const fresh = !existsSync(channelBlock(topology, paths));
       await createAndJoinChannel(fabric, topology, paths, log);

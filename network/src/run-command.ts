@@ -14,12 +14,42 @@ export class CommandError extends Error {
   }
 }
 
+/** How {@link runCommand} runs a command: resolves with its output, rejects with {@link CommandError}. */
+export type CommandRunner = (
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+) => Promise<string>;
+
+let runner: CommandRunner = execCommand;
+
+/**
+ * Replaces the runner behind {@link runCommand} (unit tests script the Fabric CLIs with it); `null`
+ * restores the default, {@link execCommand}. Returns the runner it replaced.
+ */
+export function setCommandRunner(next: CommandRunner | null): CommandRunner {
+  const previous = runner;
+  runner = next ?? execCommand;
+  return previous;
+}
+
 /** Runs a command to completion and returns its stdout; rejects with {@link CommandError}. */
 export function runCommand(
   command: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
   timeoutMs = 120_000,
+): Promise<string> {
+  return runner(command, args, env, timeoutMs);
+}
+
+/** The default {@link CommandRunner}: `execFile` with a timeout, output tail in the error message. */
+export function execCommand(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
