@@ -140,7 +140,13 @@ export function int(
 export function dateOption(values: Record<string, unknown>, name: string): string | undefined {
   const value = str(values, name);
   if (value === undefined) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+  // Date.parse rolls 2025-02-30 over to March 2: only a date that reads back the same is a calendar date.
+  const time = Date.parse(`${value}T00:00:00Z`);
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
+    Number.isNaN(time) ||
+    new Date(time).toISOString().slice(0, 10) !== value
+  ) {
     throw new UsageError(`--${name} must be a date YYYY-MM-DD, got "${value}"`);
   }
   return value;

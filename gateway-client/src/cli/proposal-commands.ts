@@ -3,6 +3,7 @@ import type { Change, Proposal, Version } from '../../../chaincode/src/model/typ
 import { DEFAULT_CHUNK_SIZE, fingerprint, splitIntoChunks } from '../import/chunks';
 import { MAX_CHUNK_CHANGES } from '../../../chaincode/src/schemas';
 import { displayPath, fsReason } from '../display-path';
+import { chaincodeError } from '../errors';
 import { applyAndSeal, driveProposal } from '../workflow';
 import { diffCatalogVersions } from '../version-diff';
 import { reviewedOf, type CatalogClient } from '../catalog-client';
@@ -162,7 +163,9 @@ export async function proposalCommand(ctx: CommandContext, args: string[]): Prom
       const reviewed = reviewedOf(shownProposal);
       const pinned = str(values, 'manifest');
       if (pinned && pinned !== reviewed.manifestHash) {
-        throw new UsageError(
+        // A domain conflict like the chaincode's own STALE_REVIEW (exit 1), not a command-line mistake.
+        throw chaincodeError(
+          'STALE_REVIEW',
           `STALE_REVIEW: proposal ${proposalId} now has manifest ${reviewed.manifestHash}, not the ${pinned} you reviewed`,
         );
       }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { CatalogClient } from '../catalog-client';
 import { DEFAULT_WALLET_DIR } from '../connection';
 import { loadApiKeys } from '../http/api-keys';
 import { startApiServer } from '../http/server';
@@ -14,10 +15,22 @@ export async function serveCommand(ctx: CommandContext, args: string[]): Promise
   const walletDir = str(values, 'wallet') ?? DEFAULT_WALLET_DIR;
   const keysFile = str(values, 'keys') ?? path.join(walletDir, 'api-keys.json');
   const keys = loadApiKeys(keysFile, walletDir);
+  // One client per identity, opened like every command's (--wallet, $CATALOG_CHANNEL, the CLI's
+  // client factory), kept open while the server runs.
+  const clients = new Map<string, CatalogClient>();
+  const clientFor = (identity: string): CatalogClient => {
+    let client = clients.get(identity);
+    if (client === undefined) {
+      client = ctx.clientAs(identity);
+      clients.set(identity, client);
+    }
+    return client;
+  };
   const api = await startApiServer({
     port,
     keys,
     walletDir,
+    clientFor,
     log: (line) => {
       ctx.note(line);
     },
@@ -33,12 +46,18 @@ export async function serveCommand(ctx: CommandContext, args: string[]): Promise
   }
   await new Promise<void>((resolve) => {
     const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
       resolve();
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  await api.close();
+  try {
+    await api.close();
+  } finally {
+    for (const client of clients.values()) client.close();
+  }
   return 0;
 }
 
