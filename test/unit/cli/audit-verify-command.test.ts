@@ -1,0 +1,204 @@
+/**
+ * `catalog audit genesis-hash` and `catalog audit verify` in-process on a signed chain built like the
+ * ordering service's (genesis block, then the catalog chaincode definition), replayed into an SQLite
+ * audit store: the independent verification that passes, the pinned and the given trust anchors,
+ * --store-only, and the refusals.
+ */
+import { expect } from 'chai';
+import { peer } from '@hyperledger/fabric-protos';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { decodeBlock, SqliteAuditStore } from '../../../gateway-client/src/audit';
+import { runCatalog, tempDirPerSuite, type CliRun } from '../support/cli';
+import { endorserTx, org, SignedChain, withCatalogDefined } from '../audit/trust/support/chain';
+
+const HELP_HINT = '(run "catalog --help" for usage)';
+
+function audit(args: readonly string[]): Promise<CliRun> {
+  return runCatalog(['audit', ...args]);
+}
+
+describe('catalog audit genesis-hash and verify (in-process, signed chain)', function () {
+  this.timeout(60_000);
+  const dir = tempDirPerSuite('catalog-audit-verify-cli-');
+  const chain = new SignedChain();
+  withCatalogDefined(chain);
+  let genesisFile: string;
+  let pinnedStore: string;
+  let unpinnedStore: string;
+
+  /** An SQLite store holding `blocks`, with `trust` pinned (or none). */
+  async function storeOf(name: string, trust: string | null, blocks = chain.blocks): Promise<string> {
+    const file = path.join(dir(), name);
+    const store = new SqliteAuditStore({ path: file });
+    try {
+      for (const block of blocks) await store.writeBlock(decodeBlock(block));
+      if (trust !== null) await store.setTrustedGenesis(trust);
+    } finally {
+      await store.close();
+    }
+    return file;
+  }
+
+  before(async () => {
+    const genesis = chain.blocks[0];
+    if (genesis === undefined) throw new Error('no genesis block');
+    genesisFile = path.join(dir(), 'catalog.block');
+    writeFileSync(genesisFile, genesis.serializeBinary());
+    pinnedStore = await storeOf('pinned.sqlite', chain.genesisHash);
+    unpinnedStore = await storeOf('unpinned.sqlite', null);
+  });
+
+  describe('genesis-hash', () => {
+    it('prints the header hash of a block file, and the file with it as JSON', async () => {
+      expect(await audit(['genesis-hash', genesisFile])).to.deep.equal({
+        code: 0,
+        stdout: chain.genesisHash,
+        stderr: '',
+      });
+      const json = await audit(['genesis-hash', genesisFile, '--json']);
+      expect(JSON.parse(json.stdout)).to.deep.equal({ file: genesisFile, hash: chain.genesisHash });
+    });
+
+    it('refuses a missing argument, two arguments or an unreadable file (exit 2)', async () => {
+      const usage = `usage: catalog audit genesis-hash <block file>\n${HELP_HINT}`;
+      expect(await audit(['genesis-hash'])).to.deep.equal({ code: 2, stdout: '', stderr: usage });
+      expect(await audit(['genesis-hash', genesisFile, genesisFile])).to.deep.equal({
+        code: 2,
+        stdout: '',
+        stderr: usage,
+      });
+      const missing = await audit(['genesis-hash', 'no-such.block']);
+      expect(missing).to.deep.equal({
+        code: 2,
+        stdout: '',
+        stderr: `cannot read block file no-such.block\n${HELP_HINT}`,
+      });
+    });
+  });
+
+  describe('verify', () => {
+    it('verifies independently from the genesis hash the store was replayed with', async () => {
+      const done = await audit(['verify', '--store', pinnedStore, '--no-reexecute']);
+      expect(done.code, done.stderr).to.equal(0);
+      const lines = done.stdout.split('\n');
+      expect(lines[0]).to.match(
+        /^OK: 0 sealed versions and 2 blocks verified \(\d+ valid transactions replayed from .*pinned\.sqlite\)$/,
+      );
+      expect(lines[1]).to.equal(
+        `    verified independently from genesis ${chain.genesisHash.slice(0, 16)}…: 2 blocks, 2 transactions; ` +
+          'signatures, endorsement policies, MVCC and validation flags checked; re-execution skipped (--no-reexecute)',
+      );
+      expect(done.stderr.split('\n').filter((line) => line !== '')).to.satisfy((notes: string[]) =>
+        notes.every((line) => /^verify {6}block \d+$/.test(line)),
+      );
+    });
+
+    it('re-executes the catalog transactions with the local build by default', async () => {
+      const done = await audit(['verify', '--store', pinnedStore]);
+      expect(done.code, done.stderr).to.equal(0);
+      expect(done.stdout.split('\n')[1]).to.match(
+        /; 0 catalog transactions re-executed with build \S+, identical$/,
+      );
+    });
+
+    it('lists the warnings of a chain whose peers rejected a transaction for the same reason', async () => {
+      const warned = new SignedChain();
+      withCatalogDefined(warned);
+      const nhsa = org('NHSAMSP');
+      warned.append(
+        [
+          endorserTx({
+            creator: nhsa.client,
+            args: ['Item:Put', 'item~1'],
+            endorsers: [nhsa.peer, org('GuangdongMSP').peer],
+            namespaces: [{ namespace: 'catalog', writes: [{ key: 'item~1', value: 'v1' }] }],
+            tamperCreatorSignature: true,
+          }).envelope,
+        ],
+        { codes: [peer.TxValidationCode.BAD_CREATOR_SIGNATURE] },
+      );
+      const file = await storeOf('warned.sqlite', warned.genesisHash, warned.blocks);
+      const done = await audit(['verify', '--store', file, '--no-reexecute']);
+      expect(done.code, done.stderr).to.equal(0);
+      const lines = done.stdout.split('\n');
+      expect(lines[0]).to.match(/^OK: 0 sealed versions and 3 blocks verified/);
+      expect(lines[2]).to.equal(
+        '    1 warnings: transactions the peers rejected too, or facts that contradict nothing (--json lists them), e.g.',
+      );
+      expect(lines[3]).to.match(/^ {4}BAD_CREATOR_SIGNATURE \(warning\): block 2, tx 0, /);
+      expect(lines).to.have.length(4);
+    });
+
+    it('takes the same hash from --trust, and prints the summary as JSON', async () => {
+      const done = await audit([
+        'verify',
+        '--store',
+        pinnedStore,
+        '--trust',
+        chain.genesisHash,
+        '--no-reexecute',
+        '--json',
+      ]);
+      expect(done.code, done.stderr).to.equal(0);
+      const summary = JSON.parse(done.stdout) as Record<string, unknown>;
+      expect(summary).to.deep.include({ ok: true, genesis: chain.genesisHash, blocks: 2, transactions: 2 });
+      expect(summary.store).to.deep.include({ ok: true, versions: 0, blocks: 2 });
+    });
+
+    it('verifies an unpinned store against --trust', async () => {
+      const done = await audit([
+        'verify',
+        '--store',
+        unpinnedStore,
+        '--trust',
+        chain.genesisHash,
+        '--no-reexecute',
+      ]);
+      expect(done.code, done.stderr).to.equal(0);
+      expect(done.stdout).to.match(/^OK: /);
+    });
+
+    it('refuses a --trust other than the pinned genesis hash with TRUST_MISMATCH', async () => {
+      const other = 'f'.repeat(64);
+      expect(await audit(['verify', '--store', pinnedStore, '--trust', other])).to.deep.equal({
+        code: 1,
+        stdout: '',
+        stderr: `TRUST_MISMATCH: --trust ${other} differs from the genesis hash ${chain.genesisHash} this store was replayed with`,
+      });
+    });
+
+    it('refuses to verify an unpinned store without --trust (TRUST_NOT_PINNED), unless --store-only', async () => {
+      const refused = await audit(['verify', '--store', unpinnedStore]);
+      expect(refused.code).to.equal(1);
+      expect(refused.stdout).to.equal('');
+      expect(refused.stderr).to.equal(
+        'TRUST_NOT_PINNED: no trusted genesis hash: replay with --trust <hash> (catalog audit genesis-hash <block file>) or pass --trust; --store-only checks the store alone',
+      );
+      const storeOnly = await audit(['verify', '--store', unpinnedStore, '--store-only']);
+      expect(storeOnly.code, storeOnly.stderr).to.equal(0);
+      expect(storeOnly.stdout).to.match(
+        /^OK \(store checks only, NOT an independent verification\): 0 sealed versions and 2 blocks verified /,
+      );
+      const json = JSON.parse(
+        (await audit(['verify', '--store', unpinnedStore, '--store-only', '--json'])).stdout,
+      ) as {
+        independent: boolean;
+      };
+      expect(json.independent).to.equal(false);
+    });
+
+    it('refuses an argument, a --trust that is not a SHA-256 (exit 2)', async () => {
+      expect(await audit(['verify', 'extra', '--store', pinnedStore])).to.deep.equal({
+        code: 2,
+        stdout: '',
+        stderr: `unexpected argument "extra"\n${HELP_HINT}`,
+      });
+      expect(await audit(['verify', '--store', pinnedStore, '--trust', 'ABC'])).to.deep.equal({
+        code: 2,
+        stdout: '',
+        stderr: `--trust takes the hex SHA-256 of the genesis block header, got "ABC"\n${HELP_HINT}`,
+      });
+    });
+  });
+});
