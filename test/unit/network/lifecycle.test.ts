@@ -326,10 +326,10 @@ describe('network: chaincode lifecycle (scripted peer CLI)', function () {
       scriptChannel({ committed: { version, sequence: 5 }, installedOn: [], approvedBy: [] });
       const result = await deployChaincode(fabric, topology, paths, log);
       expect(result).to.include({ sequence: 5, changed: false });
-      expect(runner.calls.map((call) => call.args[2])).to.not.include.members([
-        'checkcommitreadiness',
-        'approveformyorg',
-        'commit',
+      expect(runner.calls.map((call) => call.args[2])).to.deep.equal([
+        'querycommitted',
+        ...topology.orgs.map(() => 'queryinstalled'),
+        ...topology.orgs.map(() => 'install'),
       ]);
       expect(readDeployments(paths).map((entry) => [entry.sequence, entry.version])).to.deep.equal([
         [5, version],

@@ -173,3 +173,45 @@ export function shiftPorts(topology: Topology, by: number): Topology {
     })),
   };
 }
+
+/** What the fake Fabric CA wrote: one counter so every enrolment gets distinct files. */
+export interface FakeCa {
+  readonly respond: Responder;
+  enrolments: number;
+}
+
+/**
+ * Answers `fabric-ca-server init` and `fabric-ca-client enroll|register` as the real ones would lay
+ * out their files: init writes the CA home (certificate, configuration, a key with a loose mode),
+ * enroll writes `cacerts/`, `keystore/` and `signcerts/cert.pem` into `--mspdir`.
+ */
+export function fakeCa(): FakeCa {
+  const ca: FakeCa = {
+    enrolments: 0,
+    respond: (call) => {
+      if (call.bin === 'fabric-ca-server' && call.args[0] === 'init') {
+        const home = argAfter(call, '--home');
+        mkdirSync(path.join(home, 'msp', 'keystore'), { recursive: true });
+        writeFileSync(path.join(home, 'ca-cert.pem'), `CA certificate of ${argAfter(call, '--ca.name')}\n`);
+        writeFileSync(path.join(home, 'fabric-ca-server-config.yaml'), 'registry: {}\n', { mode: 0o644 });
+        writeFileSync(path.join(home, 'msp', 'keystore', 'ca_sk'), 'CA key', { mode: 0o644 });
+        return 'Initialized CA\n';
+      }
+      if (call.bin === 'fabric-ca-client' && call.args[0] === 'enroll') {
+        ca.enrolments += 1;
+        const msp = argAfter(call, '--mspdir');
+        for (const sub of ['cacerts', 'keystore', 'signcerts'])
+          mkdirSync(path.join(msp, sub), { recursive: true });
+        writeFileSync(path.join(msp, 'cacerts', '127-0-0-1-7054.pem'), 'CA certificate\n');
+        writeFileSync(path.join(msp, 'keystore', `key${ca.enrolments}_sk`), `key ${ca.enrolments}`, {
+          mode: 0o644,
+        });
+        writeFileSync(path.join(msp, 'signcerts', 'cert.pem'), `certificate ${ca.enrolments}\n`);
+        return 'Stored client certificate\n';
+      }
+      if (call.bin === 'fabric-ca-client' && call.args[0] === 'register') return '';
+      return unexpected(call);
+    },
+  };
+  return ca;
+}
