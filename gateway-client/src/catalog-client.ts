@@ -298,5 +298,3 @@ export class CatalogClient {
     return this.evaluate('Proposal.ListProposals', input);
   }
 }
-
-export { toClientError };

@@ -1,11 +1,58 @@
 /**
  * Typed Fabric Gateway client for the catalog network.
  */
-export * from './identity';
-export * from './connection';
-export * from './errors';
-export * from './transaction';
-export * from './catalog-client';
-export * from './events';
-export * from './workflow';
-export * from './version-diff';
+export {
+  IdentityError,
+  ORG_NAMES,
+  loadWalletIdentity,
+  parseIdentityRef,
+  type IdentityRef,
+  type WalletIdentity,
+} from './identity';
+export {
+  DEFAULT_WALLET_DIR,
+  loadConnectionProfile,
+  openConnection,
+  type CatalogConnection,
+  type ConnectionOptions,
+  type ConnectionProfile,
+} from './connection';
+export {
+  CatalogClientError,
+  ChaincodeError,
+  ConflictError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  TransactionError,
+  chaincodeError,
+  toClientError,
+  validationCodeName,
+} from './errors';
+export { isUnplannable, submitWithRetry, type RetryPolicy, type SubmitResult } from './transaction';
+export {
+  CatalogClient,
+  reviewedOf,
+  type CatalogClientOptions,
+  type ItemView,
+  type ProposalDetails,
+  type Reviewed,
+  type Submitted,
+} from './catalog-client';
+export { listenCatalogEvents, type CatalogEvent, type ListenOptions } from './events';
+export {
+  applyAndSeal,
+  checkStoredChunks,
+  driveProposal,
+  findProposalByFingerprint,
+  inPool,
+  proposalMatchesPlan,
+  rationaleWithFingerprint,
+  resumeKey,
+  type ApplyAndSealOptions,
+  type DriveOptions,
+  type DriveResult,
+  type Progress,
+  type ProposalPlan,
+} from './workflow';
+export { diffCatalogVersions, type VersionDiffEntry } from './version-diff';

@@ -2,19 +2,132 @@
  * Audit library: replay full blocks into an off-chain store, verify it independently, and explain
  * the catalog's history (who changed what, when, approved by whom).
  */
-export * from './der';
-export * from './block-hash';
-export * from './certificate';
-export * from './composite-key';
-export * from './block-decoder';
-export * from './store';
-export * from './pg-store';
-export * from './open-store';
-export * from './checkpointer';
-export * from './replay';
-export * from './ledger-model';
-export * from './json-diff';
-export * from './verify';
-export * from './history';
-export * from './report-html';
-export * from './independent-verify';
+export { derElement, derLength, derOid, derUnsignedInteger, readTlv, type Tlv } from './der';
+export { blockDataHash, blockHeaderBytes, blockHeaderHash } from './block-hash';
+export {
+  FABRIC_ATTRS_OID,
+  ROLE_ATTRIBUTE,
+  certificateAttributes,
+  decodeIdentity,
+  describeCertificate,
+  formatDistinguishedName,
+  type IdentityInfo,
+} from './certificate';
+export { compositeKey, displayKey, splitKey, type SplitKey } from './composite-key';
+export {
+  CATALOG_NAMESPACE,
+  TX_VALID,
+  decodeBlock,
+  decodeEnvelope,
+  decodeEnvelopeSafely,
+  headerTypeName,
+  transactionFilter,
+  validationCodeName,
+  type DecodedBlock,
+  type DecodedKey,
+  type DecodedMetadataWrite,
+  type DecodedRangeQuery,
+  type DecodedRead,
+  type DecodedTransaction,
+  type DecodedWrite,
+} from './block-decoder';
+export {
+  BlockConflictError,
+  SqliteAuditStore,
+  isPostgresLocation,
+  openAuditStore,
+  type AuditStore,
+  type RawBlock,
+  type SqliteStoreOptions,
+  type StoreCheckpoint,
+  type StoreStats,
+  type StoredBlock,
+  type StoredMetadataWrite,
+  type StoredTransaction,
+  type StoredWrite,
+  type TransactionFilter,
+  type WriteBlockResult,
+} from './store';
+export {
+  DEFAULT_PG_SCHEMA,
+  PgAuditStore,
+  parsePostgresLocation,
+  redactPostgresUrl,
+  type AuditTable,
+  type PgStoreOptions,
+} from './pg-store';
+export { openAuditStoreAsync } from './open-store';
+export { StoreCheckpointer } from './checkpointer';
+export {
+  getChainHeight,
+  replayBlocks,
+  type ReplayNetwork,
+  type ReplayOptions,
+  type ReplayProgress,
+  type ReplaySummary,
+} from './replay';
+export {
+  buildLedgerModel,
+  entriesAt,
+  entryKey,
+  txRefOf,
+  type Anomaly,
+  type ApprovalSnapshot,
+  type EntryChange,
+  type GovernanceChange,
+  type LedgerModel,
+  type ProposalInfo,
+  type SealedVersion,
+  type TxRef,
+  type VoteInfo,
+} from './ledger-model';
+export { fieldDifferences, jsonEqual, type FieldDifference } from './json-diff';
+export {
+  checkBlocks,
+  verifyStore,
+  type Divergence,
+  type Finding,
+  type VerifyOk,
+  type VerifyResult,
+} from './verify';
+export {
+  auditReportData,
+  catalogAsOf,
+  diffVersions,
+  itemHistory,
+  proposalSummary,
+  versionInForce,
+  type ActorInfo,
+  type AsOfFilter,
+  type AsOfResult,
+  type AuditReportData,
+  type CatalogItemAsOf,
+  type DiffChange,
+  type DiffEntry,
+  type ItemHistoryEntry,
+  type ProposalSummary,
+  type VersionDiff,
+  type VersionReportRow,
+  type VoteRecord,
+} from './history';
+export {
+  auditReportInput,
+  escapeHtml,
+  formatDuration,
+  renderAuditReport,
+  renderAuditReportHtml,
+  versionBars,
+  type AuditReportInput,
+  type RenderReportOptions,
+  type ReportActor,
+  type ReportChange,
+  type ReportVersion,
+} from './report-html';
+export {
+  definitionInForce,
+  formatFinding,
+  genesisHashOf,
+  verifyIndependently,
+  type IndependentVerification,
+  type IndependentVerifyOptions,
+} from './independent-verify';

@@ -4,9 +4,91 @@
  * fingerprints, and the inverse export used for round-trip checks. Pure functions only; submitting
  * the changes is the client's job.
  */
-export * from './csv';
-export * from './restriction-rules';
-export * from './nrdl';
-export * from './shaanxi';
-export * from './chunks';
-export * from './export';
+export {
+  ImportError,
+  csvField,
+  guardCell,
+  parseCsv,
+  readCsvFile,
+  toCsv,
+  toCsvField,
+  unguardCell,
+  type CsvOptions,
+  type CsvRecord,
+  type CsvTable,
+} from './csv';
+export { extractRestrictionRules, readRestriction, type RestrictionReading } from './restriction-rules';
+export {
+  CATEGORY_PATH_SEPARATOR,
+  CONFIDENTIAL_PRICE,
+  NRDL_COLUMNS,
+  NRDL_COLUMNS_NOT_HELD,
+  NRDL_EDITION,
+  NRDL_SECTIONS,
+  NRDL_SOURCE,
+  formatAgreementPeriod,
+  nrdlEntriesOf,
+  nrdlRowOf,
+  nrdlRowToItem,
+  nrdlSectionByStd,
+  parseAgreementPeriod,
+  parsePaymentStandard,
+  readNrdlFile,
+  type NrdlColumn,
+  type NrdlEntry,
+  type NrdlRow,
+  type NrdlSection,
+} from './nrdl';
+export {
+  MATERIAL_COLUMNS,
+  MATERIAL_SECTION,
+  MATERIAL_SOURCE,
+  SERVICE_COLUMNS,
+  SERVICE_REMARK_LABELS,
+  SERVICE_SOURCE,
+  SHAANXI_EDITION,
+  composeServiceRemark,
+  disambiguateIds,
+  levelPricesOf,
+  materialEntriesOf,
+  materialRowToItem,
+  parseServiceRemark,
+  provinceInfo,
+  readMaterialFile,
+  readServiceFile,
+  serviceEntriesOf,
+  serviceRowToItem,
+  type DuplicateId,
+  type MaterialColumn,
+  type MaterialRow,
+  type ProvinceEntry,
+  type ProvinceImport,
+  type ServiceColumn,
+  type ServiceRemarkParts,
+  type ServiceRow,
+} from './shaanxi';
+export {
+  DEFAULT_CHUNK_SIZE,
+  MAX_CHUNK_SIZE,
+  chunkMatches,
+  fingerprint,
+  planChunks,
+  splitIntoChunks,
+  upsertChanges,
+  type ChunkPlan,
+  type ChunkPlanEntry,
+} from './chunks';
+export {
+  compareMaterialRow,
+  compareNrdlRow,
+  compareRows,
+  compareServiceRow,
+  materialItemToRow,
+  materialItemsToCsv,
+  materialItemsToRows,
+  nrdlItemToRow,
+  nrdlItemsToCsv,
+  serviceItemToRow,
+  serviceItemsToCsv,
+  type FieldMismatch,
+} from './export';
