@@ -7,7 +7,7 @@ import '../chaincode/support/quiet';
 import { expect } from 'chai';
 import type { Change, Page, Proposal } from '../../../chaincode/src/model/types';
 import type { CatalogClient } from '../../../gateway-client/src/catalog-client';
-import { CatalogClientError, ConflictError, toClientError } from '../../../gateway-client/src/errors';
+import { CatalogClientError, ConflictError } from '../../../gateway-client/src/errors';
 import { fingerprint, planChunks, upsertChanges } from '../../../gateway-client/src/import/chunks';
 import {
   driveProposal,
@@ -17,38 +17,8 @@ import {
   type ProposalPlan,
 } from '../../../gateway-client/src/workflow';
 import { A, bootstrapped, syntheticDrug } from '../chaincode/support/fixtures';
-import type { Caller, Network } from '../chaincode/support/fabric-stub';
-
-/** A CatalogClient look-alike that runs the contracts on the in-memory network as `caller`. */
-function clientOn(net: Network, caller: Caller): CatalogClient {
-  const call = async (kind: 'submit' | 'evaluate', name: string, input: unknown): Promise<unknown> => {
-    try {
-      return kind === 'submit'
-        ? await net.submit(caller, name, input)
-        : await net.evaluate(caller, name, input);
-    } catch (error) {
-      throw toClientError(error);
-    }
-  };
-  const submit = async (name: string, input: unknown): Promise<unknown> => ({
-    value: await call('submit', name, input),
-    transactionId: 'tx',
-    blockNumber: 0n,
-  });
-  const fake = {
-    connection: { identity: { mspId: caller.msp } },
-    listProposals: (input: unknown) => call('evaluate', 'Proposal:ListProposals', input),
-    getProposal: (input: unknown) => call('evaluate', 'Proposal:GetProposal', input),
-    getVersion: (input: unknown) => call('evaluate', 'Catalog:GetVersion', input),
-    createProposal: (input: unknown) => submit('Proposal:CreateProposal', input),
-    addChunk: (input: unknown) => submit('Proposal:AddChunk', input),
-    openProposal: (input: unknown) => submit('Proposal:OpenProposal', input),
-    approveProposal: (input: unknown) => submit('Proposal:ApproveProposal', input),
-    applyChunk: (input: unknown) => submit('Proposal:ApplyChunk', input),
-    sealVersion: (input: unknown) => submit('Proposal:SealVersion', input),
-  };
-  return fake as unknown as CatalogClient;
-}
+import { clientOn } from '../support/in-memory-client';
+import type { Network } from '../chaincode/support/fabric-stub';
 
 const changes: Change[] = upsertChanges(Array.from({ length: 6 }, (_, i) => syntheticDrug(i)));
 

@@ -10,30 +10,25 @@
  */
 import type { DecodedTransaction } from '../block-decoder';
 import type { ReexecutionResult } from './reexecute';
-import { compareUtf8 } from './replay-stub';
+import { compareUtf8, type ReplayEvent, type ReplayMetadataWrite, type ReplayWrite } from './replay-stub';
+
+/** A chaincode response: status, message and payload. */
+export interface ChaincodeResponse {
+  readonly status: number;
+  readonly message: string;
+  readonly payload: Uint8Array;
+}
 
 /** What one transaction carried on the ledger (catalog namespace only). */
 export interface RecordedExecution {
-  readonly writes: readonly {
-    readonly key: string;
-    readonly isDelete: boolean;
-    readonly value: Uint8Array;
-  }[];
-  readonly metadataWrites: readonly {
-    readonly key: string;
-    readonly name: string;
-    readonly value: Uint8Array;
-  }[];
-  readonly event: { readonly name: string; readonly payload: Uint8Array } | null;
+  readonly writes: readonly ReplayWrite[];
+  readonly metadataWrites: readonly ReplayMetadataWrite[];
+  readonly event: ReplayEvent | null;
   /**
    * The chaincode response the endorsers signed (proposal response payload), when available;
    * absent or null: only the status rule applies (a committed valid transaction must succeed).
    */
-  readonly response?: {
-    readonly status: number;
-    readonly message: string;
-    readonly payload: Uint8Array;
-  } | null;
+  readonly response?: ChaincodeResponse | null;
 }
 
 /** Kind of a divergence. */

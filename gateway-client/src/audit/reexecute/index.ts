@@ -29,6 +29,7 @@ export {
   compareExecution,
   previewBytes,
   recordedFromDecoded,
+  type ChaincodeResponse,
   type DivergenceKind,
   type ExecutionDivergence,
   type RecordedExecution,

@@ -7,6 +7,7 @@
  * LifecycleEndorsement), MVCC and phantom reads against the state it replays itself, duplicate
  * transaction ids — and compares the validation code it computes with the flag the peer recorded.
  */
+import type { ChaincodeResponse, RecordedExecution } from '../reexecute/compare';
 import { common, peer } from '@hyperledger/fabric-protos';
 import { blockDataHash, blockHeaderBytes, blockHeaderHash } from '../block-hash';
 import { configFromBlock, configFromEnvelope, type ChannelConfig } from './channel-config';
@@ -46,24 +47,12 @@ export interface ValidatedTransaction {
   /** Endorsing identities in endorsement order. */
   readonly endorsers: readonly { readonly mspId: string; readonly role: NodeRole | null }[];
   /** Recorded writes of the verified namespace, in read/write-set order. */
-  readonly writes: readonly {
-    readonly key: string;
-    readonly isDelete: boolean;
-    readonly value: Uint8Array;
-  }[];
+  readonly writes: RecordedExecution['writes'];
   /** Recorded metadata writes of the verified namespace, one row per entry. */
-  readonly metadataWrites: readonly {
-    readonly key: string;
-    readonly name: string;
-    readonly value: Uint8Array;
-  }[];
-  readonly event: { readonly name: string; readonly payload: Uint8Array } | null;
+  readonly metadataWrites: RecordedExecution['metadataWrites'];
+  readonly event: RecordedExecution['event'];
   /** The chaincode's response as endorsed. */
-  readonly response: {
-    readonly status: number;
-    readonly message: string;
-    readonly payload: Uint8Array;
-  } | null;
+  readonly response: ChaincodeResponse | null;
   /**
    * Always true for a well-formed transaction: every endorsement of a Fabric transaction signs the
    * one ProposalResponsePayload the envelope carries, so endorsers cannot disagree inside it; a
