@@ -8,10 +8,15 @@ let ready: Promise<void> | undefined;
 /**
  * Waits until the gateway can plan a two-organisation endorsement: right after the peers start,
  * gossip has not yet told discovery about the other organisations' peers, and every write needs
- * two organisations. One `System:Ping` (as NHSA's admin) is the probe.
+ * two organisations. One `System:Ping` per catalog organisation (as its admin) is the probe.
  */
 async function waitForDiscovery(timeoutMs = 90_000): Promise<void> {
-  const connection = openConnection({ as: 'nhsa/admin' });
+  // Each organisation's gateway learns the others' peers by gossip on its own: probe every one.
+  for (const org of ['nhsa', 'guangdong', 'sichuan', 'shaanxi']) await probe(`${org}/admin`, timeoutMs);
+}
+
+async function probe(as: string, timeoutMs: number): Promise<void> {
+  const connection = openConnection({ as });
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
