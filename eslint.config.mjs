@@ -28,7 +28,7 @@ export default tseslint.config(
       'network/data/**',
       'network/logs/**',
       'network/builders/**/*.js',
-      'gateway-client/bin/*.js',
+      'apps/cli/bin/*.js',
       'eslint.config.mjs',
     ],
   },

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import {
   decodeLattice,
+  type DigestEntry,
   digestOfEntries,
   encodeLattice,
   entryVector,
@@ -13,9 +14,8 @@ import {
   latticeDigest,
   latticeOf,
   latticeSub,
-  type DigestEntry,
-} from '../chaincode/src/lib/digest';
-import { readNrdlFile } from '../gateway-client/src/import/nrdl';
+} from '@nrdl-catalog/chaincode/model';
+import { readNrdlFile } from '@nrdl-catalog/gateway-client/import';
 
 function time<T>(runs: number, work: () => T): { ms: number; result: T } {
   let result = work();

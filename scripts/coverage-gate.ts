@@ -1,6 +1,7 @@
 /**
  * The coverage gate of the test command: reads c8's `coverage-summary.json` and checks that the
- * line coverage of each named package (top-level folder) reaches the threshold on its own.
+ * line coverage of each named package folder (e.g. `gateway-client`, `apps/cli`) reaches the
+ * threshold on its own.
  * Usage: ts-node scripts/coverage-gate.ts <coverage-summary.json> <percent> <package>...
  */
 import { readFileSync } from 'node:fs';
@@ -24,8 +25,8 @@ function main(argv: readonly string[]): number {
     let covered = 0;
     for (const [name, totals] of Object.entries(summary)) {
       if (name === 'total') continue;
-      const relative = path.relative(root, name).split(path.sep);
-      if (relative[0] !== pkg) continue;
+      const relative = path.relative(root, name).split(path.sep).join('/');
+      if (!relative.startsWith(`${pkg}/`)) continue;
       total += totals.lines.total;
       covered += totals.lines.covered;
     }

@@ -3,7 +3,7 @@
  * per-user cache); exit 1 with the reason otherwise. Never downloads. Used by the test command to
  * decide whether the real-network suites run.
  */
-import { findFabric } from '../network/src/fabric-home';
+import { findFabric } from '@nrdl-catalog/network';
 
 findFabric().then(
   (fabric) => {

@@ -5,20 +5,29 @@
  * Fails in seconds with a clear message when Fabric is not found.
  */
 import path from 'node:path';
-import { FabricNotFoundError, FabricVersionError } from '../network/src/fabric-home';
-import { networkStatus, networkUp } from '../network/src/network';
-import { CatalogClient, CatalogClientError } from '../gateway-client/src';
-import { importSummaryText, pendingNote } from '../gateway-client/src/cli/import-command';
-import { runCli } from '../gateway-client/src/cli/main';
-import { processOutput } from '../gateway-client/src/cli/output';
-import { progressReporter } from '../gateway-client/src/cli/progress';
-import { runImport, type ImportSource } from '../gateway-client/src/import/run-import';
-import { quietSqliteWarning } from '../gateway-client/src/cli/warnings';
+import {
+  importSummaryText,
+  pendingNote,
+  processOutput,
+  progressReporter,
+  quietSqliteWarning,
+  runCli,
+} from '@nrdl-catalog/cli';
+import { CatalogClient, CatalogClientError } from '@nrdl-catalog/gateway-client';
+import { runImport, type ImportSource } from '@nrdl-catalog/gateway-client/import';
+import {
+  FabricNotFoundError,
+  FabricVersionError,
+  networkPaths,
+  networkStatus,
+  networkUp,
+} from '@nrdl-catalog/network';
 
 const DATA = path.resolve(__dirname, '..', 'data');
+const WALLET_DIR = networkPaths().walletDir;
 
 async function ensureGovernance(): Promise<void> {
-  const admin = CatalogClient.connect({ as: 'nhsa/admin' });
+  const admin = CatalogClient.connect({ as: 'nhsa/admin', walletDir: WALLET_DIR });
   try {
     await admin.initGovernance();
     process.stdout.write('governance record created (defaults: national = NHSA + majority of provinces)\n');
@@ -30,7 +39,7 @@ async function ensureGovernance(): Promise<void> {
 }
 
 async function catalogIsEmpty(): Promise<boolean> {
-  const auditor = CatalogClient.connect({ as: 'audit/auditor' });
+  const auditor = CatalogClient.connect({ as: 'audit/auditor', walletDir: WALLET_DIR });
   try {
     return (await auditor.listVersions({ pageSize: 1 })).records.length === 0;
   } finally {
@@ -45,7 +54,11 @@ async function catalogIsEmpty(): Promise<boolean> {
 async function importList(as: string, source: ImportSource, approveAs: readonly string[]): Promise<void> {
   const channel = process.env.CATALOG_CHANNEL;
   const connect = (identity: string): CatalogClient =>
-    CatalogClient.connect({ as: identity, ...(channel === undefined || channel === '' ? {} : { channel }) });
+    CatalogClient.connect({
+      as: identity,
+      walletDir: WALLET_DIR,
+      ...(channel === undefined || channel === '' ? {} : { channel }),
+    });
   const client = connect(process.env.CATALOG_AS ?? as);
   const approvers = approveAs.map(connect);
   const progress = progressReporter(processOutput);

@@ -3,7 +3,7 @@
  * file named as the first argument, or to stdout. Used by scripts/test-all.sh before `redocly lint`.
  */
 import { writeFileSync } from 'node:fs';
-import { openApiDocument } from '../gateway-client/src/http/openapi';
+import { openApiDocument } from '@nrdl-catalog/api';
 
 async function main(): Promise<void> {
   const text = JSON.stringify(await openApiDocument(), null, 2) + '\n';

@@ -22,7 +22,7 @@ export interface ConnectionProfile {
 /** Options of {@link openConnection}. */
 export interface ConnectionOptions {
   /** The wallet folder (default `wallet/` at the repository root). */
-  readonly walletDir?: string;
+  readonly walletDir: string;
   /** `<org>/<identity>`, e.g. `guangdong/hospital1`. */
   readonly as: string;
   /** Channel to use instead of the connection profile's (e.g. a second channel on the same peers). */
@@ -46,9 +46,6 @@ export interface CatalogConnection {
   close(): void;
 }
 
-/** The repository's wallet folder. */
-export const DEFAULT_WALLET_DIR = path.resolve(__dirname, '..', '..', 'wallet');
-
 /** Reads `wallet/<org>/connection.json`; a missing or broken file is an {@link IdentityError}. */
 export function loadConnectionProfile(walletDir: string, org: string): ConnectionProfile {
   const file = path.join(walletDir, org, 'connection.json');
@@ -69,7 +66,7 @@ export function loadConnectionProfile(walletDir: string, org: string): Connectio
 
 /** Opens a Fabric Gateway connection to the caller's own organisation's peer, as a wallet identity. */
 export function openConnection(options: ConnectionOptions): CatalogConnection {
-  const walletDir = options.walletDir ?? DEFAULT_WALLET_DIR;
+  const walletDir = options.walletDir;
   const ref = parseIdentityRef(options.as);
   const identity = loadWalletIdentity(walletDir, ref);
   const profile = loadConnectionProfile(walletDir, ref.org);

@@ -1,6 +1,6 @@
 import { GatewayError, CommitError, CommitStatusError, EndorseError } from '@hyperledger/fabric-gateway';
 import { peer } from '@hyperledger/fabric-protos';
-import { errorCodeOf, type ErrorCode } from '../../chaincode/src/lib/errors';
+import { type ErrorCode, errorCodeOf } from '@nrdl-catalog/chaincode/model';
 
 /** Every error the catalog client throws. `code` is stable and machine-readable. */
 export class CatalogClientError extends Error {

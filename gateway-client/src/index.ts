@@ -10,7 +10,6 @@ export {
   type WalletIdentity,
 } from './identity';
 export {
-  DEFAULT_WALLET_DIR,
   loadConnectionProfile,
   openConnection,
   type CatalogConnection,
@@ -56,3 +55,7 @@ export {
   type ProposalPlan,
 } from './workflow';
 export { diffCatalogVersions, type VersionDiffEntry } from './version-diff';
+export { PATIENT_FIELDS, PatientInputError, parsePatient, type PatientField } from './patient';
+export { displayPath, fsReason, redactPaths } from './display-path';
+export { bigintReplacer, jsonText } from './json';
+export { escapeControls, jsonSafe, keyValues, table, textOf } from './text';

@@ -3,7 +3,7 @@
  * `visit`) the same way wherever they come from: CLI options, claim-file columns, HTTP query
  * parameters.
  */
-import type { PatientContext } from '../../chaincode/src/model/types';
+import type { PatientContext } from '@nrdl-catalog/chaincode/model';
 import { InvalidInputError } from './errors';
 
 /** The text fields a patient context is read from. */

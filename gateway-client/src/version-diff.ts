@@ -1,4 +1,4 @@
-import type { Change, Version } from '../../chaincode/src/model/types';
+import type { Change, Version } from '@nrdl-catalog/chaincode/model';
 import { fieldDifferences, type FieldDifference } from './audit/json-diff';
 import type { CatalogClient, ItemView } from './catalog-client';
 import { CatalogClientError } from './errors';

@@ -1,7 +1,12 @@
-import type { Change, Proposal, Scope, Version } from '../../chaincode/src/model/types';
+import {
+  type Change,
+  normaliseChange,
+  type Proposal,
+  type Scope,
+  sha256Json,
+  type Version,
+} from '@nrdl-catalog/chaincode/model';
 import { reviewedOf, type CatalogClient, type Submitted } from './catalog-client';
-import { sha256Json } from '../../chaincode/src/lib/digest';
-import { normaliseChange } from '../../chaincode/src/model/workflow';
 import { CatalogClientError, chaincodeError } from './errors';
 
 /** A proposal to create (or to find again and finish), with its changes already chunked. */

@@ -2,7 +2,7 @@
  * `npm run network:up | network:down [-- --purge] | network:status [-- --json] | network:deploy`.
  * Exit codes: 0 success, 1 failure (message on stderr), 2 usage error.
  */
-import { table } from '../../gateway-client/src/cli/output';
+import { table } from '@nrdl-catalog/gateway-client';
 import { FabricNotFoundError, FabricVersionError } from './fabric-home';
 import { redactPaths } from './paths';
 import { TopologyError } from './topology';

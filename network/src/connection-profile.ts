@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connectionProfilePath, orgPaths, type NetworkPaths } from './paths';
 import { peerName, type OrgSpec, type Topology } from './topology';
-import type { ConnectionProfile } from '../../gateway-client/src/connection';
+import type { ConnectionProfile } from '@nrdl-catalog/gateway-client';
 
 export type { ConnectionProfile };
 

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { listenCatalogEvents, openConnection, type CatalogConnection } from '../../gateway-client/src';
-import { ensureNetwork } from './support/network';
+import { ensureNetwork, WALLET_DIR } from './support/network';
 
 interface PingRecord {
   mspId: string;
@@ -40,7 +40,7 @@ function validationCodeOf(block: common.Block, txId: string): number | undefined
 describe('real network: gateway end to end', function () {
   const open: CatalogConnection[] = [];
   const connect = (as: string): CatalogConnection => {
-    const connection = openConnection({ as });
+    const connection = openConnection({ as, walletDir: WALLET_DIR });
     open.push(connection);
     return connection;
   };

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import type { Proposal } from '../../chaincode/src/model/types';
-import { digestOfEntries, type DigestEntry } from '../../chaincode/src/lib/digest';
+import { type DigestEntry, digestOfEntries, type Proposal } from '@nrdl-catalog/chaincode/model';
 import {
   CatalogClientError,
   ConflictError,

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Item } from '../../chaincode/src/model/types';
+import type { Item } from '@nrdl-catalog/chaincode/model';
 import { readNrdlFile, type NrdlEntry } from '../../gateway-client/src/import/nrdl';
 import { readMaterialFile, readServiceFile } from '../../gateway-client/src/import/shaanxi';
 import { NRDL_COLUMNS, NRDL_COLUMNS_NOT_HELD } from '../../gateway-client/src/import/nrdl';

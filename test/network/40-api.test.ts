@@ -3,10 +3,11 @@ import Ajv from 'ajv';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startApiServer, type ApiServer } from '../../gateway-client/src/http/server';
-import { computeItemId } from '../../chaincode/src/lib/item-id';
+import { startApiServer, type ApiServer } from '../../apps/api/src/server';
+import { computeItemId } from '@nrdl-catalog/chaincode/model';
 import { ensureCatalog } from './support/catalog';
 import { runCatalog } from './support/cli';
+import { WALLET_DIR } from './support/network';
 
 const BORAX = computeItemId({ kind: 'drug', name: '复方硼砂', dosageForm: '外用液体剂' });
 
@@ -134,6 +135,7 @@ describe('real network: catalog CLI and HTTP API', function () {
     before(async function () {
       api = await startApiServer({
         port: 0,
+        walletDir: WALLET_DIR,
         keys: new Map([
           ['hospital-key', 'guangdong/hospital1'],
           ['auditor-key', 'audit/auditor'],

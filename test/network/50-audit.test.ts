@@ -25,7 +25,7 @@ import { deploymentsFile } from '../../network/src/deployments';
 import { loadTopology } from '../../network/src/topology';
 import { networkUp } from '../../network/src/network';
 import { StepReporter } from '../../network/src/progress';
-import { canonicalJson } from '../../chaincode/src/lib/canonical-json';
+import { canonicalJson } from '@nrdl-catalog/chaincode/model';
 import {
   approveAs,
   clientAs,

@@ -1,7 +1,12 @@
 import { expect } from 'chai';
 import { peer } from '@hyperledger/fabric-protos';
-import { GOVERNANCE_KEY, HEAD_KEY, T } from '../../chaincode/src/lib/keys';
-import type { CoverageResult, Version } from '../../chaincode/src/model/types';
+import {
+  type CoverageResult,
+  GOVERNANCE_KEY,
+  HEAD_KEY,
+  KEY_TYPES as T,
+  type Version,
+} from '@nrdl-catalog/chaincode/model';
 import { buildChaincodePackage, type ChaincodePackage } from '../../network/src/chaincode-package';
 import { findFabric, type FabricInstall } from '../../network/src/fabric-home';
 import { approveForOrg, installPackageOn, queryCommitted } from '../../network/src/lifecycle';
@@ -26,6 +31,7 @@ import {
   upserts,
 } from './support/catalog';
 import { buildRoguePackage } from './support/rogue';
+import { WALLET_DIR } from './support/network';
 
 /** Every key type the chaincode defines (from the key module, so a new type cannot be missed), plus the System contract's ping. */
 const KEY_TYPES: readonly string[] = [...Object.values(T), 'ping'];
@@ -194,7 +200,7 @@ describe('real network: trust — two colluding organisations on a throwaway cha
   const channel = `trustlab${Date.now().toString(36)}`;
   const opened: CatalogClient[] = [];
   const on = (as: string): CatalogClient => {
-    const client = CatalogClient.connect({ as, channel });
+    const client = CatalogClient.connect({ as, channel, walletDir: WALLET_DIR });
     opened.push(client);
     return client;
   };

@@ -3,9 +3,14 @@
  * work for any past version): an item's history, the catalog as of a date, the difference between
  * two versions, and the data of the audit report.
  */
-import type { DigestEntry } from '../../../chaincode/src/lib/digest';
-import { normaliseProvince } from '../../../chaincode/src/lib/orgs';
-import type { Item, Overlay, Proposal, Scope } from '../../../chaincode/src/model/types';
+import {
+  type DigestEntry,
+  type Item,
+  normaliseProvince,
+  type Overlay,
+  type Proposal,
+  type Scope,
+} from '@nrdl-catalog/chaincode/model';
 import { displayKey } from './composite-key';
 import { fieldDifferences, type FieldDifference } from './json-diff';
 import {

@@ -8,8 +8,13 @@
  */
 import { common, peer } from '@hyperledger/fabric-protos';
 import { blockHeaderHash } from './block-hash';
-import { digestOfEntries, type DigestEntry } from '../../../chaincode/src/lib/digest';
-import type { Item, Overlay, Version } from '../../../chaincode/src/model/types';
+import {
+  type DigestEntry,
+  digestOfEntries,
+  type Item,
+  type Overlay,
+  type Version,
+} from '@nrdl-catalog/chaincode/model';
 import type { AuditStore } from './store';
 import {
   compareExecution,

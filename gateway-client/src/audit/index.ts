@@ -131,3 +131,4 @@ export {
   type IndependentVerification,
   type IndependentVerifyOptions,
 } from './independent-verify';
+export { loadDeploymentRecords } from './reexecute';

@@ -2,7 +2,7 @@
  * Field-by-field comparison of JSON values (catalog items and overlays), using canonical JSON for
  * equality so key order never matters.
  */
-import { canonicalJson } from '../../../chaincode/src/lib/canonical-json';
+import { canonicalJson } from '@nrdl-catalog/chaincode/model';
 
 /** One differing field: a dotted path (`paymentStandard.amount`; `''` for the whole value). */
 export interface FieldDifference {

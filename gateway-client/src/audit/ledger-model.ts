@@ -5,17 +5,22 @@
  * as the chaincode defines the digest (`chaincode/src/lib/digest.ts`, `model/workflow.ts`).
  */
 import {
+  type Chunk,
+  type DigestEntry,
   emptyLattice,
   entryVector,
+  type Governance,
+  GOVERNANCE_KEY,
+  type ItemRecord,
+  KEY_TYPES as T,
   latticeAdd,
   latticeDigest,
   latticeSub,
-  type DigestEntry,
-} from '../../../chaincode/src/lib/digest';
-import { GOVERNANCE_KEY, T } from '../../../chaincode/src/lib/keys';
-import type { ItemRecord, OverlayRecord } from '../../../chaincode/src/model/store';
-import type { Governance, Proposal, Version, Vote } from '../../../chaincode/src/model/types';
-import type { Chunk } from '../../../chaincode/src/model/workflow';
+  type OverlayRecord,
+  type Proposal,
+  type Version,
+  type Vote,
+} from '@nrdl-catalog/chaincode/model';
 import type { AuditStore, StoredTransaction, StoredWrite } from './store';
 
 /** Where something happened on the ledger. */

@@ -3,10 +3,15 @@
  * digest and hash chain recomputed from the replayed writes alone, the records against the
  * approved chunks, and each version's approvals against the governance rule in force then.
  */
-import { decodeLattice, latticeDigest, sha256Json } from '../../../chaincode/src/lib/digest';
-import { tally } from '../../../chaincode/src/model/governance';
-import type { Version } from '../../../chaincode/src/model/types';
-import type { Chunk, StoredChange } from '../../../chaincode/src/model/workflow';
+import {
+  type Chunk,
+  decodeLattice,
+  latticeDigest,
+  sha256Json,
+  type StoredChange,
+  tally,
+  type Version,
+} from '@nrdl-catalog/chaincode/model';
 import { blockHeaderHash } from './block-hash';
 import { fieldDifferences } from './json-diff';
 import {

@@ -8,10 +8,13 @@
  * `manifestHash` (SHA-256 of the canonical JSON of the ordered chunk hashes), so it equals the on-chain
  * value whenever the chaincode stores the changes as given.
  */
-import type { Change, ItemInput } from '../../../chaincode/src/model/types';
-import { sha256Json } from '../../../chaincode/src/lib/digest';
-import { DEFAULT_MAX_CHUNK_CHANGES } from '../../../chaincode/src/model/governance';
-import { MAX_CHUNK_CHANGES } from '../../../chaincode/src/schemas';
+import {
+  type Change,
+  DEFAULT_MAX_CHUNK_CHANGES,
+  type ItemInput,
+  MAX_CHUNK_CHANGES,
+  sha256Json,
+} from '@nrdl-catalog/chaincode/model';
 
 /** Default chunk size: the chaincode's default governance limit of changes per chunk (250). */
 export const DEFAULT_CHUNK_SIZE: number = DEFAULT_MAX_CHUNK_CHANGES;

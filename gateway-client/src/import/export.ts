@@ -13,7 +13,7 @@
  * `=`, `+`, `-`, `@`, tab or CR gets a leading `'`); {@link parseCsv} removes it again, so an export
  * read back by the importer gives the same rows.
  */
-import type { ItemInput } from '../../../chaincode/src/model/types';
+import type { ItemInput } from '@nrdl-catalog/chaincode/model';
 import { toCsv } from './csv';
 import {
   CATEGORY_PATH_SEPARATOR,

@@ -92,3 +92,13 @@ export {
   serviceItemsToCsv,
   type FieldMismatch,
 } from './export';
+export {
+  ChunkSizeError,
+  countBySection,
+  readImportList,
+  runImport,
+  type ImportList,
+  type ImportSource,
+  type ImportSummary,
+  type RunImportOptions,
+} from './run-import';

@@ -24,14 +24,14 @@
  * `kind` is `herbal` for the two 中药饮片 sections and `drug` otherwise; `fundPayable` is false only for
  * 不得纳入基金支付范围的中药饮片. The id is the chaincode's `computeItemId` of (kind, name, dosage form).
  */
-import type {
-  DrugClass,
-  ItemInput,
-  ItemKind,
-  PaymentStandard,
-  Period,
-} from '../../../chaincode/src/model/types';
-import { computeItemId } from '../../../chaincode/src/lib/item-id';
+import {
+  computeItemId,
+  type DrugClass,
+  type ItemInput,
+  type ItemKind,
+  type PaymentStandard,
+  type Period,
+} from '@nrdl-catalog/chaincode/model';
 import { ImportError, readCsvFile, type CsvRecord, type CsvTable } from './csv';
 import { extractRestrictionRules } from './restriction-rules';
 

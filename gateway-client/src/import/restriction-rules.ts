@@ -20,7 +20,7 @@
  * `限成人`, enumerated lists (`限：1.…`), `限急诊或住院患者`, ages in the middle of the text – yields
  * no rule. The free text always stays available as the restriction.
  */
-import type { HospitalLevel, RestrictionRules, Sex, VisitType } from '../../../chaincode/src/model/types';
+import type { HospitalLevel, RestrictionRules, Sex, VisitType } from '@nrdl-catalog/chaincode/model';
 
 /** The result of reading one remark. */
 export interface RestrictionReading {

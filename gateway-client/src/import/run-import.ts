@@ -5,7 +5,7 @@
  * `npm start` (scripts/main.ts) both run it; rendering the outcome is theirs.
  */
 import path from 'node:path';
-import type { ItemInput } from '../../../chaincode/src/model/types';
+import type { ItemInput } from '@nrdl-catalog/chaincode/model';
 import type { CatalogClient } from '../catalog-client';
 import { CatalogClientError, InvalidInputError } from '../errors';
 import { driveProposal, type DriveResult, type Progress } from '../workflow';

@@ -29,9 +29,13 @@
  * (n ≥ 2) gets `<id>--<n>`; every such case is reported in `duplicates`. The real 2021 files have
  * no duplicate codes.
  */
-import type { ItemInput, LevelPrices } from '../../../chaincode/src/model/types';
-import { computeItemId } from '../../../chaincode/src/lib/item-id';
-import { normaliseProvince, type ProvinceInfo } from '../../../chaincode/src/lib/orgs';
+import {
+  computeItemId,
+  type ItemInput,
+  type LevelPrices,
+  normaliseProvince,
+  type ProvinceInfo,
+} from '@nrdl-catalog/chaincode/model';
 import { ImportError, readCsvFile, type CsvRecord, type CsvTable } from './csv';
 
 /** Edition label written to `provenance.edition`. */

@@ -1,8 +1,6 @@
 import { CatalogClient, CatalogClientError, reviewedOf } from '../../../gateway-client/src';
-import { computeItemId } from '../../../chaincode/src/lib/item-id';
-import type { Change, ItemInput } from '../../../chaincode/src/model/types';
-import type { VoteInput } from '../../../chaincode/src/model/io';
-import { ensureNetwork } from './network';
+import { type Change, computeItemId, type ItemInput, type VoteInput } from '@nrdl-catalog/chaincode/model';
+import { ensureNetwork, WALLET_DIR } from './network';
 
 const clients = new Map<string, CatalogClient>();
 
@@ -10,7 +8,7 @@ const clients = new Map<string, CatalogClient>();
 export function clientAs(as: string): CatalogClient {
   let client = clients.get(as);
   if (!client) {
-    client = CatalogClient.connect({ as });
+    client = CatalogClient.connect({ as, walletDir: WALLET_DIR });
     clients.set(as, client);
   }
   return client;

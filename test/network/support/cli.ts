@@ -3,7 +3,14 @@ import path from 'node:path';
 
 /** Repository root. */
 export const REPO = path.resolve(__dirname, '..', '..', '..');
-const BIN = path.join(REPO, 'gateway-client', 'bin', 'catalog.js');
+/** The CLI from its sources (ts-node, the workspace packages' `nrdl-source` condition), so a run never meets a stale build. */
+const FROM_SOURCE = [
+  '--conditions=nrdl-source',
+  '--disable-warning=ExperimentalWarning',
+  '-r',
+  'ts-node/register',
+  path.join(REPO, 'apps', 'cli', 'src', 'run.ts'),
+];
 
 /** Result of one `catalog` run. */
 export interface CliRun {
@@ -27,7 +34,7 @@ export function runCatalog(
   return new Promise((resolve, reject) => {
     const env = { ...process.env, ...added };
     delete env.CATALOG_AS;
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, env });
+    const child = spawn(process.execPath, [...FROM_SOURCE, ...args], { cwd: REPO, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (data: Buffer) => {

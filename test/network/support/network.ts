@@ -2,6 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isUnplannable, openConnection } from '../../../gateway-client/src';
 import { networkUp } from '../../../network/src/network';
 import { StepReporter } from '../../../network/src/progress';
+import { networkPaths } from '../../../network/src/paths';
+
+/** The wallet the network enrols its identities into (`wallet/`). */
+export const WALLET_DIR = networkPaths().walletDir;
 
 let ready: Promise<void> | undefined;
 
@@ -16,7 +20,7 @@ async function waitForDiscovery(timeoutMs = 90_000): Promise<void> {
 }
 
 async function probe(as: string, timeoutMs: number): Promise<void> {
-  const connection = openConnection({ as });
+  const connection = openConnection({ as, walletDir: WALLET_DIR });
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {

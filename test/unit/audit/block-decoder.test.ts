@@ -3,7 +3,7 @@ import '../chaincode/support/quiet';
 import { expect } from 'chai';
 import { peer } from '@hyperledger/fabric-protos';
 import { decodeBlock, describeCertificate, splitKey, compositeKey } from '../../../gateway-client/src/audit';
-import { allOfPolicy } from '../../../chaincode/src/lib/sbe';
+import { allOfPolicy } from '@nrdl-catalog/chaincode/model';
 import { ChainBuilder, configEnvelope, endorserEnvelope } from './support/block-builder';
 import { clientIdentity, peerIdentity } from './support/certs';
 

@@ -10,9 +10,9 @@ import {
   SqliteAuditStore,
   type DecodedBlock,
 } from '../../../gateway-client/src/audit';
-import { runReplay } from '../../../gateway-client/src/cli/audit-command';
-import { CommandContext } from '../../../gateway-client/src/cli/context';
-import { runCli } from '../../../gateway-client/src/cli/main';
+import { runReplay } from '../../../apps/cli/src/audit-command';
+import { CommandContext } from '../../../apps/cli/src/context';
+import { runCli } from '../../../apps/cli/src/main';
 import { FakeNetwork } from './support/fake-network';
 import { postgresUnavailable, startPostgres, type TempPostgres } from './support/postgres';
 import { scenario, type Scenario } from './support/scenario';

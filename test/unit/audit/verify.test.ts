@@ -3,7 +3,7 @@ import '../chaincode/support/quiet';
 import { expect } from 'chai';
 import { common } from '@hyperledger/fabric-protos';
 import { buildLedgerModel, verifyStore } from '../../../gateway-client/src/audit';
-import type { Item, Overlay } from '../../../chaincode/src';
+import type { Item, Overlay } from '@nrdl-catalog/chaincode/model';
 import { A } from '../chaincode/support/fixtures';
 import { ids, scenario, type Scenario } from './support/scenario';
 import { SQLITE_HARNESS, sqliteStoreOf as storeOf, verifyContract } from './support/verify-contract';

@@ -5,7 +5,7 @@ import {
   type Item,
   type Proposal,
   type Version,
-} from '../../../chaincode/src';
+} from '@nrdl-catalog/chaincode/model';
 import {
   A,
   avapritinibItem,

@@ -1,18 +1,18 @@
 import { expect } from 'chai';
 import {
-  computeItemId,
-  digestOfEntries,
-  latticeDigest,
-  decodeLattice,
-  latticeOf,
   type Change,
+  computeItemId,
   type CoverageResult,
+  decodeLattice,
   type DigestEntry,
+  digestOfEntries,
   type Item,
+  latticeDigest,
+  latticeOf,
   type Overlay,
   type Proposal,
   type Version,
-} from '../../../chaincode/src';
+} from '@nrdl-catalog/chaincode/model';
 import {
   reviewed,
   A,

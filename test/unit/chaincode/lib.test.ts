@@ -8,12 +8,14 @@ import {
   computeItemId,
   decodeLattice,
   decodeSignaturePolicy,
+  defaultGovernance,
+  type DigestEntry,
   digestOfEntries,
   emptyLattice,
   encodeLattice,
   entryVector,
-  errorCodeOf,
   ERROR_CODES,
+  errorCodeOf,
   evaluateCoverage,
   latticeAdd,
   latticeDigest,
@@ -23,10 +25,8 @@ import {
   normaliseProvince,
   policyOrgs,
   tally,
-  defaultGovernance,
-  type DigestEntry,
   type Vote,
-} from '../../../chaincode/src';
+} from '@nrdl-catalog/chaincode/model';
 import { parseInput } from '../../../chaincode/src/lib/validate';
 import { isValidDate } from '../../../chaincode/src/lib/time';
 

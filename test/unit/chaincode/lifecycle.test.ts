@@ -1,14 +1,14 @@
 import { expect } from 'chai';
 import {
   computeItemId,
-  decodeSignaturePolicy,
-  policyOrgs,
   type CoverageResult,
+  decodeSignaturePolicy,
   type Governance,
+  policyOrgs,
   type Proposal,
   type Tally,
   type Version,
-} from '../../../chaincode/src';
+} from '@nrdl-catalog/chaincode/model';
 import {
   reviewed,
   A,

@@ -8,7 +8,8 @@ import { expect } from 'chai';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JSONSerializer } from 'fabric-contract-api';
-import { contracts, schemas } from '../../../chaincode/src';
+import { contracts } from '@nrdl-catalog/chaincode';
+import { schemas } from '@nrdl-catalog/chaincode/model';
 
 type ChaincodeFromContractCtor = new (
   contracts: unknown[],

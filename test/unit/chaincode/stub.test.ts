@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Contract } from 'fabric-contract-api';
-import { buildSignaturePolicy } from '../../../chaincode/src';
+import { buildSignaturePolicy } from '@nrdl-catalog/chaincode/model';
 import { Network, satisfies } from './support/fabric-stub';
 
 const alice = { msp: 'GuangdongMSP', role: 'proposer' };

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { UsageError } from '../../../gateway-client/src/cli/context';
-import { patientFrom } from '../../../gateway-client/src/cli/query-commands';
+import { UsageError } from '../../../apps/cli/src/context';
+import { patientFrom } from '../../../apps/cli/src/query-commands';
 import { InvalidInputError } from '../../../gateway-client/src/errors';
 import { bigintReplacer, jsonText } from '../../../gateway-client/src/json';
 import { PatientInputError, parsePatient } from '../../../gateway-client/src/patient';

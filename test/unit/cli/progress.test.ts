@@ -6,7 +6,7 @@ import {
   progressLine,
   progressReporter,
   replayProgressLine,
-} from '../../../gateway-client/src/cli/progress';
+} from '../../../apps/cli/src/progress';
 import { capturing } from '../support/cli';
 
 function replay(blockNumber: number, targetBlock: number | null, reconnects = 0): ReplayProgress {

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Governance, Page, Proposal, Version } from '../../../chaincode/src/model/types';
+import type { Governance, Page, Proposal, Version } from '@nrdl-catalog/chaincode/model';
 import type { ProposalDetails } from '../../../gateway-client/src/catalog-client';
 import type { VersionDiffEntry } from '../../../gateway-client/src/version-diff';
 import { A, boraxItem, ejiaoItem, syntheticDrug, upserts } from '../chaincode/support/fixtures';

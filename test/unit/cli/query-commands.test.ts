@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CoverageResult, Governance, ItemSummary, Page } from '../../../chaincode/src/model/types';
+import type { CoverageResult, Governance, ItemSummary, Page } from '@nrdl-catalog/chaincode/model';
 import type { ItemView } from '../../../gateway-client/src/catalog-client';
 import { A, newNetwork } from '../chaincode/support/fixtures';
 import { runCatalog, tempDirPerSuite } from '../support/cli';

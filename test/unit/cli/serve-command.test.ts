@@ -7,9 +7,9 @@ import { expect } from 'chai';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import type { CoverageResult } from '../../../chaincode/src/model/types';
-import { runCli } from '../../../gateway-client/src/cli/main';
-import type { Output } from '../../../gateway-client/src/cli/output';
+import type { CoverageResult } from '@nrdl-catalog/chaincode/model';
+import { runCli } from '../../../apps/cli/src/main';
+import type { Output } from '../../../apps/cli/src/output';
 import { capturing, tempDirPerSuite, type Captured } from '../support/cli';
 import { ITEM, seededCatalog, type SeededCatalog } from './support/catalog-network';
 

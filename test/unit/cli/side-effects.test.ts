@@ -20,7 +20,7 @@ describe('CLI modules have no side effect at import', function () {
   it("importing cli/main leaves the process's warning listeners as they were", () => {
     const run = node(`
       const before = process.listeners('warning');
-      require('./gateway-client/src/cli/main');
+      require('./apps/cli/src/main');
       const after = process.listeners('warning');
       const same = before.length === after.length && before.every((listener, i) => listener === after[i]);
       process.stdout.write(JSON.stringify({ before: before.length, same }));
@@ -34,7 +34,7 @@ describe('CLI modules have no side effect at import', function () {
   it("the catalog's entry point hides the SQLite ExperimentalWarning, and only it", () => {
     const run = node(`
       process.argv = [process.argv[0], 'catalog', '--help'];
-      require('./gateway-client/src/cli/entry').main();
+      require('./apps/cli/src/entry').main();
       setImmediate(() => process.emitWarning('still shown', 'ExperimentalWarning'));
     `);
     expect(run.status, run.stderr).to.equal(0);

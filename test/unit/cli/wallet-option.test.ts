@@ -58,10 +58,22 @@ describe('catalog --wallet, in both spellings, for every command', () => {
     expect(JSON.parse(run.stdout)).to.deep.equal({ records: [], bookmark: '' });
   });
 
-  it('without --wallet the client gets no wallet folder (the default wallet/)', async () => {
+  it('without --wallet the client gets $CATALOG_WALLET, else wallet/ in the working directory', async () => {
     const factory = recordingFactory();
-    expect((await runCatalog(['governance', 'show'], factory)).code).to.equal(0);
-    expect(factory.calls).to.deep.equal([{ as: 'nhsa/proposer' }]);
+    const saved = process.env.CATALOG_WALLET;
+    try {
+      delete process.env.CATALOG_WALLET;
+      expect((await runCatalog(['governance', 'show'], factory)).code).to.equal(0);
+      process.env.CATALOG_WALLET = 'elsewhere/w';
+      expect((await runCatalog(['governance', 'show'], factory)).code).to.equal(0);
+    } finally {
+      if (saved === undefined) delete process.env.CATALOG_WALLET;
+      else process.env.CATALOG_WALLET = saved;
+    }
+    expect(factory.calls).to.deep.equal([
+      { as: 'nhsa/proposer', walletDir: path.resolve('wallet') },
+      { as: 'nhsa/proposer', walletDir: path.resolve('elsewhere', 'w') },
+    ]);
   });
 
   it('refuses --wallet without a value in either spelling', async () => {

@@ -7,11 +7,12 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { displayPath, fsReason, redactPaths } from '../../../gateway-client/src/display-path';
-import { loadConnectionProfile, DEFAULT_WALLET_DIR } from '../../../gateway-client/src/connection';
+import { loadConnectionProfile } from '../../../gateway-client/src/connection';
+import { defaultWalletDir } from '../../../apps/cli/src/context';
 import { loadWalletIdentity } from '../../../gateway-client/src/identity';
 import { readCsvFile } from '../../../gateway-client/src/import';
-import { readClaimFile } from '../../../gateway-client/src/cli/query-commands';
-import { runCli } from '../../../gateway-client/src/cli/main';
+import { readClaimFile } from '../../../apps/cli/src/query-commands';
+import { runCli } from '../../../apps/cli/src/main';
 import { checkVersions, findFabric } from '../../../network/src/fabric-home';
 import { displayPath as networkDisplayPath } from '../../../network/src/paths';
 import { runCommand } from '../../../network/src/run-command';
@@ -108,7 +109,7 @@ describe('error messages name no absolute path', function () {
     expect(missing).to.match(/^identity guangdong\/hospital1 is not in the wallet \(…\/hospital1\)/);
     expectClean(missing);
     const inRepo = await messageOf(() =>
-      loadWalletIdentity(DEFAULT_WALLET_DIR, { org: 'guangdong', name: 'no-such-identity' }),
+      loadWalletIdentity(defaultWalletDir(), { org: 'guangdong', name: 'no-such-identity' }),
     );
     expect(inRepo).to.contain('(wallet/guangdong/no-such-identity)');
     expectClean(inRepo);

@@ -7,7 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import { CommitError, GatewayError } from '@hyperledger/fabric-gateway';
 import { peer } from '@hyperledger/fabric-protos';
 import { expect } from 'chai';
-import { ERROR_CODES, type ErrorCode } from '../../../chaincode/src/lib/errors';
+import { ERROR_CODES, type ErrorCode } from '@nrdl-catalog/chaincode/model';
 import {
   CatalogClientError,
   ChaincodeError,

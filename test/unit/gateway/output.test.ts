@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { escapeControls, jsonSafe, keyValues, table, toJson } from '../../../gateway-client/src/cli/output';
+import { escapeControls, jsonSafe, keyValues, table } from '../../../gateway-client/src/text';
+import { toJson } from '../../../apps/cli/src/output';
 
 /** The C0 controls but the line feed, DEL, the C1 controls and the bidi / invisible characters in `text`. */
 function unsafe(text: string): string[] {

@@ -5,7 +5,7 @@
  */
 import '../chaincode/support/quiet';
 import { expect } from 'chai';
-import type { Change, Page, Proposal } from '../../../chaincode/src/model/types';
+import type { Change, Page, Proposal } from '@nrdl-catalog/chaincode/model';
 import type { CatalogClient } from '../../../gateway-client/src/catalog-client';
 import { CatalogClientError, ConflictError } from '../../../gateway-client/src/errors';
 import { fingerprint, planChunks, upsertChanges } from '../../../gateway-client/src/import/chunks';

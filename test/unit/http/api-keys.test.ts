@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { identityForKey, loadApiKeys } from '../../../gateway-client/src/http/api-keys';
+import { identityForKey, loadApiKeys } from '../../../apps/api/src/api-keys';
 
 describe('HTTP API keys', function () {
   let tmp: string;

@@ -17,11 +17,11 @@ import {
   NotFoundError,
   TransactionError,
 } from '../../../gateway-client/src/errors';
-import { openApiDocument } from '../../../gateway-client/src/http/openapi';
-import { responseSchemas } from '../../../gateway-client/src/http/response-schemas';
-import { MAX_CHANGES_PER_REQUEST, routes, type Route } from '../../../gateway-client/src/http/routes';
-import { DEFAULT_LIMITS, startApiServer } from '../../../gateway-client/src/http/server';
-import { answerFor, ApiError, operationErrorStatuses } from '../../../gateway-client/src/http/status';
+import { openApiDocument } from '../../../apps/api/src/openapi';
+import { responseSchemas } from '../../../apps/api/src/response-schemas';
+import { MAX_CHANGES_PER_REQUEST, routes, type Route } from '../../../apps/api/src/routes';
+import { DEFAULT_LIMITS, startApiServer } from '../../../apps/api/src/server';
+import { answerFor, ApiError, operationErrorStatuses } from '../../../apps/api/src/status';
 import {
   bodyOf,
   call,
@@ -431,7 +431,7 @@ describe('HTTP API contract', function () {
     });
 
     it('imports nothing from the CLI', function () {
-      const dir = path.join(__dirname, '../../../gateway-client/src/http');
+      const dir = path.join(__dirname, '../../../apps/api/src');
       for (const file of readdirSync(dir)) {
         expect(readFileSync(path.join(dir, file), 'utf8'), file).to.not.match(/from '\.\.\/cli\//);
       }

@@ -4,7 +4,7 @@
  * identity the API key maps to.
  */
 import { expect } from 'chai';
-import { routes } from '../../../gateway-client/src/http/routes';
+import { routes } from '../../../apps/api/src/routes';
 import { bodyOf, call, HASH, ITEM_ID, testApi, type Call, type TestApi } from './support/fake-client';
 
 interface Case {

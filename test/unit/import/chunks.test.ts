@@ -9,10 +9,12 @@ import {
   planChunks,
   upsertChanges,
 } from '../../../gateway-client/src/import';
-import { DEFAULT_MAX_CHUNK_CHANGES } from '../../../chaincode/src/model/governance';
-import { MAX_CHUNK_CHANGES } from '../../../chaincode/src/schemas';
-import { canonicalJson } from '../../../chaincode/src/lib/canonical-json';
-import type { Change } from '../../../chaincode/src/model/types';
+import {
+  canonicalJson,
+  type Change,
+  DEFAULT_MAX_CHUNK_CHANGES,
+  MAX_CHUNK_CHANGES,
+} from '@nrdl-catalog/chaincode/model';
 import { createHash } from 'node:crypto';
 import { nrdlEntries } from './fixtures';
 

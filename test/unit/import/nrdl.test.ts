@@ -17,7 +17,7 @@ import {
   parsePaymentStandard,
   type NrdlRow,
 } from '../../../gateway-client/src/import';
-import { computeItemId } from '../../../chaincode/src/lib/item-id';
+import { computeItemId } from '@nrdl-catalog/chaincode/model';
 import { countBy, nrdlEntries, nrdlRow } from './fixtures';
 
 describe('import/nrdl', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { extractRestrictionRules, readRestriction } from '../../../gateway-client/src/import';
-import type { RestrictionRules } from '../../../chaincode/src/model/types';
+import type { RestrictionRules } from '@nrdl-catalog/chaincode/model';
 import { nrdlEntries } from './fixtures';
 
 /** Real remark strings of nrdl-2024-drugs.csv and the rules they must yield. */

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { splitIntoChunks, upsertChanges } from '../../../gateway-client/src/import';
-import { parseInput } from '../../../chaincode/src/lib/validate';
+import { parseInput } from '@nrdl-catalog/chaincode/model';
 import { readCsvFile } from '../../../gateway-client/src/import';
 import { dataFile, materialImport, nrdlEntries, serviceImport } from './fixtures';
 

@@ -16,7 +16,7 @@ import {
   type ProvinceEntry,
   type ServiceRow,
 } from '../../../gateway-client/src/import';
-import { computeItemId } from '../../../chaincode/src/lib/item-id';
+import { computeItemId } from '@nrdl-catalog/chaincode/model';
 import { countBy, materialCsv, materialImport, serviceCsv, serviceImport } from './fixtures';
 
 function serviceByCode(code: string): ProvinceEntry<ServiceRow> {

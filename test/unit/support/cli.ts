@@ -2,8 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli, type RunCliOptions } from '../../../gateway-client/src/cli/main';
-import type { Output } from '../../../gateway-client/src/cli/output';
+import { runCli, type RunCliOptions } from '../../../apps/cli/src/main';
+import type { Output } from '../../../apps/cli/src/output';
 
 /** An {@link Output} that keeps what a command prints. */
 export interface Captured {

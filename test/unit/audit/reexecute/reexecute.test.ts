@@ -5,7 +5,7 @@
  */
 import '../../chaincode/support/quiet';
 import { expect } from 'chai';
-import { contracts } from '../../../../chaincode/src';
+import { contracts } from '@nrdl-catalog/chaincode';
 import {
   Reexecutor,
   compareExecution,

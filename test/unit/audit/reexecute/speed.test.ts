@@ -5,7 +5,7 @@
  */
 import '../../chaincode/support/quiet';
 import { expect } from 'chai';
-import { contracts } from '../../../../chaincode/src';
+import { contracts } from '@nrdl-catalog/chaincode';
 import { Reexecutor, compareExecution } from '../../../../gateway-client/src/audit/reexecute';
 import { A, nationalVersion, syntheticDrug, upserts } from '../../chaincode/support/fixtures';
 import { MapState, RecordingHistory } from './support/history';

@@ -10,7 +10,7 @@ import {
   GovernanceContract,
   ProposalContract,
   SystemContract,
-} from '../../../../chaincode/src';
+} from '@nrdl-catalog/chaincode';
 import { ALL_ORGS, Network, type Caller, type TxStub } from '../../chaincode/support/fabric-stub';
 import { configEnvelope, ChainBuilder, endorserEnvelope, type ReadSpec } from './block-builder';
 import { clientIdentity, peerIdentity } from './certs';

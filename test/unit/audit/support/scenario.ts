@@ -5,8 +5,7 @@
  */
 import { common } from '@hyperledger/fabric-protos';
 import '../../chaincode/support/quiet';
-import type { Change, Version } from '../../../../chaincode/src';
-import { computeItemId } from '../../../../chaincode/src/lib/item-id';
+import { type Change, computeItemId, type Version } from '@nrdl-catalog/chaincode/model';
 import {
   reviewed,
   A,

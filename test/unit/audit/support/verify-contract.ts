@@ -12,7 +12,7 @@ import {
   verifyStore,
   type AuditStore,
 } from '../../../../gateway-client/src/audit';
-import type { Item } from '../../../../chaincode/src';
+import type { Item } from '@nrdl-catalog/chaincode/model';
 import { buildBlock } from './block-builder';
 import { ids, type Scenario } from './scenario';
 import { findWrite, type StoredWriteRow } from './stored-writes';

@@ -5,8 +5,8 @@ import {
   GovernanceContract,
   ProposalContract,
   SystemContract,
-} from '../../../../chaincode/src';
-import type { Change, ItemInput, Proposal, Version } from '../../../../chaincode/src';
+} from '@nrdl-catalog/chaincode';
+import type { Change, ItemInput, Proposal, Version } from '@nrdl-catalog/chaincode/model';
 import { Network, type Caller } from './fabric-stub';
 
 export const A = {

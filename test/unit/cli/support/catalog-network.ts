@@ -7,7 +7,7 @@
 import '../../chaincode/support/quiet';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { computeItemId } from '../../../../chaincode/src/lib/item-id';
+import { computeItemId } from '@nrdl-catalog/chaincode/model';
 import type { CatalogClient, CatalogClientOptions } from '../../../../gateway-client/src/catalog-client';
 import { toClientError } from '../../../../gateway-client/src/errors';
 import type { Network } from '../../chaincode/support/fabric-stub';

@@ -6,7 +6,7 @@ import Ajv from 'ajv';
 import { expect } from 'chai';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { CatalogClient } from '../../../../gateway-client/src/catalog-client';
-import { buildApi, type ApiLimits } from '../../../../gateway-client/src/http/server';
+import { buildApi, type ApiLimits } from '../../../../apps/api/src/server';
 
 export const ITEM_ID = 'D-7233e7b335261587';
 export const HASH = 'a'.repeat(64);

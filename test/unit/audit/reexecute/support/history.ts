@@ -16,9 +16,8 @@ import {
   GovernanceContract,
   ProposalContract,
   SystemContract,
-  schemas,
-  type SchemaName,
-} from '../../../../../chaincode/src';
+} from '@nrdl-catalog/chaincode';
+import { type SchemaName, schemas } from '@nrdl-catalog/chaincode/model';
 import type { RecordedExecution } from '../../../../../gateway-client/src/audit/reexecute';
 import type { StateEntry, StateView } from '../../../../../gateway-client/src/audit/trust/state-view';
 import { ALL_ORGS, Network, type Caller, type TxStub } from '../../../chaincode/support/fabric-stub';

@@ -3,8 +3,7 @@
  * a provincial overlay (Sichuan, key-level policy), a national update with a removal, a rejected
  * proposal, a provincial Shaanxi version and a System ping. Built once.
  */
-import type { Change } from '../../../../../chaincode/src';
-import { computeItemId } from '../../../../../chaincode/src/lib/item-id';
+import { type Change, computeItemId } from '@nrdl-catalog/chaincode/model';
 import {
   A,
   applyAndSeal,

@@ -1,15 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
-import type {
-  CoverageInput,
-  CoverageResult,
-  ItemSummary,
-  PatientContext,
-} from '../../../chaincode/src/model/types';
-import { MAX_BATCH_LINES, MAX_CHUNK_CHANGES } from '../../../chaincode/src/schemas';
-import { displayPath, fsReason } from '../display-path';
-import { CatalogClientError } from '../errors';
-import { PATIENT_FIELDS, PatientInputError, parsePatient, type PatientField } from '../patient';
+import {
+  type CoverageInput,
+  type CoverageResult,
+  type ItemSummary,
+  MAX_BATCH_LINES,
+  MAX_CHUNK_CHANGES,
+  type PatientContext,
+} from '@nrdl-catalog/chaincode/model';
+import {
+  CatalogClientError,
+  displayPath,
+  fsReason,
+  parsePatient,
+  PATIENT_FIELDS,
+  type PatientField,
+  PatientInputError,
+} from '@nrdl-catalog/gateway-client';
 import {
   CommandContext,
   UsageError,
@@ -20,7 +27,7 @@ import {
   required,
   str,
 } from './context';
-import { keyValues, table, textOf } from './output';
+import { keyValues, table, textOf } from '@nrdl-catalog/gateway-client';
 
 const COVERAGE_COLUMNS = ['ITEM', 'NAME', 'KIND', 'CLASS', 'COVERED', 'REASON', 'VERSION', 'RESTRICTION'];
 

@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
-import type { Change, Proposal, Version } from '../../../chaincode/src/model/types';
-import { DEFAULT_CHUNK_SIZE, fingerprint, splitIntoChunks } from '../import/chunks';
-import { MAX_CHUNK_CHANGES } from '../../../chaincode/src/schemas';
-import { displayPath, fsReason } from '../display-path';
-import { chaincodeError } from '../errors';
-import { applyAndSeal, driveProposal } from '../workflow';
-import { diffCatalogVersions } from '../version-diff';
-import { reviewedOf, type CatalogClient } from '../catalog-client';
+import { type Change, MAX_CHUNK_CHANGES, type Proposal, type Version } from '@nrdl-catalog/chaincode/model';
+import { DEFAULT_CHUNK_SIZE, fingerprint, splitIntoChunks } from '@nrdl-catalog/gateway-client/import';
+import {
+  applyAndSeal,
+  type CatalogClient,
+  chaincodeError,
+  diffCatalogVersions,
+  displayPath,
+  driveProposal,
+  fsReason,
+  reviewedOf,
+} from '@nrdl-catalog/gateway-client';
 import {
   CommandContext,
   UsageError,
@@ -17,7 +21,7 @@ import {
   required,
   str,
 } from './context';
-import { keyValues, table } from './output';
+import { keyValues, table } from '@nrdl-catalog/gateway-client';
 import { progressReporter } from './progress';
 
 /** Splits `--scope national|governance|<province>` into the chaincode's scope and province. */

@@ -1,13 +1,26 @@
-import type { Change, CoverageInput, PatientContext, Proposal } from '../../../chaincode/src/model/types';
-import { PATIENT_FIELDS, parsePatient, type PatientField } from '../patient';
-import { CatalogError } from '../../../chaincode/src/lib/errors';
-import { ITEM_ID_PATTERN } from '../../../chaincode/src/lib/item-id';
-import { normaliseProvince } from '../../../chaincode/src/lib/orgs';
-import { definitions, MAX_BATCH_LINES, MAX_PAGE_SIZE } from '../../../chaincode/src/schemas';
-import type { CatalogClient, Submitted } from '../catalog-client';
-import { chaincodeError } from '../errors';
-import { DEFAULT_CHUNK_SIZE, fingerprint, splitIntoChunks } from '../import/chunks';
-import { applyAndSeal, driveProposal } from '../workflow';
+import {
+  CatalogError,
+  type Change,
+  type CoverageInput,
+  definitions,
+  ITEM_ID_PATTERN,
+  MAX_BATCH_LINES,
+  MAX_PAGE_SIZE,
+  normaliseProvince,
+  type PatientContext,
+  type Proposal,
+} from '@nrdl-catalog/chaincode/model';
+import {
+  applyAndSeal,
+  type CatalogClient,
+  chaincodeError,
+  driveProposal,
+  parsePatient,
+  PATIENT_FIELDS,
+  type PatientField,
+  type Submitted,
+} from '@nrdl-catalog/gateway-client';
+import { DEFAULT_CHUNK_SIZE, fingerprint, splitIntoChunks } from '@nrdl-catalog/gateway-client/import';
 
 /** A JSON Schema (kept to the keywords @fastify/swagger copies unchanged into the document). */
 export type JsonSchema = Record<string, unknown>;

@@ -1,5 +1,6 @@
+import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { CatalogClient, type CatalogClientOptions } from '../catalog-client';
+import { CatalogClient, type CatalogClientOptions } from '@nrdl-catalog/gateway-client';
 import { toJson, type Output } from './output';
 
 /** A command-line mistake: exit code 2 with the usage text. */
@@ -13,23 +14,36 @@ export class UsageError extends Error {
 /** The default identity when neither `--as` nor `CATALOG_AS` is given. */
 export const DEFAULT_AS = 'nhsa/proposer';
 
+/**
+ * The wallet folder when `--wallet` is not given: `$CATALOG_WALLET`, else `wallet/` in the working
+ * directory (where `npm run network:up` enrols the identities when run from the repository).
+ */
+export function defaultWalletDir(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
+  const chosen = env.CATALOG_WALLET;
+  return chosen === undefined || chosen === '' ? path.resolve(cwd, 'wallet') : path.resolve(cwd, chosen);
+}
+
 /** Opens a gateway client: {@link CatalogClient.connect}, or a test double. */
 export type ClientFactory = (options: Readonly<CatalogClientOptions>) => CatalogClient;
 
 /** What every command gets: parsed options, output, and a lazily opened client. */
 export class CommandContext {
   private opened: CatalogClient | undefined;
+  /** The wallet folder: `--wallet`, else {@link defaultWalletDir}. */
+  public readonly walletDir: string;
 
   public constructor(
     public readonly out: Output,
     public readonly json: boolean,
     private identity: string,
-    /** The wallet folder from `--wallet` (undefined: the default `wallet/`). */
-    public readonly walletDir: string | undefined,
+    /** The wallet folder from `--wallet` (undefined: {@link defaultWalletDir}). */
+    walletDir: string | undefined,
     /** Whether the identity came from `--as` / `CATALOG_AS` rather than the default. */
     private readonly identityGiven = true,
     private readonly connect: ClientFactory = (options) => CatalogClient.connect(options),
-  ) {}
+  ) {
+    this.walletDir = walletDir ?? defaultWalletDir();
+  }
 
   /** The identity commands run as. */
   public get as(): string {
@@ -51,7 +65,7 @@ export class CommandContext {
   public clientAs(as: string): CatalogClient {
     return this.connect({
       as,
-      ...(this.walletDir === undefined ? {} : { walletDir: this.walletDir }),
+      walletDir: this.walletDir,
       ...(this.channel === undefined ? {} : { channel: this.channel }),
     });
   }

@@ -6,12 +6,18 @@
  * on top of the store's own checks (digests, version hash chain, approvals).
  */
 import { readFileSync } from 'node:fs';
-import { formatFinding, genesisHashOf, verifyIndependently, verifyStore, type AuditStore } from '../audit';
-import { loadDeploymentRecords } from '../audit/reexecute';
-import { CatalogClientError } from '../errors';
+import {
+  type AuditStore,
+  formatFinding,
+  genesisHashOf,
+  loadDeploymentRecords,
+  verifyIndependently,
+  verifyStore,
+} from '@nrdl-catalog/gateway-client/audit';
+import { CatalogClientError } from '@nrdl-catalog/gateway-client';
 import { displayLocation, STORE_OPTION, storeLocation, withStore } from './audit-command';
 import { CommandContext, UsageError, parseCommand, str } from './context';
-import { keyValues, textOf } from './output';
+import { keyValues, textOf } from '@nrdl-catalog/gateway-client';
 
 /** How many findings the human output lists. */
 const SHOWN_FINDINGS = 20;

@@ -3,8 +3,8 @@
  * of audit replay, and the stderr display they are drawn on (one self-updating line on a terminal,
  * plain lines elsewhere; never stdout, which carries only JSON with `--json`).
  */
-import type { ReplayProgress } from '../audit';
-import type { Progress } from '../workflow';
+import type { ReplayProgress } from '@nrdl-catalog/gateway-client/audit';
+import type { Progress } from '@nrdl-catalog/gateway-client';
 import { processOutput, type Output } from './output';
 
 /** A bar such as `[#######.................]` for a fraction from 0 to 1. */

@@ -1,10 +1,8 @@
-import { jsonText } from '../json';
-
-/** Where command output goes; tests capture it. */
-export interface Output {
-  out(text: string): void;
-  err(text: string): void;
-}
+/**
+ * Plain-text rendering for terminals, shared by the command-line tools (the catalog CLI, the network
+ * tool): escaping of control and invisible formatting characters, display width (CJK characters
+ * count double), aligned tables and `key: value` records.
+ */
 
 /**
  * Whether a character could drive or deceive a terminal: C0 controls, DEL, C1 controls (CSI, OSC, …),
@@ -52,27 +50,6 @@ export function jsonSafe(json: string): string {
     out += code > 0x7e && isUnsafeChar(code) ? `\\u${code.toString(16).padStart(4, '0')}` : char;
   }
   return out;
-}
-
-function writeTo(stream: NodeJS.WriteStream, text: string): void {
-  // On a terminal, chain data must not be able to move the cursor, retitle the window, etc.
-  const shown = stream.isTTY ? escapeControls(text, '\n\t') : text;
-  stream.write(shown.endsWith('\n') ? shown : `${shown}\n`);
-}
-
-/** Output to the process's stdout / stderr; on a terminal, control characters are escaped. */
-export const processOutput: Output = {
-  out: (text) => {
-    writeTo(process.stdout, text);
-  },
-  err: (text) => {
-    writeTo(process.stderr, text);
-  },
-};
-
-/** JSON with bigint turned into numbers (block numbers), two-space indented, {@link jsonSafe}. */
-export function toJson(value: unknown): string {
-  return jsonSafe(jsonText(value, 2));
 }
 
 function displayWidth(text: string): number {

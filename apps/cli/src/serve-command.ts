@@ -1,8 +1,6 @@
 import path from 'node:path';
-import type { CatalogClient } from '../catalog-client';
-import { DEFAULT_WALLET_DIR } from '../connection';
-import { loadApiKeys } from '../http/api-keys';
-import { startApiServer } from '../http/server';
+import type { CatalogClient } from '@nrdl-catalog/gateway-client';
+import { loadApiKeys, startApiServer } from '@nrdl-catalog/api';
 import { CommandContext, UsageError, int, parseCommand, str } from './context';
 
 /** Default port of `catalog serve` (inside the project's 21000-21499 port plan). */
@@ -12,7 +10,7 @@ export const DEFAULT_API_PORT = 21080;
 export async function serveCommand(ctx: CommandContext, args: string[]): Promise<number> {
   const { values } = parseCommand(args, { port: { type: 'string' }, keys: { type: 'string' } });
   const port = int(values, 'port', 1024, 65535) ?? DEFAULT_API_PORT;
-  const walletDir = str(values, 'wallet') ?? DEFAULT_WALLET_DIR;
+  const walletDir = ctx.walletDir;
   const keysFile = str(values, 'keys') ?? path.join(walletDir, 'api-keys.json');
   const keys = loadApiKeys(keysFile, walletDir);
   // One client per identity, opened like every command's (--wallet, $CATALOG_CHANNEL, the CLI's
@@ -66,7 +64,7 @@ export function apiKeyCommand(ctx: CommandContext, args: string[]): Promise<numb
   const { values, positionals } = parseCommand(args, { keys: { type: 'string' } });
   const [identity] = positionals;
   if (!identity) throw new UsageError('usage: catalog api-key <org>/<identity>');
-  const walletDir = str(values, 'wallet') ?? DEFAULT_WALLET_DIR;
+  const walletDir = ctx.walletDir;
   const keys = loadApiKeys(str(values, 'keys') ?? path.join(walletDir, 'api-keys.json'), walletDir);
   const found = [...keys.entries()].find(([, mapped]) => mapped === identity);
   if (!found) throw new UsageError(`no API key for ${identity}; is it in the wallet?`);

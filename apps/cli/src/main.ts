@@ -1,6 +1,4 @@
-import { redactPaths } from '../display-path';
-import { IdentityError } from '../identity';
-import { CatalogClientError } from '../errors';
+import { CatalogClientError, IdentityError, redactPaths } from '@nrdl-catalog/gateway-client';
 import { CommandContext, DEFAULT_AS, UsageError, str, type ClientFactory } from './context';
 import { processOutput, type Output } from './output';
 import {

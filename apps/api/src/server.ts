@@ -8,7 +8,7 @@ import Fastify, {
 } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { CatalogClient } from '../catalog-client';
+import { CatalogClient } from '@nrdl-catalog/gateway-client';
 import { identityForKey, type ApiKeyMap } from './api-keys';
 import { responseSchemas } from './response-schemas';
 import { routes, type JsonSchema, type Route } from './routes';
@@ -40,6 +40,7 @@ export const DEFAULT_LIMITS: ApiLimits = {
 /** Options of {@link buildApi}. */
 export interface ApiOptions {
   readonly keys: ApiKeyMap;
+  /** The wallet folder the API's identities are loaded from (required unless `clientFor` is given). */
   readonly walletDir?: string;
   /** Structured log: one JSON line per request (and one per server error); silent when absent. */
   readonly log?: (line: string) => void;
@@ -268,9 +269,8 @@ export async function buildApi(options: Readonly<ApiOptions>): Promise<FastifyIn
     ((identity: string): CatalogClient => {
       let client = clients.get(identity);
       if (!client) {
-        client = CatalogClient.connect(
-          options.walletDir ? { as: identity, walletDir: options.walletDir } : { as: identity },
-        );
+        if (options.walletDir === undefined) throw new Error('buildApi: give walletDir or clientFor');
+        client = CatalogClient.connect({ as: identity, walletDir: options.walletDir });
         clients.set(identity, client);
       }
       return client;

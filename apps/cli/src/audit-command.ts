@@ -5,32 +5,33 @@
  */
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { normaliseProvince } from '../../../chaincode/src/lib/orgs';
+import { normaliseProvince } from '@nrdl-catalog/chaincode/model';
 import {
+  type AsOfFilter,
   auditReportData,
+  type AuditStore,
   BlockConflictError,
   buildLedgerModel,
   catalogAsOf,
   diffVersions,
   entriesAt,
   itemHistory,
+  type ItemHistoryEntry,
+  type LedgerModel,
   openAuditStoreAsync,
   renderAuditReport,
   replayBlocks,
-  verifyStore,
-  type AsOfFilter,
-  type AuditStore,
-  type ItemHistoryEntry,
-  type LedgerModel,
   type ReplayNetwork,
   type ReplayProgress,
   type StoreStats,
+  verifyStore,
   type VersionDiff,
-} from '../audit';
-import { CatalogClientError } from '../errors';
-import { toCsvField } from '../import/csv';
+} from '@nrdl-catalog/gateway-client/audit';
+import { CatalogClientError } from '@nrdl-catalog/gateway-client';
+import { toCsvField } from '@nrdl-catalog/gateway-client/import';
 import { CommandContext, UsageError, dateOption, int, parseCommand, str } from './context';
-import { keyValues, processOutput, table, textOf, toJson } from './output';
+import { keyValues, table, textOf } from '@nrdl-catalog/gateway-client';
+import { processOutput, toJson } from './output';
 import { genesisHashCommand, verifyCommand } from './audit-verify-command';
 import { progressDisplay, replayProgressLine } from './progress';
 

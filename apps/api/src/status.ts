@@ -5,7 +5,7 @@ import {
   ForbiddenError,
   InvalidInputError,
   NotFoundError,
-} from '../errors';
+} from '@nrdl-catalog/gateway-client';
 
 /**
  * The one map from error to HTTP status, used by the error handler and by the OpenAPI document

@@ -1,13 +1,13 @@
 import {
   ChunkSizeError,
   countBySection,
-  readImportList,
-  runImport,
   type ImportSource,
   type ImportSummary,
-} from '../import/run-import';
+  readImportList,
+  runImport,
+} from '@nrdl-catalog/gateway-client/import';
 import { CommandContext, UsageError, dateOption, parseCommand, provinceName, required, str } from './context';
-import { table } from './output';
+import { table } from '@nrdl-catalog/gateway-client';
 import { approverClients } from './proposal-commands';
 import { progressReporter } from './progress';
 

@@ -1,0 +1,16 @@
+/**
+ * `@nrdl-catalog/api`: the catalog's HTTP API on Fastify — routes validated by the shared JSON
+ * Schemas, the OpenAPI 3.1 document generated from them, API keys mapped to wallet identities.
+ */
+export {
+  DEFAULT_LIMITS,
+  REQUEST_ID_HEADER,
+  buildApi,
+  startApiServer,
+  type ApiLimits,
+  type ApiOptions,
+  type ApiServer,
+  type ApiServerOptions,
+} from './server';
+export { identityForKey, loadApiKeys, type ApiKeyMap } from './api-keys';
+export { openApiDocument } from './openapi';

@@ -1,0 +1,114 @@
+/**
+ * The catalog's shared model — `@nrdl-catalog/chaincode/model`: schemas, types, error codes, item
+ * ids, canonical JSON, the digest lattice, key-level policy helpers, the coverage rules. Everything a
+ * client or an auditor needs from the chaincode package, without loading fabric-shim or the
+ * contracts (those are the package's main entry, `@nrdl-catalog/chaincode`, which the peer starts
+ * and the auditors' re-executor runs).
+ */
+export { canonicalJson } from './lib/canonical-json';
+export {
+  schemas,
+  definitions,
+  MAX_CHUNK_CHANGES,
+  MAX_BATCH_LINES,
+  MAX_PAGE_SIZE,
+  type SchemaName,
+} from './schemas';
+export { parseInput } from './lib/validate';
+export { ERROR_CODES, CatalogError, errorCodeOf, type ErrorCode } from './lib/errors';
+export {
+  AUDIT_MSP,
+  NATIONAL_MSP,
+  PROVINCES,
+  ROLES,
+  normaliseProvince,
+  provinceOfMsp,
+  type ProvinceInfo,
+  type Role,
+} from './lib/orgs';
+export { computeItemId, normaliseIdText, ITEM_ID_PATTERN, type ItemIdSource } from './lib/item-id';
+export {
+  LATTICE_WORDS,
+  decodeLattice,
+  digestOfEntries,
+  emptyLattice,
+  encodeLattice,
+  entryBytes,
+  entryVector,
+  latticeAdd,
+  latticeDigest,
+  latticeOf,
+  latticeSub,
+  sha256Json,
+  type DigestEntry,
+} from './lib/digest';
+export {
+  allOfPolicy,
+  buildSignaturePolicy,
+  decodeSignaturePolicy,
+  nationalAndProvincesSpec,
+  policyOrgs,
+  type PolicySpec,
+} from './lib/sbe';
+export { GOVERNANCE_KEY, HEAD_KEY, T as KEY_TYPES } from './lib/keys';
+export { isValidDate } from './lib/time';
+export { evaluateCoverage, violatedRule, type CoverageFacts } from './model/coverage';
+export { DEFAULT_MAX_CHUNK_CHANGES, defaultGovernance, tally } from './model/governance';
+export { normaliseChange, type Chunk, type StoredChange } from './model/workflow';
+export type { ItemRecord, OverlayRecord } from './model/store';
+export type {
+  Actor,
+  Change,
+  ChunkAdded,
+  ChunkApplied,
+  CoverageInput,
+  CoverageReason,
+  CoverageResult,
+  DrugClass,
+  Governance,
+  GovernanceUpdate,
+  Head,
+  HistoryChange,
+  HospitalLevel,
+  Item,
+  ItemHistory,
+  ItemInput,
+  ItemKind,
+  ItemSummary,
+  LevelPrices,
+  Overlay,
+  OverlayInput,
+  Page,
+  PatientContext,
+  PaymentStandard,
+  Period,
+  Proposal,
+  ProposalStatus,
+  Provenance,
+  RestrictionRules,
+  Scope,
+  ScopeRule,
+  Sex,
+  Tally,
+  Version,
+  VisitType,
+  Vote,
+  VoteResult,
+} from './model/types';
+export type {
+  AddChunkInput,
+  CheckCoverageBatchInput,
+  ChunkRefInput,
+  CreateProposalInput,
+  GetItemHistoryInput,
+  GetItemInput,
+  GetProposalInput,
+  GetVersionInput,
+  InitGovernanceInput,
+  ListProposalsInput,
+  PageInput,
+  ProposalIdInput,
+  SearchItemsInput,
+  VoteInput,
+  WithdrawInput,
+} from './model/io';
