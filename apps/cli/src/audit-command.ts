@@ -35,14 +35,11 @@ import { processOutput, toJson } from './output';
 import { genesisHashCommand, verifyCommand } from './audit-verify-command';
 import { progressDisplay, replayProgressLine } from './progress';
 
-/** The repository root (…/gateway-client/src/cli → …). */
-const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-
-/** Folder of the default audit store and report (add `audit/` to .gitignore). */
-export const AUDIT_DIR = path.join(REPO_ROOT, 'audit');
-/** The default audit store. */
+/** Folder of the default audit store and report, in the working directory (git-ignored here). */
+export const AUDIT_DIR = 'audit';
+/** The default audit store (relative to the working directory). */
 export const DEFAULT_AUDIT_STORE = path.join(AUDIT_DIR, 'catalog-audit.sqlite');
-/** The default report file. */
+/** The default report file (relative to the working directory). */
 export const DEFAULT_REPORT = path.join(AUDIT_DIR, 'report.html');
 
 /** Identity `replay` uses unless `--as` / `CATALOG_AS` names another. */
@@ -68,7 +65,7 @@ function isPostgres(location: string): boolean {
 export function storeLocation(values: Record<string, unknown>): string {
   const given = str(values, 'store');
   if (given === undefined || given === '') {
-    return DEFAULT_AUDIT_STORE;
+    return path.resolve(DEFAULT_AUDIT_STORE);
   }
   return isPostgres(given) || given === ':memory:' ? given : path.resolve(given);
 }

@@ -6,8 +6,6 @@
  * response names its request id, as the log line does.
  */
 import { expect } from 'chai';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import {
   ChaincodeError,
   chaincodeError,
@@ -428,13 +426,6 @@ describe('HTTP API contract', function () {
       }
       const created = api.fake.calls.filter(([name]) => name === 'createProposal').map(([, input]) => input);
       for (const input of created) expect(input).to.include({ scope: 'provincial', province: 'Guangdong' });
-    });
-
-    it('imports nothing from the CLI', function () {
-      const dir = path.join(__dirname, '../../../apps/api/src');
-      for (const file of readdirSync(dir)) {
-        expect(readFileSync(path.join(dir, file), 'utf8'), file).to.not.match(/from '\.\.\/cli\//);
-      }
     });
   });
 
