@@ -7,21 +7,14 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseDeploymentRecords, type DeploymentRecord } from '@nrdl-catalog/gateway-client/audit';
 import type { NetworkPaths } from './paths';
 
-/** One committed definition sequence and the package it ran. */
-export interface DeploymentEntry {
-  readonly channel: string;
-  readonly chaincode: string;
-  readonly sequence: number;
-  /** The definition's version: the first 12 hex characters of `contentHash`. */
-  readonly version: string;
-  readonly packageId: string;
-  /** SHA-256 over the chaincode's package.json, lockfile and compiled `dist/` (see contentHash). */
-  readonly contentHash: string;
-  readonly sourceCommit: string | null;
-  readonly committedAt: string;
-}
+/**
+ * One committed definition sequence and the package it ran: the record the auditors' verifier reads
+ * (`DeploymentRecord` of the library, which also validates the file).
+ */
+export type DeploymentEntry = DeploymentRecord;
 
 /** Where the record lives. */
 export function deploymentsFile(paths: NetworkPaths): string {
@@ -32,7 +25,7 @@ export function deploymentsFile(paths: NetworkPaths): string {
 export function readDeployments(paths: NetworkPaths): DeploymentEntry[] {
   const file = deploymentsFile(paths);
   if (!existsSync(file)) return [];
-  return (JSON.parse(readFileSync(file, 'utf8')) as { deployments: DeploymentEntry[] }).deployments;
+  return parseDeploymentRecords(JSON.parse(readFileSync(file, 'utf8')), 'network/data/deployments.json');
 }
 
 /** The git commit of the working tree, or null outside a checkout. */

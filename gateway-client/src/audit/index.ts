@@ -131,4 +131,4 @@ export {
   type IndependentVerification,
   type IndependentVerifyOptions,
 } from './independent-verify';
-export { loadDeploymentRecords } from './reexecute';
+export { loadDeploymentRecords, parseDeploymentRecords, type DeploymentRecord } from './reexecute';
