@@ -94,16 +94,18 @@ function cell(value: unknown, max: number): string {
 
 /**
  * Renders rows as an aligned text table (CJK characters count double width), truncating long
- * cells to `maxWidth`. Line breaks and tabs in a cell become spaces; other control characters and
- * escape sequences are shown escaped ({@link escapeControls}), so chain data cannot rewrite the
- * terminal.
+ * cells to `maxWidth` — except the columns named in `whole` (identifiers, hashes: a cut one is
+ * useless). Line breaks and tabs in a cell become spaces; other control characters and escape
+ * sequences are shown escaped ({@link escapeControls}), so chain data cannot rewrite the terminal.
  */
 export function table(
   columns: readonly string[],
   rows: readonly (readonly unknown[])[],
   maxWidth = 40,
+  whole: readonly string[] = [],
 ): string {
-  const cells = rows.map((row) => columns.map((_, index) => cell(row[index], maxWidth)));
+  const limits = columns.map((title) => (whole.includes(title) ? Infinity : maxWidth));
+  const cells = rows.map((row) => columns.map((_, index) => cell(row[index], limits[index] ?? maxWidth)));
   const widths = columns.map((title, index) =>
     Math.max(displayWidth(title), ...cells.map((row) => displayWidth(row[index] ?? ''))),
   );

@@ -142,6 +142,8 @@ export async function proposalCommand(ctx: CommandContext, args: string[]): Prom
       table(
         ['ID', 'STATUS', 'SCOPE', 'PROVINCE', 'TITLE', 'CHANGES', 'EFFECTIVE', 'VERSION'],
         proposalRows(page.records),
+        40,
+        ['ID'],
       ),
     );
     return 0;

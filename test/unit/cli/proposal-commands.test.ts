@@ -172,12 +172,14 @@ describe('catalog proposal commands (in-process, real contracts)', () => {
   });
 
   describe('proposal list and show', () => {
-    it('lists proposals as a table, filtered by status, scope and province', async () => {
+    it('lists proposals as a table (ids whole), filtered by status, scope and province', async () => {
       const table = await c.run(['proposal', 'list', '--scope', 'provincial', '--province', 'guangdong']);
       expect(table.code, table.stderr).to.equal(0);
+      expect(c.overlayId.length).to.be.greaterThan(40);
+      const id = 'ID'.padEnd(c.overlayId.length);
       expect(table.stdout.split('\n')).to.deep.equal([
-        'ID                                        STATUS   SCOPE       PROVINCE   TITLE                            CHANGES  EFFECTIVE   VERSION',
-        `${c.overlayId.slice(0, 39)}…  applied  provincial  Guangdong  Guangdong self-pay for 复方硼砂  1        2025-03-01  2`,
+        `${id}  STATUS   SCOPE       PROVINCE   TITLE                            CHANGES  EFFECTIVE   VERSION`,
+        `${c.overlayId}  applied  provincial  Guangdong  Guangdong self-pay for 复方硼砂  1        2025-03-01  2`,
       ]);
       const applied = await c.json<Page<Proposal>>([
         'proposal',
