@@ -63,6 +63,13 @@ export async function listenCatalogEvents(
       : await checkpointers.file(options.checkpointFile);
   const base = options.reconnectMs ?? 1000;
   let failures = 0;
+  const backOff = async (reason: unknown): Promise<void> => {
+    failures += 1;
+    options.onReconnect?.(reason, failures);
+    await sleep(Math.min(base * 2 ** (failures - 1), 30_000), undefined, { signal: options.signal }).catch(
+      () => undefined,
+    );
+  };
   while (!options.signal?.aborted) {
     const events = await network
       .getChaincodeEvents(options.chaincode ?? 'catalog', {
@@ -71,11 +78,7 @@ export async function listenCatalogEvents(
       })
       .catch((error: unknown) => error);
     if (events instanceof Error || events === null || typeof events !== 'object') {
-      failures += 1;
-      options.onReconnect?.(events, failures);
-      await sleep(Math.min(base * 2 ** (failures - 1), 30_000), undefined, { signal: options.signal }).catch(
-        () => undefined,
-      );
+      await backOff(events);
       continue;
     }
     const stream = events as Awaited<ReturnType<Network['getChaincodeEvents']>>;
@@ -83,19 +86,21 @@ export async function listenCatalogEvents(
       stream.close();
     };
     options.signal?.addEventListener('abort', stop, { once: true });
+    let received = false;
     try {
       for await (const event of stream) {
         failures = 0;
+        received = true;
         await onEvent(decode(event));
         await checkpointer.checkpointChaincodeEvent(event);
       }
+      // The peer ended the stream without an error: reconnect, but a stream that ends before
+      // delivering anything is backed off like a failure, so a peer that keeps closing it at once
+      // is not hammered.
+      if (!options.signal?.aborted && !received) await backOff(new Error('event stream ended'));
     } catch (error) {
       if (options.signal?.aborted) break;
-      failures += 1;
-      options.onReconnect?.(error, failures);
-      await sleep(Math.min(base * 2 ** (failures - 1), 30_000), undefined, { signal: options.signal }).catch(
-        () => undefined,
-      );
+      await backOff(error);
     } finally {
       options.signal?.removeEventListener('abort', stop);
       stream.close();

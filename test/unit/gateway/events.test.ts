@@ -138,6 +138,19 @@ describe('listenCatalogEvents over a mocked gateway', function () {
     expect(mock.eventRequests.map((r) => r.afterTransactionId)).to.deep.equal(['', '', '', '', 'tx2', 'tx2']);
   });
 
+  it('backs off when the peer keeps ending the stream before any event, and reconnects at once after one that delivered', async function () {
+    mock.streamFaults.push({ end: true }, { end: true }, { end: true, afterResponses: 1 }, { end: true });
+    const { handled, reconnects, elapsed } = await listen(5, { startBlock: 5n, reconnectMs: 100 });
+    expect(handled.map((e) => e.transactionId)).to.deep.equal(['tx1', 'tx2', 'tx3', 'tx4', 'tx5']);
+    expect(reconnects.map(([error, attempt]) => [(error as Error).message, attempt])).to.deep.equal([
+      ['event stream ended', 1],
+      ['event stream ended', 2],
+      ['event stream ended', 1],
+    ]);
+    expect(elapsed).to.equal(100 + 200 + 100);
+    expect(mock.eventRequests.map((r) => r.afterTransactionId)).to.deep.equal(['', '', '', 'tx2', 'tx2']);
+  });
+
   it('caps the back-off at 30 s', async function () {
     const down = serviceError(grpc.status.UNAVAILABLE, 'connection refused');
     mock.streamFaults.push(...Array.from({ length: 4 }, () => ({ refuse: down })));

@@ -184,6 +184,8 @@ export interface StreamFault {
   readonly refuse?: grpc.ServiceError;
   /** The stream fails with this after delivering `afterResponses` block responses. */
   readonly fail?: grpc.ServiceError;
+  /** The stream ends cleanly (no error) after delivering `afterResponses` block responses. */
+  readonly end?: boolean;
   readonly afterResponses?: number;
 }
 
@@ -412,6 +414,8 @@ export class MockGateway {
           await Promise.resolve();
           if (cancelled) throw cancelledError();
           if (fault.fail && delivered >= (fault.afterResponses ?? 0)) throw fault.fail;
+          if (fault.end === true && delivered >= (fault.afterResponses ?? 0))
+            return { done: true, value: undefined };
           const value = responses[delivered];
           if (value !== undefined) {
             delivered += 1;
