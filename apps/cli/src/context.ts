@@ -41,8 +41,10 @@ export class CommandContext {
     /** Whether the identity came from `--as` / `CATALOG_AS` rather than the default. */
     private readonly identityGiven = true,
     private readonly connect: ClientFactory = (options) => CatalogClient.connect(options),
+    /** The environment `CATALOG_CHANNEL` and `CATALOG_WALLET` come from. */
+    private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
-    this.walletDir = walletDir ?? defaultWalletDir();
+    this.walletDir = walletDir ?? defaultWalletDir(env);
   }
 
   /** The identity commands run as. */
@@ -72,7 +74,7 @@ export class CommandContext {
 
   /** The channel commands use: `CATALOG_CHANNEL`, else the connection profile's (`catalog`). */
   public get channel(): string | undefined {
-    const channel = process.env.CATALOG_CHANNEL;
+    const channel = this.env.CATALOG_CHANNEL;
     return channel === undefined || channel === '' ? undefined : channel;
   }
 

@@ -95,6 +95,7 @@ export async function runCli(
       wallet,
       chosen !== undefined,
       options.connect,
+      env,
     );
     return await command(ctx, wallet === undefined ? rest : withOption(rest, 'wallet', wallet));
   } catch (error) {

@@ -60,16 +60,9 @@ describe('catalog --wallet, in both spellings, for every command', () => {
 
   it('without --wallet the client gets $CATALOG_WALLET, else wallet/ in the working directory', async () => {
     const factory = recordingFactory();
-    const saved = process.env.CATALOG_WALLET;
-    try {
-      delete process.env.CATALOG_WALLET;
-      expect((await runCatalog(['governance', 'show'], factory)).code).to.equal(0);
-      process.env.CATALOG_WALLET = 'elsewhere/w';
-      expect((await runCatalog(['governance', 'show'], factory)).code).to.equal(0);
-    } finally {
-      if (saved === undefined) delete process.env.CATALOG_WALLET;
-      else process.env.CATALOG_WALLET = saved;
-    }
+    expect((await runCatalog(['governance', 'show'], factory, {})).code).to.equal(0);
+    const env = { CATALOG_WALLET: 'elsewhere/w' };
+    expect((await runCatalog(['governance', 'show'], factory, env)).code).to.equal(0);
     expect(factory.calls).to.deep.equal([
       { as: 'nhsa/proposer', walletDir: path.resolve('wallet') },
       { as: 'nhsa/proposer', walletDir: path.resolve('elsewhere', 'w') },
