@@ -7,6 +7,7 @@
  */
 import { expect } from 'chai';
 import Ajv from 'ajv';
+import { parseInput } from '../../../chaincode/src/lib/validate';
 import type {
   ChunkRefInput,
   FromInputSchema,
@@ -143,6 +144,20 @@ describe('input types derived from the JSON Schemas', () => {
     expect(validStricter(withoutCode)).to.equal(false);
     expect(validStricter(withCode)).to.equal(true);
     expect(ajv.compile(definitions.itemInput)(withoutCode)).to.equal(true);
+  });
+
+  it('parseInput returns the type of the schema it validated against', () => {
+    const change: Change = { op: 'upsertItem', item };
+    const parsed = parseInput(
+      'Proposal.AddChunk',
+      JSON.stringify({ proposalId: 'p1', chunkIndex: 0, changes: [change] }),
+    );
+    expectType<Equal<typeof parsed, InputOf<'Proposal.AddChunk'>>>(true);
+    const first: Change | undefined = parsed.changes[0];
+    expect(first).to.deep.equal(change);
+    expect(() =>
+      parseInput('Proposal.AddChunk', JSON.stringify({ proposalId: 'p1', changes: [change] })),
+    ).to.throw(/^INVALID_INPUT: .*chunkIndex/);
   });
 
   it('the schemas stay plain JSON (what ajv and the OpenAPI document consume)', () => {
