@@ -4,14 +4,7 @@ import { latticeKey, itemKey, overlayKey, T } from '../lib/keys';
 import { normaliseProvince, PROVINCES } from '../lib/orgs';
 import { decodeBookmark, runTx, type Tx } from '../lib/tx';
 import { evaluateCoverage } from '../model/coverage';
-import type {
-  CheckCoverageBatchInput,
-  GetItemHistoryInput,
-  GetItemInput,
-  GetVersionInput,
-  PageInput,
-  SearchItemsInput,
-} from '../model/io';
+import type { SearchItemsInput } from '../model/io';
 import { normaliseSearchText } from '../model/items';
 import { filteredPage } from '../model/paging';
 import {
@@ -94,7 +87,7 @@ export class CatalogContract extends Contract {
   @Transaction(false)
   @Returns('string')
   public async GetItem(ctx: Context, input: string): Promise<string> {
-    return runTx<GetItemInput, unknown>(ctx, 'Catalog.GetItem', input, async (tx, a) => {
+    return runTx(ctx, 'Catalog.GetItem', input, async (tx, a) => {
       if (a.version !== undefined && a.date !== undefined) {
         fail('INVALID_INPUT', 'give either version or date, not both');
       }
@@ -128,7 +121,7 @@ export class CatalogContract extends Contract {
   @Transaction(false)
   @Returns('string')
   public async SearchItems(ctx: Context, input: string): Promise<string> {
-    return runTx<SearchItemsInput, unknown>(ctx, 'Catalog.SearchItems', input, async (tx, a) => {
+    return runTx(ctx, 'Catalog.SearchItems', input, async (tx, a) => {
       const head = await getHead(tx);
       const asOf = a.version ?? head?.version ?? 0;
       if (a.version !== undefined && (await getVersion(tx, a.version)) === null) {
@@ -156,27 +149,20 @@ export class CatalogContract extends Contract {
   @Transaction(false)
   @Returns('string')
   public async CheckCoverage(ctx: Context, input: string): Promise<string> {
-    return runTx<CoverageInput, CoverageResult>(ctx, 'Catalog.CheckCoverage', input, (tx, a) =>
-      coverage(tx, a),
-    );
+    return runTx(ctx, 'Catalog.CheckCoverage', input, (tx, a): Promise<CoverageResult> => coverage(tx, a));
   }
 
   /** Coverage of up to 200 lines. Returns { results: CoverageResult[] } in input order. */
   @Transaction(false)
   @Returns('string')
   public async CheckCoverageBatch(ctx: Context, input: string): Promise<string> {
-    return runTx<CheckCoverageBatchInput, unknown>(
-      ctx,
-      'Catalog.CheckCoverageBatch',
-      input,
-      async (tx, a) => {
-        const results: CoverageResult[] = [];
-        for (const line of a.lines) {
-          results.push(await coverage(tx, line));
-        }
-        return { results };
-      },
-    );
+    return runTx(ctx, 'Catalog.CheckCoverageBatch', input, async (tx, a) => {
+      const results: CoverageResult[] = [];
+      for (const line of a.lines) {
+        results.push(await coverage(tx, line));
+      }
+      return { results };
+    });
   }
 
   /**
@@ -186,7 +172,7 @@ export class CatalogContract extends Contract {
   @Transaction(false)
   @Returns('string')
   public async GetItemHistory(ctx: Context, input: string): Promise<string> {
-    return runTx<GetItemHistoryInput, ItemHistory>(ctx, 'Catalog.GetItemHistory', input, async (tx, a) => {
+    return runTx(ctx, 'Catalog.GetItemHistory', input, async (tx, a): Promise<ItemHistory> => {
       const index = (await getItemIndex(tx, a.itemId)) ?? fail('ITEM_NOT_FOUND', `no item ${a.itemId}`);
       const versions = new Map<number, Version | null>();
       const versionOf = async (n: number): Promise<Version | null> => {
@@ -259,7 +245,7 @@ export class CatalogContract extends Contract {
   @Transaction(false)
   @Returns('string')
   public async GetVersion(ctx: Context, input: string): Promise<string> {
-    return runTx<GetVersionInput, unknown>(ctx, 'Catalog.GetVersion', input, async (tx, a) => {
+    return runTx(ctx, 'Catalog.GetVersion', input, async (tx, a) => {
       if (a.version !== undefined && a.date !== undefined) {
         fail('INVALID_INPUT', 'give either version or date, not both');
       }
@@ -276,7 +262,7 @@ export class CatalogContract extends Contract {
   @Transaction(false)
   @Returns('string')
   public async ListVersions(ctx: Context, input: string): Promise<string> {
-    return runTx<PageInput, unknown>(ctx, 'Catalog.ListVersions', input, (tx, a) =>
+    return runTx(ctx, 'Catalog.ListVersions', input, (tx, a) =>
       filteredPage<Version, Version>(tx, T.version, a.pageSize ?? 50, decodeBookmark(a.bookmark), (v) =>
         Promise.resolve(v),
       ),

@@ -9,7 +9,6 @@ import {
   defaultGovernance,
   governancePolicy,
 } from '../model/governance';
-import type { InitGovernanceInput, ProposalIdInput } from '../model/io';
 import { getGovernance, requireGovernance, requireProposal } from '../model/store';
 import type { Governance, Proposal } from '../model/types';
 import { putProposal, requireStatus } from '../model/workflow';
@@ -29,9 +28,7 @@ export class GovernanceContract extends Contract {
   @Transaction(false)
   @Returns('string')
   public async GetGovernance(ctx: Context, input: string): Promise<string> {
-    return runTx<Record<string, never>, Governance>(ctx, 'Governance.GetGovernance', input, (tx) =>
-      requireGovernance(tx),
-    );
+    return runTx(ctx, 'Governance.GetGovernance', input, (tx): Promise<Governance> => requireGovernance(tx));
   }
 
   /**
@@ -41,7 +38,7 @@ export class GovernanceContract extends Contract {
   @Transaction()
   @Returns('string')
   public async InitGovernance(ctx: Context, input: string): Promise<string> {
-    return runTx<InitGovernanceInput, Governance>(ctx, 'Governance.InitGovernance', input, async (tx, a) => {
+    return runTx(ctx, 'Governance.InitGovernance', input, async (tx, a): Promise<Governance> => {
       requireMsp(tx, NATIONAL_MSP, 'initialise governance');
       requireRole(tx, 'admin');
       if ((await getGovernance(tx)) !== null) {
@@ -64,38 +61,33 @@ export class GovernanceContract extends Contract {
   @Transaction()
   @Returns('string')
   public async ApplyGovernanceProposal(ctx: Context, input: string): Promise<string> {
-    return runTx<ProposalIdInput, Governance>(
-      ctx,
-      'Governance.ApplyGovernanceProposal',
-      input,
-      async (tx, a) => {
-        const g = await requireGovernance(tx);
-        const p = await requireProposal(tx, a.proposalId);
-        if (p.scope !== 'governance' || p.governance === null) {
-          fail('PROPOSAL_STATE', `${p.id} is not a governance proposal`);
-        }
-        requireStatus(p, 'approved');
-        requireRole(tx, 'proposer', 'admin');
-        requireMsp(tx, g.nationalMsp, 'apply governance changes');
-        if (p.governanceVersion !== g.version) {
-          fail(
-            'VERSION_CONFLICT',
-            `${p.id} was opened on governance version ${p.governanceVersion ?? 'none'}, version ${g.version} is in force`,
-          );
-        }
-        const next = applyGovernanceUpdate(g, p.governance, p.id, tx.txId, tx.time);
-        tx.put(GOVERNANCE_KEY, next, governancePolicy(next));
-        const done: Proposal = {
-          ...p,
-          status: 'applied',
-          statusReason: `governance version ${next.version}`,
-          updatedAt: tx.time,
-          updatedTxId: tx.txId,
-        };
-        putProposal(tx, g, done);
-        tx.emit('GovernanceChanged', { proposalId: p.id, version: next.version });
-        return next;
-      },
-    );
+    return runTx(ctx, 'Governance.ApplyGovernanceProposal', input, async (tx, a): Promise<Governance> => {
+      const g = await requireGovernance(tx);
+      const p = await requireProposal(tx, a.proposalId);
+      if (p.scope !== 'governance' || p.governance === null) {
+        fail('PROPOSAL_STATE', `${p.id} is not a governance proposal`);
+      }
+      requireStatus(p, 'approved');
+      requireRole(tx, 'proposer', 'admin');
+      requireMsp(tx, g.nationalMsp, 'apply governance changes');
+      if (p.governanceVersion !== g.version) {
+        fail(
+          'VERSION_CONFLICT',
+          `${p.id} was opened on governance version ${p.governanceVersion ?? 'none'}, version ${g.version} is in force`,
+        );
+      }
+      const next = applyGovernanceUpdate(g, p.governance, p.id, tx.txId, tx.time);
+      tx.put(GOVERNANCE_KEY, next, governancePolicy(next));
+      const done: Proposal = {
+        ...p,
+        status: 'applied',
+        statusReason: `governance version ${next.version}`,
+        updatedAt: tx.time,
+        updatedTxId: tx.txId,
+      };
+      putProposal(tx, g, done);
+      tx.emit('GovernanceChanged', { proposalId: p.id, version: next.version });
+      return next;
+    });
   }
 }

@@ -6,16 +6,7 @@ import { normaliseProvince } from '../lib/orgs';
 import { decodeBookmark, runTx, type Tx } from '../lib/tx';
 import { requireMsp, requireRole } from '../model/access';
 import { applyGovernanceUpdate, mayVote, tally } from '../model/governance';
-import type {
-  AddChunkInput,
-  ChunkRefInput,
-  CreateProposalInput,
-  GetProposalInput,
-  ListProposalsInput,
-  ProposalIdInput,
-  VoteInput,
-  WithdrawInput,
-} from '../model/io';
+import type { VoteInput } from '../model/io';
 import { filteredPage } from '../model/paging';
 import { getGovernance, getHead, requireGovernance, requireProposal } from '../model/store';
 import type { ChunkAdded, ChunkApplied, Proposal, Vote, VoteResult } from '../model/types';
@@ -137,7 +128,7 @@ export class ProposalContract extends Contract {
   @Transaction()
   @Returns('string')
   public async CreateProposal(ctx: Context, input: string): Promise<string> {
-    return runTx<CreateProposalInput, Proposal>(ctx, 'Proposal.CreateProposal', input, async (tx, a) => {
+    return runTx(ctx, 'Proposal.CreateProposal', input, async (tx, a): Promise<Proposal> => {
       const g = await requireGovernance(tx);
       requireRole(tx, 'proposer');
       let province: string | null = null;
@@ -200,7 +191,7 @@ export class ProposalContract extends Contract {
   @Transaction()
   @Returns('string')
   public async AddChunk(ctx: Context, input: string): Promise<string> {
-    return runTx<AddChunkInput, ChunkAdded>(ctx, 'Proposal.AddChunk', input, async (tx, a) => {
+    return runTx(ctx, 'Proposal.AddChunk', input, async (tx, a): Promise<ChunkAdded> => {
       const g = await requireGovernance(tx);
       const p = await requireProposal(tx, a.proposalId);
       requireStatus(p, 'draft');
@@ -263,7 +254,7 @@ export class ProposalContract extends Contract {
   @Transaction()
   @Returns('string')
   public async OpenProposal(ctx: Context, input: string): Promise<string> {
-    return runTx<ProposalIdInput, Proposal>(ctx, 'Proposal.OpenProposal', input, async (tx, a) => {
+    return runTx(ctx, 'Proposal.OpenProposal', input, async (tx, a): Promise<Proposal> => {
       const g = await requireGovernance(tx);
       const p = await requireProposal(tx, a.proposalId);
       requireStatus(p, 'draft');
@@ -307,7 +298,7 @@ export class ProposalContract extends Contract {
   @Transaction()
   @Returns('string')
   public async WithdrawProposal(ctx: Context, input: string): Promise<string> {
-    return runTx<WithdrawInput, Proposal>(ctx, 'Proposal.WithdrawProposal', input, async (tx, a) => {
+    return runTx(ctx, 'Proposal.WithdrawProposal', input, async (tx, a): Promise<Proposal> => {
       const g = await requireGovernance(tx);
       const p = await requireProposal(tx, a.proposalId);
       requireStatus(p, 'draft', 'open', 'approved');
@@ -324,7 +315,7 @@ export class ProposalContract extends Contract {
   @Transaction()
   @Returns('string')
   public async ApproveProposal(ctx: Context, input: string): Promise<string> {
-    return runTx<VoteInput, VoteResult>(ctx, 'Proposal.ApproveProposal', input, (tx, a) =>
+    return runTx(ctx, 'Proposal.ApproveProposal', input, (tx, a): Promise<VoteResult> =>
       vote(tx, a, 'approve'),
     );
   }
@@ -333,7 +324,7 @@ export class ProposalContract extends Contract {
   @Transaction()
   @Returns('string')
   public async RejectProposal(ctx: Context, input: string): Promise<string> {
-    return runTx<VoteInput, VoteResult>(ctx, 'Proposal.RejectProposal', input, (tx, a) =>
+    return runTx(ctx, 'Proposal.RejectProposal', input, (tx, a): Promise<VoteResult> =>
       vote(tx, a, 'reject'),
     );
   }
@@ -345,7 +336,7 @@ export class ProposalContract extends Contract {
   @Transaction()
   @Returns('string')
   public async ApplyChunk(ctx: Context, input: string): Promise<string> {
-    return runTx<ChunkRefInput, ChunkApplied>(ctx, 'Proposal.ApplyChunk', input, async (tx, a) => {
+    return runTx(ctx, 'Proposal.ApplyChunk', input, async (tx, a): Promise<ChunkApplied> => {
       const g = await requireGovernance(tx);
       const p = await requireProposal(tx, a.proposalId);
       if (p.scope === 'governance') {
@@ -386,7 +377,7 @@ export class ProposalContract extends Contract {
   @Transaction()
   @Returns('string')
   public async SealVersion(ctx: Context, input: string): Promise<string> {
-    return runTx<ProposalIdInput, unknown>(ctx, 'Proposal.SealVersion', input, async (tx, a) => {
+    return runTx(ctx, 'Proposal.SealVersion', input, async (tx, a) => {
       const g = await requireGovernance(tx);
       const p = await requireProposal(tx, a.proposalId);
       if (p.scope === 'governance') {
@@ -427,7 +418,7 @@ export class ProposalContract extends Contract {
   @Transaction(false)
   @Returns('string')
   public async GetProposal(ctx: Context, input: string): Promise<string> {
-    return runTx<GetProposalInput, unknown>(ctx, 'Proposal.GetProposal', input, async (tx, a) => {
+    return runTx(ctx, 'Proposal.GetProposal', input, async (tx, a) => {
       const p = await requireProposal(tx, a.proposalId);
       const g = await getGovernance(tx);
       const votes = await votesOf(tx, p.id);
@@ -453,7 +444,7 @@ export class ProposalContract extends Contract {
   @Transaction(false)
   @Returns('string')
   public async ListProposals(ctx: Context, input: string): Promise<string> {
-    return runTx<ListProposalsInput, unknown>(ctx, 'Proposal.ListProposals', input, async (tx, a) => {
+    return runTx(ctx, 'Proposal.ListProposals', input, async (tx, a) => {
       const province = a.province === undefined ? undefined : normaliseProvince(a.province).name;
       return filteredPage<Proposal, Proposal>(
         tx,

@@ -4,6 +4,7 @@
  * {@link Tx.flush} after every check passed, so a rejected call writes nothing.
  */
 import type { Context } from 'fabric-contract-api';
+import type { InputOf } from '../model/io';
 import type { Actor } from '../model/types';
 import { canonicalJson } from './canonical-json';
 import { CatalogError } from './errors';
@@ -155,17 +156,17 @@ export class Tx {
 
 /**
  * Runs one transaction: parse + validate the single JSON argument, run the body, flush writes,
- * return canonical JSON. Any error that is not already coded becomes `INTERNAL: ...`.
+ * return canonical JSON. Any error that is not already coded becomes `INTERNAL: ...`. The body gets
+ * the input typed by its schema (`InputOf<N>`).
  */
-// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- I names the validated input type
-export async function runTx<I, O>(
+export async function runTx<N extends SchemaName, O>(
   ctx: Context,
-  schema: SchemaName,
+  schema: N,
   json: string,
-  body: (tx: Tx, input: I) => Promise<O>,
+  body: (tx: Tx, input: InputOf<N>) => Promise<O>,
 ): Promise<string> {
   try {
-    const input = parseInput<I>(schema, json);
+    const input = parseInput(schema, json);
     const tx = new Tx(ctx);
     const out = await body(tx, input);
     await tx.flush();

@@ -1,4 +1,5 @@
 import Ajv, { type ValidateFunction } from 'ajv';
+import type { InputOf } from '../model/io';
 import { schemas, type SchemaName } from '../schemas';
 import { fail } from './errors';
 import { isValidDate } from './time';
@@ -33,9 +34,11 @@ function checkDates(value: unknown, path: string): void {
   }
 }
 
-/** Parses a transaction argument and validates it against its schema; throws INVALID_INPUT. */
-// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- T is the schema's type
-export function parseInput<T>(name: SchemaName, json: string): T {
+/**
+ * Parses a transaction argument and validates it against its schema; throws INVALID_INPUT. The
+ * result has the type derived from that schema.
+ */
+export function parseInput<N extends SchemaName>(name: N, json: string): InputOf<N> {
   let value: unknown;
   try {
     value = JSON.parse(json);
@@ -53,5 +56,5 @@ export function parseInput<T>(name: SchemaName, json: string): T {
     fail('INVALID_INPUT', `${name}: ${where} ${first?.message ?? 'is invalid'}${extra}`);
   }
   checkDates(value, '');
-  return value as T;
+  return value as InputOf<N>;
 }

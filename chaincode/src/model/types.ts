@@ -1,29 +1,41 @@
 /**
  * Types of the records the chaincode stores and of the inputs/outputs of its transactions.
- * They mirror the JSON Schemas in `../schemas` (inputs) and the canonical JSON the chaincode returns.
+ * Input types (and the parts of records taken from inputs unchanged) are derived from the JSON
+ * Schemas in `../schemas` (see `./io.ts`); the records the chaincode builds and the canonical JSON it
+ * returns are written out here.
  */
+import type { CreateProposalInput, DefinitionOf, ListProposalsInput } from './io';
 
-export type ItemKind = 'drug' | 'herbal' | 'service' | 'material';
-export type DrugClass = '甲' | '乙';
-export type Sex = 'male' | 'female';
-export type HospitalLevel = 1 | 2 | 3;
-export type VisitType = 'inpatient' | 'outpatient';
+/** An item as the importer supplies it in an `upsertItem` change. */
+export type ItemInput = DefinitionOf<'itemInput'>;
+/** Provincial terms as a `setOverlay` change supplies them (absent fields are stored as null/false). */
+export type OverlayInput = DefinitionOf<'overlayInput'>;
+/** One change of a proposal. */
+export type Change = DefinitionOf<'change'>;
+/** Structured restrictions a patient context can be checked against (all present ones must hold). */
+export type RestrictionRules = DefinitionOf<'rules'>;
+/** Patient context of a coverage question. */
+export type PatientContext = DefinitionOf<'patient'>;
+/** Input of CheckCoverage (and of one line of CheckCoverageBatch). */
+export type CoverageInput = DefinitionOf<'coverageInput'>;
+/** Fields a governance proposal may change. */
+export type GovernanceUpdate = DefinitionOf<'governanceUpdate'>;
+
+export type ItemKind = ItemInput['kind'];
+export type DrugClass = NonNullable<ItemInput['class']>;
+export type Sex = NonNullable<RestrictionRules['sex']>;
+export type HospitalLevel = NonNullable<PatientContext['hospitalLevel']>;
+export type VisitType = NonNullable<PatientContext['visitType']>;
 /** Proposal scope. */
-export type Scope = 'national' | 'provincial' | 'governance';
-export type ProposalStatus = 'draft' | 'open' | 'approved' | 'applied' | 'rejected' | 'withdrawn';
+export type Scope = CreateProposalInput['scope'];
+/** Status of a proposal (the schema's enum is the ListProposals filter, which accepts every status). */
+export type ProposalStatus = NonNullable<ListProposalsInput['status']>;
 
 /** 医保支付标准: the printed text, the parsed amount in yuan when there is one, and "企业申请价格保密". */
-export interface PaymentStandard {
-  readonly text: string;
-  readonly amount: number | null;
-  readonly confidential: boolean;
-}
+export type PaymentStandard = NonNullable<ItemInput['paymentStandard']>;
 
 /** An inclusive date range, YYYY-MM-DD. */
-export interface Period {
-  readonly from: string;
-  readonly to: string;
-}
+export type Period = NonNullable<ItemInput['agreementPeriod']>;
 
 /** Where the row came from. */
 export interface Provenance {
@@ -32,48 +44,8 @@ export interface Provenance {
   readonly source: string | null;
 }
 
-/** Structured restrictions a patient context can be checked against (all present ones must hold). */
-export interface RestrictionRules {
-  readonly sex?: Sex;
-  readonly minAge?: number;
-  readonly maxAge?: number;
-  readonly hospitalLevels?: readonly HospitalLevel[];
-  readonly visitTypes?: readonly VisitType[];
-}
-
 /** Prices by hospital level (三级/二级/一级), kept as text ("待定" stays text). */
-export interface LevelPrices {
-  readonly level3: string | null;
-  readonly level2: string | null;
-  readonly level1: string | null;
-}
-
-/** An item as the importer supplies it in an `upsertItem` change. */
-export interface ItemInput {
-  readonly id?: string;
-  readonly kind: ItemKind;
-  readonly section: string;
-  readonly number?: string | null;
-  readonly class?: DrugClass | null;
-  readonly categoryCode?: string | null;
-  readonly categoryPath?: readonly string[];
-  readonly name: string;
-  readonly dosageForm?: string | null;
-  readonly remark?: string | null;
-  readonly rules?: RestrictionRules | null;
-  readonly paymentStandard?: PaymentStandard | null;
-  readonly agreementPeriod?: Period | null;
-  readonly fundPayable: boolean;
-  readonly provenance: {
-    readonly edition: string;
-    readonly sourceRow?: string | null;
-    readonly source?: string | null;
-  };
-  readonly province?: string | null;
-  readonly code?: string | null;
-  readonly unit?: string | null;
-  readonly prices?: LevelPrices | null;
-}
+export type LevelPrices = NonNullable<ItemInput['prices']>;
 
 /** A stored item (every field present; `province` is the display name of the owning province). */
 export interface Item {
@@ -110,23 +82,11 @@ export interface Overlay {
   readonly suspended: boolean;
 }
 
-export type OverlayInput = Omit<Overlay, 'prices' | 'selfPayRatio' | 'restriction' | 'rules' | 'suspended'> &
-  Partial<Pick<Overlay, 'prices' | 'selfPayRatio' | 'restriction' | 'rules' | 'suspended'>>;
-
-/** One change of a proposal. */
-export type Change =
-  | { readonly op: 'upsertItem'; readonly item: ItemInput }
-  | { readonly op: 'removeItem'; readonly itemId: string }
-  | { readonly op: 'setOverlay'; readonly overlay: OverlayInput }
-  | { readonly op: 'clearOverlay'; readonly itemId: string; readonly province: string };
-
-/** Approval rule of one scope. */
-export interface ScopeRule {
-  /** NHSA's approval is required. */
-  readonly national: boolean;
-  /** Which provinces must approve: none, the proposal's own province, a majority (> 1/2), two thirds (>= 2/3), all. */
-  readonly provinces: 'none' | 'own' | 'majority' | 'twoThirds' | 'all';
-}
+/**
+ * Approval rule of one scope: `national` — NHSA's approval is required; `provinces` — which
+ * provinces must approve: none, the proposal's own province, a majority (> 1/2), two thirds (>= 2/3), all.
+ */
+export type ScopeRule = NonNullable<NonNullable<GovernanceUpdate['rules']>['national']>;
 
 /** The on-chain governance record. */
 export interface Governance {
@@ -146,14 +106,6 @@ export interface Governance {
   readonly updatedByProposal: string | null;
   readonly txId: string;
   readonly timestamp: string;
-}
-
-/** Fields a governance proposal may change. */
-export interface GovernanceUpdate {
-  readonly rules?: Partial<Governance['rules']>;
-  readonly maxChunkChanges?: number;
-  readonly allowSelfApproval?: boolean;
-  readonly nationalKeyPolicy?: { readonly provinces: number };
 }
 
 /** Who did something. */
@@ -247,14 +199,6 @@ export interface Head {
   readonly txId: string;
 }
 
-/** Patient context of a coverage question. */
-export interface PatientContext {
-  readonly age?: number;
-  readonly sex?: Sex;
-  readonly hospitalLevel?: HospitalLevel;
-  readonly visitType?: VisitType;
-}
-
 export type CoverageReason =
   | 'COVERED'
   | 'NOT_LISTED'
@@ -264,14 +208,6 @@ export type CoverageReason =
   | 'PROVINCE_SUSPENDED'
   | 'NOT_IN_PROVINCE'
   | 'RESTRICTED';
-
-/** Input of CheckCoverage (and of one line of CheckCoverageBatch). */
-export interface CoverageInput {
-  readonly province: string;
-  readonly itemId: string;
-  readonly date?: string;
-  readonly patient?: PatientContext;
-}
 
 /** The answer to "is this covered here, on this date?". */
 export interface CoverageResult {

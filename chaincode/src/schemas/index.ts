@@ -2,6 +2,11 @@
  * JSON Schemas (draft-07, validated with ajv) of every transaction argument. Shared with the client:
  * `import { schemas } from '@nrdl-catalog/chaincode'`. Each transaction takes ONE JSON string that
  * must match `schemas[<Contract>.<Transaction>]`.
+ *
+ * Every schema is declared `as const` (the helpers below keep their arguments' literal types), so the
+ * TypeScript input types are derived from these very objects (`json-schema-to-ts`, see
+ * `../model/io.ts`): change a schema and the types change with it. The objects themselves stay plain
+ * JSON Schema, used unchanged by ajv, the HTTP API and its OpenAPI document.
  */
 import { ITEM_ID_PATTERN } from '../lib/item-id';
 
@@ -12,47 +17,53 @@ export const MAX_BATCH_LINES = 200;
 /** Maximum page size of paged queries. */
 export const MAX_PAGE_SIZE = 200;
 
-const nullable = (schema: Record<string, unknown>): Record<string, unknown> => ({
-  anyOf: [schema, { type: 'null' }],
-});
-const text = (max: number): Record<string, unknown> => ({ type: 'string', minLength: 1, maxLength: max });
-const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
-const itemId = { type: 'string', pattern: ITEM_ID_PATTERN };
-const proposalId = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$' };
+const nullable = <const S extends object>(schema: S) => ({ anyOf: [schema, { type: 'null' }] }) as const;
+const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
+const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
+const itemId = { type: 'string', pattern: ITEM_ID_PATTERN } as const;
+const proposalId = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$' } as const;
 const province = text(40);
-const pageSize = { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE };
-const bookmark = { type: 'string', maxLength: 2048 };
-const versionNumber = { type: 'integer', minimum: 1 };
+const pageSize = { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE } as const;
+const bookmark = { type: 'string', maxLength: 2048 } as const;
+const versionNumber = { type: 'integer', minimum: 1 } as const;
 /** What an approver reviewed (ApproveProposal / RejectProposal). */
 const reviewed = {
   manifestHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
   baseVersion: { type: 'integer', minimum: 0 },
   governanceVersion: { type: 'integer', minimum: 1 },
-};
+} as const;
+/** The enumerations, each spelled once (the model's `ItemKind`, `Sex`, `Scope`, ... are derived from them). */
+const itemKind = { enum: ['drug', 'herbal', 'service', 'material'] } as const;
+const drugClass = { enum: ['甲', '乙'] } as const;
+const sex = { enum: ['male', 'female'] } as const;
+const hospitalLevel = { enum: [1, 2, 3] } as const;
+const visitType = { enum: ['inpatient', 'outpatient'] } as const;
+const scope = { enum: ['national', 'provincial', 'governance'] } as const;
+const proposalStatus = { enum: ['draft', 'open', 'approved', 'applied', 'rejected', 'withdrawn'] } as const;
 
 const rules = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    sex: { enum: ['male', 'female'] },
+    sex,
     minAge: { type: 'number', minimum: 0, maximum: 150 },
     maxAge: { type: 'number', minimum: 0, maximum: 150 },
     hospitalLevels: {
       type: 'array',
-      items: { enum: [1, 2, 3] },
+      items: hospitalLevel,
       minItems: 1,
       maxItems: 3,
       uniqueItems: true,
     },
     visitTypes: {
       type: 'array',
-      items: { enum: ['inpatient', 'outpatient'] },
+      items: visitType,
       minItems: 1,
       maxItems: 2,
       uniqueItems: true,
     },
   },
-};
+} as const;
 
 const levelPrices = {
   type: 'object',
@@ -63,14 +74,14 @@ const levelPrices = {
     level2: nullable(text(200)),
     level1: nullable(text(200)),
   },
-};
+} as const;
 
 const period = {
   type: 'object',
   additionalProperties: false,
   required: ['from', 'to'],
   properties: { from: date, to: date },
-};
+} as const;
 
 const paymentStandard = {
   type: 'object',
@@ -81,7 +92,7 @@ const paymentStandard = {
     amount: nullable({ type: 'number', minimum: 0 }),
     confidential: { type: 'boolean' },
   },
-};
+} as const;
 
 const itemInput = {
   type: 'object',
@@ -89,10 +100,10 @@ const itemInput = {
   required: ['kind', 'section', 'name', 'fundPayable', 'provenance'],
   properties: {
     id: itemId,
-    kind: { enum: ['drug', 'herbal', 'service', 'material'] },
+    kind: itemKind,
     section: text(100),
     number: nullable(text(32)),
-    class: nullable({ enum: ['甲', '乙'] }),
+    class: nullable(drugClass),
     categoryCode: nullable({ type: 'string', pattern: '^[A-Za-z0-9.]{1,32}$' }),
     categoryPath: { type: 'array', items: text(200), maxItems: 10 },
     name: text(300),
@@ -117,7 +128,7 @@ const itemInput = {
     unit: nullable(text(64)),
     prices: nullable(levelPrices),
   },
-};
+} as const;
 
 const overlayInput = {
   type: 'object',
@@ -132,7 +143,7 @@ const overlayInput = {
     rules: nullable(rules),
     suspended: { type: 'boolean' },
   },
-};
+} as const;
 
 const change = {
   type: 'object',
@@ -165,7 +176,7 @@ const change = {
       properties: { op: { const: 'clearOverlay' }, itemId, province },
     },
   ],
-};
+} as const;
 
 const scopeRule = {
   type: 'object',
@@ -175,7 +186,7 @@ const scopeRule = {
     national: { type: 'boolean' },
     provinces: { enum: ['none', 'own', 'majority', 'twoThirds', 'all'] },
   },
-};
+} as const;
 
 const governanceUpdate = {
   type: 'object',
@@ -197,40 +208,37 @@ const governanceUpdate = {
       properties: { provinces: { type: 'integer', minimum: 1, maximum: 16 } },
     },
   },
-};
+} as const;
 
 const patient = {
   type: 'object',
   additionalProperties: false,
   properties: {
     age: { type: 'number', minimum: 0, maximum: 150 },
-    sex: { enum: ['male', 'female'] },
-    hospitalLevel: { enum: [1, 2, 3] },
-    visitType: { enum: ['inpatient', 'outpatient'] },
+    sex,
+    hospitalLevel,
+    visitType,
   },
-};
+} as const;
 
 const coverageInput = {
   type: 'object',
   additionalProperties: false,
   required: ['province', 'itemId'],
   properties: { province, itemId, date, patient },
-};
+} as const;
 
-const obj = (
-  required: readonly string[],
-  properties: Record<string, unknown>,
-): {
-  type: 'object';
-  additionalProperties: false;
-  required: readonly string[];
-  properties: Record<string, unknown>;
-} => ({
-  type: 'object',
-  additionalProperties: false,
-  required,
-  properties,
-});
+/** A closed object schema with these required properties. */
+const obj = <const R extends readonly string[], const P extends Readonly<Record<string, object>>>(
+  required: R,
+  properties: P,
+) =>
+  ({
+    type: 'object',
+    additionalProperties: false,
+    required,
+    properties,
+  }) as const;
 
 /** Reusable sub-schemas (for clients that validate single records, e.g. the importer). */
 export const definitions = {
@@ -241,7 +249,7 @@ export const definitions = {
   patient,
   coverageInput,
   governanceUpdate,
-};
+} as const;
 
 /** Argument schema of every transaction, keyed `Contract.Transaction`. */
 export const schemas = {
@@ -251,9 +259,9 @@ export const schemas = {
     namePrefix: text(100),
     code: text(64),
     categoryCode: text(32),
-    class: { enum: ['甲', '乙'] },
+    class: drugClass,
     section: text(100),
-    kind: { enum: ['drug', 'herbal', 'service', 'material'] },
+    kind: itemKind,
     province,
     version: versionNumber,
     pageSize,
@@ -267,7 +275,7 @@ export const schemas = {
   'Catalog.GetVersion': obj([], { version: versionNumber, date, includeLattice: { type: 'boolean' } }),
   'Catalog.ListVersions': obj([], { pageSize, bookmark }),
   'Proposal.CreateProposal': obj(['scope', 'title', 'rationale', 'effectiveFrom'], {
-    scope: { enum: ['national', 'provincial', 'governance'] },
+    scope,
     province,
     title: text(200),
     rationale: text(4000),
@@ -298,8 +306,8 @@ export const schemas = {
   'Proposal.SealVersion': obj(['proposalId'], { proposalId }),
   'Proposal.GetProposal': obj(['proposalId'], { proposalId, includeChunks: { type: 'boolean' } }),
   'Proposal.ListProposals': obj([], {
-    status: { enum: ['draft', 'open', 'approved', 'applied', 'rejected', 'withdrawn'] },
-    scope: { enum: ['national', 'provincial', 'governance'] },
+    status: proposalStatus,
+    scope,
     province,
     pageSize,
     bookmark,
