@@ -6,6 +6,7 @@ import {
   ITEM_ID_PATTERN,
   MAX_BATCH_LINES,
   MAX_PAGE_SIZE,
+  normaliseChange,
   normaliseProvince,
   type PatientContext,
   type Proposal,
@@ -15,12 +16,14 @@ import {
   type CatalogClient,
   chaincodeError,
   driveProposal,
+  InvalidInputError,
   parsePatient,
   PATIENT_FIELDS,
   type PatientField,
   type Submitted,
 } from '@nrdl-catalog/gateway-client';
 import { DEFAULT_CHUNK_SIZE, fingerprint, splitIntoChunks } from '@nrdl-catalog/gateway-client/import';
+import { ApiError } from './status';
 
 /** A JSON Schema (kept to the keywords @fastify/swagger copies unchanged into the document). */
 export type JsonSchema = Record<string, unknown>;
@@ -50,23 +53,33 @@ export interface Route {
   /** Name of the response schema (response-schemas.ts). */
   readonly response: string;
   readonly status?: 200 | 201;
+  /**
+   * Groups of query parameters of which at most one may be given (the chaincode refuses more);
+   * the document names them in `x-exclusive-parameters` (OpenAPI has no keyword for it).
+   */
+  readonly exclusive?: readonly (readonly string[])[];
   handle(ctx: RouteContext): Promise<unknown>;
 }
+
+/** The shape of a date; the `date` format adds that it is a calendar date (as the chaincode checks). */
+export const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
 
 /**
  * A chaincode schema made fit for the document: every `const` written as a one-value `enum` (same
  * meaning; @fastify/swagger would rewrite `const` itself, so the document would differ from what
- * ajv validates with), and `discriminator` dropped (an OpenAPI hint that only works with `$ref`'d
- * branches; the `oneOf` alone says the same).
+ * ajv validates with), `discriminator` dropped (an OpenAPI hint that only works with `$ref`'d
+ * branches; the `oneOf` alone says the same), and every date-shaped string given `format: date`
+ * (the chaincode refuses a date that is not on the calendar, e.g. 2025-02-30; the document says so).
  */
 export function openApiSafe(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(openApiSafe);
   if (schema === null || typeof schema !== 'object') return schema;
-  return Object.fromEntries(
+  const safe = Object.fromEntries(
     Object.entries(schema)
       .filter(([key]) => key !== 'discriminator')
       .map(([key, value]) => (key === 'const' ? ['enum', [value]] : [key, openApiSafe(value)])),
   );
+  return safe.pattern === DATE_PATTERN ? { ...safe, format: 'date' } : safe;
 }
 
 const str = (description: string, extra: JsonSchema = {}): JsonSchema => ({
@@ -82,7 +95,7 @@ const int = (description: string, extra: JsonSchema = {}): JsonSchema => ({
   ...extra,
 });
 const dateParam = (description: string): JsonSchema =>
-  str(description, { pattern: '^\\d{4}-\\d{2}-\\d{2}$', maxLength: 10 });
+  str(description, { pattern: DATE_PATTERN, format: 'date', maxLength: 10 });
 
 function query(properties: Record<string, JsonSchema>, required: string[] = []): JsonSchema {
   return { type: 'object', additionalProperties: false, required, properties };
@@ -99,8 +112,28 @@ const proposalIdParam = pathParams({
 
 const PAGE = {
   limit: int(`page size (1-${MAX_PAGE_SIZE}, default 50)`, { minimum: 1, maximum: MAX_PAGE_SIZE }),
-  bookmark: str('bookmark from the previous page', { maxLength: 2048 }),
+  bookmark: str('bookmark from the previous page of the same query (another one is a 400 INVALID_BOOKMARK)', {
+    maxLength: 2048,
+  }),
 };
+
+/**
+ * A page of a bookmarked query; the chaincode's refusal of a bookmark that is not from this query
+ * becomes INVALID_BOOKMARK (the bookmark is well-formed: the refusal depends on the query, not on
+ * the schema, which says all it can).
+ */
+async function paged<T>(page: Promise<T>): Promise<T> {
+  try {
+    return await page;
+  } catch (error) {
+    if (
+      error instanceof InvalidInputError &&
+      error.message.includes('bookmark does not belong to this query')
+    )
+      throw new ApiError('INVALID_BOOKMARK', error.message.replace(/^INVALID_INPUT: /, ''));
+    throw error;
+  }
+}
 const PATIENT = {
   age: int('patient age in years', { minimum: 0, maximum: 150 }),
   sex: str('patient sex', { enum: ['M', 'F'] }),
@@ -146,6 +179,27 @@ export function scopeOf(value: string | undefined): {
     if (error instanceof CatalogError) throw chaincodeError(error.code, error.message);
     throw error;
   }
+}
+
+/**
+ * Checks every change against the catalog's cross-field rules, as AddChunk will (the chaincode's
+ * own normalisation), before anything is created: a service item without its province, an
+ * agreement period that ends before it starts, minAge above maxAge. No schema can state these, so
+ * they are 422 CATALOG_RULE, not 400 INVALID_INPUT; and no draft is left behind by a refused chunk.
+ */
+function checkChangeRules(target: ReturnType<typeof scopeOf>, changes: readonly Change[]): void {
+  // normaliseChange reads the proposal's scope and province only.
+  const proposal = { scope: target.scope, province: target.province ?? null } as Proposal;
+  changes.forEach((change, index) => {
+    try {
+      normaliseChange(proposal, change);
+    } catch (error) {
+      if (!(error instanceof CatalogError)) throw error;
+      const message = error.message.replace(/^[A-Z_]+: /, '');
+      if (error.code === 'INVALID_INPUT') throw new ApiError('CATALOG_RULE', `changes/${index}: ${message}`);
+      throw chaincodeError(error.code, `changes/${index}: ${message}`);
+    }
+  });
 }
 
 /** A committed transaction as the API answers it (the block number as a JSON number). */
@@ -274,20 +328,22 @@ export const routes: readonly Route[] = [
     }),
     response: 'ItemPage',
     handle: ({ client, query: q }: RouteContext): Promise<unknown> =>
-      client.searchItems(
-        defined({
-          name: text(q, 'name'),
-          namePrefix: text(q, 'prefix'),
-          code: text(q, 'code'),
-          categoryCode: text(q, 'category'),
-          class: text(q, 'class') as '甲' | undefined,
-          section: text(q, 'section'),
-          kind: text(q, 'kind') as 'drug' | undefined,
-          province: text(q, 'province'),
-          version: num(q, 'version'),
-          pageSize: num(q, 'limit'),
-          bookmark: text(q, 'bookmark'),
-        }),
+      paged(
+        client.searchItems(
+          defined({
+            name: text(q, 'name'),
+            namePrefix: text(q, 'prefix'),
+            code: text(q, 'code'),
+            categoryCode: text(q, 'category'),
+            class: text(q, 'class') as '甲' | undefined,
+            section: text(q, 'section'),
+            kind: text(q, 'kind') as 'drug' | undefined,
+            province: text(q, 'province'),
+            version: num(q, 'version'),
+            pageSize: num(q, 'limit'),
+            bookmark: text(q, 'bookmark'),
+          }),
+        ),
       ),
   },
   {
@@ -296,9 +352,10 @@ export const routes: readonly Route[] = [
     operationId: 'getItem',
     summary: 'An item as of the head, a version or a date',
     params: itemIdParam,
+    exclusive: [['version', 'date']],
     query: query({
-      version: int('catalog version', { minimum: 1 }),
-      date: dateParam('YYYY-MM-DD'),
+      version: int('catalog version (not together with date)', { minimum: 1 }),
+      date: dateParam('YYYY-MM-DD: the version in force that day (not together with version)'),
       province: str('province for provincial terms', { maxLength: 40 }),
     }),
     response: 'ItemView',
@@ -331,7 +388,7 @@ export const routes: readonly Route[] = [
     query: query(PAGE),
     response: 'VersionPage',
     handle: ({ client, query: q }: RouteContext): Promise<unknown> =>
-      client.listVersions(defined({ pageSize: num(q, 'limit'), bookmark: text(q, 'bookmark') })),
+      paged(client.listVersions(defined({ pageSize: num(q, 'limit'), bookmark: text(q, 'bookmark') }))),
   },
   {
     method: 'GET',
@@ -358,14 +415,16 @@ export const routes: readonly Route[] = [
     }),
     response: 'ProposalPage',
     handle: ({ client, query: q }: RouteContext): Promise<unknown> =>
-      client.listProposals(
-        defined({
-          status: text(q, 'status') as Proposal['status'] | undefined,
-          scope: text(q, 'scope') as Proposal['scope'] | undefined,
-          province: text(q, 'province'),
-          pageSize: num(q, 'limit'),
-          bookmark: text(q, 'bookmark'),
-        }),
+      paged(
+        client.listProposals(
+          defined({
+            status: text(q, 'status') as Proposal['status'] | undefined,
+            scope: text(q, 'scope') as Proposal['scope'] | undefined,
+            province: text(q, 'province'),
+            pageSize: num(q, 'limit'),
+            bookmark: text(q, 'bookmark'),
+          }),
+        ),
       ),
   },
   {
@@ -384,9 +443,11 @@ export const routes: readonly Route[] = [
           type: 'string',
           minLength: 1,
           maxLength: 40,
-          description: `national (default), governance or a ${PROVINCE_TEXT}`,
+          // A governance proposal carries a governance update instead of changes: not made here.
+          not: { enum: ['governance'] },
+          description: `national (default) or a ${PROVINCE_TEXT}; not governance (a governance proposal carries no changes)`,
         },
-        effectiveFrom: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+        effectiveFrom: { type: 'string', pattern: DATE_PATTERN, format: 'date' },
         changes: {
           type: 'array',
           minItems: 1,
@@ -405,10 +466,12 @@ export const routes: readonly Route[] = [
         effectiveFrom: string;
         changes: Change[];
       };
+      const target = scopeOf(input.scope);
+      checkChangeRules(target, input.changes);
       const result = await driveProposal(
         client,
         {
-          ...scopeOf(input.scope),
+          ...target,
           title: input.title,
           rationale: input.rationale ?? input.title,
           effectiveFrom: input.effectiveFrom,

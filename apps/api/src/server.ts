@@ -8,6 +8,7 @@ import Fastify, {
 } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
+import { isValidDate } from '@nrdl-catalog/chaincode/model';
 import { CatalogClient } from '@nrdl-catalog/gateway-client';
 import { identityForKey, type ApiKeyMap } from './api-keys';
 import { responseSchemas } from './response-schemas';
@@ -129,6 +130,19 @@ function responsesOf(route: Route): Record<string, JsonSchema> {
 const noQuery: JsonSchema = { type: 'object', additionalProperties: false, properties: {} };
 
 /**
+ * The longest path parameter the routes accept: the router is told to take that many characters
+ * (its default, 100, would turn a valid 128-character proposal id into a framework error), and a
+ * longer one is a 400 like any value longer than its schema allows.
+ */
+const MAX_PATH_PARAMETER = Math.max(
+  ...routes.flatMap((route) =>
+    Object.values((route.params?.properties ?? {}) as Record<string, { maxLength?: number }>).map(
+      (schema) => schema.maxLength ?? 0,
+    ),
+  ),
+);
+
+/**
  * Builds the catalog API on Fastify (not listening): every operation of {@link routes}, validated
  * with ajv from its schemas, answered through the client of the wallet identity the `x-api-key`
  * header maps to, and documented by @fastify/swagger from the same schemas at `/openapi.json`.
@@ -160,6 +174,7 @@ export async function buildApi(options: Readonly<ApiOptions>): Promise<FastifyIn
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: (req) => requestIdOf(req.headers[REQUEST_ID_HEADER]),
     bodyLimit: limits.bodyBytes,
+    routerOptions: { maxParamLength: MAX_PATH_PARAMETER },
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     http: { headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) },
@@ -181,7 +196,14 @@ export async function buildApi(options: Readonly<ApiOptions>): Promise<FastifyIn
   app.server.maxConnections = limits.maxConnections;
 
   // Request parts: bodies exactly as sent; query strings and path parameters coerced from text.
-  const requestAjv = { strict: true, allErrors: false, allowUnionTypes: true, discriminator: true } as const;
+  // `format: date` is the chaincode's own test of a calendar date.
+  const requestAjv = {
+    strict: true,
+    allErrors: false,
+    allowUnionTypes: true,
+    discriminator: true,
+    formats: { date: isValidDate },
+  } as const;
   const bodyAjv = new Ajv({ ...requestAjv, coerceTypes: false, useDefaults: false, removeAdditional: false });
   const partAjv = new Ajv({ ...requestAjv, coerceTypes: true, useDefaults: false, removeAdditional: false });
   app.setValidatorCompiler(({ schema, httpPart }) =>
@@ -347,6 +369,7 @@ export async function buildApi(options: Readonly<ApiOptions>): Promise<FastifyIn
         querystring: route.query ?? noQuery,
         ...(route.params ? { params: route.params } : {}),
         ...(route.body ? { body: route.body } : {}),
+        ...(route.exclusive ? { 'x-exclusive-parameters': route.exclusive } : {}),
         response: responsesOf(route),
       },
       onRequest: authenticate,

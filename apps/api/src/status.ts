@@ -27,6 +27,10 @@ export class ApiError extends Error {
 export const API_ERROR_STATUS = {
   INVALID_INPUT: 400,
   BAD_URL: 400,
+  /** A bookmark the previous page of this very query did not return (a schema cannot tell). */
+  INVALID_BOOKMARK: 400,
+  /** Well-formed, but against a cross-field rule of the catalog that no schema can state. */
+  CATALOG_RULE: 422,
   UNAUTHENTICATED: 401,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
@@ -64,6 +68,8 @@ const FASTIFY_CODES: Readonly<Record<string, ApiErrorCode>> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'INVALID_INPUT',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_INPUT',
   FST_ERR_BAD_URL: 'BAD_URL',
+  // A path parameter longer than the router takes is longer than its schema allows.
+  FST_ERR_MAX_PARAM_LENGTH: 'INVALID_INPUT',
   FST_ERR_VALIDATION: 'INVALID_INPUT',
 };
 
@@ -97,14 +103,14 @@ export function answerFor(error: unknown): ErrorAnswer {
 
 /** Description of each error status in the OpenAPI document. */
 export const STATUS_DESCRIPTIONS: Readonly<Record<number, string>> = {
-  400: 'Invalid input: query, path or body fails the schema, malformed URL, unknown province (INVALID_INPUT, BAD_URL, UNKNOWN_PROVINCE, CHUNK_TOO_LARGE)',
+  400: 'Invalid input: query, path or body fails the schema, malformed URL, unknown province, a bookmark that is not from the previous page of the same query (INVALID_INPUT, BAD_URL, UNKNOWN_PROVINCE, CHUNK_TOO_LARGE, INVALID_BOOKMARK)',
   401: 'Missing or unknown x-api-key (UNAUTHENTICATED)',
   403: "The caller's role or organisation may not do this (FORBIDDEN_ROLE, FORBIDDEN_ORG, SELF_APPROVAL, SCOPE_VIOLATION, ID_MISMATCH)",
   404: 'No such item, proposal, version or chunk',
   409: 'Conflicts with the current state (PROPOSAL_STATE, VERSION_CONFLICT, ALREADY_VOTED, STALE_REVIEW, …)',
   413: 'Request body larger than the limit (PAYLOAD_TOO_LARGE)',
   415: 'Request body is not application/json (UNSUPPORTED_MEDIA_TYPE)',
-  422: 'Another refusal of the chaincode (e.g. GOVERNANCE_NOT_INITIALISED, GOVERNANCE_INVALID)',
+  422: 'A cross-field rule of the catalog (CATALOG_RULE: a service or material item names its province, a drug or herbal item none; an agreement period or age range does not end before it starts), or another refusal of the chaincode (e.g. GOVERNANCE_NOT_INITIALISED, GOVERNANCE_INVALID)',
   500: 'Internal error of the API server (INTERNAL, RESPONSE_INVALID)',
   502: 'Endorsement, ordering, commit or gateway failure',
   504: 'The gateway or the commit status did not answer in time (DEADLINE_EXCEEDED, COMMIT_STATUS_TIMEOUT)',

@@ -267,11 +267,10 @@ describe('HTTP API routes (fake client)', function () {
       await api.app.close();
     });
 
-    it('accepts national and governance scopes and the default (national)', async function () {
+    it('accepts the national scope and the default (national)', async function () {
       for (const [scope, expected] of [
         [undefined, 'national'],
         ['national', 'national'],
-        ['governance', 'governance'],
       ] as const) {
         const api = await testApi();
         const response = await call(api, '/v1/proposals', {
