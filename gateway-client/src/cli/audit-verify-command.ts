@@ -9,20 +9,21 @@ import { readFileSync } from 'node:fs';
 import { formatFinding, genesisHashOf, verifyIndependently, verifyStore, type AuditStore } from '../audit';
 import { loadDeploymentRecords } from '../audit/reexecute';
 import { CatalogClientError } from '../errors';
-import { displayLocation, STORE_OPTION, storeLocation, withStore } from './audit-command';
 import { CommandContext, UsageError, parseCommand, str } from './context';
 import { keyValues, textOf } from './output';
+import {
+  auditPaths,
+  displayLocation,
+  noArguments,
+  STORE_OPTION,
+  storeLocation,
+  trustOption,
+  withStore,
+  type AuditPaths,
+} from './audit-store-option';
 
 /** How many findings the human output lists. */
 const SHOWN_FINDINGS = 20;
-
-function trustOf(values: Record<string, unknown>): string | undefined {
-  const trust = str(values, 'trust');
-  if (trust !== undefined && !/^[0-9a-f]{64}$/.test(trust)) {
-    throw new UsageError(`--trust takes the hex SHA-256 of the genesis block header, got "${trust}"`);
-  }
-  return trust;
-}
 
 /** `catalog audit genesis-hash <block file>`: the header hash of a block file (e.g. the channel's genesis block). */
 export function genesisHashCommand(ctx: CommandContext, args: string[]): Promise<number> {
@@ -43,7 +44,11 @@ export function genesisHashCommand(ctx: CommandContext, args: string[]): Promise
 }
 
 /** `catalog audit verify [--trust H] [--deployments F] [--chaincode-dir D] [--store-only] [--store S]` */
-export async function verifyCommand(ctx: CommandContext, args: string[]): Promise<number> {
+export async function verifyCommand(
+  ctx: CommandContext,
+  args: string[],
+  paths: AuditPaths = auditPaths(),
+): Promise<number> {
   const { values, positionals } = parseCommand(args, {
     ...STORE_OPTION,
     trust: { type: 'string' },
@@ -52,9 +57,9 @@ export async function verifyCommand(ctx: CommandContext, args: string[]): Promis
     'store-only': { type: 'boolean' },
     'no-reexecute': { type: 'boolean' },
   });
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ''}"`);
-  const location = storeLocation(values);
-  const given = trustOf(values);
+  noArguments(positionals);
+  const location = storeLocation(values, paths.store);
+  const given = trustOption(values);
   const deploymentsFile = str(values, 'deployments');
   const chaincodeDir = str(values, 'chaincode-dir');
   return withStore(location, async (store: AuditStore) => {
