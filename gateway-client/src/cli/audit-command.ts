@@ -6,7 +6,7 @@
  * audit-store-option.ts. This module dispatches and re-exports their public names.
  */
 import { CommandContext, UsageError } from './context';
-import { auditPaths, type AuditPaths } from './audit-store-option';
+import { auditPaths, type AuditPaths, type AuditSubcommand } from './audit-store-option';
 import { replayCommand } from './audit-replay-command';
 import { genesisHashCommand, verifyCommand } from './audit-verify-command';
 import { asOfCommand, historyCommand } from './audit-history-commands';
@@ -25,6 +25,7 @@ export {
   storeLocation,
   withStore,
   type AuditPaths,
+  type AuditSubcommand,
 } from './audit-store-option';
 export { AUDIT_AS, runReplay, type ReplayCommandOptions } from './audit-replay-command';
 export { diffCsv } from './audit-diff-command';
@@ -38,8 +39,6 @@ export const AUDIT_USAGE = `  audit genesis-hash <block file>                   
   audit as-of --date D (--item ID | --province P) [--store S]
   audit diff <versionA> <versionB> [--format table|csv|json] [--store S]
   audit report [--out audit/report.html] [--store S]       self-contained HTML with charts`;
-
-type AuditSubcommand = (ctx: CommandContext, args: string[], paths: AuditPaths) => Promise<number>;
 
 const SUBCOMMANDS: Record<string, AuditSubcommand> = {
   replay: replayCommand,

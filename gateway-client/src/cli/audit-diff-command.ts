@@ -5,9 +5,9 @@
 import { diffVersions, entriesAt, type LedgerModel, type VersionDiff } from '../audit';
 import { CatalogClientError } from '../errors';
 import { toCsvField } from '../import/csv';
-import { CommandContext, UsageError, parseCommand, str } from './context';
+import { UsageError, str } from './context';
 import { table, textOf, toJson } from './output';
-import { auditPaths, STORE_OPTION, storeLocation, withModel, type AuditPaths } from './audit-store-option';
+import { parseAuditCommand, withModel, type AuditSubcommand } from './audit-store-option';
 
 /** One CSV field (RFC 4180 quoting, formula-injection guard of the shared CSV writer). */
 function csvField(value: unknown): string {
@@ -105,12 +105,8 @@ function versionArg(value: string | undefined, name: string): number {
 }
 
 /** `catalog audit diff <versionA> <versionB> [--format table|csv|json] [--store S]` */
-export async function diffCommand(
-  ctx: CommandContext,
-  args: string[],
-  paths: AuditPaths = auditPaths(),
-): Promise<number> {
-  const { values, positionals } = parseCommand(args, { ...STORE_OPTION, format: { type: 'string' } });
+export const diffCommand: AuditSubcommand = async (ctx, args, paths) => {
+  const { values, positionals, store } = parseAuditCommand(args, paths, { format: { type: 'string' } });
   const [a, b, extra] = positionals;
   const from = versionArg(a, 'versionA');
   const to = versionArg(b, 'versionB');
@@ -119,7 +115,7 @@ export async function diffCommand(
   if (!['table', 'csv', 'json'].includes(format)) {
     throw new UsageError(`--format must be table, csv or json, got "${format}"`);
   }
-  const named = await withModel(storeLocation(values, paths.store), (model): NamedDiff => {
+  const named = await withModel(store, (model): NamedDiff => {
     try {
       return { diff: diffVersions(model, from, to), names: namesOf(model, [from, to]) };
     } catch (error) {
@@ -130,4 +126,4 @@ export async function diffCommand(
   else if (format === 'json') ctx.out.out(toJson(named.diff));
   else ctx.out.out(diffText(named));
   return 0;
-}
+};

@@ -5,16 +5,9 @@
 import { normaliseProvince } from '../../../chaincode/src/lib/orgs';
 import { catalogAsOf, itemHistory, type AsOfFilter, type AsOfResult, type ItemHistoryEntry } from '../audit';
 import { CatalogClientError } from '../errors';
-import { CommandContext, UsageError, dateOption, parseCommand, str } from './context';
+import { UsageError, dateOption, str } from './context';
 import { keyValues, table, textOf } from './output';
-import {
-  auditPaths,
-  noArguments,
-  STORE_OPTION,
-  storeLocation,
-  withModel,
-  type AuditPaths,
-} from './audit-store-option';
+import { noArguments, parseAuditCommand, withModel, type AuditSubcommand } from './audit-store-option';
 
 function fieldChanges(entry: ItemHistoryEntry): string {
   if (entry.changedFields.length > 0) {
@@ -67,22 +60,18 @@ function historyText(itemId: string, entries: readonly ItemHistoryEntry[]): stri
 }
 
 /** `catalog audit history <itemId> [--store S]` */
-export async function historyCommand(
-  ctx: CommandContext,
-  args: string[],
-  paths: AuditPaths = auditPaths(),
-): Promise<number> {
-  const { values, positionals } = parseCommand(args, STORE_OPTION);
+export const historyCommand: AuditSubcommand = async (ctx, args, paths) => {
+  const { positionals, store } = parseAuditCommand(args, paths);
   const [itemId, extra] = positionals;
   if (itemId === undefined || itemId === '') throw new UsageError('audit history needs an <itemId>');
   if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
-  const entries = await withModel(storeLocation(values, paths.store), (model) => itemHistory(model, itemId));
+  const entries = await withModel(store, (model) => itemHistory(model, itemId));
   if (entries.length === 0) {
     throw new CatalogClientError('ITEM_NOT_FOUND', `item ${itemId} has no sealed change in the audit store`);
   }
   ctx.print(entries, () => historyText(itemId, entries));
   return 0;
-}
+};
 
 function percent(value: unknown): string | null {
   return typeof value === 'number' ? `${Math.round(value * 1000) / 10}%` : null;
@@ -148,13 +137,8 @@ function asOfText(date: string, filter: AsOfFilter, result: AsOfResult): string 
 }
 
 /** `catalog audit as-of --date D (--item ID | --province P) [--store S]` */
-export async function asOfCommand(
-  ctx: CommandContext,
-  args: string[],
-  paths: AuditPaths = auditPaths(),
-): Promise<number> {
-  const { values, positionals } = parseCommand(args, {
-    ...STORE_OPTION,
+export const asOfCommand: AuditSubcommand = async (ctx, args, paths) => {
+  const { values, positionals, store } = parseAuditCommand(args, paths, {
     date: { type: 'string' },
     item: { type: 'string' },
     province: { type: 'string' },
@@ -163,9 +147,7 @@ export async function asOfCommand(
   const date = dateOption(values, 'date');
   if (date === undefined) throw new UsageError('--date YYYY-MM-DD is required');
   const filter = asOfFilter(values);
-  const result = await withModel(storeLocation(values, paths.store), (model) =>
-    catalogAsOf(model, date, filter),
-  );
+  const result = await withModel(store, (model) => catalogAsOf(model, date, filter));
   ctx.print(result, () => asOfText(date, filter, result));
   return 0;
-}
+};

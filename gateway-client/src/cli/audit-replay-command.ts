@@ -4,19 +4,17 @@
  */
 import { BlockConflictError, replayBlocks, type ReplayNetwork, type ReplayProgress } from '../audit';
 import { CatalogClientError } from '../errors';
-import { CommandContext, int, parseCommand } from './context';
+import { CommandContext, int } from './context';
 import { keyValues, processOutput, table } from './output';
 import { progressDisplay, replayProgressLine } from './progress';
 import {
-  auditPaths,
   displayLocation,
   formatBytes,
   noArguments,
   openStore,
-  STORE_OPTION,
-  storeLocation,
+  parseAuditCommand,
   trustOption,
-  type AuditPaths,
+  type AuditSubcommand,
 } from './audit-store-option';
 
 /** Identity `replay` uses unless `--as` / `CATALOG_AS` names another. */
@@ -162,13 +160,8 @@ export async function runReplay(
 }
 
 /** `catalog audit replay [--trust H] [--from-block N] [--store S] [--follow]` */
-export async function replayCommand(
-  ctx: CommandContext,
-  args: string[],
-  paths: AuditPaths = auditPaths(),
-): Promise<number> {
-  const { values, positionals } = parseCommand(args, {
-    ...STORE_OPTION,
+export const replayCommand: AuditSubcommand = async (ctx, args, paths) => {
+  const { values, positionals, store } = parseAuditCommand(args, paths, {
     'from-block': { type: 'string' },
     follow: { type: 'boolean' },
     trust: { type: 'string' },
@@ -178,9 +171,9 @@ export async function replayCommand(
   ctx.preferIdentity(AUDIT_AS);
   const fromBlock = int(values, 'from-block', 0, Number.MAX_SAFE_INTEGER);
   return runReplay(ctx, ctx.client().network, {
-    store: storeLocation(values, paths.store),
+    store,
     follow: values.follow === true,
     ...(fromBlock === undefined ? {} : { fromBlock }),
     ...(trust === undefined ? {} : { trust }),
   });
-}
+};

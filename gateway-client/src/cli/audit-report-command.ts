@@ -5,30 +5,27 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { auditReportData, renderAuditReport, verifyStore } from '../audit';
-import { CommandContext, UsageError, parseCommand, str } from './context';
+import { UsageError, str } from './context';
 import {
-  auditPaths,
   displayLocation,
   formatBytes,
   noArguments,
-  STORE_OPTION,
-  storeLocation,
+  parseAuditCommand,
   withModel,
-  type AuditPaths,
+  type AuditSubcommand,
 } from './audit-store-option';
 
 /** `catalog audit report [--out F] [--store S]`: exit 1 (the file still written) when the store checks fail. */
-export async function reportCommand(
-  ctx: CommandContext,
-  args: string[],
-  paths: AuditPaths = auditPaths(),
-): Promise<number> {
-  const { values, positionals } = parseCommand(args, { ...STORE_OPTION, out: { type: 'string' } });
+export const reportCommand: AuditSubcommand = async (ctx, args, paths) => {
+  const {
+    values,
+    positionals,
+    store: location,
+  } = parseAuditCommand(args, paths, { out: { type: 'string' } });
   noArguments(positionals);
   const given = str(values, 'out');
   if (given === '') throw new UsageError('--out needs a file name');
   const out = path.resolve(given ?? paths.report);
-  const location = storeLocation(values, paths.store);
   const { html, verify, data } = await withModel(location, async (model, store) => {
     const verifyResult = await verifyStore(store);
     const reportData = await auditReportData(store, model);
@@ -64,4 +61,4 @@ export async function reportCommand(
     return 1;
   }
   return 0;
-}
+};

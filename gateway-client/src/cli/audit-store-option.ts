@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { ParseArgsConfig } from 'node:util';
 import {
   buildLedgerModel,
   openAuditStoreAsync,
@@ -13,7 +14,7 @@ import {
   type StoreStats,
 } from '../audit';
 import { CatalogClientError } from '../errors';
-import { UsageError, str } from './context';
+import { CommandContext, UsageError, parseCommand, str } from './context';
 
 /** Folder of the default audit store and report, relative to the working directory (git-ignored). */
 export const AUDIT_DIR = 'audit';
@@ -34,6 +35,9 @@ export interface AuditPaths {
 export function auditPaths(base: string = process.cwd()): AuditPaths {
   return { store: path.resolve(base, DEFAULT_AUDIT_STORE), report: path.resolve(base, DEFAULT_REPORT) };
 }
+
+/** An audit subcommand: its context, its arguments and the default paths. */
+export type AuditSubcommand = (ctx: CommandContext, args: string[], paths: AuditPaths) => Promise<number>;
 
 /** The `--store` option of every audit subcommand. */
 export const STORE_OPTION = { store: { type: 'string' } } as const;
@@ -57,6 +61,19 @@ export function storeLocation(values: Record<string, unknown>, defaultStore?: st
 /** Refuses positional arguments (for the subcommands that take none). */
 export function noArguments(positionals: readonly string[]): void {
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ''}"`);
+}
+
+/**
+ * Parses an audit subcommand's arguments: `--store` and `options`; `store` is the location named
+ * (by `--store`, else `paths.store`).
+ */
+export function parseAuditCommand(
+  args: string[],
+  paths: AuditPaths,
+  options: NonNullable<ParseArgsConfig['options']> = {},
+): { values: Record<string, unknown>; positionals: string[]; store: string } {
+  const { values, positionals } = parseCommand(args, { ...STORE_OPTION, ...options });
+  return { values, positionals, store: storeLocation(values, paths.store) };
 }
 
 /** `--trust <hash>`: the hex SHA-256 of a genesis block header, or undefined. */

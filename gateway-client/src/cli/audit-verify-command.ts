@@ -12,14 +12,12 @@ import { CatalogClientError } from '../errors';
 import { CommandContext, UsageError, parseCommand, str } from './context';
 import { keyValues, textOf } from './output';
 import {
-  auditPaths,
   displayLocation,
   noArguments,
-  STORE_OPTION,
-  storeLocation,
+  parseAuditCommand,
   trustOption,
   withStore,
-  type AuditPaths,
+  type AuditSubcommand,
 } from './audit-store-option';
 
 /** How many findings the human output lists. */
@@ -44,13 +42,12 @@ export function genesisHashCommand(ctx: CommandContext, args: string[]): Promise
 }
 
 /** `catalog audit verify [--trust H] [--deployments F] [--chaincode-dir D] [--store-only] [--store S]` */
-export async function verifyCommand(
-  ctx: CommandContext,
-  args: string[],
-  paths: AuditPaths = auditPaths(),
-): Promise<number> {
-  const { values, positionals } = parseCommand(args, {
-    ...STORE_OPTION,
+export const verifyCommand: AuditSubcommand = async (ctx, args, paths) => {
+  const {
+    values,
+    positionals,
+    store: location,
+  } = parseAuditCommand(args, paths, {
     trust: { type: 'string' },
     deployments: { type: 'string' },
     'chaincode-dir': { type: 'string' },
@@ -58,7 +55,6 @@ export async function verifyCommand(
     'no-reexecute': { type: 'boolean' },
   });
   noArguments(positionals);
-  const location = storeLocation(values, paths.store);
   const given = trustOption(values);
   const deploymentsFile = str(values, 'deployments');
   const chaincodeDir = str(values, 'chaincode-dir');
@@ -168,4 +164,4 @@ export async function verifyCommand(
       first === undefined ? 'independent verification failed' : formatFinding(first),
     );
   });
-}
+};
