@@ -15,20 +15,19 @@ import {
   verifyStore,
 } from '@nrdl-catalog/gateway-client/audit';
 import { CatalogClientError } from '@nrdl-catalog/gateway-client';
-import { displayLocation, STORE_OPTION, storeLocation, withStore } from './audit-command';
 import { CommandContext, UsageError, parseCommand, str } from './context';
 import { keyValues, textOf } from '@nrdl-catalog/gateway-client';
+import {
+  displayLocation,
+  noArguments,
+  parseAuditCommand,
+  trustOption,
+  withStore,
+  type AuditSubcommand,
+} from './audit-store-option';
 
 /** How many findings the human output lists. */
 const SHOWN_FINDINGS = 20;
-
-function trustOf(values: Record<string, unknown>): string | undefined {
-  const trust = str(values, 'trust');
-  if (trust !== undefined && !/^[0-9a-f]{64}$/.test(trust)) {
-    throw new UsageError(`--trust takes the hex SHA-256 of the genesis block header, got "${trust}"`);
-  }
-  return trust;
-}
 
 /** `catalog audit genesis-hash <block file>`: the header hash of a block file (e.g. the channel's genesis block). */
 export function genesisHashCommand(ctx: CommandContext, args: string[]): Promise<number> {
@@ -49,18 +48,20 @@ export function genesisHashCommand(ctx: CommandContext, args: string[]): Promise
 }
 
 /** `catalog audit verify [--trust H] [--deployments F] [--chaincode-dir D] [--store-only] [--store S]` */
-export async function verifyCommand(ctx: CommandContext, args: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(args, {
-    ...STORE_OPTION,
+export const verifyCommand: AuditSubcommand = async (ctx, args, paths) => {
+  const {
+    values,
+    positionals,
+    store: location,
+  } = parseAuditCommand(args, paths, {
     trust: { type: 'string' },
     deployments: { type: 'string' },
     'chaincode-dir': { type: 'string' },
     'store-only': { type: 'boolean' },
     'no-reexecute': { type: 'boolean' },
   });
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ''}"`);
-  const location = storeLocation(values);
-  const given = trustOf(values);
+  noArguments(positionals);
+  const given = trustOption(values);
   const deploymentsFile = str(values, 'deployments');
   const chaincodeDir = str(values, 'chaincode-dir');
   return withStore(location, async (store: AuditStore) => {
@@ -169,4 +170,4 @@ export async function verifyCommand(ctx: CommandContext, args: string[]): Promis
       first === undefined ? 'independent verification failed' : formatFinding(first),
     );
   });
-}
+};

@@ -112,17 +112,14 @@ export {
 } from './history';
 export {
   auditReportInput,
-  escapeHtml,
-  formatDuration,
-  renderAuditReport,
-  renderAuditReportHtml,
-  versionBars,
   type AuditReportInput,
-  type RenderReportOptions,
   type ReportActor,
   type ReportChange,
   type ReportVersion,
-} from './report-html';
+} from './report-input';
+export { escapeHtml, formatDuration } from './report-format';
+export { versionBars } from './report-charts';
+export { renderAuditReport, renderAuditReportHtml, type RenderReportOptions } from './report-html';
 export {
   definitionInForce,
   formatFinding,

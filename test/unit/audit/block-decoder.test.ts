@@ -13,7 +13,7 @@ const at = Date.parse('2025-01-02T03:04:05.678Z');
 
 function sampleChain(): ChainBuilder {
   const chain = new ChainBuilder();
-  chain.append([configEnvelope('catalog', at - 1000, peerIdentity('NHSAMSP'))]);
+  chain.append([configEnvelope({ signer: peerIdentity('NHSAMSP'), timestampMs: at - 1000 })]);
   chain.append(
     [
       endorserEnvelope({

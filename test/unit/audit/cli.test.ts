@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeBlock, SqliteAuditStore, type ItemHistoryEntry } from '../../../gateway-client/src/audit';
-import { runReplay } from '../../../apps/cli/src/audit-command';
+import { auditCommand, auditPaths, runReplay } from '../../../apps/cli/src/audit-command';
 import { CommandContext } from '../../../apps/cli/src/context';
 import { capturing, runCatalog, tempDirPerSuite, type CliRun } from '../support/cli';
 import { FakeNetwork } from './support/fake-network';
@@ -241,6 +241,24 @@ describe('catalog audit CLI', () => {
     expect(pg.stderr).to.not.contain('secret');
     expect((await audit(['frobnicate'])).code).to.equal(2);
     expect((await audit([])).code).to.equal(2);
+  });
+
+  it('keeps the default store and report in audit/ of the folder it is given (the working directory by default)', async () => {
+    expect(auditPaths()).to.deep.equal({
+      store: path.resolve('audit', 'catalog-audit.sqlite'),
+      report: path.resolve('audit', 'report.html'),
+    });
+    const base = path.join(dir, 'elsewhere');
+    const paths = auditPaths(base);
+    expect(paths.store).to.equal(path.join(base, 'audit', 'catalog-audit.sqlite'));
+    const c = capturing();
+    const ctx = new CommandContext(c.output, false, 'audit/auditor', undefined, false);
+    const missing = await auditCommand(ctx, ['verify', '--store-only'], paths).catch(
+      (error: unknown) => error,
+    );
+    expect(String(missing)).to.contain(`no audit store at ${paths.store}`);
+    expect(await auditCommand(ctx, ['report', '--store', storePath], paths)).to.equal(0);
+    expect(readFileSync(paths.report, 'utf8')).to.contain('data-verify="ok"');
   });
 
   it('replay stores every block, reports progress and its summary, and resumes from the checkpoint', async () => {

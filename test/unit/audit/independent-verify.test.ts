@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createHash, randomBytes } from 'node:crypto';
-import { common, peer } from '@hyperledger/fabric-protos';
+import { peer } from '@hyperledger/fabric-protos';
 import {
   decodeBlock,
   definitionInForce,
@@ -19,8 +19,8 @@ import {
   org,
   SignedChain,
   stateData,
-  type BuiltTx,
 } from './trust/support/chain';
+import type { BuiltTx } from './support/block-builder';
 
 const EMPTY: StateView = { get: () => null, range: () => [] };
 
@@ -76,10 +76,7 @@ describe('independent verification with re-execution (crafted, signed chain)', f
             key: w.key,
             value: forge === undefined ? w.value : Buffer.from(forge(Buffer.from(w.value).toString('utf8'))),
           })),
-          metadataWrites: honest.metadataWrites.map((m) => ({
-            key: m.key,
-            policy: common.SignaturePolicyEnvelope.deserializeBinary(m.value),
-          })),
+          metadataWrites: honest.metadataWrites.map((m) => ({ key: m.key, policy: m.value })),
         },
       ],
     });

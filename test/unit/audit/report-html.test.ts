@@ -95,6 +95,15 @@ describe('audit HTML report', () => {
     expect(html).to.contain('data-verify="ok"');
   });
 
+  it('says in its banner which checks ran: the store checks, not the independent verification', () => {
+    const banner = /<div class="banner ok" data-verify="ok" data-checks="store">([\s\S]*?)<\/div>/.exec(html);
+    expect(banner, 'banner').to.not.equal(null);
+    expect(banner![1]).to.match(/^✓ Store checks passed: 4 sealed versions and \d+ blocks/);
+    expect(banner![1]).to.contain('Store checks only (state digests, version hash chain, block hash chain');
+    expect(banner![1]).to.contain('NOT an independent verification');
+    expect(banner![1]).to.contain('<code>catalog audit verify</code>');
+  });
+
   it('is self-contained: no script, no external source, link, font or stylesheet', () => {
     expect(html).to.not.match(/<script/i);
     expect(html).to.not.match(/<link/i);
@@ -137,7 +146,8 @@ describe('audit HTML report', () => {
       message: 'version 3, item item-<1>, block 12: item.paymentStandard.amount is 1, expected 58',
     };
     const out = renderAuditReportHtml(input, { verify: divergence });
-    expect(out).to.contain('data-verify="mismatch"');
+    expect(out).to.contain('data-verify="mismatch" data-checks="store">✗ Store checks failed at version 3');
+    expect(out).to.contain('NOT an independent verification');
     expect(out).to.contain('version 3, item item-&lt;1&gt;, block 12: item.paymentStandard.amount');
     expect(out).to.contain('expected <code>58</code>, found <code>1</code>');
     expect(renderAuditReportHtml(input)).to.not.contain('data-verify');

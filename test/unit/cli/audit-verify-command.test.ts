@@ -9,10 +9,8 @@ import { peer } from '@hyperledger/fabric-protos';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeBlock, SqliteAuditStore } from '../../../gateway-client/src/audit';
-import { runCatalog, tempDirPerSuite, type CliRun } from '../support/cli';
+import { runCatalog, tempDirPerSuite, usageRefusal, type CliRun } from '../support/cli';
 import { endorserTx, org, SignedChain, withCatalogDefined } from '../audit/trust/support/chain';
-
-const HELP_HINT = '(run "catalog --help" for usage)';
 
 function audit(args: readonly string[]): Promise<CliRun> {
   return runCatalog(['audit', ...args]);
@@ -61,19 +59,14 @@ describe('catalog audit genesis-hash and verify (in-process, signed chain)', fun
     });
 
     it('refuses a missing argument, two arguments or an unreadable file (exit 2)', async () => {
-      const usage = `usage: catalog audit genesis-hash <block file>\n${HELP_HINT}`;
-      expect(await audit(['genesis-hash'])).to.deep.equal({ code: 2, stdout: '', stderr: usage });
-      expect(await audit(['genesis-hash', genesisFile, genesisFile])).to.deep.equal({
-        code: 2,
-        stdout: '',
-        stderr: usage,
-      });
-      const missing = await audit(['genesis-hash', 'no-such.block']);
-      expect(missing).to.deep.equal({
-        code: 2,
-        stdout: '',
-        stderr: `cannot read block file no-such.block\n${HELP_HINT}`,
-      });
+      const usage = 'usage: catalog audit genesis-hash <block file>';
+      for (const [args, message] of [
+        [[], usage],
+        [[genesisFile, genesisFile], usage],
+        [['no-such.block'], 'cannot read block file no-such.block'],
+      ] as const) {
+        expect(await audit(['genesis-hash', ...args]), args.join(' ')).to.deep.equal(usageRefusal(message));
+      }
     });
   });
 
@@ -130,34 +123,22 @@ describe('catalog audit genesis-hash and verify (in-process, signed chain)', fun
       expect(lines).to.have.length(4);
     });
 
-    it('takes the same hash from --trust, and prints the summary as JSON', async () => {
-      const done = await audit([
-        'verify',
-        '--store',
-        pinnedStore,
-        '--trust',
-        chain.genesisHash,
-        '--no-reexecute',
-        '--json',
-      ]);
-      expect(done.code, done.stderr).to.equal(0);
-      const summary = JSON.parse(done.stdout) as Record<string, unknown>;
-      expect(summary).to.deep.include({ ok: true, genesis: chain.genesisHash, blocks: 2, transactions: 2 });
-      expect(summary.store).to.deep.include({ ok: true, versions: 0, blocks: 2 });
-    });
-
-    it('verifies an unpinned store against --trust', async () => {
-      const done = await audit([
-        'verify',
-        '--store',
-        unpinnedStore,
-        '--trust',
-        chain.genesisHash,
-        '--no-reexecute',
-      ]);
-      expect(done.code, done.stderr).to.equal(0);
-      expect(done.stdout).to.match(/^OK: /);
-    });
+    for (const [which, store] of [
+      ['pinned', (): string => pinnedStore],
+      ['unpinned', (): string => unpinnedStore],
+    ] as const) {
+      it(`verifies the ${which} store against --trust, and prints the summary as JSON`, async () => {
+        const args = ['verify', '--store', store(), '--trust', chain.genesisHash, '--no-reexecute'];
+        const done = await audit(args);
+        expect(done.code, done.stderr).to.equal(0);
+        expect(done.stdout).to.match(/^OK: /);
+        const json = await audit([...args, '--json']);
+        expect(json.code, json.stderr).to.equal(0);
+        const summary = JSON.parse(json.stdout) as Record<string, unknown>;
+        expect(summary).to.deep.include({ ok: true, genesis: chain.genesisHash, blocks: 2, transactions: 2 });
+        expect(summary.store).to.deep.include({ ok: true, versions: 0, blocks: 2 });
+      });
+    }
 
     it('refuses a --trust other than the pinned genesis hash with TRUST_MISMATCH', async () => {
       const other = 'f'.repeat(64);
@@ -189,16 +170,14 @@ describe('catalog audit genesis-hash and verify (in-process, signed chain)', fun
     });
 
     it('refuses an argument, a --trust that is not a SHA-256 (exit 2)', async () => {
-      expect(await audit(['verify', 'extra', '--store', pinnedStore])).to.deep.equal({
-        code: 2,
-        stdout: '',
-        stderr: `unexpected argument "extra"\n${HELP_HINT}`,
-      });
-      expect(await audit(['verify', '--store', pinnedStore, '--trust', 'ABC'])).to.deep.equal({
-        code: 2,
-        stdout: '',
-        stderr: `--trust takes the hex SHA-256 of the genesis block header, got "ABC"\n${HELP_HINT}`,
-      });
+      for (const [args, message] of [
+        [['extra'], 'unexpected argument "extra"'],
+        [['--trust', 'ABC'], '--trust takes the hex SHA-256 of the genesis block header, got "ABC"'],
+      ] as const) {
+        expect(await audit(['verify', ...args, '--store', pinnedStore]), args.join(' ')).to.deep.equal(
+          usageRefusal(message),
+        );
+      }
     });
   });
 });

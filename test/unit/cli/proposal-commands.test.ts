@@ -9,10 +9,8 @@ import type { Governance, Page, Proposal, Version } from '@nrdl-catalog/chaincod
 import type { ProposalDetails } from '../../../gateway-client/src/catalog-client';
 import type { VersionDiffEntry } from '../../../gateway-client/src/version-diff';
 import { A, boraxItem, ejiaoItem, syntheticDrug, upserts } from '../chaincode/support/fixtures';
-import { tempDirPerSuite } from '../support/cli';
+import { HELP_HINT, tempDirPerSuite, usageRefusal, type CliRun } from '../support/cli';
 import { ITEM, NATIONAL_APPROVERS, seededCatalog, type SeededCatalog } from './support/catalog-network';
-
-const HELP_HINT = '(run "catalog --help" for usage)';
 
 /** What `propose --json` prints, less the timings. */
 interface Proposed {
@@ -217,11 +215,7 @@ describe('catalog proposal commands (in-process, real contracts)', () => {
     it('refuses an unknown subcommand or a missing id (exit 2)', async () => {
       const usage = 'usage: catalog proposal list | show|approve|reject|withdraw|apply <id>';
       for (const argv of [['proposal'], ['proposal', 'show'], ['proposal', 'merge', c.nationalId]]) {
-        expect(await c.run(argv), argv.join(' ')).to.deep.equal({
-          code: 2,
-          stdout: '',
-          stderr: `${usage}\n${HELP_HINT}`,
-        });
+        expect(await c.run(argv), argv.join(' ')).to.deep.equal(usageRefusal(usage));
       }
       const limit = await c.run(['proposal', 'list', '--limit', '201']);
       expect(limit.code).to.equal(2);
@@ -233,16 +227,10 @@ describe('catalog proposal commands (in-process, real contracts)', () => {
       const id = await openNational('pinned', upserts([{ ...boraxItem, remark: 'reviewed' }]));
       const { manifestHash } = (await details(id)).proposal;
       expect(manifestHash).to.match(/^[0-9a-f]{64}$/);
+      const approve = (...options: string[]): Promise<CliRun> =>
+        c.run(['proposal', 'approve', id, '--as', 'guangdong/approver', ...options]);
       const stale = 'a'.repeat(64);
-      const refused = await c.run([
-        'proposal',
-        'approve',
-        id,
-        '--as',
-        'guangdong/approver',
-        '--manifest',
-        stale,
-      ]);
+      const refused = await approve('--manifest', stale);
       expect(refused).to.deep.equal({
         code: 1,
         stdout: '',
@@ -250,24 +238,19 @@ describe('catalog proposal commands (in-process, real contracts)', () => {
       });
       expect((await details(id)).votes).to.deep.equal([]);
 
-      const approved = await c.run([
-        'proposal',
-        'approve',
-        id,
-        '--as',
-        'guangdong/approver',
+      const approved = await approve(
         '--manifest',
         manifestHash ?? '',
         '--comment',
         'checked against the NRDL text',
-      ]);
+      );
       expect(approved.code, approved.stderr).to.equal(0);
       expect(approved.stdout).to.match(new RegExp(`^approved ${id} \\(tx tx-\\d+, block \\d+\\)$`));
       const votes = (await details(id)).votes;
       expect(votes.map((v) => [v.mspId, v.decision, v.comment])).to.deep.equal([
         ['GuangdongMSP', 'approve', 'checked against the NRDL text'],
       ]);
-      const twice = await c.run(['proposal', 'approve', id, '--as', 'guangdong/approver']);
+      const twice = await approve();
       expect(twice.code).to.equal(1);
       expect(twice.stderr).to.match(/^ALREADY_VOTED: /);
     });
@@ -433,11 +416,7 @@ describe('catalog proposal commands (in-process, real contracts)', () => {
         [['version', 'show', '--date', '2025-1-1'], '--date must be a date YYYY-MM-DD, got "2025-1-1"'],
       ];
       for (const [argv, message] of cases) {
-        expect(await c.run(argv), argv.join(' ')).to.deep.equal({
-          code: 2,
-          stdout: '',
-          stderr: `${message}\n${HELP_HINT}`,
-        });
+        expect(await c.run(argv), argv.join(' ')).to.deep.equal(usageRefusal(message));
       }
     });
   });

@@ -8,11 +8,8 @@ import path from 'node:path';
 import type { CoverageResult, Governance, ItemSummary, Page } from '@nrdl-catalog/chaincode/model';
 import type { ItemView } from '../../../gateway-client/src/catalog-client';
 import { A, newNetwork } from '../chaincode/support/fixtures';
-import { runCatalog, tempDirPerSuite } from '../support/cli';
+import { runCatalog, tempDirPerSuite, usageRefusal } from '../support/cli';
 import { ITEM, catalogNetwork, seededCatalog, type SeededCatalog } from './support/catalog-network';
-
-/** The `(run "catalog --help" for usage)` line every usage error ends with. */
-const HELP_HINT = '(run "catalog --help" for usage)';
 
 describe('catalog query commands (in-process, real contracts)', () => {
   const dir = tempDirPerSuite('catalog-query-cli-');
@@ -63,63 +60,37 @@ describe('catalog query commands (in-process, real contracts)', () => {
     });
 
     it('applies the patient options: age, visit type, sex and hospital level', async () => {
-      const child = await c.json<{ results: CoverageResult[] }>([
+      const sichuan = (item: string, ...options: string[]): string[] => [
         'coverage',
         '--province',
         'Sichuan',
         '--item',
-        ITEM.avapritinib,
+        item,
         '--date',
         '2025-02-01',
-        '--age',
-        '10',
-      ]);
-      expect(child.results[0]).to.deep.include({ covered: false, reason: 'RESTRICTED' });
-      expect(child.results[0]?.rule).to.deep.equal({ field: 'minAge', source: 'item', value: 18 });
-      const adult = await c.json<{ results: CoverageResult[] }>([
-        'coverage',
-        '--province',
-        'Sichuan',
-        '--item',
-        ITEM.avapritinib,
-        '--date',
-        '2025-02-01',
-        '--age',
-        '40',
-        '--sex',
-        'f',
-        '--level',
-        '3',
-      ]);
-      expect(adult.results[0]).to.deep.include({ covered: true, reason: 'COVERED' });
-
-      const outpatient = await c.run([
-        'coverage',
-        '--province',
-        'Sichuan',
-        '--item',
-        ITEM.ilaprazole,
-        '--date',
-        '2025-02-01',
-        '--visit',
-        'outpatient',
-      ]);
+        ...options,
+      ];
+      const cases: [string[], Partial<CoverageResult>][] = [
+        [
+          sichuan(ITEM.avapritinib, '--age', '10'),
+          { covered: false, reason: 'RESTRICTED', rule: { field: 'minAge', source: 'item', value: 18 } },
+        ],
+        [
+          sichuan(ITEM.avapritinib, '--age', '40', '--sex', 'f', '--level', '3'),
+          { covered: true, reason: 'COVERED' },
+        ],
+        [sichuan(ITEM.ilaprazole, '--visit', 'outpatient'), { covered: false, reason: 'RESTRICTED' }],
+        [sichuan(ITEM.ilaprazole, '--visit', 'inpatient'), { covered: true, reason: 'COVERED' }],
+      ];
+      for (const [argv, expected] of cases) {
+        const { results } = await c.json<{ results: CoverageResult[] }>(argv);
+        expect(results[0], argv.join(' ')).to.deep.include(expected);
+      }
+      const outpatient = await c.run(sichuan(ITEM.ilaprazole, '--visit', 'outpatient'));
       expect(outpatient.code, outpatient.stderr).to.equal(0);
       expect(outpatient.stdout.split('\n')[1]).to.equal(
         `${ITEM.ilaprazole}  注射用艾普拉唑钠  drug  乙     no       RESTRICTED  1        限：1.预防重症患者应激性溃疡出血；2.消…`,
       );
-      const inpatient = await c.json<{ results: CoverageResult[] }>([
-        'coverage',
-        '--province',
-        'Sichuan',
-        '--item',
-        ITEM.ilaprazole,
-        '--date',
-        '2025-02-01',
-        '--visit',
-        'inpatient',
-      ]);
-      expect(inpatient.results[0]).to.deep.include({ covered: true, reason: 'COVERED' });
     });
 
     it('answers by generic name, narrowed by dosage form', async () => {
@@ -174,6 +145,7 @@ describe('catalog query commands (in-process, real contracts)', () => {
     });
 
     it('refuses wrong options with exit 2 and the usage hint', async () => {
+      const borax = ['coverage', '--province', 'Sichuan', '--item', ITEM.borax];
       const cases: [string[], string][] = [
         [['coverage', '--item', ITEM.borax], '--province is required'],
         [
@@ -181,38 +153,16 @@ describe('catalog query commands (in-process, real contracts)', () => {
           'unknown province "Hubei": expected one of Guangdong, Sichuan, Shaanxi',
         ],
         [['coverage', '--province', 'Sichuan'], 'give exactly one of --item or --name'],
-        [
-          ['coverage', '--province', 'Sichuan', '--item', ITEM.borax, '--name', '复方硼砂'],
-          'give exactly one of --item or --name',
-        ],
-        [
-          ['coverage', '--province', 'Sichuan', '--item', ITEM.borax, '--date', '2025-13-01'],
-          '--date must be a date YYYY-MM-DD, got "2025-13-01"',
-        ],
-        [
-          ['coverage', '--province', 'Sichuan', '--item', ITEM.borax, '--date', '2025-02-30'],
-          '--date must be a date YYYY-MM-DD, got "2025-02-30"',
-        ],
-        [
-          ['coverage', '--province', 'Sichuan', '--item', ITEM.borax, '--age', '151'],
-          '--age must be an integer from 0 to 150, got "151"',
-        ],
-        [
-          ['coverage', '--province', 'Sichuan', '--item', ITEM.borax, '--sex', 'x'],
-          '--sex must be M or F, got "x"',
-        ],
-        [
-          ['coverage', '--province', 'Sichuan', '--item', ITEM.borax, '--visit', 'home'],
-          '--visit must be inpatient or outpatient, got "home"',
-        ],
+        [[...borax, '--name', '复方硼砂'], 'give exactly one of --item or --name'],
+        [[...borax, '--date', '2025-13-01'], '--date must be a date YYYY-MM-DD, got "2025-13-01"'],
+        [[...borax, '--date', '2025-02-30'], '--date must be a date YYYY-MM-DD, got "2025-02-30"'],
+        [[...borax, '--age', '151'], '--age must be an integer from 0 to 150, got "151"'],
+        [[...borax, '--sex', 'x'], '--sex must be M or F, got "x"'],
+        [[...borax, '--visit', 'home'], '--visit must be inpatient or outpatient, got "home"'],
       ];
       for (const [argv, message] of cases) {
         const done = await c.run(argv);
-        expect(done, argv.join(' ')).to.deep.equal({
-          code: 2,
-          stdout: '',
-          stderr: `${message}\n${HELP_HINT}`,
-        });
+        expect(done, argv.join(' ')).to.deep.equal(usageRefusal(message));
       }
       const unknown = await c.run([
         'coverage',
@@ -327,7 +277,7 @@ describe('catalog query commands (in-process, real contracts)', () => {
         expect(done.stderr).to.not.contain(dir());
       }
       const noFile = await c.run(['coverage-batch', '--province', 'Sichuan']);
-      expect(noFile).to.deep.equal({ code: 2, stdout: '', stderr: `--file is required\n${HELP_HINT}` });
+      expect(noFile).to.deep.equal(usageRefusal('--file is required'));
     });
   });
 
@@ -375,11 +325,7 @@ describe('catalog query commands (in-process, real contracts)', () => {
 
     it('refuses a limit out of range (exit 2)', async () => {
       const done = await c.run(['search', '--limit', '0']);
-      expect(done).to.deep.equal({
-        code: 2,
-        stdout: '',
-        stderr: `--limit must be an integer from 1 to 200, got "0"\n${HELP_HINT}`,
-      });
+      expect(done).to.deep.equal(usageRefusal('--limit must be an integer from 1 to 200, got "0"'));
     });
   });
 
@@ -422,11 +368,7 @@ describe('catalog query commands (in-process, real contracts)', () => {
         ],
       ];
       for (const [argv, message] of cases) {
-        expect(await c.run(argv), argv.join(' ')).to.deep.equal({
-          code: 2,
-          stdout: '',
-          stderr: `${message}\n${HELP_HINT}`,
-        });
+        expect(await c.run(argv), argv.join(' ')).to.deep.equal(usageRefusal(message));
       }
       const unknown = await c.run(['item', 'D-0000000000000000']);
       expect(unknown.code).to.equal(1);
@@ -454,16 +396,12 @@ describe('catalog query commands (in-process, real contracts)', () => {
       expect(again.code).to.equal(1);
       expect(again.stdout).to.equal('');
       expect(again.stderr).to.match(/^GOVERNANCE_EXISTS: /);
-      expect(await c.run(['governance', 'init', '--as', 'nhsa/admin', '--max-chunk', '0'])).to.deep.equal({
-        code: 2,
-        stdout: '',
-        stderr: `--max-chunk must be an integer from 1 to 500, got "0"\n${HELP_HINT}`,
-      });
-      expect(await c.run(['governance', 'frobnicate'])).to.deep.equal({
-        code: 2,
-        stdout: '',
-        stderr: `usage: catalog governance show | init [--max-chunk N]\n${HELP_HINT}`,
-      });
+      expect(await c.run(['governance', 'init', '--as', 'nhsa/admin', '--max-chunk', '0'])).to.deep.equal(
+        usageRefusal('--max-chunk must be an integer from 1 to 500, got "0"'),
+      );
+      expect(await c.run(['governance', 'frobnicate'])).to.deep.equal(
+        usageRefusal('usage: catalog governance show | init [--max-chunk N]'),
+      );
     });
 
     it('init on a fresh network prints the transaction, honouring --max-chunk', async () => {

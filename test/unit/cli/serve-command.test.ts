@@ -10,10 +10,8 @@ import path from 'node:path';
 import type { CoverageResult } from '@nrdl-catalog/chaincode/model';
 import { runCli } from '../../../apps/cli/src/main';
 import type { Output } from '../../../apps/cli/src/output';
-import { capturing, tempDirPerSuite, type Captured } from '../support/cli';
+import { capturing, tempDirPerSuite, usageRefusal, type Captured } from '../support/cli';
 import { ITEM, seededCatalog, type SeededCatalog } from './support/catalog-network';
-
-const HELP_HINT = '(run "catalog --help" for usage)';
 
 /** A port nothing listens on now (the OS's pick for port 0, released again). */
 function freePort(): Promise<number> {
@@ -191,11 +189,9 @@ describe('catalog serve and api-key (in-process)', function () {
 
   it('refuses a port outside 1024-65535 (port 0 too) and unknown options (exit 2)', async () => {
     for (const port of ['0', '80', '65536', 'http']) {
-      expect(await c.run(['serve', '--port', port, '--keys', keysFile]), port).to.deep.equal({
-        code: 2,
-        stdout: '',
-        stderr: `--port must be an integer from 1024 to 65535, got "${port}"\n${HELP_HINT}`,
-      });
+      expect(await c.run(['serve', '--port', port, '--keys', keysFile]), port).to.deep.equal(
+        usageRefusal(`--port must be an integer from 1024 to 65535, got "${port}"`),
+      );
     }
     const unknown = await c.run(['serve', '--host', '0.0.0.0']);
     expect(unknown.code).to.equal(2);
@@ -231,16 +227,12 @@ describe('catalog serve and api-key (in-process)', function () {
     });
 
     it('refuses a missing or unknown identity (exit 2)', async () => {
-      expect(await c.run(['api-key', '--keys', keysFile])).to.deep.equal({
-        code: 2,
-        stdout: '',
-        stderr: `usage: catalog api-key <org>/<identity>\n${HELP_HINT}`,
-      });
-      expect(await c.run(['api-key', 'sichuan/hospital9', '--keys', keysFile])).to.deep.equal({
-        code: 2,
-        stdout: '',
-        stderr: `no API key for sichuan/hospital9; is it in the wallet?\n${HELP_HINT}`,
-      });
+      expect(await c.run(['api-key', '--keys', keysFile])).to.deep.equal(
+        usageRefusal('usage: catalog api-key <org>/<identity>'),
+      );
+      expect(await c.run(['api-key', 'sichuan/hospital9', '--keys', keysFile])).to.deep.equal(
+        usageRefusal('no API key for sichuan/hospital9; is it in the wallet?'),
+      );
     });
   });
 });

@@ -38,6 +38,14 @@ export interface CliRun {
   readonly stderr: string;
 }
 
+/** The line every usage error ends with. */
+export const HELP_HINT = '(run "catalog --help" for usage)';
+
+/** What a run refused as a usage error gives: exit code 2, no stdout, `message` and {@link HELP_HINT}. */
+export function usageRefusal(message: string): CliRun {
+  return { code: 2, stdout: '', stderr: `${message}\n${HELP_HINT}` };
+}
+
 /**
  * Runs `catalog <argv>` in-process with captured output, in environment `env` (default empty:
  * `CATALOG_AS` and `CATALOG_DEBUG` unset, so the defaults apply).

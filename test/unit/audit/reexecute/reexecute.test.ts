@@ -166,6 +166,12 @@ describe('re-execution: forged write sets', function () {
     ...change,
   });
 
+  /** The recording's event (the ApplyChunk transactions emit one). */
+  const eventOf = (r: RecordedExecution): NonNullable<RecordedExecution['event']> => {
+    expect(r.event).to.not.equal(null);
+    return r.event!;
+  };
+
   async function applyChunk(): Promise<{ tx: HistoryTx; result: ReexecutionResult }> {
     const net = await history();
     const tx = net.transactions
@@ -180,72 +186,111 @@ describe('re-execution: forged write sets', function () {
     expect(compareExecution(tx.recorded, result)).to.equal(null);
   });
 
-  it('reports a changed value at its key', async () => {
-    const { tx, result } = await applyChunk();
-    const victim = [...tx.recorded.writes]
-      .filter((w) => !w.isDelete)
-      .sort((a, b) => byteOrder(a.key, b.key))[1]!;
-    const value = Buffer.from(victim.value);
-    value[value.length - 2] = value[value.length - 2]! ^ 1;
-    const forged = forge(tx.recorded, {
-      writes: tx.recorded.writes.map((w) => (w.key === victim.key ? { ...w, value } : w)),
-    });
-    expect(compareExecution(forged, result)).to.include({ what: 'write', key: victim.key });
-  });
+  /** Forgeries of the largest ApplyChunk's recording: what is changed, and what the comparison reports. */
+  const FORGERIES: readonly {
+    readonly title: string;
+    readonly forge: (r: RecordedExecution) => {
+      readonly change: Partial<RecordedExecution>;
+      readonly reported: Record<string, unknown>;
+    };
+  }[] = [
+    {
+      title: 'reports a changed value at its key',
+      forge: (r) => {
+        const victim = [...r.writes].filter((w) => !w.isDelete).sort((a, b) => byteOrder(a.key, b.key))[1]!;
+        const value = Buffer.from(victim.value);
+        value[value.length - 2] = value[value.length - 2]! ^ 1;
+        return {
+          change: { writes: r.writes.map((w) => (w.key === victim.key ? { ...w, value } : w)) },
+          reported: { what: 'write', key: victim.key },
+        };
+      },
+    },
+    {
+      title: 'reports an extra key the code does not write',
+      forge: (r) => {
+        const key = '\u0000item\u0000forged-item\u0000';
+        return {
+          change: { writes: [...r.writes, { key, isDelete: false, value: Buffer.from('{"forged":true}') }] },
+          reported: { what: 'extra-write', key, expected: '(no write)', actual: '{"forged":true}' },
+        };
+      },
+    },
+    {
+      title: 'reports a key the code writes that the ledger lacks',
+      forge: (r) => {
+        const dropped = r.writes[r.writes.length - 1]!;
+        return {
+          change: { writes: r.writes.filter((w) => w.key !== dropped.key) },
+          reported: { what: 'missing-write', key: dropped.key, actual: '(no write)' },
+        };
+      },
+    },
+    {
+      title: 'reports a delete where the code writes a value',
+      forge: (r) => {
+        const victim = r.writes.find((w) => !w.isDelete)!;
+        return {
+          change: {
+            writes: r.writes.map((w) =>
+              w.key === victim.key ? { key: w.key, isDelete: true, value: new Uint8Array(0) } : w,
+            ),
+          },
+          reported: { what: 'delete', key: victim.key, actual: '(delete)' },
+        };
+      },
+    },
+    {
+      title: 'reports the first divergent key (UTF-8 order) when several are forged',
+      forge: (r) => {
+        const sorted = [...r.writes].sort((a, b) => byteOrder(a.key, b.key));
+        const first = sorted[1]!;
+        const later = sorted[sorted.length - 1]!;
+        return {
+          change: {
+            writes: [...r.writes]
+              .reverse()
+              .filter((w) => w.key !== later.key)
+              .map((w) => (w.key === first.key ? { ...w, value: Buffer.from('{}') } : w)),
+          },
+          reported: { what: 'write', key: first.key },
+        };
+      },
+    },
+    {
+      title: 'reports a renamed event',
+      forge: (r) => ({
+        change: { event: { name: 'Forged', payload: eventOf(r).payload } },
+        reported: { what: 'event' },
+      }),
+    },
+    {
+      title: 'reports an event with another payload',
+      forge: (r) => ({
+        change: { event: { name: eventOf(r).name, payload: Buffer.from('{}') } },
+        reported: { what: 'event' },
+      }),
+    },
+    {
+      title: 'reports a missing event',
+      forge: () => ({ change: { event: null }, reported: { what: 'event', actual: '(no event)' } }),
+    },
+    {
+      title: 'reports a different response payload',
+      forge: () => ({
+        change: { response: { status: 200, message: '', payload: Buffer.from('{"applied":999}') } },
+        reported: { what: 'response' },
+      }),
+    },
+  ];
 
-  it('reports an extra key the code does not write', async () => {
-    const { tx, result } = await applyChunk();
-    const key = '\u0000item\u0000forged-item\u0000';
-    const forged = forge(tx.recorded, {
-      writes: [...tx.recorded.writes, { key, isDelete: false, value: Buffer.from('{"forged":true}') }],
+  for (const { title, forge: forgery } of FORGERIES) {
+    it(title, async () => {
+      const { tx, result } = await applyChunk();
+      const { change, reported } = forgery(tx.recorded);
+      expect(compareExecution(forge(tx.recorded, change), result)).to.include(reported);
     });
-    expect(compareExecution(forged, result)).to.deep.equal({
-      what: 'extra-write',
-      key,
-      expected: '(no write)',
-      actual: '{"forged":true}',
-    });
-  });
-
-  it('reports a key the code writes that the ledger lacks', async () => {
-    const { tx, result } = await applyChunk();
-    const dropped = tx.recorded.writes[tx.recorded.writes.length - 1]!;
-    const forged = forge(tx.recorded, { writes: tx.recorded.writes.filter((w) => w.key !== dropped.key) });
-    expect(compareExecution(forged, result)).to.include({
-      what: 'missing-write',
-      key: dropped.key,
-      actual: '(no write)',
-    });
-  });
-
-  it('reports a delete where the code writes a value', async () => {
-    const { tx, result } = await applyChunk();
-    const victim = tx.recorded.writes.find((w) => !w.isDelete)!;
-    const forged = forge(tx.recorded, {
-      writes: tx.recorded.writes.map((w) =>
-        w.key === victim.key ? { key: w.key, isDelete: true, value: new Uint8Array(0) } : w,
-      ),
-    });
-    expect(compareExecution(forged, result)).to.include({
-      what: 'delete',
-      key: victim.key,
-      actual: '(delete)',
-    });
-  });
-
-  it('reports the first divergent key (UTF-8 order) when several are forged', async () => {
-    const { tx, result } = await applyChunk();
-    const sorted = [...tx.recorded.writes].sort((a, b) => byteOrder(a.key, b.key));
-    const first = sorted[1]!;
-    const later = sorted[sorted.length - 1]!;
-    const forged = forge(tx.recorded, {
-      writes: [...tx.recorded.writes]
-        .reverse()
-        .filter((w) => w.key !== later.key)
-        .map((w) => (w.key === first.key ? { ...w, value: Buffer.from('{}') } : w)),
-    });
-    expect(compareExecution(forged, result)).to.include({ what: 'write', key: first.key });
-  });
+  }
 
   it('reports a changed key-level endorsement policy', async () => {
     const net = await history();
@@ -262,29 +307,6 @@ describe('re-execution: forged write sets', function () {
     expect(compareExecution(changed, result)).to.include({ what: 'metadata', key: victim.key });
     const dropped = forge(tx.recorded, { metadataWrites: tx.recorded.metadataWrites.slice(1) });
     expect(compareExecution(dropped, result)).to.include({ what: 'metadata', key: victim.key });
-  });
-
-  it('reports a different or missing event', async () => {
-    const { tx, result } = await applyChunk();
-    expect(tx.recorded.event).to.not.equal(null);
-    const renamed = forge(tx.recorded, { event: { name: 'Forged', payload: tx.recorded.event!.payload } });
-    expect(compareExecution(renamed, result)).to.include({ what: 'event' });
-    const repaid = forge(tx.recorded, {
-      event: { name: tx.recorded.event!.name, payload: Buffer.from('{}') },
-    });
-    expect(compareExecution(repaid, result)).to.include({ what: 'event' });
-    expect(compareExecution(forge(tx.recorded, { event: null }), result)).to.include({
-      what: 'event',
-      actual: '(no event)',
-    });
-  });
-
-  it('reports a different response payload', async () => {
-    const { tx, result } = await applyChunk();
-    const forged = forge(tx.recorded, {
-      response: { status: 200, message: '', payload: Buffer.from('{"applied":999}') },
-    });
-    expect(compareExecution(forged, result)).to.include({ what: 'response' });
   });
 
   it('reports a committed transaction that the released code refuses (status >= 400)', async () => {

@@ -1,12 +1,16 @@
 /**
- * Builds real-format Fabric blocks with the fabric-protos builders: Envelope → Payload
- * (ChannelHeader, SignatureHeader) → Transaction → ChaincodeActionPayload → ProposalResponsePayload
- * → ChaincodeAction → TxReadWriteSet (kvrwset), plus block metadata with TRANSACTIONS_FILTER.
+ * THE builder of real-format Fabric blocks for the audit tests: Envelope → Payload (ChannelHeader
+ * with the chaincode header extension, SignatureHeader) → Transaction → ChaincodeActionPayload →
+ * ProposalResponsePayload → ChaincodeAction → TxReadWriteSet (kvrwset), CONFIG envelopes, and
+ * blocks with TRANSACTIONS_FILTER (and, when given, orderer SIGNATURES) metadata.
+ *
+ * Signers with a key (trust/support/pki.ts) sign for real; those without (certs.ts) put placeholder
+ * bytes where the signatures go, which the decoder never looks at. trust/support/chain.ts builds its
+ * signed chains with these functions.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { common, ledger, peer } from '@hyperledger/fabric-protos';
 import { blockDataHash, blockHeaderHash } from '../../../../gateway-client/src/audit/block-hash';
-import type { TestIdentity } from './certs';
 
 interface TimestampMessage {
   setSeconds(value: number): void;
@@ -20,33 +24,71 @@ const { Timestamp } = require('google-protobuf/google/protobuf/timestamp_pb') as
 
 const kv = ledger.rwset.kvrwset;
 
+/** Who signs an envelope or an endorsement: with a key, or without one (placeholder signature). */
+export interface TxSigner {
+  readonly serialized: Uint8Array;
+  readonly sign?: (data: Uint8Array) => Buffer;
+}
+
+function signatureOf(signer: TxSigner, data: Uint8Array): Buffer {
+  return signer.sign?.(data) ?? Buffer.from('signature');
+}
+
 /** A read with the version (block, tx) it saw, or null for a missing key. */
 export interface ReadSpec {
   readonly key: string;
   readonly version: { readonly blockNum: number; readonly txNum: number } | null;
 }
 
-/** An endorser transaction to put in a block. */
-export interface TxSpec {
-  readonly txId: string;
-  readonly channel?: string;
-  readonly timestampMs: number;
-  readonly creator: TestIdentity;
-  readonly chaincode?: string;
-  readonly fn: string;
-  readonly args: readonly string[];
-  readonly endorsers: readonly TestIdentity[];
-  readonly event?: { readonly name: string; readonly payload: Uint8Array };
+/** A key-level policy as bytes or as a protobuf message (e.g. a SignaturePolicyEnvelope). */
+export type PolicySpec = Uint8Array | { serializeBinary(): Uint8Array };
+
+/** One namespace's read/write set. */
+export interface NsSpec {
+  readonly namespace: string;
   readonly reads?: readonly ReadSpec[];
   readonly rangeQueries?: readonly {
     readonly startKey: string;
     readonly endKey: string;
-    readonly reads: readonly ReadSpec[];
+    /** The raw reads, or `merkle` for a reads-Merkle summary instead. */
+    readonly reads: readonly ReadSpec[] | 'merkle';
   }[];
-  readonly writes?: readonly { readonly key: string; readonly value: Uint8Array | null }[];
-  readonly metadataWrites?: readonly { readonly key: string; readonly policy: Uint8Array }[];
-  /** Also add a read/write set for another namespace (which the decoder must ignore). */
-  readonly otherNamespaceWrite?: string;
+  readonly writes?: readonly { readonly key: string; readonly value: Uint8Array | string | null }[];
+  /** VALIDATION_PARAMETER writes; a null policy removes the key's policy. */
+  readonly metadataWrites?: readonly { readonly key: string; readonly policy: PolicySpec | null }[];
+}
+
+/** An endorser transaction. */
+export interface EndorserTxSpec {
+  readonly creator: TxSigner;
+  /** Transaction id (default: Fabric's, the hex SHA-256 of nonce ‖ creator). */
+  readonly txId?: string;
+  /** Signature header nonce (default: derived from `txId` when given, else random). */
+  readonly nonce?: Uint8Array;
+  /** Channel (default `catalog`). */
+  readonly channel?: string;
+  /** Default 2025-06-01. */
+  readonly timestampMs?: number;
+  /** Chaincode (default `catalog`). */
+  readonly chaincode?: string;
+  /** The function name, then its arguments (default `['Fn']`). */
+  readonly args?: readonly string[];
+  readonly endorsers: readonly TxSigner[];
+  readonly namespaces?: readonly NsSpec[];
+  readonly event?: { readonly name: string; readonly payload: Uint8Array };
+  /** The chaincode response payload the endorsers sign (default `ok`). */
+  readonly responsePayload?: Uint8Array;
+  /** Replaces the creator's signature (to tamper with it). */
+  readonly creatorSignature?: (signature: Buffer) => Buffer;
+  /** Replaces endorsement `index`'s signature (to tamper with it). */
+  readonly endorsementSignature?: (signature: Buffer, index: number) => Buffer;
+}
+
+/** A built transaction: its envelope, id and nonce. */
+export interface BuiltTx {
+  readonly envelope: Uint8Array;
+  readonly txId: string;
+  readonly nonce: Uint8Array;
 }
 
 function timestamp(ms: number): TimestampMessage {
@@ -68,91 +110,106 @@ function kvRead(r: ReadSpec): ledger.rwset.kvrwset.KVRead {
   return read;
 }
 
-function header(
-  type: number,
-  txId: string,
-  channel: string,
-  ms: number,
-  creator: TestIdentity,
-): common.Header {
-  const ch = new common.ChannelHeader();
-  ch.setType(type);
-  ch.setTxId(txId);
-  ch.setChannelId(channel);
-  ch.setTimestamp(timestamp(ms));
-  const sh = new common.SignatureHeader();
-  sh.setCreator(creator.serialized);
-  sh.setNonce(createHash('sha256').update(txId).digest().subarray(0, 24));
-  const h = new common.Header();
-  h.setChannelHeader(ch.serializeBinary());
-  h.setSignatureHeader(sh.serializeBinary());
-  return h;
+function rangeQuery(rq: NonNullable<NsSpec['rangeQueries']>[number]): ledger.rwset.kvrwset.RangeQueryInfo {
+  const info = new kv.RangeQueryInfo();
+  info.setStartKey(rq.startKey);
+  info.setEndKey(rq.endKey);
+  info.setItrExhausted(true);
+  if (rq.reads === 'merkle') {
+    const summary = new kv.QueryReadsMerkleSummary();
+    summary.setMaxDegree(50);
+    summary.setMaxLevel(1);
+    summary.setMaxLevelHashesList([createHash('sha256').update('x').digest()]);
+    info.setReadsMerkleHashes(summary);
+  } else {
+    const raw = new kv.QueryReads();
+    raw.setKvReadsList(rq.reads.map(kvRead));
+    info.setRawReads(raw);
+  }
+  return info;
 }
 
-function nsRwSet(namespace: string, set: ledger.rwset.kvrwset.KVRWSet): ledger.rwset.NsReadWriteSet {
-  const ns = new ledger.rwset.NsReadWriteSet();
-  ns.setNamespace(namespace);
-  ns.setRwset(set.serializeBinary());
-  return ns;
-}
-
-function readWriteSet(spec: TxSpec): Uint8Array {
+function nsRwSet(spec: NsSpec): ledger.rwset.NsReadWriteSet {
   const set = new kv.KVRWSet();
   set.setReadsList((spec.reads ?? []).map(kvRead));
-  set.setRangeQueriesInfoList(
-    (spec.rangeQueries ?? []).map((r) => {
-      const info = new kv.RangeQueryInfo();
-      info.setStartKey(r.startKey);
-      info.setEndKey(r.endKey);
-      info.setItrExhausted(true);
-      const raw = new kv.QueryReads();
-      raw.setKvReadsList(r.reads.map(kvRead));
-      info.setRawReads(raw);
-      return info;
-    }),
-  );
+  set.setRangeQueriesInfoList((spec.rangeQueries ?? []).map(rangeQuery));
   set.setWritesList(
     (spec.writes ?? []).map((w) => {
       const write = new kv.KVWrite();
       write.setKey(w.key);
       write.setIsDelete(w.value === null);
-      write.setValue(w.value ?? new Uint8Array());
+      write.setValue(typeof w.value === 'string' ? Buffer.from(w.value) : (w.value ?? new Uint8Array()));
       return write;
     }),
   );
   set.setMetadataWritesList(
     (spec.metadataWrites ?? []).map((m) => {
-      const entry = new kv.KVMetadataEntry();
-      entry.setName('VALIDATION_PARAMETER');
-      entry.setValue(m.policy);
       const write = new kv.KVMetadataWrite();
       write.setKey(m.key);
-      write.setEntriesList([entry]);
+      if (m.policy !== null) {
+        const entry = new kv.KVMetadataEntry();
+        entry.setName('VALIDATION_PARAMETER');
+        entry.setValue(m.policy instanceof Uint8Array ? m.policy : m.policy.serializeBinary());
+        write.setEntriesList([entry]);
+      }
       return write;
     }),
   );
-  const namespaces = [nsRwSet(spec.chaincode ?? 'catalog', set)];
-  if (spec.otherNamespaceWrite !== undefined) {
-    const other = new kv.KVRWSet();
-    const write = new kv.KVWrite();
-    write.setKey(spec.otherNamespaceWrite);
-    write.setValue(Buffer.from('x'));
-    other.setWritesList([write]);
-    namespaces.unshift(nsRwSet('_lifecycle', other));
-  }
-  const rwset = new ledger.rwset.TxReadWriteSet();
-  rwset.setDataModel(ledger.rwset.TxReadWriteSet.DataModel.KV);
-  rwset.setNsRwsetList(namespaces);
-  return rwset.serializeBinary();
+  const ns = new ledger.rwset.NsReadWriteSet();
+  ns.setNamespace(spec.namespace);
+  ns.setRwset(set.serializeBinary());
+  return ns;
 }
 
-/** Serialized envelope of an endorser transaction. */
-export function endorserEnvelope(spec: TxSpec): Uint8Array {
+function signedEnvelope(
+  channelHeader: Uint8Array,
+  signatureHeader: Uint8Array,
+  data: Uint8Array,
+  signer: TxSigner | null,
+  replace: (signature: Buffer) => Buffer = (s) => s,
+): Uint8Array {
+  const h = new common.Header();
+  h.setChannelHeader(channelHeader);
+  h.setSignatureHeader(signatureHeader);
+  const payload = new common.Payload();
+  payload.setHeader(h);
+  payload.setData(data);
+  const payloadBytes = payload.serializeBinary();
+  const env = new common.Envelope();
+  env.setPayload(payloadBytes);
+  if (signer !== null) {
+    env.setSignature(replace(signatureOf(signer, payloadBytes)));
+  }
+  return env.serializeBinary();
+}
+
+/** An endorser transaction, signed by its creator and endorsers (for real when they have keys). */
+export function endorserTx(spec: EndorserTxSpec): BuiltTx {
   const chaincode = spec.chaincode ?? 'catalog';
+  const nonce =
+    spec.nonce ??
+    (spec.txId === undefined
+      ? randomBytes(24)
+      : createHash('sha256').update(spec.txId).digest().subarray(0, 24));
+  const txId = spec.txId ?? createHash('sha256').update(nonce).update(spec.creator.serialized).digest('hex');
   const ccId = new peer.ChaincodeID();
   ccId.setName(chaincode);
+  const ext = new peer.ChaincodeHeaderExtension();
+  ext.setChaincodeId(ccId);
+  const ch = new common.ChannelHeader();
+  ch.setType(common.HeaderType.ENDORSER_TRANSACTION);
+  ch.setChannelId(spec.channel ?? 'catalog');
+  ch.setTxId(txId);
+  ch.setTimestamp(timestamp(spec.timestampMs ?? Date.UTC(2025, 5, 1)));
+  ch.setExtension$(ext.serializeBinary());
+  const sh = new common.SignatureHeader();
+  sh.setCreator(spec.creator.serialized);
+  sh.setNonce(nonce);
+  const chBytes = ch.serializeBinary();
+  const shBytes = sh.serializeBinary();
+
   const input = new peer.ChaincodeInput();
-  input.setArgsList([spec.fn, ...spec.args].map((a) => Buffer.from(a, 'utf8')));
+  input.setArgsList((spec.args ?? ['Fn']).map((a) => Buffer.from(a, 'utf8')));
   const ccSpec = new peer.ChaincodeSpec();
   ccSpec.setType(peer.ChaincodeSpec.Type.NODE);
   ccSpec.setChaincodeId(ccId);
@@ -161,82 +218,141 @@ export function endorserEnvelope(spec: TxSpec): Uint8Array {
   invocation.setChaincodeSpec(ccSpec);
   const proposalPayload = new peer.ChaincodeProposalPayload();
   proposalPayload.setInput(invocation.serializeBinary());
+  const proposalPayloadBytes = proposalPayload.serializeBinary();
 
+  const rwset = new ledger.rwset.TxReadWriteSet();
+  rwset.setDataModel(ledger.rwset.TxReadWriteSet.DataModel.KV);
+  rwset.setNsRwsetList((spec.namespaces ?? []).map(nsRwSet));
   const action = new peer.ChaincodeAction();
-  action.setResults(readWriteSet(spec));
+  action.setResults(rwset.serializeBinary());
   if (spec.event !== undefined) {
     const event = new peer.ChaincodeEvent();
     event.setChaincodeId(chaincode);
-    event.setTxId(spec.txId);
+    event.setTxId(txId);
     event.setEventName(spec.event.name);
     event.setPayload(spec.event.payload);
     action.setEvents(event.serializeBinary());
   }
   const response = new peer.Response();
   response.setStatus(200);
+  response.setPayload(spec.responsePayload ?? Buffer.from('ok'));
   action.setResponse(response);
-  action.setChaincodeId(ccId);
+  const actionCc = new peer.ChaincodeID();
+  actionCc.setName(chaincode);
+  actionCc.setVersion('1.0');
+  action.setChaincodeId(actionCc);
   const prp = new peer.ProposalResponsePayload();
-  prp.setProposalHash(createHash('sha256').update(spec.txId).digest());
+  prp.setProposalHash(
+    createHash('sha256').update(chBytes).update(shBytes).update(proposalPayloadBytes).digest(),
+  );
   prp.setExtension$(action.serializeBinary());
+  const prpBytes = prp.serializeBinary();
 
   const endorsed = new peer.ChaincodeEndorsedAction();
-  endorsed.setProposalResponsePayload(prp.serializeBinary());
+  endorsed.setProposalResponsePayload(prpBytes);
   endorsed.setEndorsementsList(
-    spec.endorsers.map((e) => {
+    spec.endorsers.map((e, i) => {
       const endorsement = new peer.Endorsement();
       endorsement.setEndorser(e.serialized);
-      endorsement.setSignature(Buffer.from('signature'));
+      const signature = signatureOf(e, Buffer.concat([prpBytes, e.serialized]));
+      endorsement.setSignature(spec.endorsementSignature?.(signature, i) ?? signature);
       return endorsement;
     }),
   );
   const ccPayload = new peer.ChaincodeActionPayload();
-  ccPayload.setChaincodeProposalPayload(proposalPayload.serializeBinary());
+  ccPayload.setChaincodeProposalPayload(proposalPayloadBytes);
   ccPayload.setAction(endorsed);
-
-  const txHeader = header(
-    common.HeaderType.ENDORSER_TRANSACTION,
-    spec.txId,
-    spec.channel ?? 'catalog',
-    spec.timestampMs,
-    spec.creator,
-  );
   const txAction = new peer.TransactionAction();
-  txAction.setHeader(txHeader.getSignatureHeader_asU8());
+  txAction.setHeader(shBytes);
   txAction.setPayload(ccPayload.serializeBinary());
   const transaction = new peer.Transaction();
   transaction.setActionsList([txAction]);
-  return envelope(txHeader, transaction.serializeBinary());
-}
-
-function envelope(h: common.Header, data: Uint8Array): Uint8Array {
-  const payload = new common.Payload();
-  payload.setHeader(h);
-  payload.setData(data);
-  const env = new common.Envelope();
-  env.setPayload(payload.serializeBinary());
-  env.setSignature(Buffer.from('signature'));
-  return env.serializeBinary();
-}
-
-/** Serialized envelope of a (genesis) CONFIG transaction. */
-export function configEnvelope(channel: string, timestampMs: number, creator: TestIdentity): Uint8Array {
-  const configEnv = new common.ConfigEnvelope();
-  const config = new common.Config();
-  config.setSequence(0);
-  configEnv.setConfig(config);
-  return envelope(
-    header(common.HeaderType.CONFIG, '', channel, timestampMs, creator),
-    configEnv.serializeBinary(),
+  const envelope = signedEnvelope(
+    chBytes,
+    shBytes,
+    transaction.serializeBinary(),
+    spec.creator,
+    spec.creatorSignature,
   );
+  return { envelope, txId, nonce };
 }
 
-/** A block over the envelopes, with validation codes (default all VALID) in TRANSACTIONS_FILTER. */
+/** A transaction of one function on one chaincode, with its read/write set in one namespace. */
+export interface TxSpec extends Omit<NsSpec, 'namespace'> {
+  readonly txId: string;
+  readonly channel?: string;
+  readonly timestampMs: number;
+  readonly creator: TxSigner;
+  readonly chaincode?: string;
+  readonly fn: string;
+  readonly args: readonly string[];
+  readonly endorsers: readonly TxSigner[];
+  readonly event?: { readonly name: string; readonly payload: Uint8Array };
+  /** Also add a read/write set for `_lifecycle` (which the decoder must ignore). */
+  readonly otherNamespaceWrite?: string;
+}
+
+/** Serialized envelope of a {@link TxSpec} transaction ({@link endorserTx} for the one-namespace case). */
+export function endorserEnvelope(spec: TxSpec): Uint8Array {
+  const { txId, channel, timestampMs, creator, chaincode, fn, args, endorsers, event, otherNamespaceWrite } =
+    spec;
+  const catalog: NsSpec = { ...spec, namespace: chaincode ?? 'catalog' };
+  const other: NsSpec[] =
+    otherNamespaceWrite === undefined
+      ? []
+      : [{ namespace: '_lifecycle', writes: [{ key: otherNamespaceWrite, value: 'x' }] }];
+  return endorserTx({
+    txId,
+    timestampMs,
+    creator,
+    endorsers,
+    args: [fn, ...args],
+    namespaces: [...other, catalog],
+    ...(channel === undefined ? {} : { channel }),
+    ...(chaincode === undefined ? {} : { chaincode }),
+    ...(event === undefined ? {} : { event }),
+  }).envelope;
+}
+
+/** A CONFIG transaction. */
+export interface ConfigTxSpec {
+  /** Default: an empty config of sequence 0. */
+  readonly config?: common.Config;
+  /** Who signs it; null leaves it unsigned, as configtxgen writes the genesis block. */
+  readonly signer: TxSigner | null;
+  /** Channel (default `catalog`). */
+  readonly channel?: string;
+  /** Default 2025-01-01. */
+  readonly timestampMs?: number;
+}
+
+/** Serialized envelope of a CONFIG transaction (the genesis block's, or a config update). */
+export function configEnvelope(spec: ConfigTxSpec): Uint8Array {
+  const ch = new common.ChannelHeader();
+  ch.setType(common.HeaderType.CONFIG);
+  ch.setChannelId(spec.channel ?? 'catalog');
+  ch.setTimestamp(timestamp(spec.timestampMs ?? Date.UTC(2025, 0, 1)));
+  const sh = new common.SignatureHeader();
+  if (spec.signer !== null) {
+    sh.setCreator(spec.signer.serialized);
+    sh.setNonce(randomBytes(24));
+  }
+  const configEnv = new common.ConfigEnvelope();
+  const config = spec.config ?? new common.Config();
+  configEnv.setConfig(config);
+  return signedEnvelope(ch.serializeBinary(), sh.serializeBinary(), configEnv.serializeBinary(), spec.signer);
+}
+
+/**
+ * A block over the envelopes, with validation codes (default all VALID) in TRANSACTIONS_FILTER and
+ * `signatures` (a serialized `common.Metadata`, default none) in SIGNATURES.
+ */
 export function buildBlock(
   number: number,
   previousHash: Uint8Array,
   envelopes: readonly Uint8Array[],
   codes: readonly number[] = [],
+  signatures: Uint8Array = new Uint8Array(),
 ): common.Block {
   const h = new common.BlockHeader();
   h.setNumber(number);
@@ -246,7 +362,7 @@ export function buildBlock(
   data.setDataList([...envelopes]);
   const metadata = new common.BlockMetadata();
   const filter = Uint8Array.from(envelopes.map((_, i) => codes[i] ?? peer.TxValidationCode.VALID));
-  metadata.setMetadataList([new Uint8Array(), new Uint8Array(), filter, new Uint8Array(), new Uint8Array()]);
+  metadata.setMetadataList([signatures, new Uint8Array(), filter, new Uint8Array(), new Uint8Array()]);
   const block = new common.Block();
   block.setHeader(h);
   block.setData(data);
@@ -263,7 +379,7 @@ export function hashOf(block: common.Block): Buffer {
   return blockHeaderHash(h.getNumber(), h.getPreviousHash_asU8(), h.getDataHash_asU8());
 }
 
-/** Appends blocks that chain by header hash. */
+/** Appends unsigned blocks that chain by header hash. */
 export class ChainBuilder {
   public readonly blocks: common.Block[] = [];
 

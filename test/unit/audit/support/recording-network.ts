@@ -80,7 +80,7 @@ function readsOf(stub: TxStub): ReadSpec[] {
 export function recordedToChain(recorded: readonly RecordedTx[], perBlock = 3): ChainBuilder {
   const chain = new ChainBuilder();
   const orderer = peerIdentity('NHSAMSP');
-  chain.append([configEnvelope('catalog', Date.parse('2024-12-20T00:00:00Z'), orderer)]);
+  chain.append([configEnvelope({ signer: orderer, timestampMs: Date.parse('2024-12-20T00:00:00Z') })]);
   for (let i = 0; i < recorded.length; i += perBlock) {
     const slice = recorded.slice(i, i + perBlock);
     chain.append(

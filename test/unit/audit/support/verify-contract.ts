@@ -73,6 +73,57 @@ export function forgedChain(s: Scenario): common.Block[] {
   return forged;
 }
 
+/** One way to corrupt a store, and the divergence `verifyStore` must report for it. */
+interface Tampering<S extends AuditStore> {
+  readonly title: string;
+  /** The blocks to store (default: the scenario's). */
+  readonly blocks?: (s: Scenario) => readonly common.Block[];
+  /** What to change in the filled store. */
+  readonly tamper?: (store: S, s: Scenario) => Promise<void>;
+  /** What the divergence holds. */
+  readonly expected: (s: Scenario) => Record<string, unknown>;
+  /** What its message names. */
+  readonly message?: (s: Scenario) => readonly string[];
+}
+
+function tamperings<S extends AuditStore>(harness: VerifyHarness<S>): readonly Tampering<S>[] {
+  return [
+    {
+      title: 'reports the version, item and field of a tampered item record',
+      tamper: (store, s) => tamperIlaprazole(harness, store, s),
+      expected: () => ({
+        version: 3,
+        itemId: ids.ilaprazole,
+        field: 'item.paymentStandard.amount',
+        expected: 58,
+        found: 1,
+      }),
+      message: () => ['version 3', ids.ilaprazole],
+    },
+    {
+      title: 'reports a version whose approvals no longer meet the governance rule',
+      tamper: async (store, s) => {
+        const row = await findWrite(store, 'vote', [s.versions[0]!.proposalIds[0]!, 'GuangdongMSP']);
+        await harness.overwrite(store, row, { ...row.value, decision: 'reject' });
+      },
+      expected: (s) => ({ version: 1, field: 'approval', proposalId: s.versions[0]!.proposalIds[0]! }),
+    },
+    {
+      title: 'reports a tampered version record through its hash',
+      tamper: async (store) => {
+        const row = await findWrite(store, 'ver', ['0000000002']);
+        await harness.overwrite(store, row, { ...row.value, effectiveFrom: '2025-02-01' });
+      },
+      expected: () => ({ version: 2, field: 'versionHash' }),
+    },
+    {
+      title: 'reports a forged block that does not chain',
+      blocks: forgedChain,
+      expected: () => ({ block: 5, field: 'previousHash', version: null }),
+    },
+  ];
+}
+
 /** Registers the shared verify tests; `scenario` is read inside the tests (set it in a `before`). */
 export function verifyContract<S extends AuditStore>(
   harness: VerifyHarness<S>,
@@ -93,56 +144,17 @@ export function verifyContract<S extends AuditStore>(
     await store.close();
   });
 
-  it('reports the version, item and field of a tampered item record', async () => {
-    const s = scenario();
-    const store = await harness.storeOf(s.blocks);
-    await tamperIlaprazole(harness, store, s);
-    const result = await verifyStore(store);
-    expect(result).to.deep.include({
-      ok: false,
-      version: 3,
-      itemId: ids.ilaprazole,
-      field: 'item.paymentStandard.amount',
-      expected: 58,
-      found: 1,
+  for (const t of tamperings(harness)) {
+    it(t.title, async () => {
+      const s = scenario();
+      const store = await harness.storeOf(t.blocks?.(s) ?? s.blocks);
+      await t.tamper?.(store, s);
+      const result = await verifyStore(store);
+      expect(result).to.deep.include({ ok: false, ...t.expected(s) });
+      for (const part of t.message?.(s) ?? []) {
+        expect(result.ok ? '' : result.message).to.contain(part);
+      }
+      await store.close();
     });
-    expect(result.ok ? '' : result.message)
-      .to.contain('version 3')
-      .and.contain(ids.ilaprazole);
-    await store.close();
-  });
-
-  it('reports a version whose approvals no longer meet the governance rule', async () => {
-    const s = scenario();
-    const store = await harness.storeOf(s.blocks);
-    const v1Proposal = s.versions[0]!.proposalIds[0]!;
-    const row = await findWrite(store, 'vote', [v1Proposal, 'GuangdongMSP']);
-    await harness.overwrite(store, row, { ...row.value, decision: 'reject' });
-    expect(await verifyStore(store)).to.deep.include({
-      ok: false,
-      version: 1,
-      field: 'approval',
-      proposalId: v1Proposal,
-    });
-    await store.close();
-  });
-
-  it('reports a tampered version record through its hash', async () => {
-    const store = await harness.storeOf(scenario().blocks);
-    const row = await findWrite(store, 'ver', ['0000000002']);
-    await harness.overwrite(store, row, { ...row.value, effectiveFrom: '2025-02-01' });
-    expect(await verifyStore(store)).to.deep.include({ ok: false, version: 2, field: 'versionHash' });
-    await store.close();
-  });
-
-  it('reports a forged block that does not chain', async () => {
-    const store = await harness.storeOf(forgedChain(scenario()));
-    expect(await verifyStore(store)).to.deep.include({
-      ok: false,
-      block: 5,
-      field: 'previousHash',
-      version: null,
-    });
-    await store.close();
-  });
+  }
 }

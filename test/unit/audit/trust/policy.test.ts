@@ -10,7 +10,7 @@ import {
   type ResolvedIdentity,
   type SignedData,
 } from '../../../../gateway-client/src/audit/trust';
-import { envelopeOf, genesisConfig, mspValue, org, outOf, rules } from './support/chain';
+import { envelopeOf, genesisConfig, mspValue, org, outOf, rules, singleOrgConfig } from './support/chain';
 import { createCa, issue, type SigningIdentity } from './support/pki';
 
 const nhsa = org('NHSAMSP');
@@ -131,21 +131,8 @@ describe('policy evaluation (cauthdsl / ImplicitMeta semantics)', () => {
 
   it('ADMIN is also satisfied by an admin certificate listed in the MSP', () => {
     const listed = issue(nhsa.ca, 'legacy-admin', 'client');
-    const g = new common.ConfigGroup();
-    (g.getValuesMap() as unknown as { set(k: string, v: common.ConfigValue): void }).set(
-      'MSP',
-      mspValue('NHSAMSP', { admins: [listed] }),
-    );
-    const app = new common.ConfigGroup();
-    (app.getGroupsMap() as unknown as { set(k: string, v: common.ConfigGroup): void }).set('NHSAMSP', g);
-    const channel = new common.ConfigGroup();
-    (channel.getGroupsMap() as unknown as { set(k: string, v: common.ConfigGroup): void }).set(
-      'Application',
-      app,
-    );
-    const c = new common.Config();
-    c.setChannelGroup(channel);
-    const r = new IdentityResolver(parseConfig(c, 'catalog'));
+    const config = singleOrgConfig('NHSAMSP', mspValue('NHSAMSP', { admins: [listed] }));
+    const r = new IdentityResolver(parseConfig(config, 'catalog'));
     const id = validIdentities([signed(listed)], r).identities;
     expect(
       evaluateSignaturePolicy(outOf(1, [['NHSAMSP', 'admin']]), id, (i, p) => r.satisfiesPrincipal(i, p)),
@@ -154,21 +141,11 @@ describe('policy evaluation (cauthdsl / ImplicitMeta semantics)', () => {
 
   it('checks NodeOUs bound to a CA certificate (certifiers identifier of the chain)', () => {
     const other = createCa('NHSAMSP');
-    const g = new common.ConfigGroup();
-    (g.getValuesMap() as unknown as { set(k: string, v: common.ConfigValue): void }).set(
-      'MSP',
+    const config = singleOrgConfig(
+      'NHSAMSP',
       mspValue('NHSAMSP', { extraRoots: [other], bindOusToCa: true }),
     );
-    const app = new common.ConfigGroup();
-    (app.getGroupsMap() as unknown as { set(k: string, v: common.ConfigGroup): void }).set('NHSAMSP', g);
-    const channel = new common.ConfigGroup();
-    (channel.getGroupsMap() as unknown as { set(k: string, v: common.ConfigGroup): void }).set(
-      'Application',
-      app,
-    );
-    const c = new common.Config();
-    c.setChannelGroup(channel);
-    const r = new IdentityResolver(parseConfig(c, 'catalog'));
+    const r = new IdentityResolver(parseConfig(config, 'catalog'));
     expect(r.resolve(nhsa.peer.serialized)).to.include({ valid: true, role: 'peer' });
     const fromOtherRoot = r.resolve(issue(other, 'peer7', 'peer').serialized);
     expect(fromOtherRoot.valid).to.equal(false);

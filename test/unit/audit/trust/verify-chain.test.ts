@@ -7,8 +7,8 @@ import {
   type StateView,
   type ValidatedTransaction,
 } from '../../../../gateway-client/src/audit/trust';
+import { configEnvelope } from '../support/block-builder';
 import {
-  configEnvelope,
   endorserTx,
   genesisConfig,
   org,
@@ -207,7 +207,7 @@ describe('independent ledger verifier (verifyChain)', function () {
       const chain = definedChain();
       const next = genesisConfig();
       next.setSequence(1);
-      chain.append([configEnvelope(next, nhsa.orderer)]);
+      chain.append([configEnvelope({ config: next, signer: nhsa.orderer })]);
       chain.append([endorserTx(write('item~1', 'v1')).envelope]);
       const result = await verify(chain);
       expect(codes(result)).to.deep.equal(['CONFIG_UPDATE_NOT_VERIFIED']);
@@ -288,22 +288,24 @@ describe('independent ledger verifier (verifyChain)', function () {
   describe('endorsement policies', () => {
     const shaanxiOnly = outOf(1, [['ShaanxiMSP', 'peer']]);
 
+    /** Writes item~1 and sets its key-level policy to Shaanxi's peer (under the chaincode-level policy). */
+    function setShaanxiOnly(): Uint8Array {
+      return endorserTx({
+        creator: nhsa.client,
+        endorsers: [nhsa.peer, gd.peer],
+        namespaces: [
+          {
+            namespace: 'catalog',
+            writes: [{ key: 'item~1', value: 'v1' }],
+            metadataWrites: [{ key: 'item~1', policy: shaanxiOnly }],
+          },
+        ],
+      }).envelope;
+    }
+
     function withKeyPolicy(): SignedChain {
       const chain = definedChain();
-      // block 2: set a key-level policy on item~1 (checked against the chaincode-level policy)
-      chain.append([
-        endorserTx({
-          creator: nhsa.client,
-          endorsers: [nhsa.peer, gd.peer],
-          namespaces: [
-            {
-              namespace: 'catalog',
-              writes: [{ key: 'item~1', value: 'v1' }],
-              metadataWrites: [{ key: 'item~1', policy: shaanxiOnly }],
-            },
-          ],
-        }).envelope,
-      ]);
+      chain.append([setShaanxiOnly()]); // block 2
       return chain;
     }
 
@@ -350,17 +352,7 @@ describe('independent ledger verifier (verifyChain)', function () {
         const chain = definedChain();
         chain.append(
           [
-            endorserTx({
-              creator: nhsa.client,
-              endorsers: [nhsa.peer, gd.peer],
-              namespaces: [
-                {
-                  namespace: 'catalog',
-                  writes: [{ key: 'item~1', value: 'v1' }],
-                  metadataWrites: [{ key: 'item~1', policy: shaanxiOnly }],
-                },
-              ],
-            }).envelope,
+            setShaanxiOnly(),
             // satisfies both the old (chaincode-level) and the new policy, yet Fabric refuses it
             endorserTx(write('item~1', 'v2', { endorsers: [sx.peer, gd.peer] })).envelope,
             endorserTx(write('item~2', 'v1')).envelope,

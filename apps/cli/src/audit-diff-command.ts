@@ -1,0 +1,135 @@
+/**
+ * `catalog audit diff <versionA> <versionB>`: entries added, removed and changed field by field
+ * between two sealed versions, as a table, CSV or JSON, from the audit store alone.
+ */
+import {
+  diffVersions,
+  entriesAt,
+  type LedgerModel,
+  type VersionDiff,
+} from '@nrdl-catalog/gateway-client/audit';
+import { CatalogClientError } from '@nrdl-catalog/gateway-client';
+import { toCsvField } from '@nrdl-catalog/gateway-client/import';
+import { UsageError, str } from './context';
+import { table, textOf } from '@nrdl-catalog/gateway-client';
+import { toJson } from './output';
+import { parseAuditCommand, withModel, type AuditSubcommand } from './audit-store-option';
+
+/** One CSV field (RFC 4180 quoting, formula-injection guard of the shared CSV writer). */
+function csvField(value: unknown): string {
+  return toCsvField(value === null || value === undefined ? '' : textOf(value));
+}
+
+function dataName(data: unknown): string | null {
+  const name = (data as { name?: unknown } | null)?.name;
+  return typeof name === 'string' ? name : null;
+}
+
+/** The diff with the item's name on every entry (overlays and changed fields too). */
+interface NamedDiff {
+  readonly diff: VersionDiff;
+  readonly names: ReadonlyMap<string, string>;
+}
+
+function namesOf(model: LedgerModel, versions: readonly number[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const version of versions) {
+    for (const entry of entriesAt(model, version).values()) {
+      const name = entry.type === 'item' ? dataName(entry.data) : null;
+      if (name !== null) names.set(entry.itemId, name);
+    }
+  }
+  return names;
+}
+
+/** The diff as CSV rows: one per added / removed entry and one per changed field. */
+export function diffCsv({ diff, names }: NamedDiff): string {
+  const header = ['change', 'kind', 'itemId', 'province', 'name', 'field', 'before', 'after'];
+  const name = (itemId: string): string | null => names.get(itemId) ?? null;
+  const rows: unknown[][] = [
+    ...diff.added.map((d) => ['added', d.kind, d.itemId, d.province, name(d.itemId), '', null, d.data]),
+    ...diff.removed.map((d) => ['removed', d.kind, d.itemId, d.province, name(d.itemId), '', d.data, null]),
+    ...diff.changed.flatMap((c) =>
+      c.fields.map((f) => [
+        'changed',
+        c.kind,
+        c.itemId,
+        c.province,
+        name(c.itemId),
+        f.field,
+        f.before,
+        f.after,
+      ]),
+    ),
+  ];
+  return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\n');
+}
+
+function diffText({ diff, names }: NamedDiff): string {
+  const sections = [
+    `version ${diff.from} → ${diff.to}: ${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed`,
+  ];
+  const entries = (title: string, list: VersionDiff['added']): void => {
+    if (list.length === 0) return;
+    sections.push(
+      `\n${title} (${list.length})`,
+      table(
+        ['KIND', 'ITEM', 'PROVINCE', 'NAME'],
+        list.map((d) => [d.kind, d.itemId, d.province, names.get(d.itemId)]),
+      ),
+    );
+  };
+  entries('added', diff.added);
+  entries('removed', diff.removed);
+  if (diff.changed.length > 0) {
+    sections.push(
+      `\nchanged (${diff.changed.length})`,
+      table(
+        ['KIND', 'ITEM', 'NAME', 'PROVINCE', 'FIELD', 'BEFORE', 'AFTER'],
+        diff.changed.flatMap((c) =>
+          c.fields.map((f) => [
+            c.kind,
+            c.itemId,
+            names.get(c.itemId),
+            c.province,
+            f.field,
+            f.before,
+            f.after,
+          ]),
+        ),
+      ),
+    );
+  }
+  return sections.join('\n');
+}
+
+function versionArg(value: string | undefined, name: string): number {
+  if (value === undefined) throw new UsageError('audit diff needs <versionA> <versionB>');
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a version number, got "${value}"`);
+  return n;
+}
+
+/** `catalog audit diff <versionA> <versionB> [--format table|csv|json] [--store S]` */
+export const diffCommand: AuditSubcommand = async (ctx, args, paths) => {
+  const { values, positionals, store } = parseAuditCommand(args, paths, { format: { type: 'string' } });
+  const [a, b, extra] = positionals;
+  const from = versionArg(a, 'versionA');
+  const to = versionArg(b, 'versionB');
+  if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
+  const format = str(values, 'format') ?? (ctx.json ? 'json' : 'table');
+  if (!['table', 'csv', 'json'].includes(format)) {
+    throw new UsageError(`--format must be table, csv or json, got "${format}"`);
+  }
+  const named = await withModel(store, (model): NamedDiff => {
+    try {
+      return { diff: diffVersions(model, from, to), names: namesOf(model, [from, to]) };
+    } catch (error) {
+      throw new CatalogClientError('VERSION_NOT_FOUND', (error as Error).message, { cause: error });
+    }
+  });
+  if (format === 'csv') ctx.out.out(diffCsv(named));
+  else if (format === 'json') ctx.out.out(toJson(named.diff));
+  else ctx.out.out(diffText(named));
+  return 0;
+};
