@@ -1,19 +1,16 @@
 import {
-  CatalogError,
   type Change,
   type CoverageInput,
   definitions,
   ITEM_ID_PATTERN,
   MAX_BATCH_LINES,
   MAX_PAGE_SIZE,
-  normaliseProvince,
   type PatientContext,
   type Proposal,
 } from '@nrdl-catalog/chaincode/model';
 import {
   applyAndSeal,
   type CatalogClient,
-  chaincodeError,
   driveProposal,
   parsePatient,
   PATIENT_FIELDS,
@@ -107,7 +104,8 @@ const PATIENT = {
   level: int('hospital level 1, 2 or 3', { enum: [1, 2, 3] }),
   visit: str('visit type', { enum: ['inpatient', 'outpatient'] }),
 };
-const PROVINCE_TEXT = 'province: Guangdong, GuangdongMSP or GD, in any letter case';
+const PROVINCE_TEXT =
+  'province in any form the governance record lists (Guangdong, 广东省, 广东, 粤, GD, GuangdongMSP, 440000), in any letter case';
 
 function defined<T extends Record<string, unknown>>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
@@ -133,19 +131,18 @@ function patientOf(q: Readonly<Record<string, unknown>>): PatientContext | undef
   return parsePatient(fields);
 }
 
-/** `national`, `governance` or a province (as {@link normaliseProvince} accepts it); UNKNOWN_PROVINCE otherwise. */
+/**
+ * `national`, `governance` or a province, forwarded as given: the chaincode (and the workflow
+ * driver, which reads the governance record) accept any form the governance record lists and
+ * answer UNKNOWN_PROVINCE (400) for anything else.
+ */
 export function scopeOf(value: string | undefined): {
   scope: 'national' | 'provincial' | 'governance';
   province?: string;
 } {
   if (value === undefined || value === 'national') return { scope: 'national' };
   if (value === 'governance') return { scope: 'governance' };
-  try {
-    return { scope: 'provincial', province: normaliseProvince(value).name };
-  } catch (error) {
-    if (error instanceof CatalogError) throw chaincodeError(error.code, error.message);
-    throw error;
-  }
+  return { scope: 'provincial', province: value };
 }
 
 /** A committed transaction as the API answers it (the block number as a JSON number). */

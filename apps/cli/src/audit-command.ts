@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { normaliseProvince } from '@nrdl-catalog/chaincode/model';
+import { CatalogError } from '@nrdl-catalog/chaincode/model';
 import {
   type AsOfFilter,
   auditReportData,
@@ -391,19 +391,21 @@ async function asOfCommand(ctx: CommandContext, args: string[]): Promise<number>
   if (itemId === undefined && provinceGiven === undefined) {
     throw new UsageError('audit as-of needs --item <id> or --province P');
   }
-  let province: string | undefined;
-  if (provinceGiven !== undefined) {
-    try {
-      province = normaliseProvince(provinceGiven).name;
-    } catch {
-      throw new UsageError(`unknown province "${provinceGiven}": expected Guangdong, Sichuan or Shaanxi`);
-    }
-  }
   const filter: AsOfFilter = {
     ...(itemId === undefined ? {} : { itemId }),
-    ...(province === undefined ? {} : { province }),
+    ...(provinceGiven === undefined ? {} : { province: provinceGiven }),
   };
-  const result = await withModel(storeLocation(values), (model) => catalogAsOf(model, date, filter));
+  // the province in any form the governance record in the store lists
+  const result = await withModel(storeLocation(values), (model) => {
+    try {
+      return catalogAsOf(model, date, filter);
+    } catch (error) {
+      if (error instanceof CatalogError && error.code === 'UNKNOWN_PROVINCE')
+        throw new UsageError(error.message);
+      throw error;
+    }
+  });
+  const province = result.province;
   ctx.print(result, () => {
     if (result.version === null) return `no catalog version was in force on ${date}`;
     const rows = result.items.map((entry) => {

@@ -6,6 +6,7 @@ import type {
   GovernanceUpdate,
   ItemKind,
   ProposalStatus,
+  ProvinceMember,
   Scope,
 } from './types';
 
@@ -82,6 +83,10 @@ export interface ListProposalsInput extends PageInput {
   readonly province?: string;
 }
 export interface InitGovernanceInput {
+  readonly provinces: readonly ProvinceMember[];
+  readonly nationalMsp?: string;
+  readonly nationalNames?: { readonly en: string; readonly zh: string };
+  readonly auditors?: readonly string[];
   readonly maxChunkChanges?: number;
   readonly allowSelfApproval?: boolean;
 }

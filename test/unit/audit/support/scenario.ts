@@ -23,6 +23,7 @@ import {
   upserts,
 } from '../../chaincode/support/fixtures';
 import { RecordingNetwork, recordedToChain } from './recording-network';
+import { initInput } from '../../support/members';
 
 /** Ids of the scenario's items. */
 export const ids = {
@@ -53,7 +54,7 @@ let built: Promise<Scenario> | null = null;
 
 async function build(): Promise<Scenario> {
   const net = new RecordingNetwork();
-  await net.submit(A.nhsaAdmin, 'Governance:InitGovernance', {});
+  await net.submit(A.nhsaAdmin, 'Governance:InitGovernance', initInput());
   const v1 = await nationalVersion(
     net,
     [upserts([boraxItem, ilaprazoleItem]), upserts([fennelItem])],

@@ -20,13 +20,14 @@ import {
   upserts,
 } from '../../../chaincode/support/fixtures';
 import { RecordingHistory } from './history';
+import { initInput } from '../../../support/members';
 
 const borax = computeItemId({ kind: 'drug', name: boraxItem.name, dosageForm: boraxItem.dosageForm ?? null });
 const fennel = computeItemId({ kind: 'herbal', name: fennelItem.name });
 
 async function build(): Promise<RecordingHistory> {
   const net = new RecordingHistory();
-  await net.submit(A.nhsaAdmin, 'Governance:InitGovernance', {});
+  await net.submit(A.nhsaAdmin, 'Governance:InitGovernance', initInput());
   await net.submit(A.nhsaAdmin, 'System:Ping', 'hello from the auditors');
   await nationalVersion(net, [upserts([boraxItem, ilaprazoleItem]), upserts([fennelItem])], '2025-01-01');
 
