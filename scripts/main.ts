@@ -13,11 +13,12 @@ import {
   quietSqliteWarning,
   runCli,
 } from '@nrdl-catalog/cli';
-import { CatalogClient, CatalogClientError } from '@nrdl-catalog/gateway-client';
+import { CatalogClient, CatalogClientError, membersFromTopology } from '@nrdl-catalog/gateway-client';
 import { runImport, type ImportSource } from '@nrdl-catalog/gateway-client/import';
 import {
   FabricNotFoundError,
   FabricVersionError,
+  loadTopology,
   networkPaths,
   networkStatus,
   networkUp,
@@ -26,11 +27,15 @@ import {
 const DATA = path.resolve(__dirname, '..', 'data');
 const WALLET_DIR = networkPaths().walletDir;
 
+/** Creates the governance record with the topology's members (once; from then on the chain holds the list). */
 async function ensureGovernance(): Promise<void> {
   const admin = CatalogClient.connect({ as: 'nhsa/admin', walletDir: WALLET_DIR });
   try {
-    await admin.initGovernance();
-    process.stdout.write('governance record created (defaults: national = NHSA + majority of provinces)\n');
+    const done = await admin.initGovernance(membersFromTopology(loadTopology()));
+    process.stdout.write(
+      `governance record created: ${done.value.provinces.map((p) => p.name).join(', ')} ` +
+        '(defaults: national = NHSA + majority of provinces)\n',
+    );
   } catch (error) {
     if (!(error instanceof CatalogClientError && error.code === 'GOVERNANCE_EXISTS')) throw error;
   } finally {

@@ -19,11 +19,14 @@ export { ERROR_CODES, CatalogError, errorCodeOf, type ErrorCode } from './lib/er
 export {
   AUDIT_MSP,
   NATIONAL_MSP,
-  PROVINCES,
+  PROVINCE_FORMS,
   ROLES,
   normaliseProvince,
+  provinceForms,
+  provinceKey,
   provinceOfMsp,
   type ProvinceInfo,
+  type ProvinceMembers,
   type Role,
 } from './lib/orgs';
 export { computeItemId, normaliseIdText, ITEM_ID_PATTERN, type ItemIdSource } from './lib/item-id';
@@ -53,7 +56,13 @@ export {
 export { GOVERNANCE_KEY, HEAD_KEY, T as KEY_TYPES } from './lib/keys';
 export { isValidDate } from './lib/time';
 export { evaluateCoverage, violatedRule, type CoverageFacts } from './model/coverage';
-export { DEFAULT_MAX_CHUNK_CHANGES, defaultGovernance, tally } from './model/governance';
+export {
+  DEFAULT_MAX_CHUNK_CHANGES,
+  checkGovernance,
+  checkMembers,
+  initialGovernance,
+  tally,
+} from './model/governance';
 export { normaliseChange, type Chunk, type StoredChange } from './model/workflow';
 export type { ItemRecord, OverlayRecord } from './model/store';
 export type {
@@ -85,6 +94,7 @@ export type {
   Proposal,
   ProposalStatus,
   Provenance,
+  ProvinceMember,
   RestrictionRules,
   Scope,
   ScopeRule,

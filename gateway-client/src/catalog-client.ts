@@ -236,8 +236,11 @@ export class CatalogClient {
     return this.evaluate('Governance.GetGovernance', {});
   }
 
-  /** Creates the first governance record (NHSA admin, once). */
-  public initGovernance(input: InitGovernanceInput = {}): Promise<Submitted<Governance>> {
+  /**
+   * Creates the first governance record (NHSA admin, once) with the members given (see
+   * `membersFromTopology`), from then on the network's one list of organisations.
+   */
+  public initGovernance(input: InitGovernanceInput): Promise<Submitted<Governance>> {
     return this.submit('Governance.InitGovernance', input);
   }
 

@@ -1,11 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { signers, type Identity, type Signer } from '@hyperledger/fabric-gateway';
 import { createPrivateKey } from 'node:crypto';
 import { displayPath, fsReason } from './display-path';
-
-/** Organisation short names of the catalog network. */
-export const ORG_NAMES = ['nhsa', 'guangdong', 'sichuan', 'shaanxi', 'audit'] as const;
 
 /** A `<org>/<identity>` reference such as `guangdong/hospital1`. */
 export interface IdentityRef {
@@ -21,7 +18,11 @@ export class IdentityError extends Error {
   }
 }
 
-/** Parses `org/identity` (e.g. `guangdong/hospital1`); the org may also be given as `Guangdong` or `GuangdongMSP`. */
+/**
+ * Parses `org/identity` (e.g. `guangdong/hospital1`); the org may also be given as `Guangdong` or
+ * `GuangdongMSP`. Any well-formed organisation name is accepted: which organisations exist is the
+ * wallet's (and the governance record's) to say, not a list compiled in here.
+ */
 export function parseIdentityRef(value: string): IdentityRef {
   const match = /^([A-Za-z][A-Za-z0-9]*)\/([a-z][a-z0-9_-]*)$/.exec(value.trim());
   if (!match?.[1] || !match[2]) {
@@ -29,11 +30,21 @@ export function parseIdentityRef(value: string): IdentityRef {
       `invalid identity "${value}": expected <org>/<identity>, e.g. guangdong/hospital1`,
     );
   }
-  const org = match[1].toLowerCase().replace(/msp$/, '');
-  if (!(ORG_NAMES as readonly string[]).includes(org)) {
-    throw new IdentityError(`unknown organisation "${match[1]}": expected one of ${ORG_NAMES.join(', ')}`);
-  }
+  const lower = match[1].toLowerCase();
+  const org = lower.length > 3 ? lower.replace(/msp$/, '') : lower;
   return { org, name: match[2] };
+}
+
+/** The organisation folders of a wallet, sorted (empty when the wallet does not exist). */
+export function walletOrgs(walletDir: string): string[] {
+  try {
+    return readdirSync(walletDir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort();
+  } catch {
+    return [];
+  }
 }
 
 /** An identity loaded from the wallet, ready for the Fabric Gateway. */
@@ -55,6 +66,15 @@ export function loadWalletIdentity(walletDir: string, ref: IdentityRef): WalletI
       role: string;
     };
   } catch {
+    if (!existsSync(path.join(walletDir, ref.org))) {
+      const present = walletOrgs(walletDir);
+      throw new IdentityError(
+        `organisation "${ref.org}" is not in the wallet (${displayPath(walletDir)}): ` +
+          (present.length === 0
+            ? 'it holds no organisation; is the network up?'
+            : `it holds ${present.join(', ')}`),
+      );
+    }
     throw new IdentityError(
       `identity ${ref.org}/${ref.name} is not in the wallet (${displayPath(dir)}); is the network up?`,
     );

@@ -3,12 +3,21 @@
  */
 export {
   IdentityError,
-  ORG_NAMES,
   loadWalletIdentity,
   parseIdentityRef,
+  walletOrgs,
   type IdentityRef,
   type WalletIdentity,
 } from './identity';
+export {
+  MembersError,
+  membersFromTopology,
+  provinceOf,
+  readTopologyMembers,
+  walletOrgOf,
+  walletOrgOfMember,
+  type GovernanceMembers,
+} from './governance-members';
 export {
   loadConnectionProfile,
   openConnection,

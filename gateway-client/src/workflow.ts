@@ -1,5 +1,6 @@
 import {
   type Change,
+  type Governance,
   normaliseChange,
   type Proposal,
   type Scope,
@@ -8,6 +9,7 @@ import {
 } from '@nrdl-catalog/chaincode/model';
 import { reviewedOf, type CatalogClient, type Submitted } from './catalog-client';
 import { CatalogClientError, chaincodeError } from './errors';
+import { provinceOf } from './governance-members';
 
 /** A proposal to create (or to find again and finish), with its changes already chunked. */
 export interface ProposalPlan {
@@ -45,6 +47,8 @@ export interface DriveOptions {
    */
   readonly concurrency?: number;
   readonly onProgress?: (progress: Progress) => void;
+  /** The governance record the caller has just read (default: read it first). */
+  readonly governance?: Governance;
 }
 
 /** Outcome of {@link driveProposal}. */
@@ -196,9 +200,13 @@ export async function findProposalByFingerprint(
 }
 
 /** The hash the chaincode stores for `changes` added to `proposal` (null if it would refuse them). */
-function storedChunkHash(proposal: Proposal, changes: readonly Change[]): string | null {
+function storedChunkHash(
+  g: Pick<Governance, 'provinces'>,
+  proposal: Proposal,
+  changes: readonly Change[],
+): string | null {
   try {
-    return sha256Json(changes.map((change) => normaliseChange(proposal, change).stored));
+    return sha256Json(changes.map((change) => normaliseChange(g, proposal, change).stored));
   } catch {
     return null;
   }
@@ -210,6 +218,7 @@ function storedChunkHash(proposal: Proposal, changes: readonly Change[]): string
  * `CHUNK_CONFLICT` {@link ConflictError} naming the first difference otherwise.
  */
 export function checkStoredChunks(
+  g: Pick<Governance, 'provinces'>,
   proposal: Proposal,
   stored: readonly { index: number; hash: string }[],
   plan: ProposalPlan,
@@ -225,7 +234,7 @@ export function checkStoredChunks(
         `chunk ${chunk.index} of ${proposal.id} is not in this plan of ${plan.chunks.length} chunks: ${advice}`,
       );
     }
-    const expected = storedChunkHash(proposal, planned);
+    const expected = storedChunkHash(g, proposal, planned);
     if (expected !== chunk.hash) {
       throw chaincodeError(
         'CHUNK_CONFLICT',
@@ -247,6 +256,15 @@ async function view(client: CatalogClient, proposalId: string): Promise<Proposal
 }
 
 /**
+ * The plan with its province in canonical form (a province may be named in any form the governance
+ * record lists: `粤`, `GD`, `440000`…), so that its resume key and chunk hashes are those of the
+ * proposal the chaincode stores; `UNKNOWN_PROVINCE` before anything is written otherwise.
+ */
+export function canonicalPlan(g: Pick<Governance, 'provinces'>, plan: ProposalPlan): ProposalPlan {
+  return plan.province === undefined ? plan : { ...plan, province: provinceOf(g, plan.province).name };
+}
+
+/**
  * Takes a proposal from nothing (or from wherever an earlier, interrupted run left it) to a sealed
  * version: create, add the missing chunks, open, collect approvals, apply every chunk, seal. Every
  * step is idempotent, so running it again after a crash finishes the same proposal and never
@@ -256,9 +274,11 @@ async function view(client: CatalogClient, proposalId: string): Promise<Proposal
  */
 export async function driveProposal(
   client: CatalogClient,
-  plan: ProposalPlan,
+  given: ProposalPlan,
   options: DriveOptions = {},
 ): Promise<DriveResult> {
+  const governance = options.governance ?? (await client.getGovernance());
+  const plan = canonicalPlan(governance, given);
   const report = options.onProgress ?? ((): void => undefined);
   const concurrency = options.concurrency ?? 4;
   const phaseMs: Record<string, number> = {};
@@ -286,7 +306,7 @@ export async function driveProposal(
   }
   lap('create');
   let current = await view(client, proposalId);
-  checkStoredChunks(current.proposal, current.chunks, plan);
+  checkStoredChunks(governance, current.proposal, current.chunks, plan);
   if (current.proposal.status === 'draft') {
     const have = new Set(current.chunks.map((chunk) => chunk.index));
     let added = 0;

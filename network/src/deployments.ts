@@ -58,9 +58,12 @@ export function recordDeployment(paths: NetworkPaths, entry: DeploymentEntry): v
  * Version of the trust model a ledger was created under. 2: every write needs two organisations'
  * peers (chaincode-level OutOf(2)) and every key gets its key-level policy (PEER principals) when it
  * is created. Keys created under model 1 kept single-organisation or no key-level policies, which
- * the new chaincode does not rewrite — such a ledger must be created afresh.
+ * the new chaincode does not rewrite — such a ledger must be created afresh. 3: the governance
+ * record is the one list of members (every province with all the forms of its name, seeded from
+ * the topology); a record written under model 2 lists provinces by name and MSP id only, and the
+ * chaincode, which no longer knows any province by itself, cannot read a province argument with it.
  */
-export const TRUST_MODEL = 2;
+export const TRUST_MODEL = 3;
 
 /** The marker file recording the trust model of the ledger in `paths`. */
 export function trustModelFile(paths: NetworkPaths): string {
@@ -73,9 +76,14 @@ export function checkTrustModel(paths: NetworkPaths, channelBlockFile: string): 
   const file = trustModelFile(paths);
   const found = existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : 1;
   if (!(found >= TRUST_MODEL)) {
+    const why =
+      found < 2
+        ? 'its keys keep the single-organisation policies they were created with'
+        : 'its governance record lists the provinces by name and MSP id only, and this chaincode knows ' +
+          'no province but by the forms of its name in that record';
     throw new Error(
       `this ledger was created under trust model ${String(found)}, this code needs ${String(TRUST_MODEL)}: ` +
-        'its keys keep the single-organisation policies they were created with, so it cannot be upgraded in place; ' +
+        `${why}, so it cannot be upgraded in place; ` +
         'start a fresh channel with `npm run network:down -- --purge` and import again (docs/threat-model.md)',
     );
   }

@@ -12,6 +12,7 @@ export {
   type FabricInstall,
 } from './fabric-home';
 export { networkPaths, type NetworkPaths } from './paths';
+export { loadTopology, TOPOLOGY_FILE, type OrgSpec, type Topology } from './topology';
 export {
   networkDeploy,
   networkDown,

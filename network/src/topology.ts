@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { MembersError, membersFromTopology } from '@nrdl-catalog/gateway-client';
 
 /** Where an organisation's role in the catalog comes from. */
 export type OrgKind = 'national' | 'province' | 'auditor';
@@ -16,7 +17,18 @@ export interface OrgSpec {
   readonly mspId: string;
   readonly displayName: string;
   readonly kind: OrgKind;
+  /**
+   * A province organisation's member record for InitGovernance (required for `province`, optional
+   * otherwise): canonical name (`Guangdong`), item-id code (`GD`), administrative division code
+   * (`440000`), Chinese name (`广东省`), short name (`广东`), abbreviation (`粤`). The national
+   * organisation may carry `zh` (its Chinese name).
+   */
   readonly province?: string;
+  readonly code?: string;
+  readonly division?: string;
+  readonly zh?: string;
+  readonly zhShort?: string;
+  readonly abbr?: string;
   readonly ca: { readonly port: number; readonly operationsPort: number };
   readonly peer: { readonly port: number; readonly chaincodePort: number; readonly operationsPort: number };
   readonly orderer?: { readonly port: number; readonly adminPort: number; readonly operationsPort: number };
@@ -112,6 +124,14 @@ export function validateTopology(raw: unknown): Topology {
     if (!identityNames.has('admin')) {
       throw new TopologyError(`organisation ${org.name} needs an "admin" identity`);
     }
+  }
+  try {
+    // the members InitGovernance is seeded with: one national org, every province fully named
+    membersFromTopology(topology);
+  } catch (error) {
+    if (error instanceof MembersError)
+      throw new TopologyError(error.message.replace(/^INVALID_INPUT: topology: /, ''));
+    throw error;
   }
   const orderers = topology.orgs.filter((org) => org.orderer !== undefined);
   if (orderers.length < 3 || orderers.length % 2 === 0) {

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Item } from '@nrdl-catalog/chaincode/model';
+import type { Item, ProvinceInfo } from '@nrdl-catalog/chaincode/model';
+import { provinceOf } from '../../gateway-client/src/governance-members';
 import { readNrdlFile, type NrdlEntry } from '../../gateway-client/src/import/nrdl';
 import { readMaterialFile, readServiceFile } from '../../gateway-client/src/import/shaanxi';
 import { NRDL_COLUMNS, NRDL_COLUMNS_NOT_HELD } from '../../gateway-client/src/import/nrdl';
@@ -32,6 +33,11 @@ interface ImportSummary {
   version: { version: number } | null;
   items: number;
   sections: Record<string, number>;
+}
+
+/** Shaanxi's member record as the governance record on chain lists it. */
+async function shaanxiOnChain(): Promise<ProvinceInfo> {
+  return provinceOf(await clientAs('audit/auditor').getGovernance(), 'Shaanxi');
 }
 
 function parseSummary(stdout: string): ImportSummary {
@@ -241,7 +247,7 @@ describe('real network: importing the NRDL 2024 and Shaanxi lists', function () 
     ]);
     expect(run.code, run.stderr).to.equal(0);
     const summary = parseSummary(run.stdout);
-    const source = readServiceFile(SERVICES, 'Shaanxi');
+    const source = readServiceFile(SERVICES, await shaanxiOnChain());
     expect(summary.items).to.equal(source.entries.length);
     const pending = source.entries.find((entry) => entry.item.prices?.level3 === '待定');
     const priced = source.entries.find(
@@ -286,7 +292,7 @@ describe('real network: importing the NRDL 2024 and Shaanxi lists', function () 
       '--json',
     ]);
     expect(run.code, run.stderr).to.equal(0);
-    const source = readMaterialFile(MATERIALS, 'Shaanxi');
+    const source = readMaterialFile(MATERIALS, await shaanxiOnChain());
     expect(parseSummary(run.stdout)).to.include({ status: 'applied', items: source.entries.length });
     const first = source.entries[0];
     if (!first) throw new Error('no material rows');

@@ -85,9 +85,21 @@ describe('real network: catalog CLI and HTTP API', function () {
       expect(run.stderr).to.match(/^ITEM_NOT_FOUND: /);
     });
 
+    it('reads the province in any form from the governance record; an unknown one exits 1 (UNKNOWN_PROVINCE)', async function () {
+      for (const form of ['粤', '广东省', '440000', 'gd']) {
+        const run = await runCatalog(['coverage', '--province', form, '--item', BORAX, '--json']);
+        expect(run.code, run.stderr).to.equal(0);
+        expect((JSON.parse(run.stdout) as { results: { province: string }[] }).results[0]).to.include({
+          province: 'Guangdong',
+        });
+      }
+      const unknown = await runCatalog(['coverage', '--province', 'Hubei', '--item', BORAX]);
+      expect(unknown.code).to.equal(1);
+      expect(unknown.stderr).to.match(/^UNKNOWN_PROVINCE: unknown province "Hubei"; the members are /);
+    });
+
     it('exits 2 on usage errors, before touching the network', async function () {
       for (const args of [
-        ['coverage', '--province', 'Hubei', '--item', BORAX],
         ['coverage', '--province', 'Guangdong', '--item', BORAX, '--level', '7'],
         ['coverage', '--province', 'Guangdong'],
         ['item'],

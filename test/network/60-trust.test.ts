@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { networkPaths, type NetworkPaths } from '../../network/src/paths';
 import { findOrg, loadTopology, type OrgSpec, type Topology } from '../../network/src/topology';
-import { CatalogClient, reviewedOf } from '../../gateway-client/src';
+import { CatalogClient, membersFromTopology, reviewedOf } from '../../gateway-client/src';
 import { channelBlock, createAndJoinChannel } from '../../network/src/channel';
 import { deploymentsFile } from '../../network/src/deployments';
 import { deployChaincode, warmUpChaincode } from '../../network/src/lifecycle';
@@ -226,7 +226,7 @@ describe('real network: trust — two colluding organisations on a throwaway cha
     await warmUpChaincode(fabric, topology, paths);
 
     // an honest national version on the throwaway channel
-    await on('nhsa/admin').initGovernance();
+    await on('nhsa/admin').initGovernance(membersFromTopology(main));
     const item = drugItem(uniqueName('共谋测试药'));
     const proposer = on('nhsa/proposer');
     const created = await proposer.createProposal({

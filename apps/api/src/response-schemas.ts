@@ -255,9 +255,23 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
     properties: {
       version: int,
       nationalMsp: str,
+      nationalNames: nullable({ type: 'object', properties: { en: str, zh: str } }),
       provinces: {
         type: 'array',
-        items: { type: 'object', required: ['name', 'mspId'], properties: { name: str, mspId: str } },
+        description: 'the member provinces, with every form of their names the catalog accepts',
+        items: {
+          type: 'object',
+          required: ['name', 'mspId', 'code', 'division', 'zh', 'zhShort', 'abbr'],
+          properties: {
+            name: { ...str, description: 'canonical name, what records store (Guangdong)' },
+            mspId: str,
+            code: { ...str, description: 'two-letter code of item ids (GD)' },
+            division: { ...str, description: 'six-digit administrative division code (440000)' },
+            zh: { ...str, description: 'Chinese name (广东省)' },
+            zhShort: { ...str, description: 'Chinese short name (广东)' },
+            abbr: { ...str, description: 'one-character abbreviation (粤)' },
+          },
+        },
       },
       auditors: { type: 'array', items: str },
       rules: {

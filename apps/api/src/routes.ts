@@ -8,6 +8,7 @@ import {
   MAX_PAGE_SIZE,
   normaliseChange,
   normaliseProvince,
+  type Governance,
   type PatientContext,
   type Proposal,
 } from '@nrdl-catalog/chaincode/model';
@@ -140,7 +141,8 @@ const PATIENT = {
   level: int('hospital level 1, 2 or 3', { enum: [1, 2, 3] }),
   visit: str('visit type', { enum: ['inpatient', 'outpatient'] }),
 };
-const PROVINCE_TEXT = 'province: Guangdong, GuangdongMSP or GD, in any letter case';
+const PROVINCE_TEXT =
+  'province in any form the governance record lists (Guangdong, 广东省, 广东, 粤, GD, GuangdongMSP, 440000), in any letter case';
 
 function defined<T extends Record<string, unknown>>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
@@ -166,19 +168,18 @@ function patientOf(q: Readonly<Record<string, unknown>>): PatientContext | undef
   return parsePatient(fields);
 }
 
-/** `national`, `governance` or a province (as {@link normaliseProvince} accepts it); UNKNOWN_PROVINCE otherwise. */
+/**
+ * `national`, `governance` or a province, forwarded as given: the chaincode (and the workflow
+ * driver, which reads the governance record) accept any form the governance record lists and
+ * answer UNKNOWN_PROVINCE (400) for anything else.
+ */
 export function scopeOf(value: string | undefined): {
   scope: 'national' | 'provincial' | 'governance';
   province?: string;
 } {
   if (value === undefined || value === 'national') return { scope: 'national' };
   if (value === 'governance') return { scope: 'governance' };
-  try {
-    return { scope: 'provincial', province: normaliseProvince(value).name };
-  } catch (error) {
-    if (error instanceof CatalogError) throw chaincodeError(error.code, error.message);
-    throw error;
-  }
+  return { scope: 'provincial', province: value };
 }
 
 /**
@@ -187,12 +188,24 @@ export function scopeOf(value: string | undefined): {
  * agreement period that ends before it starts, minAge above maxAge. No schema can state these, so
  * they are 422 CATALOG_RULE, not 400 INVALID_INPUT; and no draft is left behind by a refused chunk.
  */
-function checkChangeRules(target: ReturnType<typeof scopeOf>, changes: readonly Change[]): void {
+function checkChangeRules(
+  g: Pick<Governance, 'provinces'>,
+  target: ReturnType<typeof scopeOf>,
+  changes: readonly Change[],
+): void {
+  let province: string | null = null;
+  try {
+    province = target.province === undefined ? null : normaliseProvince(g, target.province).name;
+  } catch (error) {
+    if (error instanceof CatalogError)
+      throw chaincodeError(error.code, error.message.replace(/^[A-Z_]+: /, ''));
+    throw error;
+  }
   // normaliseChange reads the proposal's scope and province only.
-  const proposal = { scope: target.scope, province: target.province ?? null } as Proposal;
+  const proposal = { scope: target.scope, province } as Proposal;
   changes.forEach((change, index) => {
     try {
-      normaliseChange(proposal, change);
+      normaliseChange(g, proposal, change);
     } catch (error) {
       if (!(error instanceof CatalogError)) throw error;
       const message = error.message.replace(/^[A-Z_]+: /, '');
@@ -467,7 +480,8 @@ export const routes: readonly Route[] = [
         changes: Change[];
       };
       const target = scopeOf(input.scope);
-      checkChangeRules(target, input.changes);
+      const governance = await client.getGovernance();
+      checkChangeRules(governance, target, input.changes);
       const result = await driveProposal(
         client,
         {
@@ -478,7 +492,7 @@ export const routes: readonly Route[] = [
           chunks: splitIntoChunks(input.changes, DEFAULT_CHUNK_SIZE),
           fingerprint: fingerprint(input.changes),
         },
-        { apply: false },
+        { apply: false, governance },
       );
       const shown = await client.getProposal({ proposalId: result.proposalId });
       return {

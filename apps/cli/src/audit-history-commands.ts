@@ -2,7 +2,7 @@
  * `catalog audit history` and `catalog audit as-of`: who changed an item, when and approved by whom;
  * the catalog as it stood on a date. Both answer from the audit store alone.
  */
-import { normaliseProvince } from '@nrdl-catalog/chaincode/model';
+import { CatalogError } from '@nrdl-catalog/chaincode/model';
 import {
   type AsOfFilter,
   type AsOfResult,
@@ -83,24 +83,16 @@ function percent(value: unknown): string | null {
   return typeof value === 'number' ? `${Math.round(value * 1000) / 10}%` : null;
 }
 
-/** `--item` / `--province` of `as-of` (the province by its name). */
+/** `--item` / `--province` of `as-of` (the province in any form the store's governance record lists). */
 function asOfFilter(values: Record<string, unknown>): AsOfFilter {
   const itemId = str(values, 'item');
   const provinceGiven = str(values, 'province');
   if (itemId === undefined && provinceGiven === undefined) {
     throw new UsageError('audit as-of needs --item <id> or --province P');
   }
-  let province: string | undefined;
-  if (provinceGiven !== undefined) {
-    try {
-      province = normaliseProvince(provinceGiven).name;
-    } catch {
-      throw new UsageError(`unknown province "${provinceGiven}": expected Guangdong, Sichuan or Shaanxi`);
-    }
-  }
   return {
     ...(itemId === undefined ? {} : { itemId }),
-    ...(province === undefined ? {} : { province }),
+    ...(provinceGiven === undefined ? {} : { province: provinceGiven }),
   };
 }
 
@@ -153,7 +145,24 @@ export const asOfCommand: AuditSubcommand = async (ctx, args, paths) => {
   const date = dateOption(values, 'date');
   if (date === undefined) throw new UsageError('--date YYYY-MM-DD is required');
   const filter = asOfFilter(values);
-  const result = await withModel(store, (model) => catalogAsOf(model, date, filter));
-  ctx.print(result, () => asOfText(date, filter, result));
+  const result = await withModel(store, (model) => {
+    try {
+      return catalogAsOf(model, date, filter);
+    } catch (error) {
+      if (error instanceof CatalogError && error.code === 'UNKNOWN_PROVINCE')
+        throw new UsageError(error.message);
+      throw error;
+    }
+  });
+  ctx.print(result, () =>
+    asOfText(
+      date,
+      {
+        ...filter,
+        ...(result.province === undefined ? {} : { province: result.province }),
+      },
+      result,
+    ),
+  );
   return 0;
 };

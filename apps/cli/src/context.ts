@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Governance } from '@nrdl-catalog/chaincode/model';
 import { CatalogClient, type CatalogClientOptions } from '@nrdl-catalog/gateway-client';
 import { toJson, type Output } from './output';
 
@@ -29,6 +30,7 @@ export type ClientFactory = (options: Readonly<CatalogClientOptions>) => Catalog
 /** What every command gets: parsed options, output, and a lazily opened client. */
 export class CommandContext {
   private opened: CatalogClient | undefined;
+  private governanceRead: Promise<Governance> | undefined;
   /** The wallet folder: `--wallet`, else {@link defaultWalletDir}. */
   public readonly walletDir: string;
 
@@ -70,6 +72,25 @@ export class CommandContext {
       walletDir: this.walletDir,
       ...(this.channel === undefined ? {} : { channel: this.channel }),
     });
+  }
+
+  /**
+   * The governance record, read from the chain once: the one list of members, with every form of
+   * their names. Read with the command's client when it is open or the identity was chosen;
+   * otherwise with a client of its own (closed again), so the command can still pick its identity
+   * from the answer ({@link preferIdentity}).
+   */
+  public governance(): Promise<Governance> {
+    this.governanceRead ??= (async (): Promise<Governance> => {
+      if (this.opened !== undefined || this.identityGiven) return this.client().getGovernance();
+      const reader = this.clientAs(this.as);
+      try {
+        return await reader.getGovernance();
+      } finally {
+        reader.close();
+      }
+    })();
+    return this.governanceRead;
   }
 
   /** The channel commands use: `CATALOG_CHANNEL`, else the connection profile's (`catalog`). */
@@ -166,14 +187,4 @@ export function dateOption(values: Record<string, unknown>, name: string): strin
     throw new UsageError(`--${name} must be a date YYYY-MM-DD, got "${value}"`);
   }
   return value;
-}
-
-const PROVINCES = ['Guangdong', 'Sichuan', 'Shaanxi'] as const;
-
-/** Accepts `Guangdong`, `GuangdongMSP` or `guangdong` and returns `Guangdong`. */
-export function provinceName(value: string): string {
-  const wanted = value.trim().toLowerCase().replace(/msp$/, '');
-  const found = PROVINCES.find((province) => province.toLowerCase() === wanted);
-  if (!found) throw new UsageError(`unknown province "${value}": expected one of ${PROVINCES.join(', ')}`);
-  return found;
 }

@@ -6,8 +6,9 @@ import {
   readImportList,
   runImport,
 } from '@nrdl-catalog/gateway-client/import';
-import { CommandContext, UsageError, dateOption, parseCommand, provinceName, required, str } from './context';
-import { table } from '@nrdl-catalog/gateway-client';
+import { CommandContext, UsageError, dateOption, parseCommand, required, str } from './context';
+import type { Governance } from '@nrdl-catalog/chaincode/model';
+import { provinceOf, table, walletOrgOfMember } from '@nrdl-catalog/gateway-client';
 import { approverClients } from './proposal-commands';
 import { progressReporter } from './progress';
 
@@ -54,18 +55,22 @@ export async function importCommand(ctx: CommandContext, args: string[]): Promis
     );
   }
   let source: ImportSource;
+  let governance: Governance | undefined;
   if (what === 'nrdl') {
     source = { list: 'nrdl', file };
   } else {
-    const province = provinceName(required(values, 'province'));
-    ctx.preferIdentity(`${province.toLowerCase()}/proposer`);
+    const given = required(values, 'province');
     const kind = str(values, 'kind');
     if (kind !== undefined && kind !== 'service' && kind !== 'material')
       throw new UsageError(`--kind must be service or material, got "${kind}"`);
-    source = { list: 'province-items', file, province, ...(kind === undefined ? {} : { kind }) };
+    // the province in any form the governance record on chain lists; its proposer by default
+    governance = await ctx.governance();
+    const member = provinceOf(governance, given);
+    ctx.preferIdentity(`${walletOrgOfMember(ctx.walletDir, member)}/proposer`);
+    source = { list: 'province-items', file, province: member.name, ...(kind === undefined ? {} : { kind }) };
   }
   // the file first: its errors come before those of the options read after it, as they always did
-  const list = readImportList(source);
+  const list = readImportList(source, governance);
   const effectiveFrom = dateOption(values, 'effective-from');
   if (effectiveFrom === undefined) throw new UsageError('--effective-from YYYY-MM-DD is required');
   const chunkSize = str(values, 'chunk-size');

@@ -47,12 +47,13 @@ export const USAGE = `usage: catalog <command> [options]   (every command: --as 
   propose --file changes.json --title T [--rationale R] [--scope national|<province>|governance] [--effective-from D] [--approve-as a,b] [--apply]
   proposal list [--status S] [--scope S] [--province P] | show|approve|reject|withdraw|apply <id>
   version list | show [<n>] [--date D] | diff <a> <b>
-  governance show | init [--max-chunk N]                  (init: once, as nhsa/admin)
+  governance show | init [--topology F] [--max-chunk N]   (init: once, as nhsa/admin; members from F, default network/topology.json)
   api-key <org>/<identity>                                 prints that identity's API key
   serve [--port 21080] [--keys wallet/api-keys.json]      HTTP API (x-api-key header -> wallet identity)
 ${AUDIT_USAGE}
 
-  --as defaults to $CATALOG_AS, else ${DEFAULT_AS} (import province-items: <province>/proposer, audit replay: audit/auditor). Organisations: nhsa, guangdong, sichuan, shaanxi, audit.
+  --as defaults to $CATALOG_AS, else ${DEFAULT_AS} (import province-items: <province>/proposer, audit replay: audit/auditor); <org> is a wallet folder (nhsa, guangdong, …).
+  A province P is any form the governance record on chain lists: Guangdong, 广东省, 广东, 粤, GD, GuangdongMSP, 440000.
   $CATALOG_CHANNEL selects another channel of the same peers (default: the connection profile's, catalog).
   Exit codes: 0 success, 1 domain error (message starts with its code), 2 usage error.`;
 

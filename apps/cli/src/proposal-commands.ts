@@ -11,27 +11,21 @@ import {
   fsReason,
   reviewedOf,
 } from '@nrdl-catalog/gateway-client';
-import {
-  CommandContext,
-  UsageError,
-  dateOption,
-  int,
-  parseCommand,
-  provinceName,
-  required,
-  str,
-} from './context';
+import { CommandContext, UsageError, dateOption, int, parseCommand, required, str } from './context';
 import { keyValues, table } from '@nrdl-catalog/gateway-client';
 import { progressReporter } from './progress';
 
-/** Splits `--scope national|governance|<province>` into the chaincode's scope and province. */
+/**
+ * Splits `--scope national|governance|<province>` into the chaincode's scope and province; the
+ * province goes to the chaincode as typed (any form its governance record lists).
+ */
 export function scopeOf(value: string | undefined): {
   scope: 'national' | 'provincial' | 'governance';
   province?: string;
 } {
   if (value === undefined || value === 'national') return { scope: 'national' };
   if (value === 'governance') return { scope: 'governance' };
-  return { scope: 'provincial', province: provinceName(value) };
+  return { scope: 'provincial', province: value };
 }
 
 /** Opens one client per `--approve-as` entry (comma-separated `<org>/<identity>`). */
@@ -134,7 +128,7 @@ export async function proposalCommand(ctx: CommandContext, args: string[]): Prom
     const page = await client.listProposals({
       ...(str(values, 'status') ? { status: str(values, 'status') as Proposal['status'] } : {}),
       ...(scope ? { scope: scope as Proposal['scope'] } : {}),
-      ...(str(values, 'province') ? { province: provinceName(str(values, 'province') ?? '') } : {}),
+      ...(str(values, 'province') ? { province: str(values, 'province') } : {}),
       pageSize: int(values, 'limit', 1, 200) ?? 50,
       ...(str(values, 'bookmark') ? { bookmark: str(values, 'bookmark') } : {}),
     });

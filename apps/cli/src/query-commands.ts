@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import {
   type CoverageInput,
@@ -12,21 +13,15 @@ import {
   CatalogClientError,
   displayPath,
   fsReason,
+  type GovernanceMembers,
+  MembersError,
   parsePatient,
   PATIENT_FIELDS,
   type PatientField,
   PatientInputError,
+  readTopologyMembers,
 } from '@nrdl-catalog/gateway-client';
-import {
-  CommandContext,
-  UsageError,
-  dateOption,
-  int,
-  parseCommand,
-  provinceName,
-  required,
-  str,
-} from './context';
+import { CommandContext, UsageError, dateOption, int, parseCommand, required, str } from './context';
 import { keyValues, table, textOf } from '@nrdl-catalog/gateway-client';
 
 const COVERAGE_COLUMNS = ['ITEM', 'NAME', 'KIND', 'CLASS', 'COVERED', 'REASON', 'VERSION', 'RESTRICTION'];
@@ -92,7 +87,7 @@ export async function coverageCommand(ctx: CommandContext, args: string[]): Prom
     level: { type: 'string' },
     visit: { type: 'string' },
   });
-  const province = provinceName(required(values, 'province'));
+  const province = required(values, 'province');
   const item = str(values, 'item');
   const name = str(values, 'name');
   if ((item === undefined) === (name === undefined))
@@ -183,7 +178,7 @@ function claimLine(line: number, raw: Record<string, unknown>, province: string)
 /** `catalog coverage-batch --province P --file claim.json|claim.csv` */
 export async function coverageBatchCommand(ctx: CommandContext, args: string[]): Promise<number> {
   const { values } = parseCommand(args, { province: { type: 'string' }, file: { type: 'string' } });
-  const province = provinceName(required(values, 'province'));
+  const province = required(values, 'province');
   const lines = readClaimFile(required(values, 'file'), province);
   const valid = lines.filter((line): line is { line: number; input: CoverageInput } => 'input' in line);
   const answers = new Map<number, CoverageResult>();
@@ -231,7 +226,7 @@ export async function searchCommand(ctx: CommandContext, args: string[]): Promis
   const drugClass = str(values, 'class');
   const input = {
     ...(text ? (values.prefix === true ? { namePrefix: text } : { name: text }) : {}),
-    ...(str(values, 'province') ? { province: provinceName(str(values, 'province') ?? '') } : {}),
+    ...(str(values, 'province') ? { province: str(values, 'province') } : {}),
     ...(kind ? { kind: kind as 'drug' } : {}),
     ...(drugClass ? { class: drugClass as '甲' } : {}),
     ...(str(values, 'section') ? { section: str(values, 'section') } : {}),
@@ -277,23 +272,45 @@ export async function itemCommand(ctx: CommandContext, args: string[]): Promise<
     itemId,
     ...(version !== undefined ? { version } : {}),
     ...(date ? { date } : {}),
-    ...(province ? { province: provinceName(province) } : {}),
+    ...(province ? { province } : {}),
   });
   ctx.print(item, () => keyValues(item as unknown as Record<string, unknown>));
   return 0;
 }
 
-/** `catalog governance show | init` */
+/** Where `governance init` reads the members from when `--topology` is not given (working directory). */
+export const DEFAULT_TOPOLOGY = path.join('network', 'topology.json');
+
+/** `catalog governance show | init [--topology FILE] [--max-chunk N]` */
 export async function governanceCommand(ctx: CommandContext, args: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(args, { 'max-chunk': { type: 'string' } });
+  const { values, positionals } = parseCommand(args, {
+    'max-chunk': { type: 'string' },
+    topology: { type: 'string' },
+  });
   if (positionals[0] === 'init') {
     const maxChunkChanges = int(values, 'max-chunk', 1, MAX_CHUNK_CHANGES);
-    const done = await ctx.client().initGovernance(maxChunkChanges === undefined ? {} : { maxChunkChanges });
-    ctx.print(done, () => `governance record created (tx ${done.transactionId})`);
+    // the members come from the topology the channel was made from, and from the chain afterwards
+    const file = path.resolve(str(values, 'topology') ?? DEFAULT_TOPOLOGY);
+    let members: GovernanceMembers;
+    try {
+      members = readTopologyMembers(file);
+    } catch (error) {
+      if (error instanceof MembersError) throw new UsageError(error.message);
+      throw error;
+    }
+    const done = await ctx
+      .client()
+      .initGovernance({ ...members, ...(maxChunkChanges === undefined ? {} : { maxChunkChanges }) });
+    ctx.print(
+      done,
+      () =>
+        `governance record created (tx ${done.transactionId}): ` +
+        `${done.value.provinces.map((p) => p.name).join(', ')} with ${done.value.nationalMsp}`,
+    );
     return 0;
   }
   if (positionals[0] !== 'show')
-    throw new UsageError('usage: catalog governance show | init [--max-chunk N]');
+    throw new UsageError('usage: catalog governance show | init [--topology FILE] [--max-chunk N]');
   const governance = await ctx.client().getGovernance();
   ctx.print(governance, () => keyValues(governance as unknown as Record<string, unknown>));
   return 0;

@@ -1,7 +1,7 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { fail } from '../lib/errors';
 import { latticeKey, itemKey, overlayKey, T } from '../lib/keys';
-import { normaliseProvince, PROVINCES } from '../lib/orgs';
+import { normaliseProvince } from '../lib/orgs';
 import { decodeBookmark, runTx, type Tx } from '../lib/tx';
 import { evaluateCoverage } from '../model/coverage';
 import type { SearchItemsInput } from '../model/io';
@@ -15,6 +15,7 @@ import {
   getVersion,
   itemAsOf,
   overlayAsOf,
+  requireGovernance,
   resolveVersion,
   sealedVersionOf,
   versionInForce,
@@ -34,7 +35,7 @@ import type {
 import { itemRecordKey, overlayRecordKey } from '../lib/keys';
 
 async function coverage(tx: Tx, line: CoverageInput): Promise<CoverageResult> {
-  const province = normaliseProvince(line.province);
+  const province = normaliseProvince(await requireGovernance(tx), line.province);
   const date = line.date ?? tx.date;
   const version = await versionInForce(tx, date);
   const found = version === null ? null : await itemAsOf(tx, line.itemId, version.version);
@@ -51,10 +52,11 @@ async function coverage(tx: Tx, line: CoverageInput): Promise<CoverageResult> {
   });
 }
 
-function searchMatcher(a: SearchItemsInput): (s: ItemSummary) => boolean {
+async function searchMatcher(tx: Tx, a: SearchItemsInput): Promise<(s: ItemSummary) => boolean> {
   const name = a.name === undefined ? undefined : normaliseSearchText(a.name);
   const prefix = a.namePrefix === undefined ? undefined : normaliseSearchText(a.namePrefix);
-  const province = a.province === undefined ? undefined : normaliseProvince(a.province).name;
+  const province =
+    a.province === undefined ? undefined : normaliseProvince(await requireGovernance(tx), a.province).name;
   return (s) => {
     const n = normaliseSearchText(s.name);
     return (
@@ -96,7 +98,8 @@ export class CatalogContract extends Contract {
       if (found?.item == null) {
         fail('ITEM_NOT_FOUND', `${a.itemId} is not listed in version ${version.version}`);
       }
-      const provinces = a.province === undefined ? PROVINCES : [normaliseProvince(a.province)];
+      const g = await requireGovernance(tx);
+      const provinces = a.province === undefined ? g.provinces : [normaliseProvince(g, a.province)];
       const overlays: Overlay[] = [];
       for (const p of provinces) {
         const o = await overlayAsOf(tx, a.itemId, p.mspId, version.version);
@@ -127,7 +130,7 @@ export class CatalogContract extends Contract {
       if (a.version !== undefined && (await getVersion(tx, a.version)) === null) {
         fail('VERSION_NOT_FOUND', `no sealed version ${a.version}`);
       }
-      const matches = searchMatcher(a);
+      const matches = await searchMatcher(tx, a);
       const page = await filteredPage<ItemIndex, ItemSummary & { listedInVersion: number }>(
         tx,
         T.item,
@@ -197,9 +200,10 @@ export class CatalogContract extends Contract {
           txId: rec?.txId ?? null,
         });
       }
+      const prov =
+        a.province === undefined ? null : normaliseProvince(await requireGovernance(tx), a.province);
       let overlayChanges: HistoryChange[] | null = null;
-      if (a.province !== undefined) {
-        const prov = normaliseProvince(a.province);
+      if (prov !== null) {
         overlayChanges = [];
         for (const entry of (await getOverlayIndex(tx, a.itemId, prov.mspId))?.entries ?? []) {
           const sealed = await sealedVersionOf(tx, entry.proposalId);
@@ -223,8 +227,8 @@ export class CatalogContract extends Contract {
       changes.sort((x, y) => x.version - y.version);
       const ledger: ItemHistory['ledger'][number][] = [];
       const keys = [itemKey(tx.stub, a.itemId)];
-      if (a.province !== undefined) {
-        keys.push(overlayKey(tx.stub, a.itemId, normaliseProvince(a.province).mspId));
+      if (prov !== null) {
+        keys.push(overlayKey(tx.stub, a.itemId, prov.mspId));
       }
       for (const key of keys) {
         for await (const mod of tx.stub.getHistoryForKey(key)) {

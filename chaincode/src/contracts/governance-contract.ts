@@ -6,8 +6,8 @@ import { requireMsp, requireRole } from '../model/access';
 import {
   applyGovernanceUpdate,
   checkGovernance,
-  defaultGovernance,
   governancePolicy,
+  initialGovernance,
 } from '../model/governance';
 import { getGovernance, requireGovernance, requireProposal } from '../model/store';
 import type { Governance, Proposal } from '../model/types';
@@ -32,8 +32,11 @@ export class GovernanceContract extends Contract {
   }
 
   /**
-   * Creates the default governance record (version 1). Only an NHSA admin, only once
-   * (GOVERNANCE_EXISTS afterwards). Its key carries the N-of-M policy of the governance rule.
+   * Creates the governance record (version 1) with the members given (provinces with every form of
+   * their names, national MSP, auditors; seeded from network/topology.json) and the default rules.
+   * Only an NHSA admin (the default national MSP), only once (GOVERNANCE_EXISTS afterwards);
+   * GOVERNANCE_INVALID when two members share an MSP id or a form of a name. Its key carries the
+   * N-of-M policy of the governance rule.
    */
   @Transaction()
   @Returns('string')
@@ -44,12 +47,7 @@ export class GovernanceContract extends Contract {
       if ((await getGovernance(tx)) !== null) {
         fail('GOVERNANCE_EXISTS', 'governance is already initialised; change it with a governance proposal');
       }
-      const base = defaultGovernance(tx.txId, tx.time);
-      const g: Governance = {
-        ...base,
-        maxChunkChanges: a.maxChunkChanges ?? base.maxChunkChanges,
-        allowSelfApproval: a.allowSelfApproval ?? base.allowSelfApproval,
-      };
+      const g = initialGovernance(a, tx.txId, tx.time);
       checkGovernance(g);
       tx.put(GOVERNANCE_KEY, g, governancePolicy(g));
       tx.emit('GovernanceInitialised', { version: g.version });

@@ -135,6 +135,7 @@ export class ProposalContract extends Contract {
       let ownerMsp = g.nationalMsp;
       if (a.scope === 'provincial') {
         const info = normaliseProvince(
+          g,
           a.province ?? fail('INVALID_INPUT', 'a provincial proposal needs a province'),
         );
         province = info.name;
@@ -206,7 +207,7 @@ export class ProposalContract extends Contract {
           `${a.changes.length} changes, governance allows ${g.maxChunkChanges} per chunk`,
         );
       }
-      const normalised = a.changes.map((c) => normaliseChange(p, c));
+      const normalised = a.changes.map((c) => normaliseChange(g, p, c));
       const changes = normalised.map((n) => n.stored);
       const hash = sha256Json(changes);
       const existing = await tx.read<Chunk>(chunkKey(tx.stub, p.id, a.chunkIndex));
@@ -226,7 +227,7 @@ export class ProposalContract extends Contract {
           fail('DUPLICATE_CHANGE', `change ${i} (${n.target.type} ${n.target.itemId}) is already in ${p.id}`);
         }
         seen.add(key);
-        await precheckChange(tx, p, n.stored, head);
+        await precheckChange(tx, g, p, n.stored, head);
       }
       const chunk: Chunk = {
         proposalId: p.id,
@@ -445,7 +446,10 @@ export class ProposalContract extends Contract {
   @Returns('string')
   public async ListProposals(ctx: Context, input: string): Promise<string> {
     return runTx(ctx, 'Proposal.ListProposals', input, async (tx, a) => {
-      const province = a.province === undefined ? undefined : normaliseProvince(a.province).name;
+      const province =
+        a.province === undefined
+          ? undefined
+          : normaliseProvince(await requireGovernance(tx), a.province).name;
       return filteredPage<Proposal, Proposal>(
         tx,
         T.proposal,

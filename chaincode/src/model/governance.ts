@@ -2,32 +2,89 @@
  * Governance: who the members are, what each scope needs, quorum evaluation, key-level policies.
  */
 import { fail } from '../lib/errors';
-import { AUDIT_MSP, NATIONAL_MSP, PROVINCES } from '../lib/orgs';
+import { AUDIT_MSP, NATIONAL_MSP, PROVINCE_FORMS, provinceKey } from '../lib/orgs';
 import { buildSignaturePolicy, oneAndKOfSpec, unsatisfiablePolicy, type PolicySpec } from '../lib/sbe';
-import type { Governance, GovernanceUpdate, Proposal, ScopeRule, Tally, Vote } from './types';
+import type { InitGovernanceInput } from './io';
+import type { Governance, GovernanceUpdate, Proposal, ProvinceMember, ScopeRule, Tally, Vote } from './types';
 
 /** Default chunk limit. */
 export const DEFAULT_MAX_CHUNK_CHANGES = 250;
 
-/** The governance record InitGovernance writes (version 1). */
-export function defaultGovernance(txId: string, timestamp: string): Governance {
+/**
+ * The governance record InitGovernance writes (version 1): the members it is given (provinces,
+ * national MSP, auditors; seeded from network/topology.json) and the default rules.
+ */
+export function initialGovernance(input: InitGovernanceInput, txId: string, timestamp: string): Governance {
   return {
     version: 1,
-    nationalMsp: NATIONAL_MSP,
-    provinces: PROVINCES.map((p) => ({ name: p.name, mspId: p.mspId })),
-    auditors: [AUDIT_MSP],
+    nationalMsp: input.nationalMsp ?? NATIONAL_MSP,
+    nationalNames: input.nationalNames === undefined ? null : { ...input.nationalNames },
+    provinces: input.provinces.map((p) => ({
+      name: p.name,
+      mspId: p.mspId,
+      code: p.code,
+      division: p.division,
+      zh: p.zh,
+      zhShort: p.zhShort,
+      abbr: p.abbr,
+    })),
+    auditors: [...(input.auditors ?? [AUDIT_MSP])],
     rules: {
       national: { national: true, provinces: 'majority' },
       provincial: { national: false, provinces: 'own' },
       governance: { national: true, provinces: 'twoThirds' },
     },
-    maxChunkChanges: DEFAULT_MAX_CHUNK_CHANGES,
-    allowSelfApproval: false,
+    maxChunkChanges: input.maxChunkChanges ?? DEFAULT_MAX_CHUNK_CHANGES,
+    allowSelfApproval: input.allowSelfApproval ?? false,
     nationalKeyPolicy: { provinces: 1 },
     updatedByProposal: null,
     txId,
     timestamp,
   };
+}
+
+/** Words the scope arguments use; no province may be called by them. */
+const SCOPE_WORDS = new Set(['national', 'governance']);
+
+/**
+ * Throws GOVERNANCE_INVALID unless the members can be told apart: at least one province; no MSP id
+ * shared between the national organisation, a province and an auditor; and no form of a province's
+ * name (name, MSP id, code, division, Chinese names, abbreviation; compared as
+ * {@link normaliseProvince} compares them) that another province also answers to.
+ */
+export function checkMembers(g: Pick<Governance, 'nationalMsp' | 'provinces' | 'auditors'>): void {
+  if (g.provinces.length === 0) {
+    fail('GOVERNANCE_INVALID', 'the network needs at least one province');
+  }
+  const msps = new Map<string, string>([[g.nationalMsp, 'the national organisation']]);
+  const claim = (mspId: string, who: string): void => {
+    const other = msps.get(mspId);
+    if (other !== undefined) {
+      fail('GOVERNANCE_INVALID', `MSP id ${mspId} is both ${other}'s and ${who}'s`);
+    }
+    msps.set(mspId, who);
+  };
+  const forms = new Map<string, ProvinceMember>();
+  for (const p of g.provinces) {
+    claim(p.mspId, p.name);
+    for (const form of PROVINCE_FORMS) {
+      const key = provinceKey(p[form]);
+      if (key === '') {
+        fail('GOVERNANCE_INVALID', `province ${p.name}: ${form} is blank`);
+      }
+      if (SCOPE_WORDS.has(key)) {
+        fail('GOVERNANCE_INVALID', `province ${p.name}: ${form} '${p[form]}' is a scope word`);
+      }
+      const other = forms.get(key);
+      if (other !== undefined && other !== p) {
+        fail('GOVERNANCE_INVALID', `'${p[form]}' names both ${other.name} and ${p.name}`);
+      }
+      forms.set(key, p);
+    }
+  }
+  for (const auditor of g.auditors) {
+    claim(auditor, `auditor ${auditor}`);
+  }
 }
 
 /** Number of provinces a rule needs out of `n` members. */
@@ -46,8 +103,9 @@ export function provincesNeeded(rule: ScopeRule, n: number): number {
   }
 }
 
-/** Throws GOVERNANCE_INVALID unless the rules keep the catalog's guarantees. */
+/** Throws GOVERNANCE_INVALID unless the members can be told apart and the rules keep the catalog's guarantees. */
 export function checkGovernance(g: Governance): void {
+  checkMembers(g);
   const { national, provincial, governance } = g.rules;
   if (provincial.provinces !== 'own') {
     fail('GOVERNANCE_INVALID', 'a provincial change must need its own province (provinces: own)');

@@ -1,8 +1,16 @@
 /** Normalising item and overlay inputs into stored records. */
 import { fail } from '../lib/errors';
 import { computeItemId, normaliseIdText } from '../lib/item-id';
-import { NATIONAL_MSP, normaliseProvince } from '../lib/orgs';
-import type { Item, ItemInput, ItemSummary, Overlay, OverlayInput, RestrictionRules } from './types';
+import { normaliseProvince } from '../lib/orgs';
+import type {
+  Governance,
+  Item,
+  ItemInput,
+  ItemSummary,
+  Overlay,
+  OverlayInput,
+  RestrictionRules,
+} from './types';
 
 function checkRules(rules: RestrictionRules | null | undefined, where: string): RestrictionRules | null {
   if (rules === null || rules === undefined) {
@@ -28,11 +36,14 @@ function idPrefix(kind: Item['kind'], provinceCode: string | null): string {
   }
 }
 
-/** Validates the cross-field rules of an item and fills every optional field. */
-export function normaliseItem(input: ItemInput): Item {
+/**
+ * Validates the cross-field rules of an item and fills every optional field; the province, in any
+ * form the governance record lists, becomes its canonical name.
+ */
+export function normaliseItem(g: Pick<Governance, 'provinces'>, input: ItemInput): Item {
   const provincial = input.kind === 'service' || input.kind === 'material';
   const province =
-    input.province === undefined || input.province === null ? null : normaliseProvince(input.province);
+    input.province === undefined || input.province === null ? null : normaliseProvince(g, input.province);
   if (provincial && province === null) {
     fail('INVALID_INPUT', `a ${input.kind} item needs its owning province`);
   }
@@ -86,15 +97,18 @@ export function normaliseItem(input: ItemInput): Item {
 }
 
 /** The organisation owning an item's keys: the province for service/material, else NHSA. */
-export function ownerMspOf(item: Pick<Item, 'province'>): string {
-  return item.province === null ? NATIONAL_MSP : normaliseProvince(item.province).mspId;
+export function ownerMspOf(
+  g: Pick<Governance, 'nationalMsp' | 'provinces'>,
+  item: Pick<Item, 'province'>,
+): string {
+  return item.province === null ? g.nationalMsp : normaliseProvince(g, item.province).mspId;
 }
 
-/** Fills an overlay's optional fields. */
-export function normaliseOverlay(input: OverlayInput): Overlay {
+/** Fills an overlay's optional fields; the province becomes its canonical name. */
+export function normaliseOverlay(g: Pick<Governance, 'provinces'>, input: OverlayInput): Overlay {
   return {
     itemId: input.itemId,
-    province: normaliseProvince(input.province).name,
+    province: normaliseProvince(g, input.province).name,
     prices: input.prices ?? null,
     selfPayRatio: input.selfPayRatio ?? null,
     restriction: input.restriction ?? null,

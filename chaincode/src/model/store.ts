@@ -71,8 +71,15 @@ export interface OverlayRecord {
   readonly timestamp: string;
 }
 
+/** The governance record, read once per transaction (every province argument is looked up in it). */
 export async function getGovernance(tx: Tx): Promise<Governance | null> {
-  return tx.read<Governance>(GOVERNANCE_KEY);
+  const memoKey = 'governance';
+  if (tx.memo.has(memoKey)) {
+    return tx.memo.get(memoKey) as Governance | null;
+  }
+  const g = await tx.read<Governance>(GOVERNANCE_KEY);
+  tx.memo.set(memoKey, g);
+  return g;
 }
 
 export async function requireGovernance(tx: Tx): Promise<Governance> {

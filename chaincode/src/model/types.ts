@@ -88,11 +88,35 @@ export interface Overlay {
  */
 export type ScopeRule = NonNullable<NonNullable<GovernanceUpdate['rules']>['national']>;
 
+/**
+ * A province of the network as the governance record lists it: every form people name it by. The
+ * chaincode accepts any of them wherever a province is asked for and stores `name`.
+ */
+export interface ProvinceMember {
+  /** Canonical name, what records store (`Guangdong`). */
+  readonly name: string;
+  /** MSP id of the province's organisation (`GuangdongMSP`). */
+  readonly mspId: string;
+  /** Two-letter code of its service/material item ids (`GD`, as in `S-GD-…`). */
+  readonly code: string;
+  /** Six-digit administrative division code (`440000`). */
+  readonly division: string;
+  /** Chinese name (`广东省`). */
+  readonly zh: string;
+  /** Chinese short name (`广东`). */
+  readonly zhShort: string;
+  /** One-character abbreviation (`粤`). */
+  readonly abbr: string;
+}
+
 /** The on-chain governance record. */
 export interface Governance {
   readonly version: number;
   readonly nationalMsp: string;
-  readonly provinces: readonly { readonly name: string; readonly mspId: string }[];
+  /** Display names of the national organisation (null when InitGovernance gave none). */
+  readonly nationalNames: { readonly en: string; readonly zh: string } | null;
+  /** The member provinces: the one list of provinces (seeded from network/topology.json). */
+  readonly provinces: readonly ProvinceMember[];
   readonly auditors: readonly string[];
   readonly rules: {
     readonly national: ScopeRule;

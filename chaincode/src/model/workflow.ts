@@ -100,12 +100,19 @@ export function putProposal(tx: Tx, g: Governance, p: Proposal, creating = false
   tx.put(proposalKey(tx.stub, p.id), p, policy);
 }
 
-/** Normalises one change and checks it is inside the proposal's scope. */
-export function normaliseChange(p: Proposal, change: Change): { stored: StoredChange; target: ChangeTarget } {
+/**
+ * Normalises one change (provinces named in any form of the governance record's become canonical)
+ * and checks it is inside the proposal's scope.
+ */
+export function normaliseChange(
+  g: Pick<Governance, 'provinces'>,
+  p: Proposal,
+  change: Change,
+): { stored: StoredChange; target: ChangeTarget } {
   const scopeName = p.scope === 'provincial' ? `province ${p.province ?? ''}` : 'national';
   switch (change.op) {
     case 'upsertItem': {
-      const item = normaliseItem(change.item);
+      const item = normaliseItem(g, change.item);
       const provincial = item.province !== null;
       if (p.scope === 'national' && provincial) {
         fail('SCOPE_VIOLATION', `${item.id}: ${item.kind} items are provincial, not in a national proposal`);
@@ -121,18 +128,18 @@ export function normaliseChange(p: Proposal, change: Change): { stored: StoredCh
     case 'removeItem':
       return { stored: change, target: { type: 'item', itemId: change.itemId } };
     case 'setOverlay': {
-      const overlay = normaliseOverlay(change.overlay);
+      const overlay = normaliseOverlay(g, change.overlay);
       if (p.scope !== 'provincial' || overlay.province !== p.province) {
         fail('SCOPE_VIOLATION', `overlay of ${overlay.province} cannot be set by a ${scopeName} proposal`);
       }
-      const mspId = normaliseProvince(overlay.province).mspId;
+      const mspId = normaliseProvince(g, overlay.province).mspId;
       return {
         stored: { op: 'setOverlay', overlay },
         target: { type: 'overlay', itemId: overlay.itemId, mspId },
       };
     }
     case 'clearOverlay': {
-      const prov = normaliseProvince(change.province);
+      const prov = normaliseProvince(g, change.province);
       if (p.scope !== 'provincial' || prov.name !== p.province) {
         fail('SCOPE_VIOLATION', `overlay of ${prov.name} cannot be cleared by a ${scopeName} proposal`);
       }
@@ -150,6 +157,7 @@ export function normaliseChange(p: Proposal, change: Change): { stored: StoredCh
  */
 export async function precheckChange(
   tx: Tx,
+  g: Governance,
   p: Proposal,
   change: StoredChange,
   head: Head | null,
@@ -168,7 +176,7 @@ export async function precheckChange(
       }
     }
   } else if (change.op === 'clearOverlay') {
-    const mspId = normaliseProvince(change.province).mspId;
+    const mspId = normaliseProvince(g, change.province).mspId;
     const current = headVersion > 0 ? await overlayAsOf(tx, change.itemId, mspId, headVersion) : null;
     if (current === null) {
       fail('ITEM_NOT_FOUND', `${change.itemId} has no ${change.province} overlay to clear`);
@@ -234,7 +242,7 @@ async function applyChange(
       fail('VERSION_CONFLICT', `item ${itemId} is no longer listed`);
     }
     const item = change.op === 'upsertItem' ? change.item : null;
-    const ownerMsp = index?.ownerMsp ?? (item === null ? p.ownerMsp : ownerMspOf(item));
+    const ownerMsp = index?.ownerMsp ?? (item === null ? p.ownerMsp : ownerMspOf(g, item));
     const entry: ItemIndexEntry = {
       proposalId: p.id,
       op: item === null ? 'remove' : 'upsert',
@@ -262,7 +270,10 @@ async function applyChange(
     };
   }
   const itemId = change.op === 'setOverlay' ? change.overlay.itemId : change.itemId;
-  const province = normaliseProvince(change.op === 'setOverlay' ? change.overlay.province : change.province);
+  const province = normaliseProvince(
+    g,
+    change.op === 'setOverlay' ? change.overlay.province : change.province,
+  );
   const index = await getOverlayIndex(tx, itemId, province.mspId);
   const replaced = await replacedEntry(tx, p, index?.entries ?? [], `overlay ${itemId}/${province.name}`);
   let old: Overlay | null = null;

@@ -210,6 +210,33 @@ const governanceUpdate = {
   },
 } as const;
 
+/** An MSP id, as Fabric and the topology spell them (`GuangdongMSP`). */
+const mspId = { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9.-]{0,63}$' } as const;
+/** A name: no control characters, no whitespace at either end. */
+const memberName = (max: number) =>
+  ({
+    type: 'string',
+    minLength: 1,
+    maxLength: max,
+    pattern: '^[^\\s\\x00-\\x1f\\x7f-\\x9f](?:[^\\x00-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x1f\\x7f-\\x9f])?$',
+  }) as const;
+
+/** A province member record of the governance record (see ProvinceMember). */
+const provinceMember = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'mspId', 'code', 'division', 'zh', 'zhShort', 'abbr'],
+  properties: {
+    name: memberName(40),
+    mspId,
+    code: { type: 'string', pattern: '^[A-Z]{2}$' },
+    division: { type: 'string', pattern: '^[1-9][0-9]{5}$' },
+    zh: memberName(20),
+    zhShort: memberName(20),
+    abbr: memberName(4),
+  },
+} as const;
+
 const patient = {
   type: 'object',
   additionalProperties: false,
@@ -249,6 +276,7 @@ export const definitions = {
   patient,
   coverageInput,
   governanceUpdate,
+  provinceMember,
 } as const;
 
 /** Argument schema of every transaction, keyed `Contract.Transaction`. */
@@ -313,7 +341,16 @@ export const schemas = {
     bookmark,
   }),
   'Governance.GetGovernance': obj([], {}),
-  'Governance.InitGovernance': obj([], {
+  'Governance.InitGovernance': obj(['provinces'], {
+    provinces: { type: 'array', minItems: 1, maxItems: 64, items: provinceMember },
+    nationalMsp: mspId,
+    nationalNames: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['en', 'zh'],
+      properties: { en: memberName(100), zh: memberName(100) },
+    },
+    auditors: { type: 'array', maxItems: 16, uniqueItems: true, items: mspId },
     maxChunkChanges: { type: 'integer', minimum: 1, maximum: MAX_CHUNK_CHANGES },
     allowSelfApproval: { type: 'boolean' },
   }),

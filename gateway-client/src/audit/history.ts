@@ -8,6 +8,7 @@ import {
   type Item,
   normaliseProvince,
   type Overlay,
+  type ProvinceMembers,
   type Proposal,
   type Scope,
 } from '@nrdl-catalog/chaincode/model';
@@ -92,13 +93,15 @@ export interface AsOfResult {
   /** Version in force (latest with effectiveFrom ≤ date), or null when none. */
   readonly version: number | null;
   readonly effectiveFrom: string | null;
+  /** The province filtered on, by its canonical name (absent without a province filter or version). */
+  readonly province?: string;
   readonly items: readonly CatalogItemAsOf[];
 }
 
 /** Filter of {@link catalogAsOf}. */
 export interface AsOfFilter {
   readonly itemId?: string;
-  /** Province (name, MSP id or code): national items, that province's items and its overlays. */
+  /** Province, in any form the governance record lists: national items, that province's items and its overlays. */
   readonly province?: string;
 }
 
@@ -290,13 +293,30 @@ function groupEntries(
   return byItem;
 }
 
-/** The catalog (items with their overlays) in force on `date`, optionally for one item or province. */
+/**
+ * The member list a province filter is looked up in: the latest governance record the store holds
+ * (a province that joined later is still found in the versions before it), else the one in force
+ * when `version` was sealed; null for a store without either.
+ */
+function membersOf(model: LedgerModel, version: SealedVersion | null): ProvinceMembers | null {
+  return model.governance.at(-1)?.record ?? version?.governance ?? null;
+}
+
+/**
+ * The catalog (items with their overlays) in force on `date`, optionally for one item or province
+ * (in any form the governance record in the store lists; UNKNOWN_PROVINCE otherwise).
+ */
 export function catalogAsOf(model: LedgerModel, date: string, filter: AsOfFilter = {}): AsOfResult {
   const v = versionInForce(model, date);
+  const members = membersOf(model, v);
+  const province =
+    filter.province === undefined || (members === null && v === null)
+      ? null
+      : normaliseProvince(members ?? { provinces: [] }, filter.province).name;
+  const named = province === null ? {} : { province };
   if (v === null) {
-    return { date, version: null, effectiveFrom: null, items: [] };
+    return { date, version: null, effectiveFrom: null, ...named, items: [] };
   }
-  const province = filter.province === undefined ? null : normaliseProvince(filter.province).name;
   const items: CatalogItemAsOf[] = [];
   const grouped = groupEntries(entriesAt(model, v.record.version).values());
   for (const itemId of [...grouped.keys()].sort()) {
@@ -321,7 +341,7 @@ export function catalogAsOf(model: LedgerModel, date: string, filter: AsOfFilter
     }
     items.push({ itemId, item: slot.item, overlays });
   }
-  return { date, version: v.record.version, effectiveFrom: v.record.effectiveFrom, items };
+  return { date, version: v.record.version, effectiveFrom: v.record.effectiveFrom, ...named, items };
 }
 
 function describe(entry: DigestEntry): DiffEntry {

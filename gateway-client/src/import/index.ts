@@ -53,7 +53,6 @@ export {
   materialEntriesOf,
   materialRowToItem,
   parseServiceRemark,
-  provinceInfo,
   readMaterialFile,
   readServiceFile,
   serviceEntriesOf,

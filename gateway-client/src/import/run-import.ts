@@ -5,9 +5,10 @@
  * `npm start` (scripts/main.ts) both run it; rendering the outcome is theirs.
  */
 import path from 'node:path';
-import type { ItemInput } from '@nrdl-catalog/chaincode/model';
+import type { ItemInput, ProvinceMembers } from '@nrdl-catalog/chaincode/model';
 import type { CatalogClient } from '../catalog-client';
 import { CatalogClientError, InvalidInputError } from '../errors';
+import { provinceOf } from '../governance-members';
 import { driveProposal, type DriveResult, type Progress } from '../workflow';
 import { planChunks, upsertChanges } from './chunks';
 import { ImportError } from './csv';
@@ -20,7 +21,7 @@ export type ImportSource =
   | {
       readonly list: 'province-items';
       readonly file: string;
-      /** The province's name (`Guangdong`, `Sichuan`, `Shaanxi`). */
+      /** The province, in any form the governance record lists (`Shaanxi`, `SN`, `陕西`, `610000`…). */
       readonly province: string;
       /** Medical service prices or special materials (default: `material` when the file name says so). */
       readonly kind?: 'service' | 'material';
@@ -88,10 +89,12 @@ export interface ImportList {
 }
 
 /**
- * Reads `source` into items. Unreadable or malformed files are `INVALID_INPUT`
- * {@link CatalogClientError}s naming the file (and line).
+ * Reads `source` into items. A province's list takes its province (canonical name, item id code)
+ * from `governance`, the record read from the chain: `UNKNOWN_PROVINCE` for a province it does not
+ * list. Unreadable or malformed files are `INVALID_INPUT` {@link CatalogClientError}s naming the
+ * file (and line).
  */
-export function readImportList(source: ImportSource): ImportList {
+export function readImportList(source: ImportSource, governance?: ProvinceMembers): ImportList {
   const name = path.basename(source.file);
   try {
     if (source.list === 'nrdl') {
@@ -103,15 +106,20 @@ export function readImportList(source: ImportSource): ImportList {
         duplicates: 0,
       };
     }
+    if (governance === undefined) {
+      throw new InvalidInputError(
+        'INVALID_INPUT',
+        `the province of ${name} is named by the governance record: read it first (client.getGovernance())`,
+      );
+    }
+    const province = provinceOf(governance, source.province);
     const kind = source.kind ?? (/material/i.test(name) ? 'material' : 'service');
     const imported =
-      kind === 'service'
-        ? readServiceFile(source.file, source.province)
-        : readMaterialFile(source.file, source.province);
+      kind === 'service' ? readServiceFile(source.file, province) : readMaterialFile(source.file, province);
     return {
       items: imported.entries.map((entry) => entry.item),
-      scope: { scope: 'provincial', province: source.province },
-      title: `${source.province} ${kind === 'service' ? 'medical service prices' : 'special materials'} (${name})`,
+      scope: { scope: 'provincial', province: province.name },
+      title: `${province.name} ${kind === 'service' ? 'medical service prices' : 'special materials'} (${name})`,
       source: name,
       duplicates: imported.duplicates.length,
     };
@@ -129,11 +137,11 @@ export function readImportList(source: ImportSource): ImportList {
  * after an interruption resumes the same proposal.
  */
 export async function runImport(options: RunImportOptions): Promise<ImportSummary> {
-  const list = 'items' in options.source ? options.source : readImportList(options.source);
+  const governance = await options.client.getGovernance();
+  const list = 'items' in options.source ? options.source : readImportList(options.source, governance);
   if (list.duplicates > 0) {
     options.onNote?.(`${list.duplicates} codes repeat in the source; later rows got ids with a --<n> suffix`);
   }
-  const governance = await options.client.getGovernance();
   const max = governance.maxChunkChanges;
   const chunkSize = options.chunkSize ?? max;
   if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > max) {

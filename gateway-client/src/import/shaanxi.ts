@@ -33,7 +33,6 @@ import {
   computeItemId,
   type ItemInput,
   type LevelPrices,
-  normaliseProvince,
   type ProvinceInfo,
 } from '@nrdl-catalog/chaincode/model';
 import { ImportError, readCsvFile, type CsvRecord, type CsvTable } from './csv';
@@ -118,14 +117,6 @@ export function parseServiceRemark(remark: string | null | undefined): ServiceRe
   return parts;
 }
 
-/**
- * The network province for a name / MSP id / two-letter code (default Shaanxi), via the chaincode's
- * `normaliseProvince`; an unknown one throws its `UNKNOWN_PROVINCE` error.
- */
-export function provinceInfo(province: string | ProvinceInfo = 'Shaanxi'): ProvinceInfo {
-  return typeof province === 'string' ? normaliseProvince(province) : province;
-}
-
 function orNull(value: string): string | null {
   return value === '' ? null : value;
 }
@@ -156,13 +147,15 @@ export function levelPricesOf(row: ServiceRow): LevelPrices | null {
   return prices.level3 === null && prices.level2 === null && prices.level1 === null ? null : prices;
 }
 
-/** Maps one service `item` row (with the heading names above it) to a `service` item. */
+/**
+ * Maps one service `item` row (with the heading names above it) to a `service` item of province `p`
+ * (its governance member record: canonical name and the two-letter code of the id).
+ */
 export function serviceRowToItem(
   row: ServiceRow,
   categoryPath: readonly string[],
-  province: string | ProvinceInfo = 'Shaanxi',
+  p: ProvinceInfo,
 ): ItemInput {
-  const p = provinceInfo(province);
   if (row.row_type !== 'item') {
     throw new Error(`row_type '${row.row_type}' is not an item row`);
   }
@@ -192,13 +185,8 @@ export function serviceRowToItem(
   };
 }
 
-/** Maps one special-material row (with the name of its group, if any) to a `material` item. */
-export function materialRowToItem(
-  row: MaterialRow,
-  groupName: string | null,
-  province: string | ProvinceInfo = 'Shaanxi',
-): ItemInput {
-  const p = provinceInfo(province);
+/** Maps one special-material row (with the name of its group, if any) to a `material` item of `p`. */
+export function materialRowToItem(row: MaterialRow, groupName: string | null, p: ProvinceInfo): ItemInput {
   if (row.code === '' || row.name.trim() === '') {
     throw new Error('a material row needs a code and a name');
   }
@@ -305,11 +293,7 @@ function wrap<T>(table: CsvTable, record: CsvRecord, make: () => T): T {
 }
 
 /** Maps a parsed service price table: `item` rows → service items; headings build the category path. */
-export function serviceEntriesOf(
-  table: CsvTable,
-  province: string | ProvinceInfo = 'Shaanxi',
-): ProvinceImport<ServiceRow> {
-  const p = provinceInfo(province);
+export function serviceEntriesOf(table: CsvTable, p: ProvinceInfo): ProvinceImport<ServiceRow> {
   const headings: { sheet: string; code: string; name: string }[] = [];
   const entries: ProvinceEntry<ServiceRow>[] = [];
   let headingRows = 0;
@@ -336,11 +320,7 @@ export function serviceEntriesOf(
 }
 
 /** Maps a parsed special-materials table: group rows are headings, the other rows material items. */
-export function materialEntriesOf(
-  table: CsvTable,
-  province: string | ProvinceInfo = 'Shaanxi',
-): ProvinceImport<MaterialRow> {
-  const p = provinceInfo(province);
+export function materialEntriesOf(table: CsvTable, p: ProvinceInfo): ProvinceImport<MaterialRow> {
   const rows = table.records.map((record) => ({ record, row: rowOf(table, record, MATERIAL_COLUMNS) }));
   const isGroup = (code: string): boolean =>
     rows.some((r) => r.row.code !== code && r.row.code.startsWith(code) && code !== '');
@@ -364,17 +344,11 @@ export function materialEntriesOf(
 }
 
 /** Reads and maps the service price list. */
-export function readServiceFile(
-  path: string,
-  province: string | ProvinceInfo = 'Shaanxi',
-): ProvinceImport<ServiceRow> {
+export function readServiceFile(path: string, province: ProvinceInfo): ProvinceImport<ServiceRow> {
   return serviceEntriesOf(readCsvFile(path, { requiredColumns: SERVICE_COLUMNS }), province);
 }
 
 /** Reads and maps the special-materials list. */
-export function readMaterialFile(
-  path: string,
-  province: string | ProvinceInfo = 'Shaanxi',
-): ProvinceImport<MaterialRow> {
+export function readMaterialFile(path: string, province: ProvinceInfo): ProvinceImport<MaterialRow> {
   return materialEntriesOf(readCsvFile(path, { requiredColumns: MATERIAL_COLUMNS }), province);
 }

@@ -1,4 +1,10 @@
-import { CatalogClient, CatalogClientError, reviewedOf } from '../../../gateway-client/src';
+import {
+  CatalogClient,
+  CatalogClientError,
+  membersFromTopology,
+  reviewedOf,
+} from '../../../gateway-client/src';
+import { loadTopology } from '../../../network/src/topology';
 import { type Change, computeItemId, type ItemInput, type VoteInput } from '@nrdl-catalog/chaincode/model';
 import { ensureNetwork, WALLET_DIR } from './network';
 
@@ -24,7 +30,7 @@ export function closeClients(): void {
 export async function ensureCatalog(): Promise<void> {
   await ensureNetwork();
   try {
-    await clientAs('nhsa/admin').initGovernance();
+    await clientAs('nhsa/admin').initGovernance(membersFromTopology(loadTopology()));
   } catch (error) {
     if (!(error instanceof CatalogClientError && error.code === 'GOVERNANCE_EXISTS')) throw error;
   }

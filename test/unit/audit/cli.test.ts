@@ -151,7 +151,7 @@ describe('catalog audit CLI', () => {
     const text = await audit(['as-of', '--date', '2025-03-01', '--item', ids.borax, '--store', storePath]);
     expect(text.stdout).to.match(/^catalog as of 2025-03-01: version 2 \(effective 2025-03-01\), 1 item/);
     expect(text.stdout).to.contain('复方硼砂').and.contain('Sichuan self-pay 30%');
-    const feb = await audit(['as-of', '--date', '2025-02-15', '--province', 'Sichuan', '--store', storePath]);
+    const feb = await audit(['as-of', '--date', '2025-02-15', '--province', '四川', '--store', storePath]);
     expect(feb.stdout).to.contain('version 1').and.contain('小茴香').and.not.contain('Sichuan self-pay');
     const july = await audit([
       'as-of',
@@ -169,7 +169,23 @@ describe('catalog audit CLI', () => {
     expect((await audit(['as-of', '--date', '2025-3-1', '--item', 'x', '--store', storePath])).code).to.equal(
       2,
     );
-    expect((await audit(['as-of', '--date', '2025-03-01', '--province', 'Hubei'])).code).to.equal(2);
+    // the provinces are those of the governance record in the store
+    const hubei = await audit(['as-of', '--date', '2025-03-01', '--province', 'Hubei', '--store', storePath]);
+    expect(hubei.code).to.equal(2);
+    expect(hubei.stderr).to.match(
+      /^UNKNOWN_PROVINCE: unknown province "Hubei"; the members are Guangdong, Sichuan, Shaanxi\n/,
+    );
+    const json = await audit([
+      'as-of',
+      '--date',
+      '2025-07-01',
+      '--province',
+      '610000',
+      '--store',
+      storePath,
+      '--json',
+    ]);
+    expect(JSON.parse(json.stdout)).to.include({ version: 4, province: 'Shaanxi' });
   });
 
   it('history lists every version of an item with proposer, approvers, tx and block', async () => {

@@ -21,6 +21,7 @@ import {
   stateData,
 } from './trust/support/chain';
 import type { BuiltTx } from './support/block-builder';
+import { initInput } from '../support/members';
 
 const EMPTY: StateView = { get: () => null, range: () => [] };
 
@@ -51,7 +52,7 @@ describe('independent verification with re-execution (crafted, signed chain)', f
     const nonce = randomBytes(24);
     const txId = createHash('sha256').update(nonce).update(admin.serialized).digest('hex');
     const reexecutor = await Reexecutor.fromChaincodeDir(build.chaincodeDir);
-    const args = ['Governance:InitGovernance', '{}'];
+    const args = ['Governance:InitGovernance', JSON.stringify(initInput())];
     const honest = await reexecutor.reexecute({
       txId,
       channelId: 'catalog',

@@ -8,7 +8,6 @@ import {
   computeItemId,
   decodeLattice,
   decodeSignaturePolicy,
-  defaultGovernance,
   type DigestEntry,
   digestOfEntries,
   emptyLattice,
@@ -17,6 +16,7 @@ import {
   ERROR_CODES,
   errorCodeOf,
   evaluateCoverage,
+  initialGovernance,
   latticeAdd,
   latticeDigest,
   latticeOf,
@@ -29,6 +29,7 @@ import {
 } from '@nrdl-catalog/chaincode/model';
 import { parseInput } from '../../../chaincode/src/lib/validate';
 import { isValidDate } from '../../../chaincode/src/lib/time';
+import { initInput, member, MEMBERS } from '../support/members';
 
 describe('N-of-M signature policies', () => {
   it('builds NHSA AND 2-of-3 provinces, decodable with plain protobuf', () => {
@@ -146,11 +147,11 @@ describe('item ids', () => {
 });
 
 describe('provinces, errors, validation', () => {
-  it('normalises province spellings', () => {
-    for (const s of ['Guangdong', 'GuangdongMSP', 'guangdong', ' GD ']) {
-      expect(normaliseProvince(s)).to.deep.equal({ name: 'Guangdong', mspId: 'GuangdongMSP', code: 'GD' });
+  it('normalises province spellings from the governance record (test/unit/chaincode/provinces.test.ts has all)', () => {
+    for (const s of ['Guangdong', 'GuangdongMSP', 'guangdong', ' GD ', '粤', '440000']) {
+      expect(normaliseProvince(MEMBERS, s)).to.deep.equal(member('Guangdong'));
     }
-    expect(() => normaliseProvince('NHSAMSP')).to.throw(/^UNKNOWN_PROVINCE: /);
+    expect(() => normaliseProvince(MEMBERS, 'NHSAMSP')).to.throw(/^UNKNOWN_PROVINCE: /);
   });
 
   it('formats every error as CODE: message', () => {
@@ -181,7 +182,7 @@ describe('provinces, errors, validation', () => {
 });
 
 describe('quorum and coverage rules (pure)', () => {
-  const g = defaultGovernance('tx', '2024-01-01T00:00:00.000Z');
+  const g = initialGovernance(initInput(), 'tx', '2024-01-01T00:00:00.000Z');
   const manifest = 'a'.repeat(64);
   const vote = (mspId: string, decision: 'approve' | 'reject', manifestHash = manifest): Vote => ({
     proposalId: 'p',

@@ -25,6 +25,7 @@ import {
   upserts,
 } from './support/fixtures';
 import type { Network } from './support/fabric-stub';
+import { initInput } from '../support/members';
 
 const boraxId = computeItemId({ kind: 'drug', name: '复方硼砂', dosageForm: '外用液体剂' });
 const wardId = computeItemId({
@@ -51,23 +52,25 @@ describe('governance', () => {
   it('is initialised once by an NHSA admin, with an N-of-M policy on its key', async () => {
     const net = newNetwork();
     await refusedWithoutWrites(net, 'FORBIDDEN_ROLE', () =>
-      net.submit(A.nhsaProposer, 'Governance:InitGovernance', {}),
+      net.submit(A.nhsaProposer, 'Governance:InitGovernance', initInput()),
     );
     await refusedWithoutWrites(net, 'FORBIDDEN_ORG', () =>
-      net.submit(A.snAdmin, 'Governance:InitGovernance', {}),
+      net.submit(A.snAdmin, 'Governance:InitGovernance', initInput()),
     );
     await rejectsWith(
       () => net.evaluate(A.auditor, 'Governance:GetGovernance', {}),
       'GOVERNANCE_NOT_INITIALISED',
     );
-    const g = await net.submit<Governance>(A.nhsaAdmin, 'Governance:InitGovernance', {
-      maxChunkChanges: 200,
-    });
+    const g = await net.submit<Governance>(
+      A.nhsaAdmin,
+      'Governance:InitGovernance',
+      initInput({ maxChunkChanges: 200 }),
+    );
     expect(g.version).to.equal(1);
     expect(g.maxChunkChanges).to.equal(200);
     expect(g.rules.national).to.deep.equal({ national: true, provinces: 'majority' });
     await refusedWithoutWrites(net, 'GOVERNANCE_EXISTS', () =>
-      net.submit(A.nhsaAdmin, 'Governance:InitGovernance', {}),
+      net.submit(A.nhsaAdmin, 'Governance:InitGovernance', initInput()),
     );
     const policy = net.ledger.validationParameter('catalog.governance');
     expect(decodeSignaturePolicy(policy!)).to.deep.equal({
@@ -551,7 +554,7 @@ describe('national proposal lifecycle', () => {
 
   it('does not let a proposer approve its own proposal unless governance allows it', async () => {
     const net = newNetwork();
-    await net.submit(A.nhsaAdmin, 'Governance:InitGovernance', {});
+    await net.submit(A.nhsaAdmin, 'Governance:InitGovernance', initInput());
     const self = { msp: 'ShaanxiMSP', role: 'approver', cn: 'alice' };
     const proposerAlice = { msp: 'ShaanxiMSP', role: 'proposer', cn: 'alice' };
     const id = await draftAndOpen(net, proposerAlice, { scope: 'provincial', province: 'Shaanxi' }, [
@@ -562,7 +565,7 @@ describe('national proposal lifecycle', () => {
     );
 
     const net2 = newNetwork();
-    await net2.submit(A.nhsaAdmin, 'Governance:InitGovernance', { allowSelfApproval: true });
+    await net2.submit(A.nhsaAdmin, 'Governance:InitGovernance', initInput({ allowSelfApproval: true }));
     const id2 = await draftAndOpen(net2, proposerAlice, { scope: 'provincial', province: 'Shaanxi' }, [
       upserts([shaanxiWardItem]),
     ]);

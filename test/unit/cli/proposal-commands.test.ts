@@ -136,7 +136,6 @@ describe('catalog proposal commands (in-process, real contracts)', () => {
           ['propose', '--file', changes, '--title', 'x', '--chunk-size', '0'],
           /^--chunk-size must be an integer from 1 to 500/,
         ],
-        [['propose', '--file', changes, '--title', 'x', '--scope', 'hubei'], /^unknown province "hubei"/],
         [
           ['propose', '--file', changes, '--title', 'x', '--effective-from', '2025-02-29'],
           /^--effective-from must be a date YYYY-MM-DD, got "2025-02-29"\n/,
@@ -166,6 +165,46 @@ describe('catalog proposal commands (in-process, real contracts)', () => {
       expect(done.code).to.equal(1);
       expect(done.stdout).to.equal('');
       expect(done.stderr).to.match(/^FORBIDDEN_ROLE: /m);
+    });
+
+    it('names the scope in any form the governance record lists: --scope 粤 resumes the Guangdong proposal', async () => {
+      const again = await c.json<Proposed>([
+        'propose',
+        '--as',
+        'guangdong/proposer',
+        '--scope',
+        '粤',
+        '--file',
+        c.file('overlay-again.json', {
+          changes: [
+            { op: 'setOverlay', overlay: { itemId: ITEM.borax, province: 'Guangdong', selfPayRatio: 0.3 } },
+          ],
+        }),
+        '--title',
+        'Guangdong self-pay for 复方硼砂',
+        '--effective-from',
+        '2025-03-01',
+      ]);
+      expect(again).to.deep.include({ proposalId: c.overlayId, resumed: true, status: 'applied' });
+      const before = await c.json<Page<Proposal>>(['proposal', 'list']);
+      const unknown = await c.run([
+        'propose',
+        '--as',
+        'guangdong/proposer',
+        '--scope',
+        'hubei',
+        '--file',
+        c.file('hubei.json', upserts([boraxItem])),
+        '--title',
+        'x',
+      ]);
+      expect(unknown.code).to.equal(1);
+      expect(unknown.stderr).to.match(
+        /^UNKNOWN_PROVINCE: unknown province "hubei"; the members are Guangdong/,
+      );
+      expect((await c.json<Page<Proposal>>(['proposal', 'list'])).records).to.have.length(
+        before.records.length,
+      );
     });
   });
 

@@ -3,12 +3,13 @@
  * real contracts on the in-memory peer, on a catalog built through the CLI (see seededCatalog).
  */
 import { expect } from 'chai';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CoverageResult, Governance, ItemSummary, Page } from '@nrdl-catalog/chaincode/model';
 import type { ItemView } from '../../../gateway-client/src/catalog-client';
 import { A, newNetwork } from '../chaincode/support/fixtures';
 import { runCatalog, tempDirPerSuite, usageRefusal } from '../support/cli';
+import { HUBEI, MEMBERS, TOPOLOGY_FILE } from '../support/members';
 import { ITEM, catalogNetwork, seededCatalog, type SeededCatalog } from './support/catalog-network';
 
 describe('catalog query commands (in-process, real contracts)', () => {
@@ -144,14 +145,44 @@ describe('catalog query commands (in-process, real contracts)', () => {
       expect(wrongForm.stderr).to.equal('ITEM_NOT_FOUND: no item named "复方硼砂" in form 注射剂');
     });
 
+    it('takes the province in every form the governance record lists; the chain refuses others (exit 1)', async () => {
+      for (const form of [
+        '广东省',
+        '广东',
+        '粤',
+        'Guangdong',
+        'GD',
+        'gd',
+        'GuangdongMSP',
+        '440000',
+        '４４００００',
+      ]) {
+        const { results } = await c.json<{ results: CoverageResult[] }>([
+          'coverage',
+          '--province',
+          form,
+          '--item',
+          ITEM.borax,
+          '--date',
+          '2025-03-02',
+        ]);
+        expect(results[0], form).to.deep.include({ province: 'Guangdong', covered: true });
+      }
+      const hubei = await c.run(['coverage', '--province', 'Hubei', '--item', ITEM.borax]);
+      expect(hubei).to.deep.equal({
+        code: 1,
+        stdout: '',
+        stderr: 'UNKNOWN_PROVINCE: unknown province "Hubei"; the members are Guangdong, Sichuan, Shaanxi',
+      });
+      const search = await c.json<Page<ItemSummary>>(['search', '--province', '川', '--kind', 'service']);
+      expect(search.records).to.deep.equal([]);
+      expect((await c.run(['search', '复方', '--province', '鄂'])).code).to.equal(1);
+    });
+
     it('refuses wrong options with exit 2 and the usage hint', async () => {
       const borax = ['coverage', '--province', 'Sichuan', '--item', ITEM.borax];
       const cases: [string[], string][] = [
         [['coverage', '--item', ITEM.borax], '--province is required'],
-        [
-          ['coverage', '--province', 'Hubei', '--item', ITEM.borax],
-          'unknown province "Hubei": expected one of Guangdong, Sichuan, Shaanxi',
-        ],
         [['coverage', '--province', 'Sichuan'], 'give exactly one of --item or --name'],
         [[...borax, '--name', '复方硼砂'], 'give exactly one of --item or --name'],
         [[...borax, '--date', '2025-13-01'], '--date must be a date YYYY-MM-DD, got "2025-13-01"'],
@@ -400,18 +431,67 @@ describe('catalog query commands (in-process, real contracts)', () => {
         usageRefusal('--max-chunk must be an integer from 1 to 500, got "0"'),
       );
       expect(await c.run(['governance', 'frobnicate'])).to.deep.equal(
-        usageRefusal('usage: catalog governance show | init [--max-chunk N]'),
+        usageRefusal('usage: catalog governance show | init [--topology FILE] [--max-chunk N]'),
       );
     });
 
-    it('init on a fresh network prints the transaction, honouring --max-chunk', async () => {
+    it('init on a fresh network takes the members from network/topology.json, honouring --max-chunk', async () => {
       const net = newNetwork();
       const done = await runCatalog(['governance', 'init', '--as', 'nhsa/admin', '--max-chunk', '100'], {
         connect: catalogNetwork(net).connect,
       });
-      expect(done).to.deep.equal({ code: 0, stdout: 'governance record created (tx tx-1)', stderr: '' });
+      expect(done).to.deep.equal({
+        code: 0,
+        stdout: 'governance record created (tx tx-1): Guangdong, Sichuan, Shaanxi with NHSAMSP',
+        stderr: '',
+      });
       const governance = await net.evaluate<Governance>(A.auditor, 'Governance:GetGovernance', {});
       expect(governance.maxChunkChanges).to.equal(100);
+      expect(governance.provinces).to.deep.equal(MEMBERS.provinces);
+    });
+
+    it('init --topology reads the members from another topology file; a bad one is a usage error', async () => {
+      const topology = JSON.parse(readFileSync(TOPOLOGY_FILE, 'utf8')) as { orgs: Record<string, unknown>[] };
+      const withHubei = path.join(dir(), 'topology-hubei.json');
+      const hubei = { ...HUBEI, name: 'hubei', kind: 'province', province: HUBEI.name };
+      writeFileSync(withHubei, JSON.stringify({ ...topology, orgs: [...topology.orgs, hubei] }));
+      const net = newNetwork();
+      const connect = catalogNetwork(net).connect;
+      const done = await runCatalog(
+        ['governance', 'init', '--as', 'nhsa/admin', '--topology', withHubei, '--json'],
+        {
+          connect,
+        },
+      );
+      expect(done.code, done.stderr).to.equal(0);
+      const created = JSON.parse(done.stdout) as { value: Governance };
+      expect(created.value.provinces.map((p) => p.name)).to.deep.equal([
+        'Guangdong',
+        'Sichuan',
+        'Shaanxi',
+        'Hubei',
+      ]);
+
+      const noDivision = path.join(dir(), 'topology-broken.json');
+      const undivided: Partial<typeof hubei> = { ...hubei };
+      delete undivided.division;
+      writeFileSync(noDivision, JSON.stringify({ ...topology, orgs: [...topology.orgs, undivided] }));
+      for (const [file, message] of [
+        [
+          noDivision,
+          /^INVALID_INPUT: topology: province organisation hubei \(HubeiMSP\) needs "division" \(six-digit administrative division code, e.g. "440000"\)\n/,
+        ],
+        [
+          path.join(dir(), 'missing.json'),
+          /^INVALID_INPUT: topology: cannot read .*missing\.json: no such file or directory\n/,
+        ],
+      ] as const) {
+        const refused = await runCatalog(['governance', 'init', '--as', 'nhsa/admin', '--topology', file], {
+          connect: catalogNetwork(newNetwork()).connect,
+        });
+        expect(refused.code, refused.stderr).to.equal(2);
+        expect(refused.stderr).to.match(message);
+      }
     });
   });
 });

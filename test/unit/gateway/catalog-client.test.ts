@@ -29,6 +29,7 @@ import {
   serviceError,
   virtualTime,
 } from './support/mock-gateway';
+import { MEMBERS } from '../support/members';
 
 const HASH = 'ab'.repeat(32);
 const ITEM = 'D-0123456789abcdef';
@@ -77,7 +78,7 @@ const EVALUATES: [string, string, unknown, Call][] = [
 
 const VOTE = { proposalId: 'P-1', manifestHash: HASH, baseVersion: 1, governanceVersion: 1 };
 const SUBMITS: [string, string, unknown, Call][] = [
-  ['initGovernance', 'Governance:InitGovernance', {}, (c) => c.initGovernance()],
+  ['initGovernance', 'Governance:InitGovernance', MEMBERS, (c) => c.initGovernance(MEMBERS)],
   [
     'applyGovernanceProposal',
     'Governance:ApplyGovernanceProposal',
@@ -277,7 +278,7 @@ describe('CatalogClient over a mocked gateway', function () {
     try {
       expect(() => CatalogClient.connect({ walletDir, as: 'nhsa/admin' })).to.throw(
         IdentityError,
-        /identity nhsa\/admin is not in the wallet/,
+        /organisation "nhsa" is not in the wallet .*: it holds no organisation/,
       );
     } finally {
       rmSync(walletDir, { recursive: true, force: true });

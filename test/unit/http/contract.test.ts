@@ -417,8 +417,8 @@ describe('HTTP API contract', function () {
       expect(api.fake.calls).to.deep.equal([]);
     });
 
-    it('accepts a province scope by name, MSP id or code in any case', async function () {
-      for (const scope of ['Guangdong', 'guangdongmsp', 'GD']) {
+    it('accepts a province scope in any form the governance record lists, in any case', async function () {
+      for (const scope of ['Guangdong', 'guangdongmsp', 'GD', '粤', '广东省', '440000']) {
         const response = await call(api, '/v1/proposals', {
           body: { title: 't', effectiveFrom: '2025-01-01', changes, scope },
         });

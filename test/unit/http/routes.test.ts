@@ -253,6 +253,7 @@ describe('HTTP API routes (fake client)', function () {
       expect(body).to.not.have.any.keys('transactionId', 'blockNumber');
       const names = api.fake.calls.map(([name]) => name);
       expect(names).to.deep.equal([
+        'getGovernance',
         'listProposals',
         'createProposal',
         'getProposal',
@@ -261,9 +262,9 @@ describe('HTTP API routes (fake client)', function () {
         'getProposal',
         'getProposal',
       ]);
-      const created = api.fake.calls[1]?.[1] as Record<string, unknown>;
+      const created = api.fake.calls[2]?.[1] as Record<string, unknown>;
       expect(created).to.include({ scope: 'provincial', province: 'Guangdong', title: 'remove borax' });
-      expect(api.fake.calls[3]?.[1]).to.deep.equal({ proposalId: 'p1', chunkIndex: 0, changes });
+      expect(api.fake.calls[4]?.[1]).to.deep.equal({ proposalId: 'p1', chunkIndex: 0, changes });
       await api.app.close();
     });
 
@@ -283,14 +284,18 @@ describe('HTTP API routes (fake client)', function () {
       }
     });
 
-    it('refuses an unknown province scope with 400 UNKNOWN_PROVINCE before any chaincode call', async function () {
+    it('refuses a province the governance record does not list with 400 UNKNOWN_PROVINCE, writing nothing', async function () {
       const api = await testApi();
       const response = await call(api, '/v1/proposals', {
         body: { title: 't', effectiveFrom: '2025-01-01', changes, scope: 'Hubei' },
       });
       expect(response.statusCode).to.equal(400);
-      expect(bodyOf(api, response, 'Error')).to.include({ code: 'UNKNOWN_PROVINCE' });
-      expect(api.fake.calls).to.deep.equal([]);
+      expect(bodyOf(api, response, 'Error')).to.include({
+        code: 'UNKNOWN_PROVINCE',
+        message: 'UNKNOWN_PROVINCE: unknown province "Hubei"; the members are Guangdong, Sichuan, Shaanxi',
+      });
+      // the one call: the governance record the province is looked up in
+      expect(api.fake.calls).to.deep.equal([['getGovernance', undefined]]);
       await api.app.close();
     });
 

@@ -13,6 +13,10 @@ import {
   type ProvinceImport,
   type ServiceRow,
 } from '../../../gateway-client/src/import';
+import { member } from '../support/members';
+
+/** Shaanxi's member record in the topology (what the import reads from the governance record). */
+export const SHAANXI = member('Shaanxi');
 
 /** Absolute path of a file in the repository's `data/` folder. */
 export function dataFile(name: string): string {
@@ -33,7 +37,7 @@ export function nrdlEntries(): NrdlEntry[] {
 
 /** The Shaanxi service price list import. */
 export function serviceImport(): ProvinceImport<ServiceRow> {
-  services ??= readServiceFile(dataFile('shaanxi-2021-medical-service-prices.csv'));
+  services ??= readServiceFile(dataFile('shaanxi-2021-medical-service-prices.csv'), SHAANXI);
   return services;
 }
 
@@ -51,7 +55,7 @@ export function materialCsv(): CsvTable {
 
 /** The Shaanxi special-materials import. */
 export function materialImport(): ProvinceImport<MaterialRow> {
-  materials ??= readMaterialFile(dataFile('shaanxi-2021-special-materials.csv'));
+  materials ??= readMaterialFile(dataFile('shaanxi-2021-special-materials.csv'), SHAANXI);
   return materials;
 }
 

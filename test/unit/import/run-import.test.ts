@@ -17,6 +17,8 @@ import { bootstrapped } from '../chaincode/support/fixtures';
 import { runCatalog, tempDirPerSuite, type CliRun } from '../support/cli';
 import { callerOf, clientOn, inMemoryFactory } from '../support/in-memory-client';
 import { dataFile } from './fixtures';
+import { HUBEI, MEMBERS } from '../support/members';
+import { ChaincodeError, InvalidInputError } from '../../../gateway-client/src/errors';
 
 const APPROVERS = ['nhsa/approver', 'guangdong/approver', 'sichuan/approver'];
 
@@ -47,9 +49,26 @@ describe('import use case (library and catalog import)', () => {
       source: 'nrdl-2024-drugs.csv',
       duplicates: 0,
     });
-    const shaanxi = readImportList({ list: 'province-items', file: materials, province: 'Shaanxi' });
+    const shaanxi = readImportList({ list: 'province-items', file: materials, province: 'Shaanxi' }, MEMBERS);
     expect(shaanxi.scope).to.deep.equal({ scope: 'provincial', province: 'Shaanxi' });
     expect(shaanxi.title).to.equal('Shaanxi special materials (shaanxi-2021-special-materials.csv)');
+    // the province in any form of the governance record; its code in the ids
+    const byAbbr = readImportList({ list: 'province-items', file: materials, province: '陕' }, MEMBERS);
+    expect(byAbbr.scope).to.deep.equal({ scope: 'provincial', province: 'Shaanxi' });
+    expect(byAbbr.items).to.deep.equal(shaanxi.items);
+    const hubei = readImportList(
+      { list: 'province-items', file: materials, province: '鄂' },
+      { provinces: [...MEMBERS.provinces, HUBEI] },
+    );
+    expect(hubei.scope).to.deep.equal({ scope: 'provincial', province: 'Hubei' });
+    expect(hubei.items[0]).to.deep.include({ id: 'M-HB-HC00101', province: 'Hubei' });
+    expect(() => readImportList({ list: 'province-items', file: materials, province: '鄂' }, MEMBERS))
+      .to.throw(ChaincodeError)
+      .with.property('code', 'UNKNOWN_PROVINCE');
+    expect(() => readImportList({ list: 'province-items', file: materials, province: 'Shaanxi' }))
+      .to.throw(InvalidInputError)
+      .with.property('message')
+      .that.matches(/named by the governance record/);
   });
 
   it('imports, approves, applies and seals a list as a library call, and a re-run resumes it', async () => {
@@ -111,23 +130,19 @@ describe('import use case (library and catalog import)', () => {
     expect(factory.identities).to.deep.equal(['nhsa/proposer', ...APPROVERS]);
   });
 
-  it('catalog import province-items runs as the province proposer and prints the human summary', async () => {
+  it('catalog import province-items (province in any form) runs as the province proposer and prints the human summary', async () => {
     const net = await bootstrapped();
     const factory = inMemoryFactory(net);
     const run = await runCatalog(
-      [
-        'import',
-        'province-items',
-        materials,
-        '--province',
-        'shaanxi',
-        '--effective-from',
-        '2025-01-01',
-      ].concat(['--approve-as', 'shaanxi/approver']),
+      ['import', 'province-items', materials, '--province', '陕西', '--effective-from', '2025-01-01'].concat([
+        '--approve-as',
+        'shaanxi/approver',
+      ]),
       factory,
     );
     expect(run.code, run.stderr).to.equal(0);
-    expect(factory.identities).to.deep.equal(['shaanxi/proposer', 'shaanxi/approver']);
+    // the default identity reads the governance record (to find the province), then its proposer runs
+    expect(factory.identities).to.deep.equal(['nhsa/proposer', 'shaanxi/proposer', 'shaanxi/approver']);
     expect(run.stdout).to.match(/^proposal \S+: applied, sealed as version 1 effective 2025-01-01\n/);
     expect(run.stdout).to.match(/\n\d+ items in 1 chunks, \d+\.\d s \(/);
     expect(run.stdout).to.match(/\nSECTION +ITEMS\n/);
@@ -148,6 +163,16 @@ describe('import use case (library and catalog import)', () => {
     expect(noDate.stderr).to.match(/^--effective-from YYYY-MM-DD is required/);
     const kind = await run(['province-items', materials, '--province', 'Shaanxi', '--kind', 'drug']);
     expect(kind.code).to.equal(2);
+    const unknown = await run([
+      'province-items',
+      materials,
+      '--province',
+      'Hubei',
+      '--effective-from',
+      '2025-01-01',
+    ]);
+    expect(unknown.code).to.equal(1);
+    expect(unknown.stderr).to.match(/^UNKNOWN_PROVINCE: unknown province "Hubei"; the members are Guangdong/);
     const missing = await run(['nrdl', path.join(dir(), 'missing.csv'), '--effective-from', '2025-01-01']);
     expect(missing.code).to.equal(1);
     expect(missing.stderr).to.match(/^INVALID_INPUT: missing\.csv: cannot read file/);

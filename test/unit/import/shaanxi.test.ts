@@ -17,7 +17,8 @@ import {
   type ServiceRow,
 } from '../../../gateway-client/src/import';
 import { computeItemId } from '@nrdl-catalog/chaincode/model';
-import { countBy, materialCsv, materialImport, serviceCsv, serviceImport } from './fixtures';
+import { HUBEI } from '../support/members';
+import { countBy, materialCsv, materialImport, serviceCsv, serviceImport, SHAANXI } from './fixtures';
 
 function serviceByCode(code: string): ProvinceEntry<ServiceRow> {
   const found = serviceImport().entries.find((e) => e.row.code === code);
@@ -142,8 +143,8 @@ describe('import/shaanxi services', () => {
       row({ ...base, xlsx_row: '4', code: '110100001', name: '丙' }),
       row({ ...base, xlsx_row: '5', code: '110100001 ', name: '丁' }),
     ].join('\n');
-    const first = serviceEntriesOf(parseCsv(csv, { source: 'dup.csv' }));
-    const again = serviceEntriesOf(parseCsv(csv, { source: 'dup.csv' }));
+    const first = serviceEntriesOf(parseCsv(csv, { source: 'dup.csv' }), SHAANXI);
+    const again = serviceEntriesOf(parseCsv(csv, { source: 'dup.csv' }), SHAANXI);
     expect(first.entries.map((e) => e.item.id)).to.deep.equal([
       'S-SN-110100001',
       'S-SN-110100002',
@@ -178,10 +179,14 @@ describe('import/shaanxi services', () => {
     );
   });
 
-  it('rejects an unknown province and an unknown row type', () => {
-    expect(() => serviceEntriesOf(serviceCsv(), 'Hunan')).to.throw(/^UNKNOWN_PROVINCE/);
+  it('maps the list for whichever member record it is given (its name and code), and rejects an unknown row type', () => {
+    const hubei = serviceEntriesOf(serviceCsv(), HUBEI).entries[0]?.item;
+    expect(hubei?.province).to.equal('Hubei');
+    expect(hubei?.id).to.match(/^S-HB-/);
     const csv = `${SERVICE_COLUMNS.join(',')}\n综合类,7,total,A,110100001,x,次,,1,1,1,,,`;
-    expect(() => serviceEntriesOf(parseCsv(csv, { source: 's.csv' }))).to.throw(/s\.csv:2: row_type 'total'/);
+    expect(() => serviceEntriesOf(parseCsv(csv, { source: 's.csv' }), SHAANXI)).to.throw(
+      /s\.csv:2: row_type 'total'/,
+    );
   });
 });
 

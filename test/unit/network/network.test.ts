@@ -281,7 +281,7 @@ describe('network: up, deploy, status and down with everything injected (no Fabr
       expect(existsSync(path.join(orgPaths(paths, nhsa).caHome, 'tls-cert.pem'))).to.equal(false);
 
       // what the run leaves behind
-      expect(readFileSync(trustModelFile(paths), 'utf8')).to.equal('2\n');
+      expect(readFileSync(trustModelFile(paths), 'utf8')).to.equal('3\n');
       expect(existsSync(channelBlock(topology, paths))).to.equal(true);
       const version = contentHash(chaincode.source.dir).slice(0, 12);
       expect(channel.committed).to.deep.equal({ version, sequence: 1 });
@@ -389,7 +389,7 @@ describe('network: up, deploy, status and down with everything injected (no Fabr
         (caught: unknown) => caught,
       );
       expect((error as Error).message).to.match(
-        /^this ledger was created under trust model 1, this code needs 2/,
+        /^this ledger was created under trust model 1, this code needs 3/,
       );
       expect(lines[lines.length - 1]).to.equal('[2/8] check ports ...');
       expect(run.starts).to.deep.equal([]);

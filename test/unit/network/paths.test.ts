@@ -44,10 +44,14 @@ describe('wallet and data layout', function () {
       expect(parseIdentityRef('Audit/auditor')).to.deep.equal({ org: 'audit', name: 'auditor' });
     });
 
-    it('refuses malformed values and unknown organisations', function () {
+    it("refuses malformed values; any well-formed organisation is the wallet's to know", function () {
       expect(() => parseIdentityRef('guangdong')).to.throw(IdentityError, /expected <org>\/<identity>/);
-      expect(() => parseIdentityRef('hubei/admin')).to.throw(IdentityError, /unknown organisation "hubei"/);
-      expect(() => parseIdentityRef('guangdong/../nhsa')).to.throw(IdentityError);
+      expect(parseIdentityRef('hubei/admin')).to.deep.equal({ org: 'hubei', name: 'admin' });
+      expect(parseIdentityRef('HubeiMSP/proposer')).to.deep.equal({ org: 'hubei', name: 'proposer' });
+      expect(parseIdentityRef('msp/admin')).to.deep.equal({ org: 'msp', name: 'admin' });
+      for (const bad of ['guangdong/../nhsa', '../x/admin', '广东/admin', 'gd-1/admin', '/admin', 'nhsa/']) {
+        expect(() => parseIdentityRef(bad), bad).to.throw(IdentityError);
+      }
     });
   });
 });

@@ -142,6 +142,47 @@ describe('network topology', function () {
     });
   });
 
+  describe('members (what InitGovernance is seeded with)', function () {
+    it("carries every form of every province name, and NHSA's Chinese name", function () {
+      const gd = findOrg(topology, 'guangdong');
+      expect(gd).to.deep.include({
+        province: 'Guangdong',
+        code: 'GD',
+        division: '440000',
+        zh: '广东省',
+        zhShort: '广东',
+        abbr: '粤',
+      });
+      expect(findOrg(topology, 'nhsa').zh).to.equal('国家医疗保障局');
+    });
+
+    it('refuses a province organisation without a form, a bad code, or a form two provinces share', function () {
+      const cases: [(orgs: Record<string, unknown>[]) => void, RegExp][] = [
+        [
+          (orgs) => delete orgs[1]?.division,
+          /province organisation guangdong \(GuangdongMSP\) needs "division"/,
+        ],
+        [(orgs) => delete orgs[2]?.abbr, /province organisation sichuan \(SichuanMSP\) needs "abbr"/],
+        [(orgs) => orgs[1] && (orgs[1].code = 'gd'), /provinces\/0\/code must match pattern/],
+        [(orgs) => orgs[3] && (orgs[3].division = '61000'), /provinces\/2\/division must match pattern/],
+        [(orgs) => orgs[3] && (orgs[3].abbr = '川'), /'川' names both Sichuan and Shaanxi/],
+        [(orgs) => orgs[0] && (orgs[0].kind = 'auditor'), /one organisation of kind "national", found 0/],
+      ];
+      for (const [change, message] of cases) {
+        const broken = mutate((copy) => {
+          change(copy.orgs as Record<string, unknown>[]);
+        });
+        expect(() => validateTopology(broken), String(message)).to.throw(TopologyError, message);
+      }
+    });
+
+    it('lets non-province organisations leave the forms out', function () {
+      const auditor = findOrg(topology, 'audit');
+      expect(auditor.code).to.equal(undefined);
+      expect(auditor.zh).to.equal(undefined);
+    });
+  });
+
   describe('findOrg', function () {
     it('accepts the short name, the MSP id and the province name in any case', function () {
       for (const name of ['guangdong', 'GuangdongMSP', 'Guangdong', 'GUANGDONG']) {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -8,6 +8,7 @@ import {
   readDeployments,
   recordDeployment,
   TRUST_MODEL,
+  trustModelFile,
 } from '../../../network/src/deployments';
 import { networkPaths } from '../../../network/src/paths';
 
@@ -20,7 +21,7 @@ describe('network: ledger trust model and deployment record', function () {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('refuses a channel created before trust model 2 and accepts a fresh or marked one', function () {
+  it('refuses a channel created before trust model 3 and accepts a fresh or marked one', function () {
     const paths = networkPaths(root);
     const block = path.join(root, 'catalog.block');
     expect(() => {
@@ -29,9 +30,19 @@ describe('network: ledger trust model and deployment record', function () {
     writeFileSync(block, 'a block');
     expect(() => {
       checkTrustModel(paths, block);
-    }).to.throw(/created under trust model 1, this code needs 2: .*network:down -- --purge/);
+    }).to.throw(
+      /created under trust model 1, this code needs 3: .*single-organisation.*network:down -- --purge/,
+    );
+    mkdirSync(path.dirname(trustModelFile(paths)), { recursive: true });
+    writeFileSync(trustModelFile(paths), '2\n');
+    expect(() => {
+      checkTrustModel(paths, block);
+    }).to.throw(
+      /created under trust model 2, this code needs 3: its governance record lists the provinces by name and MSP id only.*network:down -- --purge/,
+    );
+    rmSync(trustModelFile(paths));
     markTrustModel(paths);
-    expect(TRUST_MODEL).to.equal(2);
+    expect(TRUST_MODEL).to.equal(3);
     expect(() => {
       checkTrustModel(paths, block);
     }).to.not.throw();

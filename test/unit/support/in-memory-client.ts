@@ -6,6 +6,7 @@ import '../chaincode/support/quiet';
 import type { CatalogClient, CatalogClientOptions } from '../../../gateway-client/src/catalog-client';
 import { toClientError } from '../../../gateway-client/src/errors';
 import type { Caller, Network } from '../chaincode/support/fabric-stub';
+import { MSP_OF_ORG } from './members';
 
 /** A CatalogClient look-alike that runs the contracts on the in-memory network as `caller`. */
 export function clientOn(net: Network, caller: Caller): CatalogClient {
@@ -41,18 +42,10 @@ export function clientOn(net: Network, caller: Caller): CatalogClient {
   return fake as unknown as CatalogClient;
 }
 
-const MSP_OF: Readonly<Record<string, string>> = {
-  nhsa: 'NHSAMSP',
-  guangdong: 'GuangdongMSP',
-  sichuan: 'SichuanMSP',
-  shaanxi: 'ShaanxiMSP',
-  audit: 'AuditMSP',
-};
-
 /** The in-memory caller of a wallet identity `<org>/<role>` (e.g. `guangdong/approver`). */
 export function callerOf(as: string): Caller {
   const [org = '', role = ''] = as.split('/');
-  const msp = MSP_OF[org];
+  const msp = MSP_OF_ORG[org];
   if (msp === undefined) throw new Error(`no organisation ${org} in the in-memory network`);
   return { msp, role };
 }

@@ -9,6 +9,7 @@ import { contracts } from '@nrdl-catalog/chaincode';
 import { Reexecutor, compareExecution } from '../../../../gateway-client/src/audit/reexecute';
 import { A, nationalVersion, syntheticDrug, upserts } from '../../chaincode/support/fixtures';
 import { MapState, RecordingHistory } from './support/history';
+import { initInput } from '../../support/members';
 
 const CHUNKS = 40;
 const PER_CHUNK = 250;
@@ -18,7 +19,7 @@ describe('re-execution: speed on a full-size history', function () {
 
   it(`re-executes ~220 transactions incl. ${CHUNKS} ApplyChunk calls of ${PER_CHUNK} items well under a minute`, async () => {
     const net = new RecordingHistory({ keepSnapshots: false });
-    await net.submit(A.nhsaAdmin, 'Governance:InitGovernance', {});
+    await net.submit(A.nhsaAdmin, 'Governance:InitGovernance', initInput());
     const chunks = Array.from({ length: CHUNKS }, (_, c) =>
       upserts(Array.from({ length: PER_CHUNK }, (_, i) => syntheticDrug(c * PER_CHUNK + i))),
     );

@@ -8,6 +8,7 @@
 import '../../chaincode/support/quiet';
 import { type Change, computeItemId, type Version } from '@nrdl-catalog/chaincode/model';
 import type { Network } from '../../chaincode/support/fabric-stub';
+import { initInput } from '../../support/members';
 import {
   reviewed,
   A,
@@ -64,7 +65,7 @@ export async function writeCatalogHistory(
   net: Network,
   options: CatalogHistoryOptions = {},
 ): Promise<CatalogHistory> {
-  await net.submit(A.nhsaAdmin, 'Governance:InitGovernance', {});
+  await net.submit(A.nhsaAdmin, 'Governance:InitGovernance', initInput());
   if (options.ping === true) {
     await net.submit(A.nhsaAdmin, 'System:Ping', 'hello from the auditors');
   }

@@ -19,6 +19,7 @@ type Scan = Promise<Iterators.StateQueryIterator> & AsyncIterable<Iterators.KV>;
 type PagedScan = Promise<StateQueryResponse<Iterators.StateQueryIterator>> & AsyncIterable<Iterators.KV>;
 type History = Promise<Iterators.HistoryQueryIterator> & AsyncIterable<Iterators.KeyModification>;
 import { decodeSignaturePolicy, type PolicySpec } from '../../../../chaincode/src/lib/sbe';
+import { MEMBERS } from '../../support/members';
 
 const NS = '\u0000';
 const MAX = '\u{10ffff}';
@@ -97,6 +98,8 @@ export class Ledger {
   /** Wall clock of the simulated network (ms); each transaction advances it by one second. */
   public clock = Date.parse('2024-12-20T02:00:00Z');
   public readonly events: EmittedEvent[] = [];
+  /** The catalog organisations of the chaincode-level endorsement policy (OutOf(2) of them). */
+  public readonly catalogOrgs = new Set(CATALOG_ORGS);
 
   /** Sets the simulated time (ISO string). */
   public setTime(iso: string): void {
@@ -169,7 +172,7 @@ export class Ledger {
       const policy = this.#params.get(key);
       const ok =
         policy === undefined
-          ? [...endorsers].filter((m) => CATALOG_ORGS.has(m)).length >= 2
+          ? [...endorsers].filter((m) => this.catalogOrgs.has(m)).length >= 2
           : satisfies(decodeSignaturePolicy(policy), endorsers);
       if (!ok) {
         throw new Error(`ENDORSEMENT_POLICY_FAILURE: ${JSON.stringify(key)}`);
@@ -397,22 +400,17 @@ export class TxStub {
 
 type ContractMethod = (ctx: Context, arg: string) => Promise<string>;
 
-/** The organisations whose peers endorse (the chaincode-level policy is OutOf(2) of these). */
+/**
+ * The organisations whose peers endorse (the chaincode-level policy is OutOf(2) of these): the
+ * topology's national and province organisations. {@link Network.joinPeers} adds more.
+ */
 export const CATALOG_ORGS: ReadonlySet<string> = new Set([
-  'NHSAMSP',
-  'GuangdongMSP',
-  'SichuanMSP',
-  'ShaanxiMSP',
+  MEMBERS.nationalMsp,
+  ...MEMBERS.provinces.map((p) => p.mspId),
 ]);
 
-/** Every organisation of the network (the default endorsers). */
-export const ALL_ORGS: ReadonlySet<string> = new Set([
-  'NHSAMSP',
-  'GuangdongMSP',
-  'SichuanMSP',
-  'ShaanxiMSP',
-  'AuditMSP',
-]);
+/** Every organisation of the topology (the default endorsers). */
+export const ALL_ORGS: ReadonlySet<string> = new Set([...CATALOG_ORGS, ...MEMBERS.auditors]);
 
 /**
  * Runs contract transactions against a {@link Ledger}: `submit` commits on success and discards on
@@ -420,7 +418,22 @@ export const ALL_ORGS: ReadonlySet<string> = new Set([
  */
 export class Network {
   public readonly ledger = new Ledger();
+  /** The organisations whose peers endorse a submit by default (every peer of the channel). */
+  public readonly endorsers = new Set(ALL_ORGS);
   readonly #contracts = new Map<string, Contract>();
+
+  /**
+   * Peers of more catalog organisations join the channel (what adding a province's organisation
+   * to the channel configuration and the chaincode endorsement policy does on a real network):
+   * they endorse from now on and count for the chaincode-level OutOf(2).
+   */
+  public joinPeers(...mspIds: string[]): this {
+    for (const mspId of mspIds) {
+      this.endorsers.add(mspId);
+      this.ledger.catalogOrgs.add(mspId);
+    }
+    return this;
+  }
 
   public constructor(contracts: Contract[]) {
     for (const c of contracts) {
@@ -459,7 +472,7 @@ export class Network {
     options: { txId?: string; endorsers?: ReadonlySet<string> } = {},
   ): Promise<T> {
     const { tx, result } = await this.simulate(caller, name, arg, options);
-    tx.commit(options.endorsers ?? ALL_ORGS);
+    tx.commit(options.endorsers ?? this.endorsers);
     return JSON.parse(result) as T;
   }
 

@@ -8,6 +8,7 @@ import {
 } from '@nrdl-catalog/chaincode';
 import type { Change, ItemInput, Proposal, Version } from '@nrdl-catalog/chaincode/model';
 import { Network, type Caller } from './fabric-stub';
+import { initInput } from '../../support/members';
 
 export const A = {
   nhsaAdmin: { msp: 'NHSAMSP', role: 'admin' },
@@ -137,10 +138,10 @@ export function newNetwork(): Network {
   ]);
 }
 
-/** A network whose governance is initialised (default rules). */
+/** A network whose governance is initialised: the topology's members, default rules. */
 export async function bootstrapped(): Promise<Network> {
   const net = newNetwork();
-  await net.submit(A.nhsaAdmin, 'Governance:InitGovernance', {});
+  await net.submit(A.nhsaAdmin, 'Governance:InitGovernance', initInput());
   return net;
 }
 

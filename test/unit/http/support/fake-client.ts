@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { CatalogClient } from '../../../../gateway-client/src/catalog-client';
 import { buildApi, type ApiLimits } from '../../../../apps/api/src/server';
+import { MEMBERS } from '../../support/members';
 
 export const ITEM_ID = 'D-7233e7b335261587';
 export const HASH = 'a'.repeat(64);
@@ -53,9 +54,10 @@ export const version = {
 
 export const governance = {
   version: 1,
-  nationalMsp: 'NHSAMSP',
-  provinces: [{ name: 'Guangdong', mspId: 'GuangdongMSP' }],
-  auditors: ['AuditMSP'],
+  nationalMsp: MEMBERS.nationalMsp,
+  nationalNames: MEMBERS.nationalNames ?? null,
+  provinces: MEMBERS.provinces,
+  auditors: MEMBERS.auditors,
   rules: {
     national: { national: true, provinces: 'majority' },
     provincial: { national: false, provinces: 'own' },
