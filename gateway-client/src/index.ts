@@ -55,6 +55,7 @@ export {
   findProposalByFingerprint,
   inPool,
   proposalMatchesPlan,
+  proposalTarget,
   rationaleWithFingerprint,
   resumeKey,
   type ApplyAndSealOptions,
@@ -62,6 +63,7 @@ export {
   type DriveResult,
   type Progress,
   type ProposalPlan,
+  type ProposalTarget,
 } from './workflow';
 export { diffCatalogVersions, type VersionDiffEntry } from './version-diff';
 export { PATIENT_FIELDS, PatientInputError, parsePatient, type PatientField } from './patient';

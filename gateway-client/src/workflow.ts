@@ -34,6 +34,23 @@ export interface Progress {
   readonly detail?: string;
 }
 
+/** The scope (and province) of a proposal, as {@link proposalTarget} reads it from one word. */
+export interface ProposalTarget {
+  readonly scope: 'national' | 'provincial' | 'governance';
+  readonly province?: string;
+}
+
+/**
+ * Reads a proposal's target from one word, as the CLI's `--scope` and the API's `scope` give it:
+ * `national` (also when absent), `governance`, or a province — passed on as typed, since the
+ * chaincode (and {@link driveProposal}) accept any form the governance record lists.
+ */
+export function proposalTarget(value: string | undefined): ProposalTarget {
+  if (value === undefined || value === 'national') return { scope: 'national' };
+  if (value === 'governance') return { scope: 'governance' };
+  return { scope: 'provincial', province: value };
+}
+
 /** Options of {@link driveProposal}. */
 export interface DriveOptions {
   /** Clients of the approvers who vote (in this order) until the proposal is approved. */

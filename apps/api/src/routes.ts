@@ -17,6 +17,8 @@ import {
   type CatalogClient,
   chaincodeError,
   driveProposal,
+  proposalTarget,
+  type ProposalTarget,
   InvalidInputError,
   parsePatient,
   PATIENT_FIELDS,
@@ -169,20 +171,6 @@ function patientOf(q: Readonly<Record<string, unknown>>): PatientContext | undef
 }
 
 /**
- * `national`, `governance` or a province, forwarded as given: the chaincode (and the workflow
- * driver, which reads the governance record) accept any form the governance record lists and
- * answer UNKNOWN_PROVINCE (400) for anything else.
- */
-export function scopeOf(value: string | undefined): {
-  scope: 'national' | 'provincial' | 'governance';
-  province?: string;
-} {
-  if (value === undefined || value === 'national') return { scope: 'national' };
-  if (value === 'governance') return { scope: 'governance' };
-  return { scope: 'provincial', province: value };
-}
-
-/**
  * Checks every change against the catalog's cross-field rules, as AddChunk will (the chaincode's
  * own normalisation), before anything is created: a service item without its province, an
  * agreement period that ends before it starts, minAge above maxAge. No schema can state these, so
@@ -190,7 +178,7 @@ export function scopeOf(value: string | undefined): {
  */
 function checkChangeRules(
   g: Pick<Governance, 'provinces'>,
-  target: ReturnType<typeof scopeOf>,
+  target: ProposalTarget,
   changes: readonly Change[],
 ): void {
   let province: string | null = null;
@@ -479,7 +467,7 @@ export const routes: readonly Route[] = [
         effectiveFrom: string;
         changes: Change[];
       };
-      const target = scopeOf(input.scope);
+      const target = proposalTarget(input.scope);
       const governance = await client.getGovernance();
       checkChangeRules(governance, target, input.changes);
       const result = await driveProposal(

@@ -12,21 +12,8 @@ import {
   reviewedOf,
 } from '@nrdl-catalog/gateway-client';
 import { CommandContext, UsageError, dateOption, int, parseCommand, required, str } from './context';
-import { keyValues, table } from '@nrdl-catalog/gateway-client';
+import { keyValues, proposalTarget, table } from '@nrdl-catalog/gateway-client';
 import { progressReporter } from './progress';
-
-/**
- * Splits `--scope national|governance|<province>` into the chaincode's scope and province; the
- * province goes to the chaincode as typed (any form its governance record lists).
- */
-export function scopeOf(value: string | undefined): {
-  scope: 'national' | 'provincial' | 'governance';
-  province?: string;
-} {
-  if (value === undefined || value === 'national') return { scope: 'national' };
-  if (value === 'governance') return { scope: 'governance' };
-  return { scope: 'provincial', province: value };
-}
 
 /** Opens one client per `--approve-as` entry (comma-separated `<org>/<identity>`). */
 export function approverClients(ctx: CommandContext, list: string | undefined): CatalogClient[] {
@@ -66,7 +53,7 @@ export async function proposeCommand(ctx: CommandContext, args: string[]): Promi
     const result = await driveProposal(
       ctx.client(),
       {
-        ...scopeOf(str(values, 'scope')),
+        ...proposalTarget(str(values, 'scope')),
         title: required(values, 'title'),
         rationale: str(values, 'rationale') ?? required(values, 'title'),
         effectiveFrom,

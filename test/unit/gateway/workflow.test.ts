@@ -15,6 +15,7 @@ import {
   rationaleWithFingerprint,
   resumeKey,
   type ProposalPlan,
+  proposalTarget,
 } from '../../../gateway-client/src/workflow';
 import { A, bootstrapped, syntheticDrug } from '../chaincode/support/fixtures';
 import { clientOn } from '../support/in-memory-client';
@@ -224,5 +225,15 @@ describe('finding a proposal by fingerprint', () => {
     const { client } = listing([{ records: [quoted], fetchedRecordsCount: 1, bookmark: '' }]);
     expect(await findProposalByFingerprint(client, plan)).to.equal(null);
     expect(fingerprint(changes)).to.equal(plan.fingerprint);
+  });
+});
+
+describe('proposalTarget: a proposal scope from one word (the CLI --scope, the API scope)', function () {
+  it('reads national (also when absent), governance, and passes a province on as typed', function () {
+    expect(proposalTarget(undefined)).to.deep.equal({ scope: 'national' });
+    expect(proposalTarget('national')).to.deep.equal({ scope: 'national' });
+    expect(proposalTarget('governance')).to.deep.equal({ scope: 'governance' });
+    expect(proposalTarget('粤')).to.deep.equal({ scope: 'provincial', province: '粤' });
+    expect(proposalTarget('National')).to.deep.equal({ scope: 'provincial', province: 'National' });
   });
 });
