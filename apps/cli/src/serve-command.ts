@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { CatalogClient } from '@nrdl-catalog/gateway-client';
+import { type CatalogClient, displayPath } from '@nrdl-catalog/gateway-client';
 import { loadApiKeys, startApiServer } from '@nrdl-catalog/api';
 import { CommandContext, UsageError, int, parseCommand, str } from './context';
 
@@ -35,7 +35,7 @@ export async function serveCommand(ctx: CommandContext, args: string[]): Promise
   });
   const example = [...keys.entries()].find(([, identity]) => identity.endsWith('/hospital1'));
   ctx.note(`catalog API listening on ${api.url} (OpenAPI: ${api.url}/openapi.json)`);
-  ctx.note(`API keys (x-api-key header -> wallet identity): ${keysFile}`);
+  ctx.note(`API keys (x-api-key header -> wallet identity): ${displayPath(keysFile)}`);
   if (example) {
     ctx.note(
       `try: curl -H 'x-api-key: ${example[0]}' '${api.url}/v1/coverage?province=Guangdong&itemId=D-7233e7b335261587'`,

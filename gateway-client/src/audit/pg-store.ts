@@ -5,6 +5,7 @@
  * ledger order), through node-postgres (`pg`). The tables live in their own schema, `catalog_audit`
  * unless the URL says `?schema=…`, and are created on open.
  */
+import { CatalogClientError } from '../errors';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import type { DecodedBlock } from './block-decoder';
 import {
@@ -289,7 +290,10 @@ export class PgAuditStore implements AuditStore {
   public async setTrustedGenesis(hash: string): Promise<void> {
     const pinned = await this.getTrustedGenesis();
     if (pinned !== null && pinned !== hash) {
-      throw new Error(`this store is pinned to genesis ${pinned}, not ${hash}`);
+      throw new CatalogClientError(
+        'TRUST_MISMATCH',
+        `this store is pinned to genesis ${pinned}, not ${hash}: another channel's (or a rebuilt network's) store; use a new --store`,
+      );
     }
     await this.pool.query(
       `INSERT INTO ${this.table('trust')} (id, genesis_hash) VALUES (1, $1) ON CONFLICT (id) DO NOTHING`,

@@ -4,6 +4,7 @@
  * Node's built-in `node:sqlite` (no native npm module to build or trust); `PgAuditStore`
  * (pg-store.ts) keeps the same tables in PostgreSQL for larger deployments.
  */
+import { CatalogClientError } from '../errors';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { DecodedBlock, DecodedTransaction } from './block-decoder';
 import {
@@ -278,7 +279,10 @@ export class SqliteAuditStore implements AuditStore {
   public async setTrustedGenesis(hash: string): Promise<void> {
     const pinned = await this.getTrustedGenesis();
     if (pinned !== null && pinned !== hash) {
-      throw new Error(`this store is pinned to genesis ${pinned}, not ${hash}`);
+      throw new CatalogClientError(
+        'TRUST_MISMATCH',
+        `this store is pinned to genesis ${pinned}, not ${hash}: another channel's (or a rebuilt network's) store; use a new --store`,
+      );
     }
     this.db.prepare('INSERT OR IGNORE INTO trust (id, genesis_hash) VALUES (1, ?)').run(hash);
   }

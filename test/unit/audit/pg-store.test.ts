@@ -1,6 +1,7 @@
 // Quiet fabric-contract-api's decorator logging before any chaincode module loads.
 import '../chaincode/support/quiet';
 import { expect } from 'chai';
+import { CatalogClientError } from '../../../gateway-client/src/errors';
 import {
   decodeBlock,
   openAuditStoreAsync,
@@ -155,6 +156,11 @@ describe('audit store (PostgreSQL, pg)', function () {
         expect((await store.listBlocks()).map((b) => b.hash)).to.deep.equal(['h']);
         await store.setTrustedGenesis('ab'.repeat(32));
         expect(await store.getTrustedGenesis()).to.equal('ab'.repeat(32));
+        const refused = await store.setTrustedGenesis('cd'.repeat(32)).then(
+          () => null,
+          (error: unknown) => error,
+        );
+        expect(refused).to.be.instanceOf(CatalogClientError).and.to.include({ code: 'TRUST_MISMATCH' });
         await store.close();
       }
     });

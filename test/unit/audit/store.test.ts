@@ -2,6 +2,7 @@
 import '../chaincode/support/quiet';
 import path from 'node:path';
 import { expect } from 'chai';
+import { CatalogClientError } from '../../../gateway-client/src/errors';
 import { DatabaseSync } from 'node:sqlite';
 import { openAuditStore, openAuditStoreAsync, SqliteAuditStore } from '../../../gateway-client/src/audit';
 import { AUDIT_TABLES, columnUpgrades, renderSchema } from '../../../gateway-client/src/audit/store-schema';
@@ -60,6 +61,11 @@ describe('audit store (SQLite, node:sqlite)', () => {
       expect((await store.listBlocks()).map((b) => b.hash)).to.deep.equal(['h']);
       await store.setTrustedGenesis('ab'.repeat(32));
       expect(await store.getTrustedGenesis()).to.equal('ab'.repeat(32));
+      const refused = await store.setTrustedGenesis('cd'.repeat(32)).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(refused).to.be.instanceOf(CatalogClientError).and.to.include({ code: 'TRUST_MISMATCH' });
       await store.close();
     }
   });

@@ -3,6 +3,7 @@
  * free port, with the CLI's client factory over the real contracts on the in-memory peer, asked a
  * few questions over HTTP, and stopped through the signal listener the command installs.
  */
+import { displayPath } from '../../../gateway-client/src/display-path';
 import { expect } from 'chai';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -106,7 +107,7 @@ describe('catalog serve and api-key (in-process)', function () {
       expect(server.url).to.equal(`http://127.0.0.1:${port}`);
       expect(server.notes()).to.deep.equal([
         `catalog API listening on ${server.url} (OpenAPI: ${server.url}/openapi.json)`,
-        `API keys (x-api-key header -> wallet identity): ${keysFile}`,
+        `API keys (x-api-key header -> wallet identity): ${displayPath(keysFile)}`,
         `try: curl -H 'x-api-key: key-gd-hospital' '${server.url}/v1/coverage?province=Guangdong&itemId=D-7233e7b335261587'`,
         '     (any key: npx catalog api-key <org>/<identity>)',
       ]);
@@ -159,7 +160,10 @@ describe('catalog serve and api-key (in-process)', function () {
       const keys = JSON.parse(readFileSync(created, 'utf8')) as Record<string, string>;
       expect(Object.values(keys)).to.deep.equal(['audit/auditor', 'guangdong/hospital1', 'nhsa/admin']);
       expect(statSync(created).mode & 0o777).to.equal(0o600);
-      expect(server.notes()[1]).to.equal(`API keys (x-api-key header -> wallet identity): ${created}`);
+      expect(server.notes()[1]).to.equal(
+        `API keys (x-api-key header -> wallet identity): ${displayPath(created)}`,
+      );
+      expect(server.notes()[1]).to.not.contain(wallet);
       const hospitalKey = Object.keys(keys).find((key) => keys[key] === 'guangdong/hospital1') ?? '';
       expect(server.captured.stderr()).to.contain(`try: curl -H 'x-api-key: ${hospitalKey}'`);
       const search = await fetch(`${server.url}/v1/items?name=${encodeURIComponent('复方硼砂')}`, {
