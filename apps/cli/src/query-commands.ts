@@ -23,6 +23,7 @@ import {
 } from '@nrdl-catalog/gateway-client';
 import { CommandContext, UsageError, dateOption, int, parseCommand, required, str } from './context';
 import { keyValues, table, textOf } from '@nrdl-catalog/gateway-client';
+import { TEXT_ENCODINGS, decodeText, type TextEncodingName } from '@nrdl-catalog/gateway-client/import';
 
 const COVERAGE_COLUMNS = ['ITEM', 'NAME', 'KIND', 'CLASS', 'COVERED', 'REASON', 'VERSION', 'RESTRICTION'];
 
@@ -122,13 +123,39 @@ export async function coverageCommand(ctx: CommandContext, args: string[]): Prom
 /** One line of a claim file, with its source line number, or the reason it is invalid. */
 export type ClaimLine = { line: number; input: CoverageInput } | { line: number; error: string };
 
-/** Reads a claim file (JSON array / `{ "lines": [...] }`, or CSV with a header) into coverage lines. */
-export function readClaimFile(file: string, province: string): ClaimLine[] {
-  let text: string;
+/** The `--encoding` of a command that reads a file: `auto` (default: UTF-8, else GB18030), `utf-8`, `gb18030` (or `gbk`). */
+export function encodingOption(values: Record<string, unknown>): TextEncodingName {
+  const given = str(values, 'encoding')?.toLowerCase();
+  if (given === undefined) return 'auto';
+  const name = given === 'gbk' || given === 'gb2312' ? 'gb18030' : given === 'utf8' ? 'utf-8' : given;
+  const known = TEXT_ENCODINGS.find((encoding) => encoding === name);
+  if (known === undefined) {
+    throw new UsageError(`--encoding must be one of ${TEXT_ENCODINGS.join(', ')} (or gbk), got "${given}"`);
+  }
+  return known;
+}
+
+/**
+ * Reads a claim file (JSON array / `{ "lines": [...] }`, or CSV with a header) into coverage lines.
+ * The file may be UTF-8 (with or without a byte order mark) or GB18030 / GBK, as spreadsheet
+ * programs save it ({@link decodeText}).
+ */
+export function readClaimFile(
+  file: string,
+  province: string,
+  encoding: TextEncodingName = 'auto',
+): ClaimLine[] {
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (error) {
     throw new UsageError(`cannot read ${displayPath(file)}: ${fsReason(error)}`);
+  }
+  let text: string;
+  try {
+    text = decodeText(bytes, encoding).text;
+  } catch {
+    throw new UsageError(`${displayPath(file)} is not valid ${encoding} text (try --encoding gb18030)`);
   }
   if (file.toLowerCase().endsWith('.csv')) {
     const records = parseCsv<{ record: Record<string, string>; info: { lines: number } }>(text, {
@@ -177,9 +204,13 @@ function claimLine(line: number, raw: Record<string, unknown>, province: string)
 
 /** `catalog coverage-batch --province P --file claim.json|claim.csv` */
 export async function coverageBatchCommand(ctx: CommandContext, args: string[]): Promise<number> {
-  const { values } = parseCommand(args, { province: { type: 'string' }, file: { type: 'string' } });
+  const { values } = parseCommand(args, {
+    province: { type: 'string' },
+    file: { type: 'string' },
+    encoding: { type: 'string' },
+  });
   const province = required(values, 'province');
-  const lines = readClaimFile(required(values, 'file'), province);
+  const lines = readClaimFile(required(values, 'file'), province, encodingOption(values));
   const valid = lines.filter((line): line is { line: number; input: CoverageInput } => 'input' in line);
   const answers = new Map<number, CoverageResult>();
   for (let start = 0; start < valid.length; start += MAX_BATCH_LINES) {

@@ -35,10 +35,39 @@ export interface CsvTable {
   readonly records: readonly CsvRecord[];
 }
 
+/** The encodings files come in: hospitals' and bureaus' spreadsheets are often saved as GB18030 / GBK. */
+export const TEXT_ENCODINGS = ['auto', 'utf-8', 'gb18030'] as const;
+export type TextEncodingName = (typeof TEXT_ENCODINGS)[number];
+
+/** Text decoded from a file's bytes, and the encoding it was read as. */
+export interface DecodedText {
+  readonly text: string;
+  readonly encoding: 'utf-8' | 'gb18030';
+}
+
+/**
+ * Decodes a file's bytes: UTF-8 (a byte order mark is dropped) or GB18030 (which GBK and GB2312 are
+ * subsets of). `auto` (the default) takes UTF-8 when the bytes are valid UTF-8, else GB18030 — GBK
+ * text is almost never valid UTF-8, so the guess is safe. A forced `utf-8` refuses invalid bytes
+ * rather than replacing them.
+ */
+export function decodeText(bytes: Uint8Array, encoding: TextEncodingName = 'auto'): DecodedText {
+  const utf8 = (): string => new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  if (encoding === 'gb18030') return { text: new TextDecoder('gb18030').decode(bytes), encoding };
+  if (encoding === 'utf-8') return { text: utf8(), encoding };
+  try {
+    return { text: utf8(), encoding: 'utf-8' };
+  } catch {
+    return { text: new TextDecoder('gb18030').decode(bytes), encoding: 'gb18030' };
+  }
+}
+
 /** Options of {@link parseCsv} and {@link readCsvFile}. */
 export interface CsvOptions {
   /** Name of the source for error messages (default `input.csv`, or the file name). */
   readonly source?: string;
+  /** How {@link readCsvFile} decodes the file (default `auto`: UTF-8, else GB18030). */
+  readonly encoding?: TextEncodingName;
   /** Columns the header must contain; a missing one is an {@link ImportError} on line 1. */
   readonly requiredColumns?: readonly string[];
 }
@@ -156,13 +185,24 @@ export function parseCsv(text: string | Buffer, options: CsvOptions = {}): CsvTa
 
 /** Reads and parses a CSV file; see {@link parseCsv}. The source name defaults to the file name. */
 export function readCsvFile(path: string, options: CsvOptions = {}): CsvTable {
-  let text: Buffer;
+  const source = options.source ?? basename(path);
+  let bytes: Buffer;
   try {
-    text = readFileSync(path);
+    bytes = readFileSync(path);
   } catch (error) {
-    throw new ImportError(options.source ?? basename(path), null, `cannot read file: ${fsReason(error)}`);
+    throw new ImportError(source, null, `cannot read file: ${fsReason(error)}`);
   }
-  return parseCsv(text, { ...options, source: options.source ?? basename(path) });
+  let text: string;
+  try {
+    text = decodeText(bytes, options.encoding).text;
+  } catch {
+    throw new ImportError(
+      source,
+      null,
+      `not valid ${options.encoding ?? 'UTF-8'} text (try --encoding gb18030)`,
+    );
+  }
+  return parseCsv(text, { ...options, source });
 }
 
 /** The value of `column` in `record`; throws an {@link ImportError} if the column is absent. */

@@ -6,7 +6,9 @@
  */
 export {
   ImportError,
+  TEXT_ENCODINGS,
   csvField,
+  decodeText,
   guardCell,
   parseCsv,
   readCsvFile,
@@ -16,6 +18,8 @@ export {
   type CsvOptions,
   type CsvRecord,
   type CsvTable,
+  type DecodedText,
+  type TextEncodingName,
 } from './csv';
 export { extractRestrictionRules, readRestriction, type RestrictionReading } from './restriction-rules';
 export {

@@ -10,6 +10,7 @@ import type { ItemView } from '../../../gateway-client/src/catalog-client';
 import { A, newNetwork } from '../chaincode/support/fixtures';
 import { runCatalog, tempDirPerSuite, usageRefusal } from '../support/cli';
 import { HUBEI, MEMBERS, TOPOLOGY_FILE } from '../support/members';
+import { gb18030Bytes } from '../support/gb18030';
 import { ITEM, catalogNetwork, seededCatalog, type SeededCatalog } from './support/catalog-network';
 
 describe('catalog query commands (in-process, real contracts)', () => {
@@ -287,6 +288,50 @@ describe('catalog query commands (in-process, real contracts)', () => {
       expect(table.code).to.equal(1);
       expect(table.stdout.split('\n')[3]).to.equal(
         '4     INVALID_INPUT: line 4: itemId is missing  -                 -     -      -        -           -        -',
+      );
+    });
+
+    it('reads a claim CSV saved as GB18030 / GBK or as UTF-8 with BOM, and takes the province in Chinese', async () => {
+      // itemId first: a byte order mark left in place would rename that column and lose every line.
+      const rows = [
+        'itemId,药品名称,visit,date',
+        `${ITEM.ilaprazole},艾普拉唑,inpatient,2025-02-01`,
+        '',
+      ].join('\n');
+      const gbk = path.join(dir(), 'claim-gbk.csv');
+      const bom = path.join(dir(), 'claim-bom.csv');
+      writeFileSync(gbk, gb18030Bytes(rows));
+      writeFileSync(bom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(rows)]));
+      const answers: unknown[] = [];
+      for (const args of [
+        ['--file', gbk],
+        ['--file', gbk, '--encoding', 'gbk'],
+        ['--file', bom],
+        ['--file', bom, '--encoding', 'utf-8'],
+      ]) {
+        const done = await c.run(['coverage-batch', '--province', '四川', ...args, '--json']);
+        expect(done.code, done.stderr).to.equal(0);
+        const { results } = JSON.parse(done.stdout) as { results: (CoverageResult & { line: number })[] };
+        answers.push(results.map((r) => [r.line, r.itemId, r.province, r.reason]));
+      }
+      expect(answers).to.deep.equal(Array(4).fill([[2, ITEM.ilaprazole, 'Sichuan', 'COVERED']]));
+      expect(
+        await c.run(['coverage-batch', '--province', 'SC', '--file', gbk, '--encoding', 'utf-8']),
+      ).to.include({
+        code: 2,
+      });
+      const wrong = await c.run([
+        'coverage-batch',
+        '--province',
+        'SC',
+        '--file',
+        gbk,
+        '--encoding',
+        'latin1',
+      ]);
+      expect(wrong.code).to.equal(2);
+      expect(wrong.stderr).to.match(
+        /^--encoding must be one of auto, utf-8, gb18030 \(or gbk\), got "latin1"/,
       );
     });
 

@@ -1,7 +1,11 @@
 import { expect } from 'chai';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {
   ImportError,
   csvField,
+  decodeText,
   guardCell,
   parseCsv,
   readCsvFile,
@@ -9,6 +13,7 @@ import {
   toCsvField,
   unguardCell,
 } from '../../../gateway-client/src/import';
+import { gb18030Bytes } from '../support/gb18030';
 import { dataFile, nrdlRow } from './fixtures';
 
 describe('import/csv', () => {
@@ -92,5 +97,43 @@ describe('import/csv', () => {
         expect(unguardCell(guardCell(value))).to.equal(value);
       }
     });
+  });
+});
+
+describe('import/csv: files as hospitals and bureaus save them (UTF-8 with or without BOM, GB18030 / GBK)', () => {
+  const text = '药品名称,剂型\n阿莫西林,口服常释剂型\n';
+
+  it('reads UTF-8, drops a byte order mark, and takes bytes that are not UTF-8 as GB18030', () => {
+    expect(decodeText(Buffer.from(text, 'utf8'))).to.deep.equal({ text, encoding: 'utf-8' });
+    expect(decodeText(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]))).to.deep.equal({
+      text,
+      encoding: 'utf-8',
+    });
+    const gbk = gb18030Bytes(text);
+    expect(gbk.equals(Buffer.from(text, 'utf8'))).to.equal(false);
+    expect(decodeText(gbk)).to.deep.equal({ text, encoding: 'gb18030' });
+    expect(decodeText(gbk, 'gb18030').text).to.equal(text);
+    expect(() => decodeText(gbk, 'utf-8')).to.throw(TypeError);
+  });
+
+  it('parses a GB18030 CSV file and a UTF-8 one with BOM to the same records', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'csv-encoding-'));
+    try {
+      const gbkFile = path.join(dir, 'gbk.csv');
+      const bomFile = path.join(dir, 'bom.csv');
+      writeFileSync(gbkFile, gb18030Bytes(text));
+      writeFileSync(bomFile, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]));
+      const fromGbk = readCsvFile(gbkFile, { requiredColumns: ['药品名称'] });
+      const fromBom = readCsvFile(bomFile, { requiredColumns: ['药品名称'] });
+      expect(fromGbk.columns).to.deep.equal(['药品名称', '剂型']);
+      expect(fromGbk.records).to.deep.equal(fromBom.records);
+      expect(fromGbk.records[0]?.values).to.deep.equal({ 药品名称: '阿莫西林', 剂型: '口服常释剂型' });
+      expect(() => readCsvFile(gbkFile, { encoding: 'utf-8' }))
+        .to.throw(ImportError)
+        .with.property('message')
+        .that.matches(/^INVALID_INPUT: gbk\.csv: not valid utf-8 text \(try --encoding gb18030\)$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
