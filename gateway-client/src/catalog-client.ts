@@ -143,7 +143,7 @@ export class CatalogClient {
 
   /** A client over a connection opened elsewhere (another gRPC client, or a test double of one). */
   public static fromConnection(connection: CatalogConnection, retry: RetryPolicy = {}): CatalogClient {
-    return new CatalogClient(connection, retry);
+    return new CatalogClient(connection, { localMspId: connection.identity.mspId, ...retry });
   }
 
   /** The channel, for block and event access. */

@@ -17,6 +17,29 @@ export interface RetryPolicy {
    * the gateway's discovery about the other organisations' peers (default 30 s).
    */
   readonly discoveryWaitMs?: number;
+  /**
+   * The caller's own organisation. When an endorsement is refused only by other organisations'
+   * peers — the caller's own peer, which has committed everything the caller waited for, agreed —
+   * another peer is most likely a block behind (it has not seen the vote or chunk just committed),
+   * and the same proposal is endorsed again after a short wait (twice at most, 0.5 s then 1 s).
+   */
+  readonly localMspId?: string;
+}
+
+const ABORTED = 10;
+
+/**
+ * An endorsement refused by other organisations' peers only: every endorse error detail names an
+ * MSP other than `localMspId` (the gateway endorses on its own organisation's peer first).
+ */
+export function isRemoteRefusal(error: unknown, localMspId: string | undefined): boolean {
+  return (
+    localMspId !== undefined &&
+    error instanceof EndorseError &&
+    error.code === ABORTED &&
+    error.details.length > 0 &&
+    error.details.every((detail) => detail.mspId !== localMspId)
+  );
 }
 
 const FAILED_PRECONDITION = 9;
@@ -71,7 +94,11 @@ export async function submitWithRetry(
     };
     let result: Uint8Array;
     try {
-      const transaction = await endorseWhenPlannable(proposal, policy.discoveryWaitMs ?? 30_000);
+      const transaction = await endorseWhenPlannable(
+        proposal,
+        policy.discoveryWaitMs ?? 30_000,
+        policy.localMspId,
+      );
       result = transaction.getResult();
       const commit = await transaction.submit();
       status = await waitForStatus(() => commit.getStatus(), policy.commitWaitMs ?? 120_000, transactionId);
@@ -98,12 +125,19 @@ export async function submitWithRetry(
 async function endorseWhenPlannable(
   proposal: ReturnType<Contract['newProposal']>,
   waitMs: number,
+  localMspId: string | undefined,
 ): Promise<Awaited<ReturnType<ReturnType<Contract['newProposal']>['endorse']>>> {
   const deadline = Date.now() + waitMs;
+  let lagRetries = 0;
   for (let delay = 250; ; delay = Math.min(delay * 2, 2000)) {
     try {
       return await proposal.endorse();
     } catch (error) {
+      if (isRemoteRefusal(error, localMspId) && lagRetries < 2) {
+        lagRetries += 1;
+        await sleep(500 * lagRetries);
+        continue;
+      }
       if (!isUnplannable(error) || Date.now() + delay > deadline) throw error;
       await sleep(delay);
     }

@@ -274,6 +274,44 @@ describe('submitWithRetry over a mocked gateway', function () {
     expect((failure as ChaincodeError).transactionId).to.equal(ids(mock, 'Endorse')[0]);
   });
 
+  it("endorses the same proposal again when only another organisation's peer refused (a block behind), at most twice", async function () {
+    const lagging = (): grpc.ServiceError =>
+      serviceError(grpc.status.ABORTED, 'failed to endorse transaction, see attached details for more info', [
+        { mspId: 'GuangdongMSP', message: 'chaincode response 500, QUORUM_NOT_MET: still open' },
+      ]);
+    mock.queue('Endorse', lagging(), endorseResponse('"ok"'));
+    const [done, elapsed] = await virtualTime(async (clock) => {
+      const result = await submitWithRetry(mock.contract, 'F', [], { localMspId: 'NHSAMSP' });
+      return [result, clock()] as const;
+    });
+    expect(Buffer.from(done.result).toString()).to.equal('"ok"');
+    expect(ids(mock, 'Endorse')).to.deep.equal([done.transactionId, done.transactionId]);
+    expect(elapsed).to.equal(500);
+
+    mock.otherwise('Endorse', lagging);
+    const before = mock.callsOf('Endorse').length;
+    const [failure, waited] = await virtualTime(async (clock) => {
+      const error = await rejection(submitWithRetry(mock.contract, 'F', [], { localMspId: 'NHSAMSP' }));
+      return [error, clock()] as const;
+    });
+    expect(failure).to.be.instanceOf(ConflictError).and.to.include({ code: 'QUORUM_NOT_MET' });
+    expect(mock.callsOf('Endorse').length - before).to.equal(3);
+    expect(waited).to.equal(500 + 1000);
+  });
+
+  it("does not endorse again when the caller's own peer refused, or without knowing the caller's organisation", async function () {
+    const refusal = (mspId: string) => (): grpc.ServiceError =>
+      serviceError(grpc.status.ABORTED, 'failed', [
+        { mspId, message: 'chaincode response 500, QUORUM_NOT_MET: x' },
+      ]);
+    mock.otherwise('Endorse', refusal('NHSAMSP'));
+    await virtualTime(() => rejection(submitWithRetry(mock.contract, 'F', [], { localMspId: 'NHSAMSP' })));
+    expect(mock.callsOf('Endorse')).to.have.length(1);
+    mock.otherwise('Endorse', refusal('GuangdongMSP'));
+    await virtualTime(() => rejection(submitWithRetry(mock.contract, 'F', [])));
+    expect(mock.callsOf('Endorse')).to.have.length(2);
+  });
+
   it('does not retry a chaincode conflict', async function () {
     mock.otherwise('Endorse', () =>
       serviceError(grpc.status.ABORTED, 'failed', [
