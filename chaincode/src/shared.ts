@@ -15,7 +15,7 @@ export {
   type SchemaName,
 } from './schemas';
 export { parseInput } from './lib/validate';
-export { ERROR_CODES, CatalogError, errorCodeOf, type ErrorCode } from './lib/errors';
+export { ERROR_CODES, CatalogError, errorCodeOf, raise, type ErrorCode } from './lib/errors';
 export {
   AUDIT_MSP,
   NATIONAL_MSP,

@@ -1,6 +1,17 @@
 import { GatewayError, CommitError, CommitStatusError, EndorseError } from '@hyperledger/fabric-gateway';
 import { peer } from '@hyperledger/fabric-protos';
 import { type ErrorCode, errorCodeOf } from '@nrdl-catalog/chaincode/model';
+import { decodeError, errorText, type Lang, type Params } from '@nrdl-catalog/chaincode/messages';
+
+/** What a coded error may carry beyond its code and English text. */
+export interface ErrorOptions {
+  readonly transactionId?: string;
+  readonly cause?: unknown;
+  /** Catalogue template of the message (`ITEM_NOT_FOUND`, `ITEM_NOT_FOUND.noOverlay`). */
+  readonly template?: string | null;
+  /** Parameters of the template. */
+  readonly params?: Params;
+}
 
 /** Every error the catalog client throws. `code` is stable and machine-readable. */
 export class CatalogClientError extends Error {
@@ -8,17 +19,31 @@ export class CatalogClientError extends Error {
   public readonly code: string;
   /** The transaction the error belongs to, when one was created. */
   public readonly transactionId: string | undefined;
+  /** The catalogue template of the message, when known (see {@link localMessage}). */
+  public readonly template: string | null;
+  /** The template's parameters. */
+  public readonly params: Params;
 
-  public constructor(
-    code: string,
-    message: string,
-    options: { transactionId?: string; cause?: unknown } = {},
-  ) {
+  public constructor(code: string, message: string, options: ErrorOptions = {}) {
     super(message.startsWith(`${code}:`) ? message : `${code}: ${message}`, { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.transactionId = options.transactionId;
+    this.template = options.template ?? null;
+    this.params = options.params ?? {};
   }
+}
+
+/**
+ * The message of a coded error in `lang`: `CODE: text`, the code unchanged, the text rendered from
+ * the catalogue (template and parameters as the chaincode or the client raised it; the code's own
+ * template otherwise). Errors that are not {@link CatalogClientError}s keep their message.
+ */
+export function localMessage(error: unknown, lang: Lang): string {
+  if (!(error instanceof CatalogClientError)) return error instanceof Error ? error.message : String(error);
+  const prefix = `${error.code}: `;
+  const text = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+  return `${prefix}${errorText(lang, { code: error.code, text, template: error.template, params: error.params })}`;
 }
 
 /** A domain error raised by the chaincode (or by the same input validation, client-side). */
@@ -44,11 +69,7 @@ export class TransactionError extends CatalogClientError {
   /** Block the transaction was committed in (for validation failures). */
   public readonly blockNumber: bigint | undefined;
 
-  public constructor(
-    code: string,
-    message: string,
-    options: { transactionId?: string; cause?: unknown; blockNumber?: bigint } = {},
-  ) {
+  public constructor(code: string, message: string, options: ErrorOptions & { blockNumber?: bigint } = {}) {
     super(code, message, options);
     this.blockNumber = options.blockNumber;
   }
@@ -87,11 +108,7 @@ export function validationCodeName(code: number): string {
 }
 
 /** Builds the typed error for a chaincode error code and message. */
-export function chaincodeError(
-  code: ErrorCode,
-  message: string,
-  options: { transactionId?: string; cause?: unknown } = {},
-): ChaincodeError {
+export function chaincodeError(code: ErrorCode, message: string, options: ErrorOptions = {}): ChaincodeError {
   if (code === 'INVALID_INPUT') return new InvalidInputError(code, message, options);
   if (NOT_FOUND.has(code)) return new NotFoundError(code, message, options);
   if (FORBIDDEN.has(code)) return new ForbiddenError(code, message, options);
@@ -99,11 +116,19 @@ export function chaincodeError(
   return new ChaincodeError(code, message, options);
 }
 
-/** The `CODE: text` part of a peer's message (`chaincode response 500, CODE: text`). */
-function codedMessage(message: string): { code: ErrorCode; text: string } | null {
+/**
+ * The `CODE: text` part of a peer's message (`chaincode response 500, CODE: text [nrdl:{…}]`), with
+ * the template and parameters the chaincode appended (see `encodeError` of the messages module).
+ */
+function codedMessage(
+  message: string,
+): { code: ErrorCode; text: string; template: string | null; params: Params } | null {
   const code = errorCodeOf(message);
   if (code === null) return null;
-  return { code, text: message.slice(message.indexOf(`${code}:`)) };
+  const decoded = decodeError(message.slice(message.indexOf(`${code}:`)));
+  if (decoded?.code !== code)
+    return { code, text: message.slice(message.indexOf(`${code}:`)), template: null, params: {} };
+  return { code, text: `${code}: ${decoded.text}`, template: decoded.template, params: decoded.params };
 }
 
 /** Turns anything the gateway throws into a {@link CatalogClientError}. */
@@ -121,7 +146,12 @@ export function toClientError(error: unknown, transactionId?: string): CatalogCl
     const messages = [status, ...error.details.map((detail) => detail.message)];
     for (const message of messages) {
       const coded = codedMessage(message);
-      if (coded) return chaincodeError(coded.code, coded.text, options);
+      if (coded)
+        return chaincodeError(coded.code, coded.text, {
+          ...options,
+          template: coded.template,
+          params: coded.params,
+        });
     }
     const details = error.details.map((detail) => `${detail.mspId}: ${detail.message}`).join('; ');
     const text = details ? `${error.message} (${details})` : error.message;
@@ -133,7 +163,12 @@ export function toClientError(error: unknown, transactionId?: string): CatalogCl
   }
   if (error instanceof Error) {
     const coded = codedMessage(error.message);
-    if (coded) return chaincodeError(coded.code, coded.text, options);
+    if (coded)
+      return chaincodeError(coded.code, coded.text, {
+        ...options,
+        template: coded.template,
+        params: coded.params,
+      });
     return new CatalogClientError('CLIENT_ERROR', error.message, options);
   }
   return new CatalogClientError('CLIENT_ERROR', String(error), options);

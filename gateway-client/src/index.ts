@@ -34,6 +34,8 @@ export {
   NotFoundError,
   TransactionError,
   chaincodeError,
+  localMessage,
+  type ErrorOptions,
   toClientError,
   validationCodeName,
 } from './errors';

@@ -1,3 +1,5 @@
+import { codeOfTemplate, encodeError, type ErrorTemplate, type Params, type ParamsOf } from '../messages';
+
 /**
  * The single registry of error codes. Every error the chaincode throws has the message
  * `CODE: human readable text`, because only the message reaches a Fabric client.
@@ -34,20 +36,47 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-/** An error whose message starts with a stable code from {@link ERROR_CODES}. */
+/**
+ * An error whose message starts with a stable code from {@link ERROR_CODES}, followed by its English
+ * text and (when raised with {@link raise}) the template and parameters a client renders in Chinese
+ * or English (`@nrdl-catalog/chaincode/messages`).
+ */
 export class CatalogError extends Error {
   public readonly code: ErrorCode;
+  /** The message template (`ITEM_NOT_FOUND.noOverlay`), null for a plain-text error. */
+  public readonly template: ErrorTemplate | null;
+  public readonly params: Params;
 
-  public constructor(code: ErrorCode, message: string) {
-    super(`${code}: ${message}`);
+  public constructor(
+    code: ErrorCode,
+    message: string,
+    template: ErrorTemplate | null = null,
+    params: Params = {},
+  ) {
+    super(message.startsWith(`${code}: `) ? message : `${code}: ${message}`);
     this.name = 'CatalogError';
     this.code = code;
+    this.template = template;
+    this.params = params;
   }
 }
 
-/** Throws a {@link CatalogError}. */
+/** Throws a {@link CatalogError} with a plain English text (prefer {@link raise}). */
 export function fail(code: ErrorCode, message: string): never {
   throw new CatalogError(code, message);
+}
+
+/** Templates of the chaincode's own codes. */
+export type ChaincodeTemplate = Extract<ErrorTemplate, ErrorCode | `${ErrorCode}.${string}`>;
+
+/**
+ * Throws the coded error of a catalogue template: `raise('ITEM_NOT_FOUND', { itemId })`. The code is
+ * the template's first part; the message is the English text plus the machine-readable template and
+ * parameters.
+ */
+export function raise<T extends ChaincodeTemplate>(template: T, params: ParamsOf<`error.${T}`>): never {
+  const code = codeOfTemplate(template) as ErrorCode;
+  throw new CatalogError(code, encodeError(template, params), template, params);
 }
 
 /** Extracts the code from an error message of the form `CODE: text` (as seen by clients), or null. */
