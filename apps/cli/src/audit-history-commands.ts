@@ -13,6 +13,8 @@ import {
 import { CatalogClientError } from '@nrdl-catalog/gateway-client';
 import { UsageError, dateOption, str } from './context';
 import { keyValues, table, textOf } from '@nrdl-catalog/gateway-client';
+import type { Lang } from '@nrdl-catalog/chaincode/messages';
+import { DEFAULT_LANG, formatDate, formatTimestamp } from '@nrdl-catalog/gateway-client';
 import { noArguments, parseAuditCommand, withModel, type AuditSubcommand } from './audit-store-option';
 
 function fieldChanges(entry: ItemHistoryEntry): string {
@@ -26,7 +28,12 @@ function fieldChanges(entry: ItemHistoryEntry): string {
   return 'unchanged';
 }
 
-function historyText(itemId: string, entries: readonly ItemHistoryEntry[]): string {
+/** The human rendering of `audit history` (dates and times, China Standard Time, as people read them in `lang`). */
+export function historyText(
+  itemId: string,
+  entries: readonly ItemHistoryEntry[],
+  lang: Lang = DEFAULT_LANG,
+): string {
   const name = entries
     .map((e) => (e.after ?? e.before) as { name?: unknown } | null)
     .map((d) => (typeof d?.name === 'string' ? d.name : null))
@@ -48,11 +55,11 @@ function historyText(itemId: string, entries: readonly ItemHistoryEntry[]): stri
         p === null || p.approvers.length === 0
           ? null
           : p.approvers.map((a) => `${a.voter.mspId} ${a.voter.subject ?? a.voter.id}`).join('; '),
-      tx: `${e.txId} (block ${e.block}, ${e.timestamp ?? '-'})`,
-      sealed: `${e.sealTxId} (block ${e.sealBlock}, ${e.sealedAt ?? '-'})`,
+      tx: `${e.txId} (block ${e.block}, ${formatTimestamp(e.timestamp, lang)})`,
+      sealed: `${e.sealTxId} (block ${e.sealBlock}, ${formatTimestamp(e.sealedAt, lang)})`,
     };
     const head =
-      `version ${e.version} (effective ${e.effectiveFrom}): ${e.kind === 'overlay' ? `overlay ${e.province ?? ''} ` : ''}` +
+      `version ${e.version} (effective ${formatDate(e.effectiveFrom, lang)}): ${e.kind === 'overlay' ? `overlay ${e.province ?? ''} ` : ''}` +
       e.op;
     const body = keyValues(record)
       .split('\n')
@@ -96,8 +103,14 @@ function asOfFilter(values: Record<string, unknown>): AsOfFilter {
   };
 }
 
-function asOfText(date: string, filter: AsOfFilter, result: AsOfResult): string {
-  if (result.version === null) return `no catalog version was in force on ${date}`;
+/** The human rendering of `audit as-of` (dates as people read them in `lang`). */
+export function asOfText(
+  date: string,
+  filter: AsOfFilter,
+  result: AsOfResult,
+  lang: Lang = DEFAULT_LANG,
+): string {
+  if (result.version === null) return `no catalog version was in force on ${formatDate(date, lang)}`;
   const rows = result.items.map((entry) => {
     const item = entry.item;
     const overlays = entry.overlays
@@ -126,7 +139,7 @@ function asOfText(date: string, filter: AsOfFilter, result: AsOfResult): string 
   });
   const { itemId, province } = filter;
   return [
-    `catalog as of ${date}: version ${result.version} (effective ${result.effectiveFrom ?? '-'}), ${result.items.length} item(s)` +
+    `catalog as of ${formatDate(date, lang)}: version ${result.version} (effective ${formatDate(result.effectiveFrom, lang)}), ${result.items.length} item(s)` +
       `${itemId === undefined ? '' : `, item ${itemId}`}${province === undefined ? '' : `, province ${province}`}`,
     rows.length === 0
       ? '(no matching item)'

@@ -8,18 +8,20 @@ import {
 } from '@nrdl-catalog/gateway-client/import';
 import { CommandContext, UsageError, dateOption, parseCommand, required, str } from './context';
 import type { Governance } from '@nrdl-catalog/chaincode/model';
-import { provinceOf, table, walletOrgOfMember } from '@nrdl-catalog/gateway-client';
+import type { Lang } from '@nrdl-catalog/chaincode/messages';
+import { DEFAULT_LANG, formatDate, provinceOf, table, walletOrgOfMember } from '@nrdl-catalog/gateway-client';
 import { approverClients } from './proposal-commands';
 import { progressReporter } from './progress';
+import { encodingOption } from './query-commands';
 
 export { countBySection };
 
 /** The human rendering of an import's summary (what `--json` leaves out of stdout). */
-export function importSummaryText(summary: ImportSummary): string {
+export function importSummaryText(summary: ImportSummary, lang: Lang = DEFAULT_LANG): string {
   return [
     `proposal ${summary.proposalId}: ${summary.status}${summary.resumed ? ' (resumed)' : ''}` +
       (summary.version
-        ? `, sealed as version ${summary.version.version} effective ${summary.version.effectiveFrom}`
+        ? `, sealed as version ${summary.version.version} effective ${formatDate(summary.version.effectiveFrom, lang)}`
         : ''),
     `${summary.items} items in ${summary.chunks} chunks, ${summary.seconds.toFixed(1)} s (` +
       Object.entries(summary.phaseSeconds)
@@ -47,6 +49,7 @@ export async function importCommand(ctx: CommandContext, args: string[]): Promis
     title: { type: 'string' },
     province: { type: 'string' },
     kind: { type: 'string' },
+    encoding: { type: 'string' },
   });
   const [file] = positionals;
   if (!file || (what !== 'nrdl' && what !== 'province-items')) {
@@ -56,8 +59,9 @@ export async function importCommand(ctx: CommandContext, args: string[]): Promis
   }
   let source: ImportSource;
   let governance: Governance | undefined;
+  const encoding = encodingOption(values);
   if (what === 'nrdl') {
-    source = { list: 'nrdl', file };
+    source = { list: 'nrdl', file, encoding };
   } else {
     const given = required(values, 'province');
     const kind = str(values, 'kind');
@@ -67,7 +71,13 @@ export async function importCommand(ctx: CommandContext, args: string[]): Promis
     governance = await ctx.governance();
     const member = provinceOf(governance, given);
     ctx.preferIdentity(`${walletOrgOfMember(ctx.walletDir, member)}/proposer`);
-    source = { list: 'province-items', file, province: member.name, ...(kind === undefined ? {} : { kind }) };
+    source = {
+      list: 'province-items',
+      file,
+      encoding,
+      province: member.name,
+      ...(kind === undefined ? {} : { kind }),
+    };
   }
   // the file first: its errors come before those of the options read after it, as they always did
   const list = readImportList(source, governance);

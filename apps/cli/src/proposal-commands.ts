@@ -13,6 +13,8 @@ import {
 } from '@nrdl-catalog/gateway-client';
 import { CommandContext, UsageError, dateOption, int, parseCommand, required, str } from './context';
 import { keyValues, proposalTarget, table } from '@nrdl-catalog/gateway-client';
+import type { Lang } from '@nrdl-catalog/chaincode/messages';
+import { DEFAULT_LANG, formatDate, formatTimestamp } from '@nrdl-catalog/gateway-client';
 import { progressReporter } from './progress';
 
 /** Opens one client per `--approve-as` entry (comma-separated `<org>/<identity>`). */
@@ -82,7 +84,8 @@ export async function proposeCommand(ctx: CommandContext, args: string[]): Promi
   return 0;
 }
 
-function proposalRows(proposals: readonly Proposal[]): unknown[][] {
+/** The rows of `proposal list` (dates as people read them in `lang`). */
+export function proposalRows(proposals: readonly Proposal[], lang: Lang = DEFAULT_LANG): unknown[][] {
   return proposals.map((p) => [
     p.id,
     p.status,
@@ -90,7 +93,7 @@ function proposalRows(proposals: readonly Proposal[]): unknown[][] {
     p.province,
     p.title,
     p.changeCount,
-    p.effectiveFrom,
+    formatDate(p.effectiveFrom, lang),
     p.sealedVersion,
   ]);
 }
@@ -206,14 +209,15 @@ export async function proposalCommand(ctx: CommandContext, args: string[]): Prom
   }
 }
 
-function versionRows(versions: readonly Version[]): unknown[][] {
+/** The rows of `version list` (dates, and seal times in China Standard Time, as people read them in `lang`). */
+export function versionRows(versions: readonly Version[], lang: Lang = DEFAULT_LANG): unknown[][] {
   return versions.map((v) => [
     v.version,
     v.scope,
     v.province,
     v.changeCount,
-    v.effectiveFrom,
-    v.timestamp,
+    formatDate(v.effectiveFrom, lang),
+    formatTimestamp(v.timestamp, lang),
     v.digest.slice(0, 16),
     v.txId.slice(0, 16),
   ]);
