@@ -161,15 +161,15 @@ describe('real network: catalog CLI and HTTP API', function () {
 
     async function call(
       pathAndQuery: string,
-      init: RequestInit & { key?: string } = {},
-    ): Promise<{ status: number; body: unknown }> {
-      const headers: Record<string, string> = {};
+      init: Omit<RequestInit, 'headers'> & { key?: string; headers?: Record<string, string> } = {},
+    ): Promise<{ status: number; body: unknown; headers: Headers }> {
+      const headers: Record<string, string> = { ...init.headers };
       if (init.body !== undefined) headers['content-type'] = 'application/json';
       if (init.key !== undefined) headers['x-api-key'] = init.key;
       const response = await fetch(`${api.url}${pathAndQuery}`, { ...init, headers });
       // Every answer, success or error, names its request (as the server's log line does).
       expect(response.headers.get('x-request-id'), pathAndQuery).to.match(/^[0-9a-f-]{36}$/);
-      return { status: response.status, body: await response.json() };
+      return { status: response.status, body: await response.json(), headers: response.headers };
     }
 
     async function expectSchema(name: string, body: unknown): Promise<void> {
@@ -265,6 +265,19 @@ describe('real network: catalog CLI and HTTP API', function () {
       const missing = await call('/v1/items/D-0000000000000000', { key: 'auditor-key' });
       expect(missing.status).to.equal(404);
       expect(missing.body).to.include({ code: 'ITEM_NOT_FOUND' });
+      // The chaincode's refusal, rendered from its template: Chinese by default, English when asked.
+      expect(missing.headers.get('content-language')).to.equal('zh-CN');
+      expect((missing.body as { message: string }).message).to.match(
+        /^ITEM_NOT_FOUND: 没有项目 D-0000000000000000/,
+      );
+      const missingEn = await call('/v1/items/D-0000000000000000', {
+        key: 'auditor-key',
+        headers: { 'accept-language': 'en' },
+      });
+      expect(missingEn.headers.get('content-language')).to.equal('en');
+      expect((missingEn.body as { message: string }).message).to.match(
+        /^ITEM_NOT_FOUND: no item D-0000000000000000/,
+      );
       const forbidden = await call('/v1/proposals', {
         key: 'hospital-key',
         method: 'POST',

@@ -16,6 +16,8 @@ import {
   applyAndSeal,
   type CatalogClient,
   chaincodeError,
+  localMessage,
+  toClientError,
   driveProposal,
   proposalTarget,
   type ProposalTarget,
@@ -197,7 +199,14 @@ function checkChangeRules(
     } catch (error) {
       if (!(error instanceof CatalogError)) throw error;
       const message = error.message.replace(/^[A-Z_]+: /, '');
-      if (error.code === 'INVALID_INPUT') throw new ApiError('CATALOG_RULE', `changes/${index}: ${message}`);
+      if (error.code === 'INVALID_INPUT') {
+        const refusal = toClientError(error);
+        throw new ApiError(
+          'CATALOG_RULE',
+          `changes/${index}: ${refusal.message.replace(/^[A-Z_]+: /, '')}`,
+          (lang) => `changes/${index}: ${localMessage(refusal, lang).replace(/^[A-Z_]+: /, '')}`,
+        );
+      }
       throw chaincodeError(error.code, `changes/${index}: ${message}`);
     }
   });
