@@ -86,9 +86,21 @@ describe('real network: catalog CLI and HTTP API', function () {
     });
 
     it('reads the province in any form from the governance record; an unknown one exits 1 (UNKNOWN_PROVINCE)', async function () {
-      for (const form of ['粤', '广东省', '440000', 'gd']) {
+      // Every form people use: Chinese name, short name, abbreviation, English name, code, MSP id,
+      // division code, and full-width digits as a Chinese input method types them.
+      for (const form of [
+        '广东省',
+        '广东',
+        '粤',
+        'Guangdong',
+        'GD',
+        'GuangdongMSP',
+        '440000',
+        '４４００００',
+        'gd',
+      ]) {
         const run = await runCatalog(['coverage', '--province', form, '--item', BORAX, '--json']);
-        expect(run.code, run.stderr).to.equal(0);
+        expect(run.code, `${form}: ${run.stderr}`).to.equal(0);
         expect((JSON.parse(run.stdout) as { results: { province: string }[] }).results[0]).to.include({
           province: 'Guangdong',
         });
@@ -205,6 +217,15 @@ describe('real network: catalog CLI and HTTP API', function () {
       expect(answer.status).to.equal(200);
       await expectSchema('Coverage', answer.body);
       expect(answer.body).to.include({ reason: 'COVERED', itemId: BORAX, province: 'Guangdong' });
+      // The province asked for as 粤 (URL-encoded), answered canonically, with its names from governance.
+      const byAbbr = await call(`/v1/coverage?province=${encodeURIComponent('粤')}&itemId=${BORAX}`, {
+        key: 'hospital-key',
+      });
+      expect(byAbbr.status).to.equal(200);
+      expect(byAbbr.body).to.deep.include({
+        province: 'Guangdong',
+        provinceNames: { en: 'Guangdong', zh: '广东省', zhShort: '广东', abbr: '粤', division: '440000' },
+      });
       const batch = await call('/v1/coverage/batch', {
         key: 'hospital-key',
         method: 'POST',
