@@ -10,8 +10,11 @@ import { expect } from 'chai';
 import { SystemContract } from '@nrdl-catalog/chaincode';
 import {
   CatalogError,
+  checkGovernance,
+  checkMembers,
   computeItemId,
   ERROR_CODES,
+  initialGovernance,
   normaliseProvince,
   type Change,
   type Proposal,
@@ -76,6 +79,27 @@ async function approvedBy(net: Network, id: string, voters: readonly Caller[]): 
   for (const voter of voters) {
     await net.submit(voter, 'Proposal:ApproveProposal', await reviewed(net, id));
   }
+}
+
+/** The chaincode's TypeScript sources without comments (which may mention the words), by relative path. */
+function sources(): Map<string, string> {
+  const root = path.resolve(__dirname, '../../../chaincode/src');
+  const files = (function walk(dir: string): string[] {
+    return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) return walk(full);
+      return entry.name.endsWith('.ts') ? [full] : [];
+    });
+  })(root);
+  expect(files.length).to.be.above(10);
+  return new Map(
+    files.map((file) => [
+      path.relative(root, file),
+      readFileSync(file, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/(^|[^:'"`])\/\/.*$/gm, '$1'),
+    ]),
+  );
 }
 
 const NATIONAL_VOTERS = [A.nhsaApprover, A.gdApprover, A.scApprover];
@@ -393,6 +417,65 @@ describe('chaincode refusals in both languages', () => {
       net.submit(A.nhsaProposer, 'Governance:ApplyGovernanceProposal', { proposalId: ids[1] }),
     );
 
+    // ---- two provincial proposals changing the same overlay ----
+    const overlay = (remark: string): Change[] => [
+      { op: 'setOverlay', overlay: { itemId: boraxId, province: 'GD', restriction: remark } },
+    ];
+    const gdFirst = await draftAndOpen(net, A.gdProposer, { scope: 'provincial', province: 'GD' }, [
+      overlay('first'),
+    ]);
+    const gdSecond = await draftAndOpen(net, A.gdProposer, { scope: 'provincial', province: '粤' }, [
+      overlay('second'),
+    ]);
+    await approvedBy(net, gdFirst, [A.gdApprover]);
+    await approvedBy(net, gdSecond, [A.gdApprover]);
+    await net.submit(A.gdProposer, 'Proposal:ApplyChunk', { proposalId: gdFirst, chunkIndex: 0 });
+    await refused('VERSION_CONFLICT.overlayPending', () =>
+      net.submit(A.gdProposer, 'Proposal:ApplyChunk', { proposalId: gdSecond, chunkIndex: 0 }),
+    );
+    await net.submit(A.gdProposer, 'Proposal:SealVersion', { proposalId: gdFirst });
+    await refused('VERSION_CONFLICT.overlayChanged', () =>
+      net.submit(A.gdProposer, 'Proposal:ApplyChunk', { proposalId: gdSecond, chunkIndex: 0 }),
+    );
+
+    // ---- governance rules that break the model ----
+    for (const [template, rules] of [
+      ['GOVERNANCE_INVALID.noOwnProvince', { national: { national: true, provinces: 'own' } }],
+      ['GOVERNANCE_INVALID.noApproval', { governance: { national: false, provinces: 'none' } }],
+    ] as const) {
+      await refused(template, () =>
+        net.submit(A.nhsaProposer, 'Proposal:CreateProposal', {
+          scope: 'governance',
+          governance: { rules },
+          ...draft,
+        }),
+      );
+    }
+    // member lists InitGovernance's schema lets through, checked as InitGovernance checks them
+    const members = { nationalMsp: 'NHSAMSP', provinces: MEMBERS.provinces, auditors: ['AuditMSP'] };
+    for (const [template, g] of [
+      ['GOVERNANCE_INVALID.noProvince', { ...members, provinces: [] }],
+      [
+        'GOVERNANCE_INVALID.mspProvinces',
+        { ...members, provinces: [...MEMBERS.provinces, { ...HUBEI, mspId: 'SichuanMSP' }] },
+      ],
+      ['GOVERNANCE_INVALID.mspProvinceAuditor', { ...members, auditors: ['ShaanxiMSP'] }],
+      ['GOVERNANCE_INVALID.mspNationalAuditor', { ...members, auditors: ['NHSAMSP'] }],
+      ['GOVERNANCE_INVALID.mspAuditors', { ...members, auditors: ['AuditMSP', 'AuditMSP'] }],
+      ['GOVERNANCE_INVALID.blankForm', { ...members, provinces: [{ ...HUBEI, abbr: '\u3000' }] }],
+      ['GOVERNANCE_INVALID.scopeWord', { ...members, provinces: [{ ...HUBEI, name: 'National' }] }],
+    ] as const) {
+      await refused(template, async () => {
+        checkMembers(g);
+        return Promise.resolve();
+      });
+    }
+    const ruled = initialGovernance(initInput(), 'tx', '2025-01-01T00:00:00Z');
+    await refused('GOVERNANCE_INVALID.keyPolicyMin', async () => {
+      checkGovernance({ ...ruled, nationalKeyPolicy: { provinces: 0 } });
+      return Promise.resolve();
+    });
+
     // ---- a small chunk limit ----
     const small = newNetwork();
     await small.submit(A.nhsaAdmin, 'Governance:InitGovernance', initInput({ maxChunkChanges: 1 }));
@@ -460,22 +543,8 @@ describe('chaincode refusals in both languages', () => {
   });
 
   it('leaves no plain-text error in the chaincode sources', () => {
-    const root = path.resolve(__dirname, '../../../chaincode/src');
-    const files = (function walk(dir: string): string[] {
-      return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-        const full = path.join(dir, entry.name);
-        if (entry.isDirectory()) return walk(full);
-        return entry.name.endsWith('.ts') ? [full] : [];
-      });
-    })(root);
-    expect(files.length).to.be.above(10);
     const offences: string[] = [];
-    for (const file of files) {
-      const relative = path.relative(root, file);
-      // comments may mention the words; code may not
-      const code = readFileSync(file, 'utf8')
-        .replace(/\/\*[\s\S]*?\*\//g, '')
-        .replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+    for (const [relative, code] of sources()) {
       for (const [pattern, what] of [
         [/\bfail\s*\(/g, 'fail('],
         [/\bCatalogError\s*\(\s*['"`]/g, 'CatalogError with a plain message'],
@@ -490,6 +559,24 @@ describe('chaincode refusals in both languages', () => {
       }
     }
     expect(offences).to.deep.equal([]);
+  });
+
+  it('raises every variant template the catalogue defines for a chaincode code', () => {
+    const code = [...sources().entries()]
+      .filter(([relative]) => !relative.startsWith(`messages${path.sep}`))
+      .map(([, text]) => text)
+      .join('\n');
+    const unused = Object.keys(en).filter((k) => {
+      const [, errorCode = '', variant] = k.split('.');
+      if (!k.startsWith('error.') || variant === undefined || !Object.hasOwn(ERROR_CODES, errorCode)) {
+        return false;
+      }
+      // a literal template, or one built from the code and a literal variant (`FORBIDDEN_ORG.${action}`)
+      const literal = code.includes(`'${errorCode}.${variant}'`);
+      const built = code.includes(`\`${errorCode}.\${`) && code.includes(`'${variant}'`);
+      return !literal && !built;
+    });
+    expect(unused).to.deep.equal([]);
   });
 });
 
