@@ -72,3 +72,4 @@ export { PATIENT_FIELDS, PatientInputError, parsePatient, type PatientField } fr
 export { displayPath, fsReason, redactPaths } from './display-path';
 export { bigintReplacer, jsonText } from './json';
 export { escapeControls, jsonSafe, keyValues, table, textOf } from './text';
+export { provinceName, provinceNames, withProvinceNames, type ProvinceNames } from './province-names';

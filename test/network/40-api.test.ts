@@ -86,9 +86,21 @@ describe('real network: catalog CLI and HTTP API', function () {
     });
 
     it('reads the province in any form from the governance record; an unknown one exits 1 (UNKNOWN_PROVINCE)', async function () {
-      for (const form of ['粤', '广东省', '440000', 'gd']) {
+      // Every form people use: Chinese name, short name, abbreviation, English name, code, MSP id,
+      // division code, and full-width digits as a Chinese input method types them.
+      for (const form of [
+        '广东省',
+        '广东',
+        '粤',
+        'Guangdong',
+        'GD',
+        'GuangdongMSP',
+        '440000',
+        '４４００００',
+        'gd',
+      ]) {
         const run = await runCatalog(['coverage', '--province', form, '--item', BORAX, '--json']);
-        expect(run.code, run.stderr).to.equal(0);
+        expect(run.code, `${form}: ${run.stderr}`).to.equal(0);
         expect((JSON.parse(run.stdout) as { results: { province: string }[] }).results[0]).to.include({
           province: 'Guangdong',
         });
@@ -161,15 +173,15 @@ describe('real network: catalog CLI and HTTP API', function () {
 
     async function call(
       pathAndQuery: string,
-      init: RequestInit & { key?: string } = {},
-    ): Promise<{ status: number; body: unknown }> {
-      const headers: Record<string, string> = {};
+      init: Omit<RequestInit, 'headers'> & { key?: string; headers?: Record<string, string> } = {},
+    ): Promise<{ status: number; body: unknown; headers: Headers }> {
+      const headers: Record<string, string> = { ...init.headers };
       if (init.body !== undefined) headers['content-type'] = 'application/json';
       if (init.key !== undefined) headers['x-api-key'] = init.key;
       const response = await fetch(`${api.url}${pathAndQuery}`, { ...init, headers });
       // Every answer, success or error, names its request (as the server's log line does).
       expect(response.headers.get('x-request-id'), pathAndQuery).to.match(/^[0-9a-f-]{36}$/);
-      return { status: response.status, body: await response.json() };
+      return { status: response.status, body: await response.json(), headers: response.headers };
     }
 
     async function expectSchema(name: string, body: unknown): Promise<void> {
@@ -205,6 +217,15 @@ describe('real network: catalog CLI and HTTP API', function () {
       expect(answer.status).to.equal(200);
       await expectSchema('Coverage', answer.body);
       expect(answer.body).to.include({ reason: 'COVERED', itemId: BORAX, province: 'Guangdong' });
+      // The province asked for as 粤 (URL-encoded), answered canonically, with its names from governance.
+      const byAbbr = await call(`/v1/coverage?province=${encodeURIComponent('粤')}&itemId=${BORAX}`, {
+        key: 'hospital-key',
+      });
+      expect(byAbbr.status).to.equal(200);
+      expect(byAbbr.body).to.deep.include({
+        province: 'Guangdong',
+        provinceNames: { en: 'Guangdong', zh: '广东省', zhShort: '广东', abbr: '粤', division: '440000' },
+      });
       const batch = await call('/v1/coverage/batch', {
         key: 'hospital-key',
         method: 'POST',
@@ -265,6 +286,19 @@ describe('real network: catalog CLI and HTTP API', function () {
       const missing = await call('/v1/items/D-0000000000000000', { key: 'auditor-key' });
       expect(missing.status).to.equal(404);
       expect(missing.body).to.include({ code: 'ITEM_NOT_FOUND' });
+      // The chaincode's refusal, rendered from its template: Chinese by default, English when asked.
+      expect(missing.headers.get('content-language')).to.equal('zh-CN');
+      expect((missing.body as { message: string }).message).to.match(
+        /^ITEM_NOT_FOUND: 没有项目 D-0000000000000000/,
+      );
+      const missingEn = await call('/v1/items/D-0000000000000000', {
+        key: 'auditor-key',
+        headers: { 'accept-language': 'en' },
+      });
+      expect(missingEn.headers.get('content-language')).to.equal('en');
+      expect((missingEn.body as { message: string }).message).to.match(
+        /^ITEM_NOT_FOUND: no item D-0000000000000000/,
+      );
       const forbidden = await call('/v1/proposals', {
         key: 'hospital-key',
         method: 'POST',

@@ -168,7 +168,7 @@ export const en = {
   'error.METHOD_NOT_ALLOWED': '{method} {path} is not an operation of this API',
   'error.PAYLOAD_TOO_LARGE': 'the request body is larger than the API accepts',
   'error.UNSUPPORTED_MEDIA_TYPE': 'the request body must be application/json',
-  'error.RESPONSE_INVALID': 'the answer did not match its schema',
+  'error.RESPONSE_INVALID': 'the answer did not match its schema: {detail}',
   'error.COMMIT_STATUS_FAILED': 'the commit status could not be read: {detail}',
   'error.GATEWAY_ERROR': 'the gateway refused the request: {detail}',
   'error.CLIENT_ERROR': 'the client failed: {detail}',
@@ -177,6 +177,10 @@ export const en = {
   'error.AUDIT_MISMATCH': 'the replayed ledger does not match: {detail}',
   'error.AUDIT_STORE_UNAVAILABLE': 'the audit store cannot be opened: {detail}',
   'error.TRUST_MISMATCH': 'the audit store is pinned to another genesis block: {detail}',
+
+  // ---- HTTP API ----
+  'http.noRoute': '{method} {path} is not an operation of this API',
+  'http.seeLog': 'see the server log',
 
   // ---- coverage reasons ----
   'reason.COVERED': 'covered',

@@ -151,7 +151,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'error.METHOD_NOT_ALLOWED': '{method} {path} 不是本接口的操作',
   'error.PAYLOAD_TOO_LARGE': '请求体超过接口允许的大小',
   'error.UNSUPPORTED_MEDIA_TYPE': '请求体必须是 application/json',
-  'error.RESPONSE_INVALID': '应答不符合其模式定义',
+  'error.RESPONSE_INVALID': '应答不符合其模式定义：{detail}',
   'error.COMMIT_STATUS_FAILED': '无法读取提交状态：{detail}',
   'error.GATEWAY_ERROR': '网关拒绝了请求：{detail}',
   'error.CLIENT_ERROR': '客户端出错：{detail}',
@@ -160,6 +160,10 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'error.AUDIT_MISMATCH': '重放的账本不一致：{detail}',
   'error.AUDIT_STORE_UNAVAILABLE': '无法打开审计库：{detail}',
   'error.TRUST_MISMATCH': '审计库绑定的是另一个创世区块：{detail}',
+
+  // ---- HTTP 接口 ----
+  'http.noRoute': '{method} {path} 不是本接口的操作',
+  'http.seeLog': '详见服务器日志',
 
   // ---- 报销结论 ----
   'reason.COVERED': '可报销',
