@@ -135,7 +135,8 @@ async function paged<T>(page: Promise<T>): Promise<T> {
   } catch (error) {
     if (
       error instanceof InvalidInputError &&
-      error.message.includes('bookmark does not belong to this query')
+      (error.template === 'INVALID_INPUT.bookmark' ||
+        error.message.includes('bookmark does not belong to this query'))
     )
       throw new ApiError('INVALID_BOOKMARK', error.message.replace(/^INVALID_INPUT: /, ''));
     throw error;
