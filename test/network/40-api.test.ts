@@ -86,19 +86,8 @@ describe('real network: catalog CLI and HTTP API', function () {
     });
 
     it('reads the province in any form from the governance record; an unknown one exits 1 (UNKNOWN_PROVINCE)', async function () {
-      // Every form people use: Chinese name, short name, abbreviation, English name, code, MSP id,
-      // division code, and full-width digits as a Chinese input method types them.
-      for (const form of [
-        '广东省',
-        '广东',
-        '粤',
-        'Guangdong',
-        'GD',
-        'GuangdongMSP',
-        '440000',
-        '４４００００',
-        'gd',
-      ]) {
+      // Two forms here (each a CLI process); the HTTP API test below asks with every form.
+      for (const form of ['广东', '４４００００']) {
         const run = await runCatalog(['coverage', '--province', form, '--item', BORAX, '--json']);
         expect(run.code, `${form}: ${run.stderr}`).to.equal(0);
         expect((JSON.parse(run.stdout) as { results: { province: string }[] }).results[0]).to.include({
@@ -221,15 +210,30 @@ describe('real network: catalog CLI and HTTP API', function () {
       expect(answer.status).to.equal(200);
       await expectSchema('Coverage', answer.body);
       expect(answer.body).to.include({ reason: 'COVERED', itemId: BORAX, province: 'Guangdong' });
-      // The province asked for as 粤 (URL-encoded), answered canonically, with its names from governance.
-      const byAbbr = await call(`/v1/coverage?province=${encodeURIComponent('粤')}&itemId=${BORAX}`, {
-        key: 'hospital-key',
-      });
-      expect(byAbbr.status).to.equal(200);
-      expect(byAbbr.body).to.deep.include({
-        province: 'Guangdong',
-        provinceNames: { en: 'Guangdong', zh: '广东省', zhShort: '广东', abbr: '粤', division: '440000' },
-      });
+      // Every form people use — Chinese name, short name, abbreviation, English name, code, MSP id,
+      // division code, full-width digits as a Chinese input method types them, another letter case —
+      // answered with the canonical name and the province's names from the governance record.
+      for (const form of [
+        '广东省',
+        '广东',
+        '粤',
+        'Guangdong',
+        'GD',
+        'GuangdongMSP',
+        '440000',
+        '４４００００',
+        'gd',
+      ]) {
+        const byForm = await call(`/v1/coverage?province=${encodeURIComponent(form)}&itemId=${BORAX}`, {
+          key: 'hospital-key',
+        });
+        expect(byForm.status, form).to.equal(200);
+        expect(byForm.body, form).to.deep.include({
+          province: 'Guangdong',
+          reason: 'COVERED',
+          provinceNames: { en: 'Guangdong', zh: '广东省', zhShort: '广东', abbr: '粤', division: '440000' },
+        });
+      }
       const batch = await call('/v1/coverage/batch', {
         key: 'hospital-key',
         method: 'POST',
