@@ -80,3 +80,4 @@ export {
   formatTimestamp,
   parseHumanDate,
 } from './format';
+export { provinceName, provinceNames, withProvinceNames, type ProvinceNames } from './province-names';
