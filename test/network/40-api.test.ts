@@ -297,7 +297,7 @@ describe('real network: catalog CLI and HTTP API', function () {
       // The chaincode's refusal, rendered from its template: Chinese by default, English when asked.
       expect(missing.headers.get('content-language')).to.equal('zh-CN');
       expect((missing.body as { message: string }).message).to.match(
-        /^ITEM_NOT_FOUND: 没有项目 D-0000000000000000/,
+        /^ITEM_NOT_FOUND: 项目 D-0000000000000000 未列入目录版本 \d+$/,
       );
       const missingEn = await call('/v1/items/D-0000000000000000', {
         key: 'auditor-key',
@@ -305,7 +305,7 @@ describe('real network: catalog CLI and HTTP API', function () {
       });
       expect(missingEn.headers.get('content-language')).to.equal('en');
       expect((missingEn.body as { message: string }).message).to.match(
-        /^ITEM_NOT_FOUND: no item D-0000000000000000/,
+        /^ITEM_NOT_FOUND: D-0000000000000000 is not listed in version \d+$/,
       );
       const forbidden = await call('/v1/proposals', {
         key: 'hospital-key',
