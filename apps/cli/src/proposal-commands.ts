@@ -6,6 +6,7 @@ import {
   type CatalogClient,
   diffCatalogVersions,
   displayPath,
+  type ProposalDetails,
   driveProposal,
   fsReason,
   reviewedOf,
@@ -21,7 +22,7 @@ import {
   str,
 } from './context';
 import { proposalTarget, table } from '@nrdl-catalog/gateway-client';
-import { codeCell, columns, labelCell, recordText, t, type FieldNames, type Lang } from './i18n';
+import { codeCell, columns, labelCell, recordText, t, yesNo, type FieldNames, type Lang } from './i18n';
 import { progressReporter } from './progress';
 
 /** Opens one client per `--approve-as` entry (comma-separated `<org>/<identity>`). */
@@ -167,9 +168,8 @@ export async function proposalCommand(ctx: CommandContext, args: string[]): Prom
         proposalId,
         ...(values.chunks === true ? { includeChunks: true } : {}),
       });
-      ctx.print(shown, () =>
-        recordText(ctx.lang, shown as unknown as Record<string, unknown>, PROPOSAL_FIELDS),
-      );
+      const provinceName = await ctx.provinceNames();
+      ctx.print(shown, () => proposalText(ctx.lang, shown, provinceName));
       return 0;
     }
     case 'approve':
@@ -333,14 +333,93 @@ export async function versionCommand(ctx: CommandContext, args: string[]): Promi
   throw new UsageError('cli.usage.version');
 }
 
-/** The fields of `catalog proposal show` in Chinese. */
+/** The fields of `catalog proposal show` in Chinese (the proposal's own fields one a line). */
 const PROPOSAL_FIELDS: FieldNames = {
-  proposal: 'cli.field.proposal',
-  votes: 'cli.field.votes',
-  tally: 'cli.field.tally',
+  id: 'cli.field.proposalId',
+  title: 'cli.field.title',
+  status: ['cli.field.status', 'status'],
+  scope: ['cli.field.scope', 'scope'],
+  province: 'cli.field.province',
+  ownerMsp: 'cli.field.ownerMsp',
+  rationale: 'cli.field.rationale',
+  effectiveFrom: 'cli.field.effectiveFrom',
+  proposer: 'cli.field.proposer',
+  createdAt: 'cli.field.createdAt',
+  updatedAt: 'cli.field.updatedAt',
+  baseVersion: 'cli.field.baseVersion',
+  governanceVersion: 'cli.field.governanceVersion',
+  chunkCount: 'cli.field.chunkCount',
+  changeCount: 'cli.field.changeCount',
+  manifestHash: 'cli.field.manifestHash',
+  sealedVersion: 'cli.field.sealedVersion',
+  statusReason: 'cli.field.statusReason',
+  governance: 'cli.field.governanceChange',
   appliedChunks: 'cli.field.appliedChunks',
+  tally: 'cli.field.tally',
+  votes: 'cli.field.votes',
   chunks: 'cli.field.chunks',
 };
+
+/**
+ * `catalog proposal show` as `key: value` lines: in English the answer's fields as they are; in
+ * Chinese the proposal's own fields one a line, the votes and the tally in words.
+ */
+function proposalText(lang: Lang, shown: ProposalDetails, provinceName: (name: string) => string): string {
+  if (lang === 'en') return recordText(lang, shown as unknown as Record<string, unknown>, {});
+  const p = shown.proposal;
+  const actor = (a: { mspId: string; role: string | null; id: string }): string =>
+    [a.mspId, labelCell(lang, 'role', a.role), a.id].filter((x) => x !== null).join(' ');
+  const tally = shown.tally;
+  return recordText(
+    lang,
+    {
+      id: p.id,
+      title: p.title,
+      status: p.status,
+      scope: p.scope,
+      province: p.province === null ? null : provinceName(p.province),
+      ownerMsp: p.ownerMsp,
+      rationale: p.rationale,
+      effectiveFrom: p.effectiveFrom,
+      proposer: actor(p.proposer),
+      createdAt: p.createdAt,
+      updatedAt: p.updatedAt,
+      baseVersion: p.baseVersion,
+      governanceVersion: p.governanceVersion,
+      chunkCount: p.chunkCount,
+      changeCount: p.changeCount,
+      manifestHash: p.manifestHash,
+      sealedVersion: p.sealedVersion,
+      statusReason: p.statusReason,
+      ...(p.governance === null ? {} : { governance: p.governance }),
+      appliedChunks: shown.appliedChunks,
+      tally:
+        tally === null
+          ? null
+          : t(lang, 'cli.proposal.tally', {
+              met: yesNo(lang, tally.met),
+              approvals: tally.approvals.length === 0 ? '-' : tally.approvals,
+              rejections: tally.rejections.length === 0 ? '-' : tally.rejections,
+              needed: tally.provincesNeeded,
+              national: yesNo(lang, tally.requiredNational),
+            }),
+      votes:
+        shown.votes.length === 0
+          ? null
+          : shown.votes
+              .map(
+                (v) =>
+                  t(lang, v.decision === 'approve' ? 'cli.proposal.voteApprove' : 'cli.proposal.voteReject', {
+                    voter: actor(v.voter),
+                    time: v.timestamp,
+                  }) + (v.comment === null || v.comment === '' ? '' : `：${v.comment}`),
+              )
+              .join('；'),
+      chunks: shown.chunks,
+    },
+    PROPOSAL_FIELDS,
+  );
+}
 
 /** The fields of `catalog version show` in Chinese. */
 const VERSION_FIELDS: FieldNames = {

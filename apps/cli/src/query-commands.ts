@@ -11,6 +11,7 @@ import {
   MAX_BATCH_LINES,
   MAX_CHUNK_CHANGES,
   type PatientContext,
+  type RestrictionRules,
   type ScopeRule,
 } from '@nrdl-catalog/chaincode/model';
 import { label } from '@nrdl-catalog/chaincode/messages';
@@ -456,7 +457,7 @@ function itemText(lang: Lang, view: ItemView, provinceName: (name: string) => st
       agreementPeriod:
         item.agreementPeriod === null ? null : t(lang, 'cli.item.period', item.agreementPeriod),
       remark: item.remark,
-      rules: item.rules,
+      rules: item.rules === null ? null : rulesText(lang, item.rules),
       fundPayable: item.fundPayable,
       overlays: view.overlays.length === 0 ? null : view.overlays.map(overlay).join('；'),
       catalogVersion: view.catalogVersion,
@@ -467,6 +468,23 @@ function itemText(lang: Lang, view: ItemView, provinceName: (name: string) => st
     },
     ITEM_FIELDS,
   );
+}
+
+/** An item's structured payment restrictions in words (`限住院；年龄不低于 18 岁`). */
+function rulesText(lang: Lang, rules: RestrictionRules): string {
+  return [
+    rules.sex === undefined ? null : t(lang, 'cli.rules.sex', { sex: label(lang, 'sex', rules.sex) }),
+    rules.minAge === undefined ? null : t(lang, 'cli.rules.minAge', { age: rules.minAge }),
+    rules.maxAge === undefined ? null : t(lang, 'cli.rules.maxAge', { age: rules.maxAge }),
+    rules.hospitalLevels === undefined
+      ? null
+      : t(lang, 'cli.rules.levels', { levels: rules.hospitalLevels.map((l) => label(lang, 'level', l)) }),
+    rules.visitTypes === undefined
+      ? null
+      : t(lang, 'cli.rules.visits', { visits: rules.visitTypes.map((v) => label(lang, 'visit', v)) }),
+  ]
+    .filter((x) => x !== null)
+    .join('；');
 }
 
 /** The fields of `catalog governance show` in Chinese. */

@@ -252,13 +252,19 @@ describe('catalog in Chinese and English', () => {
       expect(version.stdout).to.match(/^范围 +provincial 省级$/m);
       expect(version.stdout).to.match(/^省份 +广东省$/m);
       const proposal = await c.run(['proposal', 'show', c.overlayId], CHINESE_ENV);
-      expect(proposal.stdout.split('\n').map((line) => line.split(/\s+/)[0])).to.deep.equal([
-        '已应用分块',
-        '分块',
-        '提案',
-        '计票',
-        '投票',
-      ]);
+      expect(proposal.code, proposal.stderr).to.equal(0);
+      expect(proposal.stdout).to.match(new RegExp(`^提案编号 +${c.overlayId}$`, 'm'));
+      expect(proposal.stdout).to.match(/^状态 +applied 已生效$/m);
+      expect(proposal.stdout).to.match(/^范围 +provincial 省级$/m);
+      expect(proposal.stdout).to.match(/^省份 +广东省$/m);
+      expect(proposal.stdout).to.match(/^提案人 +GuangdongMSP 提案人 /m);
+      expect(proposal.stdout).to.match(
+        /^计票 +已达到审批要求：是；批准：GuangdongMSP；驳回：-；需省份批准数：1；须国家医保局批准：否$/m,
+      );
+      expect(proposal.stdout).to.match(/^投票 +GuangdongMSP 审批人 \S+ 批准（\S+）$/m);
+      const rules = await c.run(['item', ITEM.ilaprazole], CHINESE_ENV);
+      expect(rules.stdout).to.match(/^限定支付条件 +限住院$/m);
+      expect(rules.stdout).to.match(/^协议期 +\S+ 至 \S+$/m);
     });
 
     it('lists proposals and versions with Chinese headers, statuses and province names', async () => {
