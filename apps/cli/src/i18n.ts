@@ -70,7 +70,8 @@ export interface FieldNames {
 
 /**
  * A record as `key: value` lines: in English exactly {@link keyValues}; in Chinese the keys named
- * in `fields` by their titles, enumerations by their labels, provinces by their Chinese names
+ * in `fields` by their titles, enumerations by their labels (coverage reasons with their codes:
+ * `COVERED 可报销`), provinces by their Chinese names
  * (`province`), booleans as 是/否, aligned by display width.
  */
 export function recordText(
@@ -89,8 +90,9 @@ export function recordText(
     let shown = value;
     if (kind === 'boolean' && typeof value === 'boolean') shown = yesNo(lang, value);
     else if (kind === 'province' && typeof value === 'string') shown = province(value);
+    else if (kind === 'reason' && typeof value === 'string') shown = codeCell(lang, kind, value);
     else if (kind !== 'boolean' && kind !== 'province' && typeof value === 'string')
-      shown = codeCell(lang, kind, value);
+      shown = labelCell(lang, kind, value);
     return [t(lang, title), shown];
   });
   // a table without its (empty) title line: columns aligned by display width, no cell cut

@@ -22,7 +22,7 @@ import {
   str,
 } from './context';
 import { proposalTarget, table } from '@nrdl-catalog/gateway-client';
-import { codeCell, columns, labelCell, recordText, t, yesNo, type FieldNames, type Lang } from './i18n';
+import { columns, labelCell, recordText, t, yesNo, type FieldNames, type Lang } from './i18n';
 import { progressReporter } from './progress';
 
 /** Opens one client per `--approve-as` entry (comma-separated `<org>/<identity>`). */
@@ -107,7 +107,7 @@ function proposalRows(
 ): unknown[][] {
   return proposals.map((p) => [
     p.id,
-    codeCell(lang, 'status', p.status),
+    labelCell(lang, 'status', p.status),
     labelCell(lang, 'scope', p.scope),
     p.province === null ? null : provinceName(p.province),
     p.title,

@@ -234,7 +234,7 @@ describe('catalog in Chinese and English', () => {
       expect(item.code, item.stderr).to.equal(0);
       const lines = item.stdout.split('\n');
       expect(lines[0]).to.match(new RegExp(`^项目编号 +${ITEM.borax}$`));
-      expect(lines).to.include.members(['名称                  复方硼砂', '类别                  drug 药品']);
+      expect(lines).to.include.members(['名称                  复方硼砂', '类别                  药品']);
       expect(lines.find((line) => line.startsWith('所属'))).to.match(/^所属 +全国$/);
       expect(lines.find((line) => line.startsWith('基金支付'))).to.match(/^基金支付 +是$/);
       expect(lines.find((line) => line.startsWith('各省规定'))).to.match(
@@ -249,13 +249,13 @@ describe('catalog in Chinese and English', () => {
       expect(governance.stdout).to.match(/^允许自行批准 +否$/m);
 
       const version = await c.run(['version', 'show', '2'], CHINESE_ENV);
-      expect(version.stdout).to.match(/^范围 +provincial 省级$/m);
+      expect(version.stdout).to.match(/^范围 +省级$/m);
       expect(version.stdout).to.match(/^省份 +广东省$/m);
       const proposal = await c.run(['proposal', 'show', c.overlayId], CHINESE_ENV);
       expect(proposal.code, proposal.stderr).to.equal(0);
       expect(proposal.stdout).to.match(new RegExp(`^提案编号 +${c.overlayId}$`, 'm'));
-      expect(proposal.stdout).to.match(/^状态 +applied 已生效$/m);
-      expect(proposal.stdout).to.match(/^范围 +provincial 省级$/m);
+      expect(proposal.stdout).to.match(/^状态 +已生效$/m);
+      expect(proposal.stdout).to.match(/^范围 +省级$/m);
       expect(proposal.stdout).to.match(/^省份 +广东省$/m);
       expect(proposal.stdout).to.match(/^提案人 +GuangdongMSP 提案人 /m);
       expect(proposal.stdout).to.match(
@@ -273,7 +273,7 @@ describe('catalog in Chinese and English', () => {
       const [header, ...rows] = proposals.stdout.split('\n');
       expect(header).to.match(/^提案编号 +状态 +范围 +省份 +标题 +变更数 +生效日期 +版本$/);
       expect(rows.find((row) => row.startsWith(c.overlayId))).to.match(
-        /applied 已生效 +省级 +广东省 +Guangdong self-pay/,
+        / 已生效 +省级 +广东省 +Guangdong self-pay/,
       );
       const versions = await c.run(['version', 'list'], CHINESE_ENV);
       expect(versions.stdout.split('\n')[0]).to.match(
