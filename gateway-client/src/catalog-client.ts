@@ -91,6 +91,7 @@ export function reviewedOf(
     throw chaincodeError(
       'PROPOSAL_STATE',
       `PROPOSAL_STATE: proposal ${proposal.id} is not open: it has no manifest to review yet`,
+      { template: 'PROPOSAL_STATE', params: { proposalId: proposal.id, status: 'draft', allowed: ['open'] } },
     );
   }
   return {
@@ -165,7 +166,8 @@ export class CatalogClient {
     try {
       parseInput(schema, json);
     } catch (error) {
-      if (error instanceof CatalogError) throw chaincodeError(error.code, error.message);
+      // The chaincode's own validation, run here first: the same coded error (template and all).
+      if (error instanceof CatalogError) throw toClientError(error);
       throw error;
     }
     return json;

@@ -1,6 +1,6 @@
 import { GatewayError, CommitError, CommitStatusError, EndorseError } from '@hyperledger/fabric-gateway';
 import { peer } from '@hyperledger/fabric-protos';
-import { type ErrorCode, errorCodeOf } from '@nrdl-catalog/chaincode/model';
+import { CatalogError, type ErrorCode, errorCodeOf } from '@nrdl-catalog/chaincode/model';
 import { decodeError, errorText, type Lang, type Params } from '@nrdl-catalog/chaincode/messages';
 
 /** What a coded error may carry beyond its code and English text. */
@@ -107,8 +107,23 @@ export function validationCodeName(code: number): string {
   return entry?.[0] ?? `VALIDATION_${code}`;
 }
 
-/** Builds the typed error for a chaincode error code and message. */
+/**
+ * Builds the typed error for a chaincode error code and message. A message that still carries the
+ * chaincode's machine-readable part (`… [nrdl:{…}]`, e.g. the message of a {@link CatalogError} the
+ * model threw in this process) loses it here; its template and parameters become the error's.
+ */
 export function chaincodeError(code: ErrorCode, message: string, options: ErrorOptions = {}): ChaincodeError {
+  if (options.template == null) {
+    const prefix = `${code}: `;
+    const decoded = decodeError(message.startsWith(prefix) ? message : `${prefix}${message}`);
+    if (decoded?.code === code && decoded.template !== null) {
+      return chaincodeError(code, decoded.text, {
+        ...options,
+        template: decoded.template,
+        params: decoded.params,
+      });
+    }
+  }
   if (code === 'INVALID_INPUT') return new InvalidInputError(code, message, options);
   if (NOT_FOUND.has(code)) return new NotFoundError(code, message, options);
   if (FORBIDDEN.has(code)) return new ForbiddenError(code, message, options);
@@ -160,6 +175,11 @@ export function toClientError(error: unknown, transactionId?: string): CatalogCl
     if (error instanceof CommitStatusError)
       return new TransactionError('COMMIT_STATUS_FAILED', text, options);
     return new TransactionError(error.code === 4 ? 'DEADLINE_EXCEEDED' : 'GATEWAY_ERROR', text, options);
+  }
+  if (error instanceof CatalogError && error.template !== null) {
+    // thrown by the model in this process: its template and parameters are at hand
+    const text = decodeError(error.message)?.text ?? error.message;
+    return chaincodeError(error.code, text, { ...options, template: error.template, params: error.params });
   }
   if (error instanceof Error) {
     const coded = codedMessage(error.message);

@@ -16,6 +16,7 @@ import {
   type ProvinceMember,
   type ProvinceMembers,
 } from '@nrdl-catalog/chaincode/model';
+import { decodeError } from '@nrdl-catalog/chaincode/messages';
 import { displayPath, fsReason } from './display-path';
 import { InvalidInputError, toClientError } from './errors';
 import { walletOrgs } from './identity';
@@ -118,7 +119,8 @@ export function membersFromTopology(json: unknown): GovernanceMembers {
     checkMembers(members);
   } catch (error) {
     if (error instanceof CatalogError) {
-      throw new MembersError(error.message.replace(/^[A-Z_]+: (Governance\.InitGovernance: )?/, ''));
+      const text = decodeError(error.message)?.text ?? error.message;
+      throw new MembersError(text.replace(/^(Governance\.InitGovernance: )?/, ''));
     }
     throw error;
   }

@@ -71,4 +71,13 @@ export { diffCatalogVersions, type VersionDiffEntry } from './version-diff';
 export { PATIENT_FIELDS, PatientInputError, parsePatient, type PatientField } from './patient';
 export { displayPath, fsReason, redactPaths } from './display-path';
 export { bigintReplacer, jsonText } from './json';
-export { escapeControls, jsonSafe, keyValues, table, textOf } from './text';
+export { displayWidth, escapeControls, jsonSafe, keyValues, table, textOf, truncateToWidth } from './text';
+export {
+  DEFAULT_LANG,
+  DISPLAY_TIME_ZONE,
+  formatDate,
+  formatMoney,
+  formatTimestamp,
+  parseHumanDate,
+} from './format';
+export { provinceName, provinceNames, withProvinceNames, type ProvinceNames } from './province-names';

@@ -59,10 +59,15 @@ export async function createAndJoinChannel(
   }
   await Promise.all(
     ordererOrgs(topology).map(async (org) => {
-      const listed = await runCommand(
-        bin(fabric, 'osnadmin'),
-        ['channel', 'list', ...osnadminArgs(topology, org, paths)],
-        process.env,
+      // The admin listener can open a moment after the orderer reports healthy (a loaded machine).
+      const listed = await retryRefused(
+        () =>
+          runCommand(
+            bin(fabric, 'osnadmin'),
+            ['channel', 'list', ...osnadminArgs(topology, org, paths)],
+            process.env,
+          ),
+        retryDelayMs,
       );
       if (listed.includes(`"name": "${name}"`) || listed.includes(`"name":"${name}"`)) return;
       await runCommand(
@@ -87,6 +92,18 @@ export async function createAndJoinChannel(
     if (listed.split('\n').some((line) => line.trim() === name)) continue;
     await joinWithRetry(fabric, env, block, retryDelayMs);
     log(`peer0.${org.name} joined ${name}`);
+  }
+}
+
+/** Runs `attempt` again (up to 5 times, waiting longer each time) while it fails with "connection refused". */
+async function retryRefused<T>(attempt: () => Promise<T>, retryDelayMs: number): Promise<T> {
+  for (let tries = 1; ; tries += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (tries >= 5 || !/connection refused/i.test(String(error))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, retryDelayMs * tries));
+    }
   }
 }
 

@@ -86,9 +86,10 @@ describe('real network: catalog CLI and HTTP API', function () {
     });
 
     it('reads the province in any form from the governance record; an unknown one exits 1 (UNKNOWN_PROVINCE)', async function () {
-      for (const form of ['粤', '广东省', '440000', 'gd']) {
+      // Two forms here (each a CLI process); the HTTP API test below asks with every form.
+      for (const form of ['广东', '４４００００']) {
         const run = await runCatalog(['coverage', '--province', form, '--item', BORAX, '--json']);
-        expect(run.code, run.stderr).to.equal(0);
+        expect(run.code, `${form}: ${run.stderr}`).to.equal(0);
         expect((JSON.parse(run.stdout) as { results: { province: string }[] }).results[0]).to.include({
           province: 'Guangdong',
         });
@@ -161,15 +162,15 @@ describe('real network: catalog CLI and HTTP API', function () {
 
     async function call(
       pathAndQuery: string,
-      init: RequestInit & { key?: string } = {},
-    ): Promise<{ status: number; body: unknown }> {
-      const headers: Record<string, string> = {};
+      init: Omit<RequestInit, 'headers'> & { key?: string; headers?: Record<string, string> } = {},
+    ): Promise<{ status: number; body: unknown; headers: Headers }> {
+      const headers: Record<string, string> = { ...init.headers };
       if (init.body !== undefined) headers['content-type'] = 'application/json';
       if (init.key !== undefined) headers['x-api-key'] = init.key;
       const response = await fetch(`${api.url}${pathAndQuery}`, { ...init, headers });
       // Every answer, success or error, names its request (as the server's log line does).
       expect(response.headers.get('x-request-id'), pathAndQuery).to.match(/^[0-9a-f-]{36}$/);
-      return { status: response.status, body: await response.json() };
+      return { status: response.status, body: await response.json(), headers: response.headers };
     }
 
     async function expectSchema(name: string, body: unknown): Promise<void> {
@@ -184,7 +185,11 @@ describe('real network: catalog CLI and HTTP API', function () {
     }
 
     it('serves /healthz and an OpenAPI 3 document of every operation', async function () {
-      expect(await call('/healthz')).to.deep.equal({ status: 200, body: { status: 'ok' } });
+      const health = await call('/healthz');
+      expect({ status: health.status, body: health.body }).to.deep.equal({
+        status: 200,
+        body: { status: 'ok' },
+      });
       const doc = (await call('/openapi.json')).body as { openapi: string; paths: Record<string, unknown> };
       expect(doc.openapi).to.match(/^3\./);
       expect(Object.keys(doc.paths)).to.include.members([
@@ -205,6 +210,30 @@ describe('real network: catalog CLI and HTTP API', function () {
       expect(answer.status).to.equal(200);
       await expectSchema('Coverage', answer.body);
       expect(answer.body).to.include({ reason: 'COVERED', itemId: BORAX, province: 'Guangdong' });
+      // Every form people use — Chinese name, short name, abbreviation, English name, code, MSP id,
+      // division code, full-width digits as a Chinese input method types them, another letter case —
+      // answered with the canonical name and the province's names from the governance record.
+      for (const form of [
+        '广东省',
+        '广东',
+        '粤',
+        'Guangdong',
+        'GD',
+        'GuangdongMSP',
+        '440000',
+        '４４００００',
+        'gd',
+      ]) {
+        const byForm = await call(`/v1/coverage?province=${encodeURIComponent(form)}&itemId=${BORAX}`, {
+          key: 'hospital-key',
+        });
+        expect(byForm.status, form).to.equal(200);
+        expect(byForm.body, form).to.deep.include({
+          province: 'Guangdong',
+          reason: 'COVERED',
+          provinceNames: { en: 'Guangdong', zh: '广东省', zhShort: '广东', abbr: '粤', division: '440000' },
+        });
+      }
       const batch = await call('/v1/coverage/batch', {
         key: 'hospital-key',
         method: 'POST',
@@ -265,6 +294,19 @@ describe('real network: catalog CLI and HTTP API', function () {
       const missing = await call('/v1/items/D-0000000000000000', { key: 'auditor-key' });
       expect(missing.status).to.equal(404);
       expect(missing.body).to.include({ code: 'ITEM_NOT_FOUND' });
+      // The chaincode's refusal, rendered from its template: Chinese by default, English when asked.
+      expect(missing.headers.get('content-language')).to.equal('zh-CN');
+      expect((missing.body as { message: string }).message).to.match(
+        /^ITEM_NOT_FOUND: 没有项目 D-0000000000000000/,
+      );
+      const missingEn = await call('/v1/items/D-0000000000000000', {
+        key: 'auditor-key',
+        headers: { 'accept-language': 'en' },
+      });
+      expect(missingEn.headers.get('content-language')).to.equal('en');
+      expect((missingEn.body as { message: string }).message).to.match(
+        /^ITEM_NOT_FOUND: no item D-0000000000000000/,
+      );
       const forbidden = await call('/v1/proposals', {
         key: 'hospital-key',
         method: 'POST',

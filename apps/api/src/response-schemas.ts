@@ -26,6 +26,14 @@ const paymentStandard = nullable({
 const period = nullable({ type: 'object', required: ['from', 'to'], properties: { from: str, to: str } });
 const kind = { enum: ['drug', 'herbal', 'service', 'material'] };
 const drugClass = nullable({ enum: ['甲', '乙'] });
+/** Added by the client from the governance record (the chaincode's answer names the province only). */
+const provinceNames = nullable({
+  type: 'object',
+  description:
+    "the province's names from the governance record: en (as `province`), zh 广东省, zhShort 广东, abbr 粤, division 440000",
+  required: ['en', 'zh', 'zhShort', 'abbr', 'division'],
+  properties: { en: str, zh: str, zhShort: str, abbr: str, division: str },
+});
 const scopeRule = {
   type: 'object',
   required: ['national', 'provinces'],
@@ -51,6 +59,7 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
     type: 'object',
     required: ['itemId', 'province', 'suspended'],
     properties: {
+      provinceNames,
       itemId: str,
       province: str,
       prices: levelPrices,
@@ -77,6 +86,7 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
       'txId',
     ],
     properties: {
+      provinceNames,
       province: str,
       itemId: str,
       date: str,
@@ -115,6 +125,7 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
     type: 'object',
     required: ['id', 'kind', 'section', 'name', 'fundPayable', 'provenance'],
     properties: {
+      provinceNames,
       id: str,
       kind,
       section: str,
@@ -154,6 +165,7 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
     type: 'object',
     required: ['itemId', 'kind', 'name', 'section'],
     properties: {
+      provinceNames,
       itemId: str,
       kind,
       name: str,

@@ -16,6 +16,10 @@ import {
   applyAndSeal,
   type CatalogClient,
   chaincodeError,
+  localMessage,
+  toClientError,
+  withProvinceNames,
+  type ProvinceNames,
   driveProposal,
   proposalTarget,
   type ProposalTarget,
@@ -131,7 +135,8 @@ async function paged<T>(page: Promise<T>): Promise<T> {
   } catch (error) {
     if (
       error instanceof InvalidInputError &&
-      error.message.includes('bookmark does not belong to this query')
+      (error.template === 'INVALID_INPUT.bookmark' ||
+        error.message.includes('bookmark does not belong to this query'))
     )
       throw new ApiError('INVALID_BOOKMARK', error.message.replace(/^INVALID_INPUT: /, ''));
     throw error;
@@ -197,7 +202,14 @@ function checkChangeRules(
     } catch (error) {
       if (!(error instanceof CatalogError)) throw error;
       const message = error.message.replace(/^[A-Z_]+: /, '');
-      if (error.code === 'INVALID_INPUT') throw new ApiError('CATALOG_RULE', `changes/${index}: ${message}`);
+      if (error.code === 'INVALID_INPUT') {
+        const refusal = toClientError(error);
+        throw new ApiError(
+          'CATALOG_RULE',
+          `changes/${index}: ${refusal.message.replace(/^[A-Z_]+: /, '')}`,
+          (lang) => `changes/${index}: ${localMessage(refusal, lang).replace(/^[A-Z_]+: /, '')}`,
+        );
+      }
       throw chaincodeError(error.code, `changes/${index}: ${message}`);
     }
   });
@@ -247,6 +259,32 @@ const emptyBody = { type: 'object', additionalProperties: false, properties: {} 
 
 const coverageLine = definitions.coverageInput.properties;
 
+/** How long the governance record read for province names is reused (members change rarely). */
+const GOVERNANCE_REUSE_MS = 60_000;
+const governanceReads = new WeakMap<
+  CatalogClient,
+  { readonly at: number; readonly read: Promise<Governance> }
+>();
+
+/** The governance record, read at most once a minute per client (for the province names in answers). */
+function governanceOf(client: CatalogClient): Promise<Governance> {
+  const cached = governanceReads.get(client);
+  if (cached !== undefined && Date.now() - cached.at < GOVERNANCE_REUSE_MS) return cached.read;
+  const read = client.getGovernance();
+  governanceReads.set(client, { at: Date.now(), read });
+  read.catch(() => governanceReads.delete(client));
+  return read;
+}
+
+/** An answer with the province names (Chinese and English) the client adds to the chaincode's. */
+async function named<T extends { readonly province?: string | null }>(
+  client: CatalogClient,
+  answer: Promise<T>,
+): Promise<T & { provinceNames: ProvinceNames | null }> {
+  const [value, governance] = await Promise.all([answer, governanceOf(client)]);
+  return withProvinceNames(value, governance);
+}
+
 /** Every operation of the HTTP API. */
 export const routes: readonly Route[] = [
   {
@@ -265,13 +303,16 @@ export const routes: readonly Route[] = [
     ),
     response: 'Coverage',
     handle: ({ client, query: q }: RouteContext): Promise<unknown> =>
-      client.checkCoverage(
-        defined({
-          province: text(q, 'province') ?? '',
-          itemId: text(q, 'itemId') ?? '',
-          date: text(q, 'date'),
-          patient: patientOf(q),
-        }),
+      named(
+        client,
+        client.checkCoverage(
+          defined({
+            province: text(q, 'province') ?? '',
+            itemId: text(q, 'itemId') ?? '',
+            date: text(q, 'date'),
+            patient: patientOf(q),
+          }),
+        ),
       ),
   },
   {
@@ -303,11 +344,15 @@ export const routes: readonly Route[] = [
       },
     },
     response: 'CoverageBatch',
-    handle: ({ client, body }: RouteContext): Promise<unknown> => {
+    handle: async ({ client, body }: RouteContext): Promise<unknown> => {
       const input = body as { province: string; lines: Omit<CoverageInput, 'province'>[] };
-      return client.checkCoverageBatch({
-        lines: input.lines.map((line) => ({ ...line, province: input.province })),
-      });
+      const [answer, governance] = await Promise.all([
+        client.checkCoverageBatch({
+          lines: input.lines.map((line) => ({ ...line, province: input.province })),
+        }),
+        governanceOf(client),
+      ]);
+      return { ...answer, results: answer.results.map((result) => withProvinceNames(result, governance)) };
     },
   },
   {
@@ -328,24 +373,30 @@ export const routes: readonly Route[] = [
       ...PAGE,
     }),
     response: 'ItemPage',
-    handle: ({ client, query: q }: RouteContext): Promise<unknown> =>
-      paged(
-        client.searchItems(
-          defined({
-            name: text(q, 'name'),
-            namePrefix: text(q, 'prefix'),
-            code: text(q, 'code'),
-            categoryCode: text(q, 'category'),
-            class: text(q, 'class') as '甲' | undefined,
-            section: text(q, 'section'),
-            kind: text(q, 'kind') as 'drug' | undefined,
-            province: text(q, 'province'),
-            version: num(q, 'version'),
-            pageSize: num(q, 'limit'),
-            bookmark: text(q, 'bookmark'),
-          }),
-        ),
-      ),
+    handle: async ({ client, query: q }: RouteContext): Promise<unknown> => {
+      // paged() also covers the governance read: a refused bookmark answers first, whichever fails first.
+      const [page, governance] = await paged(
+        Promise.all([
+          client.searchItems(
+            defined({
+              name: text(q, 'name'),
+              namePrefix: text(q, 'prefix'),
+              code: text(q, 'code'),
+              categoryCode: text(q, 'category'),
+              class: text(q, 'class') as '甲' | undefined,
+              section: text(q, 'section'),
+              kind: text(q, 'kind') as 'drug' | undefined,
+              province: text(q, 'province'),
+              version: num(q, 'version'),
+              pageSize: num(q, 'limit'),
+              bookmark: text(q, 'bookmark'),
+            }),
+          ),
+          governanceOf(client),
+        ]),
+      );
+      return { ...page, records: page.records.map((record) => withProvinceNames(record, governance)) };
+    },
   },
   {
     method: 'GET',
@@ -360,15 +411,24 @@ export const routes: readonly Route[] = [
       province: str('province for provincial terms', { maxLength: 40 }),
     }),
     response: 'ItemView',
-    handle: ({ client, params, query: q }: RouteContext): Promise<unknown> =>
-      client.getItem(
-        defined({
-          itemId: params.itemId ?? '',
-          version: num(q, 'version'),
-          date: text(q, 'date'),
-          province: text(q, 'province'),
-        }),
-      ),
+    handle: async ({ client, params, query: q }: RouteContext): Promise<unknown> => {
+      const [view, governance] = await Promise.all([
+        client.getItem(
+          defined({
+            itemId: params.itemId ?? '',
+            version: num(q, 'version'),
+            date: text(q, 'date'),
+            province: text(q, 'province'),
+          }),
+        ),
+        governanceOf(client),
+      ]);
+      return {
+        ...view,
+        item: withProvinceNames(view.item, governance),
+        overlays: view.overlays.map((overlay) => withProvinceNames(overlay, governance)),
+      };
+    },
   },
   {
     method: 'GET',

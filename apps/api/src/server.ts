@@ -9,6 +9,13 @@ import Fastify, {
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { isValidDate } from '@nrdl-catalog/chaincode/model';
+import {
+  LANGS,
+  langOfAcceptLanguage,
+  languageTag,
+  message,
+  type Lang,
+} from '@nrdl-catalog/chaincode/messages';
 import { CatalogClient } from '@nrdl-catalog/gateway-client';
 import { identityForKey, type ApiKeyMap } from './api-keys';
 import { responseSchemas } from './response-schemas';
@@ -73,7 +80,19 @@ const requestIdHeaderSchema = {
     type: 'string',
     description: 'id of the request, as in the server log (taken from the request when well-formed)',
   },
+  'content-language': {
+    type: 'string',
+    enum: LANGS.map(languageTag),
+    description:
+      "language of the messages in the answer: zh-CN unless the request's Accept-Language prefers English (codes and data are the same in both)",
+  },
 };
+
+/** The language a request's `Accept-Language` asks for (Chinese when it asks for neither). */
+function requestLang(request: FastifyRequest): Lang {
+  const header = request.headers['accept-language'];
+  return langOfAcceptLanguage(Array.isArray(header) ? header.join(',') : header);
+}
 
 /** The Fastify path of an OpenAPI path (`/v1/items/{itemId}` → `/v1/items/:itemId`). */
 function fastifyPath(path: string): string {
@@ -182,7 +201,8 @@ export async function buildApi(options: Readonly<ApiOptions>): Promise<FastifyIn
     // While closing, requests in flight still get { code, message } answers.
     return503OnClosing: false,
     frameworkErrors: (error, request, reply) => {
-      const answer = answerFor(error);
+      const lang = requestLang(request);
+      const answer = answerFor(error, lang);
       request.log.info(
         { method: request.method, url: request.url, statusCode: answer.status, code: answer.body.code },
         'request',
@@ -190,6 +210,8 @@ export async function buildApi(options: Readonly<ApiOptions>): Promise<FastifyIn
       void (reply as FastifyReply)
         .code(answer.status)
         .header(REQUEST_ID_HEADER, request.id)
+        .header('content-language', languageTag(lang))
+        .header('vary', 'accept-language')
         .send(answer.body);
     },
   });
@@ -255,7 +277,7 @@ export async function buildApi(options: Readonly<ApiOptions>): Promise<FastifyIn
         title: 'National drug and reimbursement catalog API',
         version: '1.0.0',
         description:
-          'Coverage checks, catalog search, proposals and approvals over the catalog chaincode. Every request but /healthz names its caller with an x-api-key header, mapped to a wallet identity. Errors are { code, message }.',
+          'Coverage checks, catalog search, proposals and approvals over the catalog chaincode. Every request but /healthz names its caller with an x-api-key header, mapped to a wallet identity. Errors are { code, message }: the code is the same in every language; the message is Chinese unless the Accept-Language header prefers English, and every answer says which in Content-Language (zh-CN or en). Dates, provinces and codes in queries and bodies are as the schemas say (ISO dates; a province in any form the governance record lists).',
         license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       },
       servers: [{ url: '/', description: 'this server' }],
@@ -304,6 +326,8 @@ export async function buildApi(options: Readonly<ApiOptions>): Promise<FastifyIn
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
+    void reply.header('content-language', languageTag(requestLang(request)));
+    void reply.header('vary', 'accept-language');
     // Path parameters with a malformed escape are refused by the router (frameworkErrors above);
     // this also refuses them in the query string, which the parser would pass on undecoded.
     if (!wellFormedUrl(request.url))
@@ -323,7 +347,7 @@ export async function buildApi(options: Readonly<ApiOptions>): Promise<FastifyIn
     );
   });
   app.setErrorHandler((error, request, reply) => {
-    const answer = answerFor(error);
+    const answer = answerFor(error, requestLang(request));
     errorCodes.set(request, answer.body.code);
     if (answer.status >= 500) request.log.error({ err: error }, 'request failed');
     void reply.code(answer.status).send(answer.body);
@@ -340,16 +364,24 @@ export async function buildApi(options: Readonly<ApiOptions>): Promise<FastifyIn
     const code = allowed.length > 0 ? 'METHOD_NOT_ALLOWED' : 'NOT_FOUND';
     errorCodes.set(request, code);
     if (allowed.length > 0) void reply.header('allow', [...new Set(allowed)].join(', '));
-    void reply
-      .code(allowed.length > 0 ? 405 : 404)
-      .send({ code, message: `${request.method} ${path} is not an operation of this API` });
+    void reply.code(allowed.length > 0 ? 405 : 404).send({
+      code,
+      message: message(
+        requestLang(request),
+        allowed.length > 0 ? 'error.METHOD_NOT_ALLOWED' : 'http.noRoute',
+        {
+          method: request.method,
+          path,
+        },
+      ),
+    });
   });
 
   const authenticate = (request: FastifyRequest): Promise<void> => {
     const header = request.headers['x-api-key'];
     const identity = identityForKey(options.keys, Array.isArray(header) ? header[0] : header);
     if (identity === null)
-      return Promise.reject(new ApiError('UNAUTHENTICATED', 'missing or unknown x-api-key'));
+      return Promise.reject(new ApiError('UNAUTHENTICATED', message('en', 'error.UNAUTHENTICATED')));
     identities.set(request, identity);
     return Promise.resolve();
   };

@@ -1,5 +1,7 @@
+import { errorText, message, type Lang } from '@nrdl-catalog/chaincode/messages';
 import {
   CatalogClientError,
+  localMessage,
   ChaincodeError,
   ConflictError,
   ForbiddenError,
@@ -14,9 +16,15 @@ import {
 
 /** An error raised by the HTTP layer itself (not by the catalog client). */
 export class ApiError extends Error {
+  /**
+   * @param message the English detail (the `{detail}` of the code's template, when it has one)
+   * @param detailIn the detail in another language, when it is more than fixed English text (e.g. a
+   *   chaincode refusal quoted by CATALOG_RULE)
+   */
   public constructor(
     public readonly code: ApiErrorCode,
     message: string,
+    public readonly detailIn: ((lang: Lang) => string) | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -79,16 +87,25 @@ export interface ErrorAnswer {
   readonly body: { code: string; message: string; transactionId?: string };
 }
 
-/** The HTTP status and `{ code, message }` body for anything a handler or Fastify throws. */
-export function answerFor(error: unknown): ErrorAnswer {
+/**
+ * The HTTP status and `{ code, message }` body for anything a handler or Fastify throws, the message
+ * in `lang` (Chinese unless the request asked for English): `code` is the same in every language.
+ */
+export function answerFor(error: unknown, lang: Lang = 'zh'): ErrorAnswer {
   if (error instanceof ApiError)
-    return { status: API_ERROR_STATUS[error.code], body: { code: error.code, message: error.message } };
+    return {
+      status: API_ERROR_STATUS[error.code],
+      body: {
+        code: error.code,
+        message: errorText(lang, { code: error.code, text: error.detailIn?.(lang) ?? error.message }),
+      },
+    };
   if (error instanceof CatalogClientError) {
     const status =
       CLIENT_CODE_STATUS[error.code] ??
       CLIENT_CLASS_STATUS.find(([type]) => error instanceof type)?.[1] ??
       502;
-    const body = { code: error.code, message: error.message };
+    const body = { code: error.code, message: localMessage(error, lang) };
     return {
       status,
       body: error.transactionId === undefined ? body : { ...body, transactionId: error.transactionId },
@@ -97,8 +114,17 @@ export function answerFor(error: unknown): ErrorAnswer {
   const fastifyCode = (error as { code?: unknown } | null)?.code;
   const code = typeof fastifyCode === 'string' ? FASTIFY_CODES[fastifyCode] : undefined;
   if (code !== undefined)
-    return { status: API_ERROR_STATUS[code], body: { code, message: (error as Error).message } };
-  return { status: 500, body: { code: 'INTERNAL', message: 'internal error (see the server log)' } };
+    return {
+      status: API_ERROR_STATUS[code],
+      body: { code, message: errorText(lang, { code, text: (error as Error).message }) },
+    };
+  return {
+    status: 500,
+    body: {
+      code: 'INTERNAL',
+      message: message(lang, 'error.INTERNAL', { detail: message(lang, 'http.seeLog') }),
+    },
+  };
 }
 
 /** Description of each error status in the OpenAPI document. */

@@ -9,7 +9,7 @@ import {
   type VersionDiff,
 } from '@nrdl-catalog/gateway-client/audit';
 import { CatalogClientError } from '@nrdl-catalog/gateway-client';
-import { toCsvField } from '@nrdl-catalog/gateway-client/import';
+import { CSV_BOM, toCsvField } from '@nrdl-catalog/gateway-client/import';
 import { UsageError, str } from './context';
 import { table, textOf } from '@nrdl-catalog/gateway-client';
 import { columns, provinceNamer, t, type Lang } from './i18n';
@@ -46,7 +46,10 @@ function namesOf(model: LedgerModel, versions: readonly number[]): Map<string, s
   return names;
 }
 
-/** The diff as CSV rows: one per added / removed entry and one per changed field. */
+/**
+ * The diff as CSV rows: one per added / removed entry and one per changed field. The text starts with
+ * the UTF-8 byte order mark, so that spreadsheet programs show the Chinese names correctly.
+ */
 export function diffCsv({ diff, names }: NamedDiff): string {
   const header = ['change', 'kind', 'itemId', 'province', 'name', 'field', 'before', 'after'];
   const name = (itemId: string): string | null => names.get(itemId) ?? null;
@@ -66,7 +69,7 @@ export function diffCsv({ diff, names }: NamedDiff): string {
       ]),
     ),
   ];
-  return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\n');
+  return CSV_BOM + [header, ...rows].map((row) => row.map(csvField).join(',')).join('\n');
 }
 
 function diffText(lang: Lang, { diff, names, province = (p) => p }: NamedDiff): string {

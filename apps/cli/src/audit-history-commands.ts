@@ -12,7 +12,7 @@ import {
 } from '@nrdl-catalog/gateway-client/audit';
 
 import { CliCodedError, UsageError, dateOption, str } from './context';
-import { table, textOf } from '@nrdl-catalog/gateway-client';
+import { formatDate, formatTimestamp, table, textOf } from '@nrdl-catalog/gateway-client';
 import { columns, labelCell, provinceNamer, recordText, t, type CliKey, type Lang } from './i18n';
 
 /** Provinces as the command's language shows them. */
@@ -41,7 +41,8 @@ function fieldChanges(lang: Lang, entry: ItemHistoryEntry): string {
   return t(lang, 'cli.change.unchanged');
 }
 
-function historyText(
+/** The human rendering of `audit history` (dates and times, China Standard Time, as people read them in `lang`). */
+export function historyText(
   lang: Lang,
   itemId: string,
   entries: readonly ItemHistoryEntry[],
@@ -73,12 +74,12 @@ function historyText(
       [t(lang, 'cli.history.tx')]: t(lang, 'cli.history.inBlock', {
         tx: e.txId,
         block: e.block,
-        time: e.timestamp ?? '-',
+        time: formatTimestamp(e.timestamp, lang),
       }),
       [t(lang, 'cli.history.sealed')]: t(lang, 'cli.history.inBlock', {
         tx: e.sealTxId,
         block: e.sealBlock,
-        time: e.sealedAt ?? '-',
+        time: formatTimestamp(e.sealedAt, lang),
       }),
     };
     const op = lang === 'en' ? e.op : t(lang, ENTRY_OPS[e.op]);
@@ -86,11 +87,15 @@ function historyText(
       e.kind === 'overlay'
         ? t(lang, 'cli.history.headOverlay', {
             version: e.version,
-            effectiveFrom: e.effectiveFrom,
+            effectiveFrom: formatDate(e.effectiveFrom, lang),
             province: e.province === null ? '' : province(e.province),
             op,
           })
-        : t(lang, 'cli.history.head', { version: e.version, effectiveFrom: e.effectiveFrom, op });
+        : t(lang, 'cli.history.head', {
+            version: e.version,
+            effectiveFrom: formatDate(e.effectiveFrom, lang),
+            op,
+          });
     const body = recordText(lang, record, {})
       .split('\n')
       .map((line) => `  ${line}`)
@@ -138,14 +143,15 @@ function asOfFilter(values: Record<string, unknown>): AsOfFilter {
   };
 }
 
-function asOfText(
+/** The human rendering of `audit as-of` (dates as people read them in `lang`). */
+export function asOfText(
   lang: Lang,
   date: string,
   filter: AsOfFilter,
   result: AsOfResult,
   provinceName: ProvinceName,
 ): string {
-  if (result.version === null) return t(lang, 'cli.asOf.noVersion', { date });
+  if (result.version === null) return t(lang, 'cli.asOf.noVersion', { date: formatDate(date, lang) });
   const rows = result.items.map((entry) => {
     const item = entry.item;
     const overlays = entry.overlays
@@ -176,9 +182,9 @@ function asOfText(
   const { itemId, province } = filter;
   return [
     t(lang, 'cli.asOf.title', {
-      date,
+      date: formatDate(date, lang),
       version: result.version,
-      effectiveFrom: result.effectiveFrom ?? '-',
+      effectiveFrom: formatDate(result.effectiveFrom, lang),
       count: result.items.length,
     }) +
       (itemId === undefined ? '' : t(lang, 'cli.asOf.item', { item: itemId })) +

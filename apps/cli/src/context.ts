@@ -2,7 +2,12 @@ import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Governance } from '@nrdl-catalog/chaincode/model';
 import { isMessageKey, type Lang, type Params } from '@nrdl-catalog/chaincode/messages';
-import { CatalogClient, CatalogClientError, type CatalogClientOptions } from '@nrdl-catalog/gateway-client';
+import {
+  CatalogClient,
+  CatalogClientError,
+  parseHumanDate,
+  type CatalogClientOptions,
+} from '@nrdl-catalog/gateway-client';
 import { toJson, type Output } from './output';
 import { provinceNamer, t, type CliKey } from './i18n';
 
@@ -247,18 +252,15 @@ export function int(
   return parsed;
 }
 
-/** A YYYY-MM-DD option, or undefined. */
+/**
+ * A date option as people type it — `2025-06-01`, `2025/6/1`, `2025.6.1`, `2025年6月1日`, in
+ * full-width characters too ({@link parseHumanDate}) — as ISO `YYYY-MM-DD`, or undefined. A date
+ * not on the calendar (2025-02-30) is a usage error, never rolled over to another day.
+ */
 export function dateOption(values: Record<string, unknown>, name: string): string | undefined {
   const value = str(values, name);
   if (value === undefined) return undefined;
-  // Date.parse rolls 2025-02-30 over to March 2: only a date that reads back the same is a calendar date.
-  const time = Date.parse(`${value}T00:00:00Z`);
-  if (
-    !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
-    Number.isNaN(time) ||
-    new Date(time).toISOString().slice(0, 10) !== value
-  ) {
-    throw new UsageError(`--${name} must be a date YYYY-MM-DD, got "${value}"`);
-  }
-  return value;
+  const date = parseHumanDate(value);
+  if (date === null) throw new UsageError('cli.usage.badDate', { option: `--${name}`, value });
+  return date;
 }

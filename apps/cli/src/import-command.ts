@@ -8,9 +8,10 @@ import {
 } from '@nrdl-catalog/gateway-client/import';
 import { CommandContext, UsageError, dateOption, parseCommand, required, str } from './context';
 import type { Governance } from '@nrdl-catalog/chaincode/model';
-import { provinceOf, table, walletOrgOfMember } from '@nrdl-catalog/gateway-client';
+import { formatDate, provinceOf, table, walletOrgOfMember } from '@nrdl-catalog/gateway-client';
 import { approverClients } from './proposal-commands';
 import { phaseLabel, progressReporter } from './progress';
+import { encodingOption } from './query-commands';
 import { columns, labelCell, t, type Lang } from './i18n';
 
 export { countBySection };
@@ -24,7 +25,7 @@ export function importSummaryText(summary: ImportSummary, lang: Lang = 'en'): st
           id: summary.proposalId,
           status,
           version: summary.version.version,
-          effectiveFrom: summary.version.effectiveFrom,
+          effectiveFrom: formatDate(summary.version.effectiveFrom, lang),
         })
       : t(lang, summary.resumed ? 'cli.import.statusResumed' : 'cli.import.status', {
           id: summary.proposalId,
@@ -61,6 +62,7 @@ export async function importCommand(ctx: CommandContext, args: string[]): Promis
     title: { type: 'string' },
     province: { type: 'string' },
     kind: { type: 'string' },
+    encoding: { type: 'string' },
   });
   const [file] = positionals;
   if (!file || (what !== 'nrdl' && what !== 'province-items')) {
@@ -68,8 +70,9 @@ export async function importCommand(ctx: CommandContext, args: string[]): Promis
   }
   let source: ImportSource;
   let governance: Governance | undefined;
+  const encoding = encodingOption(values);
   if (what === 'nrdl') {
-    source = { list: 'nrdl', file };
+    source = { list: 'nrdl', file, encoding };
   } else {
     const given = required(values, 'province');
     const kind = str(values, 'kind');
@@ -79,7 +82,13 @@ export async function importCommand(ctx: CommandContext, args: string[]): Promis
     governance = await ctx.governance();
     const member = provinceOf(governance, given);
     ctx.preferIdentity(`${walletOrgOfMember(ctx.walletDir, member)}/proposer`);
-    source = { list: 'province-items', file, province: member.name, ...(kind === undefined ? {} : { kind }) };
+    source = {
+      list: 'province-items',
+      file,
+      encoding,
+      province: member.name,
+      ...(kind === undefined ? {} : { kind }),
+    };
   }
   // the file first: its errors come before those of the options read after it, as they always did
   const list = readImportList(source, governance);

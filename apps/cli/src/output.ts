@@ -7,8 +7,9 @@ export interface Output {
 }
 
 function writeTo(stream: NodeJS.WriteStream, text: string): void {
-  // On a terminal, chain data must not be able to move the cursor, retitle the window, etc.
-  const shown = stream.isTTY ? escapeControls(text, '\n\t') : text;
+  // On a terminal, chain data must not be able to move the cursor, retitle the window, etc. (and the
+  // byte order mark CSV output starts with, there for spreadsheets, is left out rather than escaped).
+  const shown = stream.isTTY ? escapeControls(text.replace(/^\uFEFF/u, ''), '\n\t') : text;
   stream.write(shown.endsWith('\n') ? shown : `${shown}\n`);
 }
 

@@ -21,7 +21,7 @@ import {
   required,
   str,
 } from './context';
-import { proposalTarget, table } from '@nrdl-catalog/gateway-client';
+import { formatDate, formatTimestamp, proposalTarget, table } from '@nrdl-catalog/gateway-client';
 import { columns, labelCell, recordText, t, yesNo, type FieldNames, type Lang } from './i18n';
 import { progressReporter } from './progress';
 
@@ -100,7 +100,8 @@ export async function proposeCommand(ctx: CommandContext, args: string[]): Promi
   return 0;
 }
 
-function proposalRows(
+/** The rows of `proposal list` (dates as people read them in `lang`). */
+export function proposalRows(
   lang: Lang,
   proposals: readonly Proposal[],
   provinceName: (name: string) => string,
@@ -112,7 +113,7 @@ function proposalRows(
     p.province === null ? null : provinceName(p.province),
     p.title,
     p.changeCount,
-    p.effectiveFrom,
+    formatDate(p.effectiveFrom, lang),
     p.sealedVersion,
   ]);
 }
@@ -241,7 +242,8 @@ export async function proposalCommand(ctx: CommandContext, args: string[]): Prom
   }
 }
 
-function versionRows(
+/** The rows of `version list` (dates, and seal times in China Standard Time, as people read them in `lang`). */
+export function versionRows(
   lang: Lang,
   versions: readonly Version[],
   provinceName: (name: string) => string,
@@ -251,8 +253,8 @@ function versionRows(
     labelCell(lang, 'scope', v.scope),
     v.province === null ? null : provinceName(v.province),
     v.changeCount,
-    v.effectiveFrom,
-    v.timestamp,
+    formatDate(v.effectiveFrom, lang),
+    formatTimestamp(v.timestamp, lang),
     v.digest.slice(0, 16),
     v.txId.slice(0, 16),
   ]);

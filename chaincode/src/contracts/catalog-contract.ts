@@ -1,5 +1,5 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
-import { fail } from '../lib/errors';
+import { raise } from '../lib/errors';
 import { latticeKey, itemKey, overlayKey, T } from '../lib/keys';
 import { normaliseProvince } from '../lib/orgs';
 import { decodeBookmark, runTx, type Tx } from '../lib/tx';
@@ -91,12 +91,12 @@ export class CatalogContract extends Contract {
   public async GetItem(ctx: Context, input: string): Promise<string> {
     return runTx(ctx, 'Catalog.GetItem', input, async (tx, a) => {
       if (a.version !== undefined && a.date !== undefined) {
-        fail('INVALID_INPUT', 'give either version or date, not both');
+        raise('INVALID_INPUT.versionOrDate', {});
       }
       const version = await resolveVersion(tx, a);
       const found = await itemAsOf(tx, a.itemId, version.version);
       if (found?.item == null) {
-        fail('ITEM_NOT_FOUND', `${a.itemId} is not listed in version ${version.version}`);
+        raise('ITEM_NOT_FOUND.notInVersion', { itemId: a.itemId, version: version.version });
       }
       const g = await requireGovernance(tx);
       const provinces = a.province === undefined ? g.provinces : [normaliseProvince(g, a.province)];
@@ -128,7 +128,7 @@ export class CatalogContract extends Contract {
       const head = await getHead(tx);
       const asOf = a.version ?? head?.version ?? 0;
       if (a.version !== undefined && (await getVersion(tx, a.version)) === null) {
-        fail('VERSION_NOT_FOUND', `no sealed version ${a.version}`);
+        raise('VERSION_NOT_FOUND.notSealed', { version: a.version });
       }
       const matches = await searchMatcher(tx, a);
       const page = await filteredPage<ItemIndex, ItemSummary & { listedInVersion: number }>(
@@ -176,7 +176,7 @@ export class CatalogContract extends Contract {
   @Returns('string')
   public async GetItemHistory(ctx: Context, input: string): Promise<string> {
     return runTx(ctx, 'Catalog.GetItemHistory', input, async (tx, a): Promise<ItemHistory> => {
-      const index = (await getItemIndex(tx, a.itemId)) ?? fail('ITEM_NOT_FOUND', `no item ${a.itemId}`);
+      const index = (await getItemIndex(tx, a.itemId)) ?? raise('ITEM_NOT_FOUND', { itemId: a.itemId });
       const versions = new Map<number, Version | null>();
       const versionOf = async (n: number): Promise<Version | null> => {
         if (!versions.has(n)) {
@@ -251,7 +251,7 @@ export class CatalogContract extends Contract {
   public async GetVersion(ctx: Context, input: string): Promise<string> {
     return runTx(ctx, 'Catalog.GetVersion', input, async (tx, a) => {
       if (a.version !== undefined && a.date !== undefined) {
-        fail('INVALID_INPUT', 'give either version or date, not both');
+        raise('INVALID_INPUT.versionOrDate', {});
       }
       const version = await resolveVersion(tx, a);
       if (a.includeLattice !== true) {

@@ -1,5 +1,5 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
-import { fail } from '../lib/errors';
+import { raise } from '../lib/errors';
 import { GOVERNANCE_KEY } from '../lib/keys';
 import { runTx } from '../lib/tx';
 import { requireMsp, requireRole } from '../model/access';
@@ -42,10 +42,10 @@ export class GovernanceContract extends Contract {
   @Returns('string')
   public async InitGovernance(ctx: Context, input: string): Promise<string> {
     return runTx(ctx, 'Governance.InitGovernance', input, async (tx, a): Promise<Governance> => {
-      requireMsp(tx, NATIONAL_MSP, 'initialise governance');
+      requireMsp(tx, NATIONAL_MSP, { action: 'initGovernance' });
       requireRole(tx, 'admin');
       if ((await getGovernance(tx)) !== null) {
-        fail('GOVERNANCE_EXISTS', 'governance is already initialised; change it with a governance proposal');
+        raise('GOVERNANCE_EXISTS.initialised', {});
       }
       const g = initialGovernance(a, tx.txId, tx.time);
       checkGovernance(g);
@@ -63,16 +63,17 @@ export class GovernanceContract extends Contract {
       const g = await requireGovernance(tx);
       const p = await requireProposal(tx, a.proposalId);
       if (p.scope !== 'governance' || p.governance === null) {
-        fail('PROPOSAL_STATE', `${p.id} is not a governance proposal`);
+        raise('PROPOSAL_STATE.notGovernance', { proposalId: p.id });
       }
       requireStatus(p, 'approved');
       requireRole(tx, 'proposer', 'admin');
-      requireMsp(tx, g.nationalMsp, 'apply governance changes');
+      requireMsp(tx, g.nationalMsp, { action: 'applyGovernance' });
       if (p.governanceVersion !== g.version) {
-        fail(
-          'VERSION_CONFLICT',
-          `${p.id} was opened on governance version ${p.governanceVersion ?? 'none'}, version ${g.version} is in force`,
-        );
+        raise('VERSION_CONFLICT.governance', {
+          proposalId: p.id,
+          openedOn: p.governanceVersion,
+          inForce: g.version,
+        });
       }
       const next = applyGovernanceUpdate(g, p.governance, p.id, tx.txId, tx.time);
       tx.put(GOVERNANCE_KEY, next, governancePolicy(next));

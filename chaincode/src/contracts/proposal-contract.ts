@@ -1,6 +1,6 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { sha256Json } from '../lib/digest';
-import { fail } from '../lib/errors';
+import { raise } from '../lib/errors';
 import { chunkKey, claimKey, T, voteKey } from '../lib/keys';
 import { normaliseProvince } from '../lib/orgs';
 import { decodeBookmark, runTx, type Tx } from '../lib/tx';
@@ -29,20 +29,20 @@ import {
  * open, the base catalog version and the governance version (approvals bind to content).
  */
 function checkReviewed(p: Proposal, governanceVersion: number, input: VoteInput): void {
-  const stale: string[] = [];
+  const proposalId = p.id;
   if (input.manifestHash !== p.manifestHash) {
-    stale.push(`manifest ${input.manifestHash} (proposal has ${p.manifestHash ?? 'none'})`);
+    raise('STALE_REVIEW.manifest', { proposalId, given: input.manifestHash, actual: p.manifestHash });
   }
   if (input.baseVersion !== p.baseVersion) {
-    stale.push(`base version ${input.baseVersion} (proposal has ${p.baseVersion ?? 'none'})`);
+    raise('STALE_REVIEW.baseVersion', { proposalId, given: input.baseVersion, actual: p.baseVersion });
   }
   if (input.governanceVersion !== governanceVersion || p.governanceVersion !== governanceVersion) {
-    stale.push(
-      `governance version ${input.governanceVersion} (in force ${governanceVersion}, opened on ${p.governanceVersion ?? 'none'})`,
-    );
-  }
-  if (stale.length > 0) {
-    fail('STALE_REVIEW', `vote on ${p.id} does not match it: ${stale.join('; ')}`);
+    raise('STALE_REVIEW.governanceVersion', {
+      proposalId,
+      given: input.governanceVersion,
+      inForce: governanceVersion,
+      openedOn: p.governanceVersion,
+    });
   }
 }
 
@@ -50,15 +50,15 @@ function checkReviewed(p: Proposal, governanceVersion: number, input: VoteInput)
 export function checkChunkAgainstManifest(p: Proposal, chunk: Chunk): void {
   const hashes = p.chunkHashes;
   if (hashes === null || p.manifestHash === null || sha256Json(hashes) !== p.manifestHash) {
-    fail('MANIFEST_MISMATCH', `${p.id} has no consistent manifest`);
+    raise('MANIFEST_MISMATCH.inconsistent', { proposalId: p.id });
   }
   const expected = hashes[chunk.index];
   const actual = sha256Json(chunk.changes);
-  if (expected === undefined || actual !== expected || chunk.hash !== expected) {
-    fail(
-      'MANIFEST_MISMATCH',
-      `chunk ${chunk.index} of ${p.id} hashes to ${actual}, the manifest has ${expected ?? 'no entry'}`,
-    );
+  if (expected === undefined) {
+    raise('MANIFEST_MISMATCH.notInManifest', { index: chunk.index, proposalId: p.id, actual });
+  }
+  if (actual !== expected || chunk.hash !== expected) {
+    raise('MANIFEST_MISMATCH.hash', { index: chunk.index, proposalId: p.id, actual, expected });
   }
 }
 
@@ -72,13 +72,13 @@ async function vote(tx: Tx, input: VoteInput, decision: 'approve' | 'reject'): P
   requireStatus(p, 'open');
   requireRole(tx, 'approver');
   if (!mayVote(g, p, tx.caller.mspId)) {
-    fail('FORBIDDEN_ORG', `${tx.caller.mspId} does not vote on ${p.scope} proposal ${p.id}`);
+    raise('FORBIDDEN_ORG.notVoter', { org: tx.caller.mspId, scope: p.scope, proposalId: p.id });
   }
   if (decision === 'approve' && tx.caller.id === p.proposer.id && !g.allowSelfApproval) {
-    fail('SELF_APPROVAL', `the proposer of ${p.id} cannot approve it`);
+    raise('SELF_APPROVAL', { proposalId: p.id });
   }
   if ((await tx.read(voteKey(tx.stub, p.id, tx.caller.mspId))) !== null) {
-    fail('ALREADY_VOTED', `${tx.caller.mspId} already voted on ${p.id}`);
+    raise('ALREADY_VOTED', { org: tx.caller.mspId, proposalId: p.id });
   }
   checkReviewed(p, g.version, input);
   const v: Vote = {
@@ -134,26 +134,21 @@ export class ProposalContract extends Contract {
       let province: string | null = null;
       let ownerMsp = g.nationalMsp;
       if (a.scope === 'provincial') {
-        const info = normaliseProvince(
-          g,
-          a.province ?? fail('INVALID_INPUT', 'a provincial proposal needs a province'),
-        );
+        const info = normaliseProvince(g, a.province ?? raise('INVALID_INPUT.provinceMissing', {}));
         province = info.name;
         ownerMsp = info.mspId;
       } else if (a.province !== undefined) {
-        fail('INVALID_INPUT', `a ${a.scope} proposal has no province`);
+        raise('INVALID_INPUT.provinceUnexpected', { scope: a.scope });
       }
-      requireMsp(tx, ownerMsp, `propose ${a.scope} changes${province === null ? '' : ` for ${province}`}`);
+      requireMsp(
+        tx,
+        ownerMsp,
+        province === null ? { action: 'propose', scope: a.scope } : { action: 'proposeProvincial', province },
+      );
       if (a.scope === 'governance') {
-        applyGovernanceUpdate(
-          g,
-          a.governance ?? fail('INVALID_INPUT', 'a governance proposal needs `governance`'),
-          '',
-          '',
-          '',
-        );
+        applyGovernanceUpdate(g, a.governance ?? raise('INVALID_INPUT.governanceMissing', {}), '', '', '');
       } else if (a.governance !== undefined) {
-        fail('INVALID_INPUT', '`governance` is only for governance proposals');
+        raise('INVALID_INPUT.governanceUnexpected', {});
       }
       const p: Proposal = {
         id: tx.txId,
@@ -197,15 +192,12 @@ export class ProposalContract extends Contract {
       const p = await requireProposal(tx, a.proposalId);
       requireStatus(p, 'draft');
       if (p.scope === 'governance') {
-        fail('PROPOSAL_STATE', 'governance proposals carry no chunks');
+        raise('PROPOSAL_STATE.governanceChunks', { proposalId: p.id });
       }
       requireRole(tx, 'proposer');
-      requireMsp(tx, p.ownerMsp, `add changes to ${p.id}`);
+      requireMsp(tx, p.ownerMsp, { action: 'addChunk', proposalId: p.id });
       if (a.changes.length > g.maxChunkChanges) {
-        fail(
-          'CHUNK_TOO_LARGE',
-          `${a.changes.length} changes, governance allows ${g.maxChunkChanges} per chunk`,
-        );
+        raise('CHUNK_TOO_LARGE', { count: a.changes.length, max: g.maxChunkChanges });
       }
       const normalised = a.changes.map((c) => normaliseChange(g, p, c));
       const changes = normalised.map((n) => n.stored);
@@ -214,7 +206,7 @@ export class ProposalContract extends Contract {
       const result = { proposalId: p.id, chunkIndex: a.chunkIndex, changeCount: changes.length, hash };
       if (existing !== null) {
         if (existing.hash !== hash) {
-          fail('CHUNK_CONFLICT', `chunk ${a.chunkIndex} of ${p.id} exists with other content`);
+          raise('CHUNK_CONFLICT.inProposal', { index: a.chunkIndex, proposalId: p.id });
         }
         tx.emit('ChunkAdded', { ...result, alreadyAdded: true });
         return { ...result, alreadyAdded: true };
@@ -224,7 +216,17 @@ export class ProposalContract extends Contract {
       for (const [i, n] of normalised.entries()) {
         const key = claimKey(tx.stub, p.id, n.target);
         if (seen.has(key) || (await tx.read(key)) !== null) {
-          fail('DUPLICATE_CHANGE', `change ${i} (${n.target.type} ${n.target.itemId}) is already in ${p.id}`);
+          const { stored, target } = n;
+          if (stored.op === 'setOverlay' || stored.op === 'clearOverlay') {
+            const province = stored.op === 'setOverlay' ? stored.overlay.province : stored.province;
+            raise('DUPLICATE_CHANGE.overlay', {
+              index: i,
+              itemId: target.itemId,
+              province,
+              proposalId: p.id,
+            });
+          }
+          raise('DUPLICATE_CHANGE.item', { index: i, itemId: target.itemId, proposalId: p.id });
         }
         seen.add(key);
         await precheckChange(tx, g, p, n.stored, head);
@@ -260,15 +262,15 @@ export class ProposalContract extends Contract {
       const p = await requireProposal(tx, a.proposalId);
       requireStatus(p, 'draft');
       requireRole(tx, 'proposer');
-      requireMsp(tx, p.ownerMsp, `open ${p.id}`);
+      requireMsp(tx, p.ownerMsp, { action: 'open', proposalId: p.id });
       const chunks = p.scope === 'governance' ? [] : await chunksOf(tx, p.id);
       if (p.scope !== 'governance') {
         if (chunks.length === 0) {
-          fail('CHUNKS_INCOMPLETE', `${p.id} has no chunks`);
+          raise('CHUNKS_INCOMPLETE.none', { proposalId: p.id });
         }
         chunks.forEach((c, i) => {
           if (c.index !== i) {
-            fail('CHUNKS_INCOMPLETE', `${p.id} has no chunk ${i} (chunks must be numbered 0..n-1)`);
+            raise('CHUNKS_INCOMPLETE.gap', { proposalId: p.id, index: i });
           }
         });
       }
@@ -304,7 +306,7 @@ export class ProposalContract extends Contract {
       const p = await requireProposal(tx, a.proposalId);
       requireStatus(p, 'draft', 'open', 'approved');
       requireRole(tx, 'proposer', 'admin');
-      requireMsp(tx, p.ownerMsp, `withdraw ${p.id}`);
+      requireMsp(tx, p.ownerMsp, { action: 'withdraw', proposalId: p.id });
       const next = touched(tx, p, { status: 'withdrawn', statusReason: a.reason ?? 'withdrawn by proposer' });
       putProposal(tx, g, next);
       tx.emit('ProposalWithdrawn', { proposalId: p.id });
@@ -341,10 +343,10 @@ export class ProposalContract extends Contract {
       const g = await requireGovernance(tx);
       const p = await requireProposal(tx, a.proposalId);
       if (p.scope === 'governance') {
-        fail('PROPOSAL_STATE', 'governance proposals are applied with Governance:ApplyGovernanceProposal');
+        raise('PROPOSAL_STATE.governanceApply', { proposalId: p.id });
       }
       requireRole(tx, 'proposer', 'admin');
-      requireMsp(tx, p.ownerMsp, `apply ${p.id}`);
+      requireMsp(tx, p.ownerMsp, { action: 'apply', proposalId: p.id });
       const chunk =
         a.chunkIndex < (p.chunkCount ?? 0)
           ? await tx.read<Chunk>(chunkKey(tx.stub, p.id, a.chunkIndex))
@@ -360,7 +362,7 @@ export class ProposalContract extends Contract {
       }
       requireStatus(p, 'approved');
       if (chunk === null) {
-        return fail('CHUNK_NOT_FOUND', `${p.id} has no chunk ${a.chunkIndex}`);
+        return raise('CHUNK_NOT_FOUND', { index: a.chunkIndex, proposalId: p.id });
       }
       checkChunkAgainstManifest(p, chunk);
       await applyChunk(tx, g, p, chunk);
@@ -382,15 +384,18 @@ export class ProposalContract extends Contract {
       const g = await requireGovernance(tx);
       const p = await requireProposal(tx, a.proposalId);
       if (p.scope === 'governance') {
-        fail('PROPOSAL_STATE', 'governance proposals are applied with Governance:ApplyGovernanceProposal');
+        raise('PROPOSAL_STATE.governanceApply', { proposalId: p.id });
       }
       requireStatus(p, 'approved');
       requireRole(tx, 'proposer', 'admin');
-      requireMsp(tx, p.ownerMsp, `seal ${p.id}`);
+      requireMsp(tx, p.ownerMsp, { action: 'seal', proposalId: p.id });
       const chunks = await chunksOf(tx, p.id);
       const pending = chunks.filter((c) => !c.applied).map((c) => c.index);
-      if (pending.length > 0 || chunks.length !== p.chunkCount) {
-        fail('CHUNKS_INCOMPLETE', `chunks not applied: ${pending.join(', ')}`);
+      if (pending.length > 0) {
+        raise('CHUNKS_INCOMPLETE.notApplied', { proposalId: p.id, pending });
+      }
+      if (chunks.length !== p.chunkCount) {
+        raise('CHUNKS_INCOMPLETE.count', { proposalId: p.id, found: chunks.length, expected: p.chunkCount });
       }
       for (const chunk of chunks) {
         checkChunkAgainstManifest(p, chunk);

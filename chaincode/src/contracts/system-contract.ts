@@ -1,6 +1,6 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { canonicalJson } from '../lib/canonical-json';
-import { fail } from '../lib/errors';
+import { raise } from '../lib/errors';
 import { unsatisfiablePolicy } from '../lib/sbe';
 
 /** Longest message a ping may carry. */
@@ -40,7 +40,7 @@ export class SystemContract extends Contract {
     const key = ctx.stub.createCompositeKey('ping', [mspId, txId]);
     const bytes = await ctx.stub.getState(key);
     if (bytes.length === 0) {
-      fail('NOT_FOUND', `no ping ${mspId}/${txId}`);
+      raise('NOT_FOUND.ping', { mspId, txId });
     }
     return Buffer.from(bytes).toString('utf8');
   }
@@ -50,11 +50,14 @@ export class SystemContract extends Contract {
   @Returns('string')
   public async Ping(ctx: Context, message: string): Promise<string> {
     const caller = callerInfo(ctx);
+    if (caller.role === null) {
+      raise('FORBIDDEN_ROLE.noRole', { roles: ['admin'] });
+    }
     if (caller.role !== 'admin') {
-      fail('FORBIDDEN_ROLE', `role '${caller.role ?? '(none)'}' may not ping (needs admin)`);
+      raise('FORBIDDEN_ROLE', { role: caller.role, roles: ['admin'] });
     }
     if (typeof message !== 'string' || message.length === 0 || message.length > MAX_PING_MESSAGE) {
-      fail('INVALID_INPUT', `a ping message is 1 to ${MAX_PING_MESSAGE} characters`);
+      raise('INVALID_INPUT.pingMessage', { max: MAX_PING_MESSAGE });
     }
     const key = ctx.stub.createCompositeKey('ping', [caller.mspId, caller.txId]);
     const record = { ...caller, message };

@@ -38,8 +38,9 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 
 /**
  * An error whose message starts with a stable code from {@link ERROR_CODES}, followed by its English
- * text and (when raised with {@link raise}) the template and parameters a client renders in Chinese
- * or English (`@nrdl-catalog/chaincode/messages`).
+ * text and the template and parameters a client renders in Chinese or English
+ * (`@nrdl-catalog/chaincode/messages`). The chaincode throws these only through {@link raise}, so
+ * every refusal names a catalogue template.
  */
 export class CatalogError extends Error {
   public readonly code: ErrorCode;
@@ -59,11 +60,6 @@ export class CatalogError extends Error {
     this.template = template;
     this.params = params;
   }
-}
-
-/** Throws a {@link CatalogError} with a plain English text (prefer {@link raise}). */
-export function fail(code: ErrorCode, message: string): never {
-  throw new CatalogError(code, message);
 }
 
 /** Templates of the chaincode's own codes. */

@@ -1,4 +1,4 @@
-import { fail } from './errors';
+import { raise } from './errors';
 import type { ProvinceMember } from '../model/types';
 
 /**
@@ -59,10 +59,13 @@ function indexOf(provinces: readonly ProvinceInfo[]): Map<string, ProvinceInfo> 
   return index;
 }
 
-/** How an unknown province argument is quoted in an error: JSON-escaped, at most 40 characters. */
+/**
+ * How an unknown province argument is quoted in an error: JSON-escaped (no control character reaches
+ * a message or a terminal), at most 40 characters, without the JSON quotes (the template has its own).
+ */
 function quoted(input: string): string {
   const chars = Array.from(input);
-  return JSON.stringify(chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : input);
+  return JSON.stringify(chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : input).slice(1, -1);
 }
 
 /**
@@ -74,10 +77,7 @@ function quoted(input: string): string {
 export function normaliseProvince(g: ProvinceMembers, input: string): ProvinceInfo {
   return (
     indexOf(g.provinces).get(provinceKey(input)) ??
-    fail(
-      'UNKNOWN_PROVINCE',
-      `unknown province ${quoted(input)}; the members are ${g.provinces.map((p) => p.name).join(', ')}`,
-    )
+    raise('UNKNOWN_PROVINCE', { province: quoted(input), expected: g.provinces.map((p) => p.name) })
   );
 }
 

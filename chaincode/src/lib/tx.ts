@@ -7,7 +7,7 @@ import type { Context } from 'fabric-contract-api';
 import type { InputOf } from '../model/io';
 import type { Actor } from '../model/types';
 import { canonicalJson } from './canonical-json';
-import { CatalogError } from './errors';
+import { CatalogError, raise } from './errors';
 import { txDate, txIsoTime } from './time';
 import { parseInput } from './validate';
 import type { SchemaName } from '../schemas';
@@ -95,10 +95,7 @@ export class Tx {
   public async flush(): Promise<void> {
     for (const key of [...this.#kept].sort()) {
       if (!this.#existing.has(key) && (await this.stub.getState(key)).length === 0) {
-        throw new CatalogError(
-          'INTERNAL',
-          `refusing to create ${JSON.stringify(key)} without a key-level policy`,
-        );
+        raise('INTERNAL.noKeyPolicy', { key: JSON.stringify(key) });
       }
     }
     for (const key of [...this.#writes.keys()].sort()) {
@@ -175,7 +172,7 @@ export async function runTx<N extends SchemaName, O>(
     if (err instanceof CatalogError) {
       throw err;
     }
-    throw new CatalogError('INTERNAL', err instanceof Error ? err.message : String(err));
+    raise('INTERNAL', { detail: err instanceof Error ? err.message : String(err) });
   }
 }
 

@@ -1,7 +1,7 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import type { InputOf } from '../model/io';
 import { schemas, type SchemaName } from '../schemas';
-import { fail } from './errors';
+import { raise } from './errors';
 import { isValidDate } from './time';
 
 const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, discriminator: true });
@@ -27,7 +27,7 @@ function checkDates(value: unknown, path: string): void {
   if (value !== null && typeof value === 'object') {
     for (const [key, child] of Object.entries(value)) {
       if (typeof child === 'string' && /^(date|effectiveFrom|from|to)$/.test(key) && !isValidDate(child)) {
-        fail('INVALID_INPUT', `${path}/${key} is not a calendar date: '${child}'`);
+        raise('INVALID_INPUT.notDate', { path: `${path}/${key}`, value: child });
       }
       checkDates(child, `${path}/${key}`);
     }
@@ -43,7 +43,7 @@ export function parseInput<N extends SchemaName>(name: N, json: string): InputOf
   try {
     value = JSON.parse(json);
   } catch (err) {
-    fail('INVALID_INPUT', `argument is not JSON (${(err as Error).message})`);
+    raise('INVALID_INPUT.notJson', { detail: (err as Error).message });
   }
   const validate = validatorFor(name);
   if (!validate(value)) {
@@ -53,7 +53,11 @@ export function parseInput<N extends SchemaName>(name: N, json: string): InputOf
       first?.keyword === 'additionalProperties'
         ? ` '${String((first.params as { additionalProperty?: string }).additionalProperty)}'`
         : '';
-    fail('INVALID_INPUT', `${name}: ${where} ${first?.message ?? 'is invalid'}${extra}`);
+    raise('INVALID_INPUT.schema', {
+      schema: name,
+      path: where,
+      detail: `${first?.message ?? 'is invalid'}${extra}`,
+    });
   }
   checkDates(value, '');
   return value as InputOf<N>;

@@ -13,32 +13,142 @@
 export const en = {
   // ---- chaincode error codes (one template per code; variants below them) ----
   'error.INVALID_INPUT': 'invalid input: {detail}',
-  'error.UNKNOWN_PROVINCE': 'unknown province "{province}": expected one of {expected}',
+  'error.INVALID_INPUT.notJson': 'argument is not JSON ({detail})',
+  'error.INVALID_INPUT.schema': '{schema}: {path} {detail}',
+  'error.INVALID_INPUT.notDate': "{path} is not a calendar date: '{value}'",
+  'error.INVALID_INPUT.ageRange': '{itemId}: minAge > maxAge ({minAge} > {maxAge})',
+  'error.INVALID_INPUT.overlayAgeRange': 'overlay {itemId}/{province}: minAge > maxAge ({minAge} > {maxAge})',
+  'error.INVALID_INPUT.provinceRequired': 'a {kind} item needs its owning province',
+  'error.INVALID_INPUT.provinceNotAllowed': 'a {kind} item is national and has no province',
+  'error.INVALID_INPUT.agreementPeriod': 'agreement period {from} > {to}',
+  'error.INVALID_INPUT.bookmark': 'bookmark does not belong to this query',
+  'error.INVALID_INPUT.versionOrDate': 'give either version or date, not both',
+  'error.INVALID_INPUT.provinceMissing': 'a provincial proposal needs a province',
+  'error.INVALID_INPUT.provinceUnexpected': 'a {scope} proposal has no province',
+  'error.INVALID_INPUT.governanceMissing': 'a governance proposal needs `governance`',
+  'error.INVALID_INPUT.governanceUnexpected': '`governance` is only for governance proposals',
+  'error.INVALID_INPUT.pingMessage': 'a ping message is 1 to {max} characters',
+  'error.UNKNOWN_PROVINCE': 'unknown province "{province}"; the members are {expected}',
   'error.ITEM_NOT_FOUND': 'no item {itemId}',
+  'error.ITEM_NOT_FOUND.notInVersion': '{itemId} is not listed in version {version}',
+  'error.ITEM_NOT_FOUND.notListed': '{itemId} is not listed, cannot remove it',
+  'error.ITEM_NOT_FOUND.noOverlay': '{itemId} has no {province} overlay to clear',
   'error.VERSION_NOT_FOUND': 'no such catalog version: {detail}',
+  'error.VERSION_NOT_FOUND.notSealed': 'no sealed version {version}',
+  'error.VERSION_NOT_FOUND.notInForce': 'no version in force on {date}',
+  'error.VERSION_NOT_FOUND.noneSealed': 'no version has been sealed yet',
   'error.PROPOSAL_NOT_FOUND': "no proposal '{proposalId}'",
   'error.PROPOSAL_STATE': 'proposal {proposalId} is {status} (needs {allowed})',
+  'error.PROPOSAL_STATE.notGovernance': '{proposalId} is not a governance proposal',
+  'error.PROPOSAL_STATE.governanceChunks':
+    '{proposalId} is a governance proposal: governance proposals carry no chunks',
+  'error.PROPOSAL_STATE.governanceApply':
+    '{proposalId} is a governance proposal: governance proposals are applied with Governance:ApplyGovernanceProposal',
   'error.CHUNK_TOO_LARGE': 'a chunk carries {count} changes, at most {max} allowed',
   'error.CHUNK_CONFLICT': 'chunk {index} already exists with different content',
+  'error.CHUNK_CONFLICT.inProposal': 'chunk {index} of {proposalId} exists with other content',
   'error.CHUNK_NOT_FOUND': 'no chunk {index} in proposal {proposalId}',
   'error.CHUNKS_INCOMPLETE': 'chunks are missing or not yet applied: {detail}',
+  'error.CHUNKS_INCOMPLETE.none': '{proposalId} has no chunks',
+  'error.CHUNKS_INCOMPLETE.gap': '{proposalId} has no chunk {index} (chunks must be numbered 0..n-1)',
+  'error.CHUNKS_INCOMPLETE.notApplied': 'chunks of {proposalId} not applied: {pending}',
+  'error.CHUNKS_INCOMPLETE.count': '{proposalId} has {found} chunks, its manifest fixed {expected}',
   'error.DUPLICATE_CHANGE': 'the proposal already changes {target}',
+  'error.DUPLICATE_CHANGE.item': 'change {index} (item {itemId}) is already in {proposalId}',
+  'error.DUPLICATE_CHANGE.overlay': 'change {index} (overlay {itemId}/{province}) is already in {proposalId}',
   'error.SCOPE_VIOLATION': "the change is outside the proposal's scope: {detail}",
+  'error.SCOPE_VIOLATION.provincialItem': '{itemId}: {kind} items are provincial, not in a national proposal',
+  'error.SCOPE_VIOLATION.otherProvinceItem':
+    "{itemId}: only {province}'s service/material items belong in this proposal",
+  'error.SCOPE_VIOLATION.setOverlayNational': 'overlay of {province} cannot be set by a national proposal',
+  'error.SCOPE_VIOLATION.setOverlayOtherProvince':
+    'overlay of {province} cannot be set by a province {proposalProvince} proposal',
+  'error.SCOPE_VIOLATION.clearOverlayNational':
+    'overlay of {province} cannot be cleared by a national proposal',
+  'error.SCOPE_VIOLATION.clearOverlayOtherProvince':
+    'overlay of {province} cannot be cleared by a province {proposalProvince} proposal',
   'error.FORBIDDEN_ROLE': "role '{role}' may not do this (needs {roles})",
+  'error.FORBIDDEN_ROLE.noRole': 'the caller has no catalog.role (needs {roles})',
   'error.FORBIDDEN_ORG': 'organisation {org} may not do this: {detail}',
+  'error.FORBIDDEN_ORG.initGovernance': '{org} may not initialise governance (only {required})',
+  'error.FORBIDDEN_ORG.applyGovernance': '{org} may not apply governance changes (only {required})',
+  'error.FORBIDDEN_ORG.propose': '{org} may not propose {scope} changes (only {required})',
+  'error.FORBIDDEN_ORG.proposeProvincial':
+    '{org} may not propose provincial changes for {province} (only {required})',
+  'error.FORBIDDEN_ORG.addChunk': '{org} may not add changes to {proposalId} (only {required})',
+  'error.FORBIDDEN_ORG.open': '{org} may not open {proposalId} (only {required})',
+  'error.FORBIDDEN_ORG.withdraw': '{org} may not withdraw {proposalId} (only {required})',
+  'error.FORBIDDEN_ORG.apply': '{org} may not apply {proposalId} (only {required})',
+  'error.FORBIDDEN_ORG.seal': '{org} may not seal {proposalId} (only {required})',
+  'error.FORBIDDEN_ORG.itemOwner': '{itemId} is owned by {owner}',
+  'error.FORBIDDEN_ORG.notVoter': '{org} does not vote on {scope} proposal {proposalId}',
   'error.SELF_APPROVAL': 'the proposer may not approve its own proposal {proposalId}',
   'error.ALREADY_VOTED': '{org} has already voted on proposal {proposalId}',
   'error.STALE_REVIEW':
     'the vote names a manifest, base version or governance version other than proposal {proposalId} has now',
+  'error.STALE_REVIEW.manifest':
+    'vote on {proposalId} does not match it: manifest {given} (proposal has {actual})',
+  'error.STALE_REVIEW.baseVersion':
+    'vote on {proposalId} does not match it: base version {given} (proposal has {actual})',
+  'error.STALE_REVIEW.governanceVersion':
+    'vote on {proposalId} does not match it: governance version {given} (in force {inForce}, opened on {openedOn})',
   'error.MANIFEST_MISMATCH': 'chunk {index} does not match the manifest fixed when the proposal was opened',
+  'error.MANIFEST_MISMATCH.inconsistent': '{proposalId} has no consistent manifest',
+  'error.MANIFEST_MISMATCH.hash':
+    'chunk {index} of {proposalId} hashes to {actual}, the manifest has {expected}',
+  'error.MANIFEST_MISMATCH.notInManifest':
+    'chunk {index} of {proposalId} hashes to {actual}, the manifest has no entry',
   'error.ID_MISMATCH': "item id {itemId} does not match the item's kind and owning province",
+  'error.ID_MISMATCH.prefix': 'item id {itemId} of a {kind} item must start with {prefix}',
   'error.QUORUM_NOT_MET': 'the approvals governance requires are not (yet) present: {detail}',
+  'error.QUORUM_NOT_MET.stillOpen':
+    'proposal {proposalId} is still open: the approvals governance requires are not all in',
   'error.VERSION_CONFLICT': '{target} changed (or has a pending change) since the proposal was opened',
+  'error.VERSION_CONFLICT.itemWritten': 'item {itemId} already written by this proposal ({proposalId})',
+  'error.VERSION_CONFLICT.overlayWritten':
+    'overlay {itemId}/{province} already written by this proposal ({proposalId})',
+  'error.VERSION_CONFLICT.itemPending': 'item {itemId} has a pending change by proposal {otherProposalId}',
+  'error.VERSION_CONFLICT.overlayPending':
+    'overlay {itemId}/{province} has a pending change by proposal {otherProposalId}',
+  'error.VERSION_CONFLICT.itemChanged':
+    'item {itemId} changed in version {version} after this proposal was opened on version {baseVersion}',
+  'error.VERSION_CONFLICT.overlayChanged':
+    'overlay {itemId}/{province} changed in version {version} after this proposal was opened on version {baseVersion}',
+  'error.VERSION_CONFLICT.itemRemoved': 'item {itemId} is no longer listed',
+  'error.VERSION_CONFLICT.overlayCleared': 'overlay {itemId}/{province} is no longer set',
+  'error.VERSION_CONFLICT.governance':
+    '{proposalId} was opened on governance version {openedOn}, version {inForce} is in force',
   'error.GOVERNANCE_NOT_INITIALISED': 'call Governance:InitGovernance (NHSA admin) first',
   'error.GOVERNANCE_EXISTS': 'the governance record already exists',
+  'error.GOVERNANCE_EXISTS.initialised':
+    'governance is already initialised; change it with a governance proposal',
   'error.GOVERNANCE_INVALID': 'the governance rules are not acceptable: {detail}',
+  'error.GOVERNANCE_INVALID.noProvince': 'the network needs at least one province',
+  'error.GOVERNANCE_INVALID.mspNationalProvince':
+    "MSP id {mspId} is both the national organisation's and {province}'s",
+  'error.GOVERNANCE_INVALID.mspNationalAuditor':
+    "MSP id {mspId} is both the national organisation's and auditor {mspId}'s",
+  'error.GOVERNANCE_INVALID.mspProvinces': "MSP id {mspId} is both {first}'s and {second}'s",
+  'error.GOVERNANCE_INVALID.mspProvinceAuditor': "MSP id {mspId} is both {province}'s and auditor {mspId}'s",
+  'error.GOVERNANCE_INVALID.mspAuditors': 'MSP id {mspId} is listed twice among the auditors',
+  'error.GOVERNANCE_INVALID.blankForm': 'province {province}: {form} is blank',
+  'error.GOVERNANCE_INVALID.scopeWord': "province {province}: {form} '{value}' is a scope word",
+  'error.GOVERNANCE_INVALID.sharedForm': "'{value}' names both {first} and {second}",
+  'error.GOVERNANCE_INVALID.provincialOwn': 'a provincial change must need its own province (provinces: own)',
+  'error.GOVERNANCE_INVALID.noOwnProvince': '{scope} changes have no own province',
+  'error.GOVERNANCE_INVALID.noApproval': '{scope} changes would need no approval at all',
+  'error.GOVERNANCE_INVALID.keyPolicyMin':
+    'national keys must need NHSA and at least one province (nationalKeyPolicy.provinces >= 1)',
+  'error.GOVERNANCE_INVALID.keyPolicyMax':
+    'nationalKeyPolicy names more provinces ({count}) than there are ({total})',
   'error.NOT_FOUND': 'no such record: {detail}',
+  'error.NOT_FOUND.ping': 'no ping {mspId}/{txId}',
   'error.INTERNAL': 'unexpected internal error: {detail}',
+  'error.INTERNAL.noKeyPolicy': 'refusing to create {key} without a key-level policy',
+  'error.INTERNAL.latticeMissing': 'lattice of version {version} is missing',
+  'error.INTERNAL.deltaMissing': 'chunk {index} of {proposalId} has no delta',
+  'error.INTERNAL.headMissing': 'head names missing version {version}',
+  'error.INTERNAL.recordMissing': 'missing record of {itemId} by {proposalId}',
 
   // ---- codes raised by the client library, the CLI and the HTTP API ----
   'error.ENDORSE_FAILED': 'endorsement failed: {detail}',
@@ -58,7 +168,7 @@ export const en = {
   'error.METHOD_NOT_ALLOWED': '{method} {path} is not an operation of this API',
   'error.PAYLOAD_TOO_LARGE': 'the request body is larger than the API accepts',
   'error.UNSUPPORTED_MEDIA_TYPE': 'the request body must be application/json',
-  'error.RESPONSE_INVALID': 'the answer did not match its schema',
+  'error.RESPONSE_INVALID': 'the answer did not match its schema: {detail}',
   'error.COMMIT_STATUS_FAILED': 'the commit status could not be read: {detail}',
   'error.GATEWAY_ERROR': 'the gateway refused the request: {detail}',
   'error.CLIENT_ERROR': 'the client failed: {detail}',
@@ -67,6 +177,10 @@ export const en = {
   'error.AUDIT_MISMATCH': 'the replayed ledger does not match: {detail}',
   'error.AUDIT_STORE_UNAVAILABLE': 'the audit store cannot be opened: {detail}',
   'error.TRUST_MISMATCH': 'the audit store is pinned to another genesis block: {detail}',
+
+  // ---- HTTP API ----
+  'http.noRoute': '{method} {path} is not an operation of this API',
+  'http.seeLog': 'see the server log',
 
   // ---- coverage reasons ----
   'reason.COVERED': 'covered',
@@ -150,6 +264,7 @@ export const en = {
 
   import nrdl <csv> --effective-from D [--approve-as a,b,c] [--chunk-size N]
   import province-items <csv> --province P [--kind service|material] --effective-from D [--approve-as …]
+  import nrdl|province-items … [--encoding auto|utf-8|gb18030|gbk]   the CSV's encoding (default auto: UTF-8, else GB18030)
   coverage --province P (--item ID | --name N [--form F]) [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit inpatient|outpatient]
   coverage-batch --province P --file claim.json|claim.csv [--encoding auto|utf-8|gb18030]
   search <text> [--prefix] [--province P] [--kind K] [--class 甲|乙] [--section S] [--code C] [--category C] [--limit N] [--bookmark B]
@@ -213,6 +328,7 @@ export const en = {
   'cli.usage.blockFile': 'cannot read block file {file}',
   'cli.usage.historyItem': 'audit history needs an <itemId>',
   'cli.usage.asOfFilter': 'audit as-of needs --item <id> or --province P',
+  'cli.usage.badDate': '{option} must be a date YYYY-MM-DD, got "{value}"',
   'cli.usage.dateRequired': '--date YYYY-MM-DD is required',
   'cli.usage.auditDiff': 'audit diff needs <versionA> <versionB>',
   'cli.usage.auditDiffVersion': '{name} must be a version number, got "{value}"',

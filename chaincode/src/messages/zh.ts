@@ -4,33 +4,135 @@ import type { MessageKey } from './en';
  * 中文消息目录：与 `en.ts` 键一一对应、占位符相同（编译器与单元测试都会拒绝只有一种语言的消息）。
  */
 export const zh: Readonly<Record<MessageKey, string>> = {
-  // ---- 链码错误码 ----
+  // ---- 链码错误码（每个错误码一条模板，其细分模板紧随其后） ----
   'error.INVALID_INPUT': '输入无效：{detail}',
-  'error.UNKNOWN_PROVINCE': '未知省份“{province}”：应为 {expected} 之一',
+  'error.INVALID_INPUT.notJson': '参数不是有效的 JSON（{detail}）',
+  'error.INVALID_INPUT.schema': '参数不符合 {schema} 的格式要求：{path} {detail}',
+  'error.INVALID_INPUT.notDate': '{path} 不是有效的日期：“{value}”',
+  'error.INVALID_INPUT.ageRange': '项目 {itemId}：最小年龄 minAge（{minAge}）大于最大年龄 maxAge（{maxAge}）',
+  'error.INVALID_INPUT.overlayAgeRange':
+    '项目 {itemId} 的 {province} 省级规定：最小年龄 minAge（{minAge}）大于最大年龄 maxAge（{maxAge}）',
+  'error.INVALID_INPUT.provinceRequired': '{kind} 类项目须指明所属省份',
+  'error.INVALID_INPUT.provinceNotAllowed': '{kind} 类项目属于全国目录，不应指定省份',
+  'error.INVALID_INPUT.agreementPeriod': '协议期起始日期 {from} 晚于截止日期 {to}',
+  'error.INVALID_INPUT.bookmark': '该书签不属于本次查询',
+  'error.INVALID_INPUT.versionOrDate': '目录版本与日期只能指定其一，不能同时指定',
+  'error.INVALID_INPUT.provinceMissing': '省级提案须指定省份',
+  'error.INVALID_INPUT.provinceUnexpected': '{scope} 提案不应指定省份',
+  'error.INVALID_INPUT.governanceMissing': '治理提案须包含 `governance`（治理规则变更）',
+  'error.INVALID_INPUT.governanceUnexpected': '只有治理提案才能包含 `governance`',
+  'error.INVALID_INPUT.pingMessage': 'ping 消息须为 1 至 {max} 个字符',
+  'error.UNKNOWN_PROVINCE': '未知省份“{province}”；本网络的成员省份为 {expected}',
   'error.ITEM_NOT_FOUND': '没有项目 {itemId}',
+  'error.ITEM_NOT_FOUND.notInVersion': '项目 {itemId} 未列入目录版本 {version}',
+  'error.ITEM_NOT_FOUND.notListed': '项目 {itemId} 未列入目录，无法移除',
+  'error.ITEM_NOT_FOUND.noOverlay': '项目 {itemId} 没有 {province} 的省级规定，无从清除',
   'error.VERSION_NOT_FOUND': '没有这个目录版本：{detail}',
+  'error.VERSION_NOT_FOUND.notSealed': '没有已封版的目录版本 {version}',
+  'error.VERSION_NOT_FOUND.notInForce': '{date} 没有生效的目录版本',
+  'error.VERSION_NOT_FOUND.noneSealed': '尚未封版任何目录版本',
   'error.PROPOSAL_NOT_FOUND': '没有提案“{proposalId}”',
   'error.PROPOSAL_STATE': '提案 {proposalId} 的状态为 {status}（此操作需要 {allowed}）',
+  'error.PROPOSAL_STATE.notGovernance': '提案 {proposalId} 不是治理提案',
+  'error.PROPOSAL_STATE.governanceChunks': '提案 {proposalId} 是治理提案，治理提案不含分块',
+  'error.PROPOSAL_STATE.governanceApply':
+    '提案 {proposalId} 是治理提案，治理提案须通过 Governance:ApplyGovernanceProposal 生效',
   'error.CHUNK_TOO_LARGE': '一个分块含 {count} 条变更，最多允许 {max} 条',
   'error.CHUNK_CONFLICT': '分块 {index} 已存在且内容不同',
+  'error.CHUNK_CONFLICT.inProposal': '提案 {proposalId} 的分块 {index} 已存在，且内容不同',
   'error.CHUNK_NOT_FOUND': '提案 {proposalId} 中没有分块 {index}',
   'error.CHUNKS_INCOMPLETE': '分块缺失或尚未应用：{detail}',
+  'error.CHUNKS_INCOMPLETE.none': '提案 {proposalId} 没有任何分块',
+  'error.CHUNKS_INCOMPLETE.gap': '提案 {proposalId} 缺少分块 {index}（分块须从 0 起连续编号）',
+  'error.CHUNKS_INCOMPLETE.notApplied': '提案 {proposalId} 尚有分块未应用：{pending}',
+  'error.CHUNKS_INCOMPLETE.count': '提案 {proposalId} 有 {found} 个分块，而开启时确定的清单为 {expected} 个',
   'error.DUPLICATE_CHANGE': '该提案已包含对 {target} 的变更',
+  'error.DUPLICATE_CHANGE.item': '第 {index} 条变更（项目 {itemId}）已包含在提案 {proposalId} 中',
+  'error.DUPLICATE_CHANGE.overlay':
+    '第 {index} 条变更（项目 {itemId} 的 {province} 省级规定）已包含在提案 {proposalId} 中',
   'error.SCOPE_VIOLATION': '该变更超出提案范围：{detail}',
+  'error.SCOPE_VIOLATION.provincialItem': '{itemId}：{kind} 类项目属于省级目录，不能列入全国提案',
+  'error.SCOPE_VIOLATION.otherProvinceItem': '{itemId}：本提案只能包含 {province} 的医疗服务项目和医用耗材',
+  'error.SCOPE_VIOLATION.setOverlayNational': '全国提案不能设置 {province} 的省级规定',
+  'error.SCOPE_VIOLATION.setOverlayOtherProvince':
+    '{proposalProvince} 的省级提案不能设置 {province} 的省级规定',
+  'error.SCOPE_VIOLATION.clearOverlayNational': '全国提案不能清除 {province} 的省级规定',
+  'error.SCOPE_VIOLATION.clearOverlayOtherProvince':
+    '{proposalProvince} 的省级提案不能清除 {province} 的省级规定',
   'error.FORBIDDEN_ROLE': '角色“{role}”无权执行此操作（需要 {roles}）',
+  'error.FORBIDDEN_ROLE.noRole': '调用者的证书未设置 catalog.role 属性（需要 {roles}）',
   'error.FORBIDDEN_ORG': '机构 {org} 无权执行此操作：{detail}',
+  'error.FORBIDDEN_ORG.initGovernance': '{org} 无权初始化治理记录（仅限 {required}）',
+  'error.FORBIDDEN_ORG.applyGovernance': '{org} 无权执行治理规则变更（仅限 {required}）',
+  'error.FORBIDDEN_ORG.propose': '{org} 无权提出 {scope} 变更（仅限 {required}）',
+  'error.FORBIDDEN_ORG.proposeProvincial': '{org} 无权为 {province} 提出省级变更（仅限 {required}）',
+  'error.FORBIDDEN_ORG.addChunk': '{org} 无权向提案 {proposalId} 添加变更（仅限 {required}）',
+  'error.FORBIDDEN_ORG.open': '{org} 无权开启提案 {proposalId} 的审批（仅限 {required}）',
+  'error.FORBIDDEN_ORG.withdraw': '{org} 无权撤回提案 {proposalId}（仅限 {required}）',
+  'error.FORBIDDEN_ORG.apply': '{org} 无权应用提案 {proposalId}（仅限 {required}）',
+  'error.FORBIDDEN_ORG.seal': '{org} 无权为提案 {proposalId} 封版（仅限 {required}）',
+  'error.FORBIDDEN_ORG.itemOwner': '项目 {itemId} 归 {owner} 所有，不能由其他机构变更',
+  'error.FORBIDDEN_ORG.notVoter': '{org} 无权对 {scope} 提案 {proposalId} 投票',
   'error.SELF_APPROVAL': '提案人不得批准自己的提案 {proposalId}',
   'error.ALREADY_VOTED': '{org} 已对提案 {proposalId} 投过票',
   'error.STALE_REVIEW': '投票所依据的清单、基础版本或治理版本与提案 {proposalId} 当前的不一致',
+  'error.STALE_REVIEW.manifest':
+    '投票与提案 {proposalId} 当前内容不符：投票依据的清单为 {given}，提案的清单为 {actual}',
+  'error.STALE_REVIEW.baseVersion':
+    '投票与提案 {proposalId} 当前内容不符：投票依据的基础版本为 {given}，提案的基础版本为 {actual}',
+  'error.STALE_REVIEW.governanceVersion':
+    '投票与提案 {proposalId} 当前内容不符：投票依据的治理版本为 {given}，现行治理版本为 {inForce}，提案开启时为 {openedOn}',
   'error.MANIFEST_MISMATCH': '分块 {index} 与提案开启时确定的清单不符',
+  'error.MANIFEST_MISMATCH.inconsistent': '提案 {proposalId} 的清单前后不一致',
+  'error.MANIFEST_MISMATCH.hash': '提案 {proposalId} 的分块 {index} 哈希值为 {actual}，清单中为 {expected}',
+  'error.MANIFEST_MISMATCH.notInManifest': '提案 {proposalId} 的分块 {index}（哈希值 {actual}）不在清单中',
   'error.ID_MISMATCH': '项目编号 {itemId} 与项目类别或所属省份不符',
+  'error.ID_MISMATCH.prefix': '{kind} 类项目的编号须以 {prefix} 开头，{itemId} 不符',
   'error.QUORUM_NOT_MET': '尚未达到治理规则要求的批准数：{detail}',
+  'error.QUORUM_NOT_MET.stillOpen': '提案 {proposalId} 仍在审批中：治理规则要求的批准尚未全部到齐',
   'error.VERSION_CONFLICT': '{target} 在提案开启后已被修改（或有待处理的变更）',
+  'error.VERSION_CONFLICT.itemWritten': '项目 {itemId} 已由本提案（{proposalId}）写入',
+  'error.VERSION_CONFLICT.overlayWritten':
+    '项目 {itemId} 的 {province} 省级规定已由本提案（{proposalId}）写入',
+  'error.VERSION_CONFLICT.itemPending': '项目 {itemId} 有提案 {otherProposalId} 尚未完成的变更',
+  'error.VERSION_CONFLICT.overlayPending':
+    '项目 {itemId} 的 {province} 省级规定有提案 {otherProposalId} 尚未完成的变更',
+  'error.VERSION_CONFLICT.itemChanged':
+    '项目 {itemId} 在目录版本 {version} 中已被修改，晚于本提案开启时所依据的版本 {baseVersion}',
+  'error.VERSION_CONFLICT.overlayChanged':
+    '项目 {itemId} 的 {province} 省级规定在目录版本 {version} 中已被修改，晚于本提案开启时所依据的版本 {baseVersion}',
+  'error.VERSION_CONFLICT.itemRemoved': '项目 {itemId} 已不在目录中',
+  'error.VERSION_CONFLICT.overlayCleared': '项目 {itemId} 的 {province} 省级规定已被清除',
+  'error.VERSION_CONFLICT.governance':
+    '提案 {proposalId} 开启时的治理版本为 {openedOn}，现行治理版本为 {inForce}',
   'error.GOVERNANCE_NOT_INITIALISED': '请先调用 Governance:InitGovernance（国家医保局管理员）',
   'error.GOVERNANCE_EXISTS': '治理记录已存在',
+  'error.GOVERNANCE_EXISTS.initialised': '治理记录已初始化；如需修改，请提交治理提案',
   'error.GOVERNANCE_INVALID': '治理规则不可接受：{detail}',
+  'error.GOVERNANCE_INVALID.noProvince': '网络中至少需要一个省份',
+  'error.GOVERNANCE_INVALID.mspNationalProvince': 'MSP 标识 {mspId} 既属于国家医保局，又属于 {province}',
+  'error.GOVERNANCE_INVALID.mspNationalAuditor': 'MSP 标识 {mspId} 既属于国家医保局，又被列为审计机构',
+  'error.GOVERNANCE_INVALID.mspProvinces': 'MSP 标识 {mspId} 同时属于 {first} 和 {second}',
+  'error.GOVERNANCE_INVALID.mspProvinceAuditor': 'MSP 标识 {mspId} 既属于 {province}，又被列为审计机构',
+  'error.GOVERNANCE_INVALID.mspAuditors': 'MSP 标识 {mspId} 在审计机构中重复出现',
+  'error.GOVERNANCE_INVALID.blankForm': '省份 {province}：{form} 为空',
+  'error.GOVERNANCE_INVALID.scopeWord': '省份 {province}：{form}“{value}”是范围关键字，不能用作省份名称',
+  'error.GOVERNANCE_INVALID.sharedForm': '“{value}”同时指代 {first} 和 {second}',
+  'error.GOVERNANCE_INVALID.provincialOwn': '省级变更必须经本省批准（provinces: own）',
+  'error.GOVERNANCE_INVALID.noOwnProvince': '{scope} 变更不属于某一省份，不能要求“本省”批准',
+  'error.GOVERNANCE_INVALID.noApproval': '按此规则，{scope} 变更将无需任何批准',
+  'error.GOVERNANCE_INVALID.keyPolicyMin':
+    '全国目录的数据须同时经国家医保局和至少一个省份背书（nationalKeyPolicy.provinces >= 1）',
+  'error.GOVERNANCE_INVALID.keyPolicyMax':
+    'nationalKeyPolicy 要求的省份数（{count}）超过现有省份数（{total}）',
   'error.NOT_FOUND': '没有该记录：{detail}',
+  'error.NOT_FOUND.ping': '没有 ping 记录 {mspId}/{txId}',
   'error.INTERNAL': '意外的内部错误：{detail}',
+  'error.INTERNAL.noKeyPolicy': '拒绝在没有键级背书策略的情况下创建 {key}',
+  'error.INTERNAL.latticeMissing': '目录版本 {version} 的 LtHash 摘要状态缺失',
+  'error.INTERNAL.deltaMissing': '提案 {proposalId} 的分块 {index} 缺少摘要增量',
+  'error.INTERNAL.headMissing': '当前版本指针指向不存在的目录版本 {version}',
+  'error.INTERNAL.recordMissing': '缺少提案 {proposalId} 写入的项目 {itemId} 记录',
 
   // ---- 客户端库、命令行与 HTTP 接口的错误码 ----
   'error.ENDORSE_FAILED': '背书失败：{detail}',
@@ -49,7 +151,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'error.METHOD_NOT_ALLOWED': '{method} {path} 不是本接口的操作',
   'error.PAYLOAD_TOO_LARGE': '请求体超过接口允许的大小',
   'error.UNSUPPORTED_MEDIA_TYPE': '请求体必须是 application/json',
-  'error.RESPONSE_INVALID': '应答不符合其模式定义',
+  'error.RESPONSE_INVALID': '应答不符合其模式定义：{detail}',
   'error.COMMIT_STATUS_FAILED': '无法读取提交状态：{detail}',
   'error.GATEWAY_ERROR': '网关拒绝了请求：{detail}',
   'error.CLIENT_ERROR': '客户端出错：{detail}',
@@ -58,6 +160,10 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'error.AUDIT_MISMATCH': '重放的账本不一致：{detail}',
   'error.AUDIT_STORE_UNAVAILABLE': '无法打开审计库：{detail}',
   'error.TRUST_MISMATCH': '审计库绑定的是另一个创世区块：{detail}',
+
+  // ---- HTTP 接口 ----
+  'http.noRoute': '{method} {path} 不是本接口的操作',
+  'http.seeLog': '详见服务器日志',
 
   // ---- 报销结论 ----
   'reason.COVERED': '可报销',
@@ -143,6 +249,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
                                  导入国家医保药品目录（CSV），生成并推进全国提案
   import province-items <csv> --province P [--kind service|material] --effective-from D [--approve-as …]
                                  导入本省医疗服务项目或医用耗材目录
+  import nrdl|province-items … [--encoding auto|utf-8|gb18030|gbk]
+                                 CSV 文件的编码（默认 auto：UTF-8，否则按 GB18030 读取）
   coverage --province P (--item ID | --name N [--form F]) [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit inpatient|outpatient]
                                  查询某项目在某省某日能否报销（可附参保人年龄、性别、医院等级、门诊/住院）
   coverage-batch --province P --file claim.json|claim.csv [--encoding auto|utf-8|gb18030]
@@ -224,6 +332,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'cli.usage.blockFile': '无法读取区块文件 {file}',
   'cli.usage.historyItem': 'audit history 需要项目编号 <itemId>',
   'cli.usage.asOfFilter': 'audit as-of 需要 --item <id> 或 --province P',
+  'cli.usage.badDate': '{option} 必须是日历上的日期（如 2025-06-01、2025年6月1日），而不是“{value}”',
   'cli.usage.dateRequired': '必须提供 --date YYYY-MM-DD',
   'cli.usage.auditDiff': 'audit diff 需要两个版本号 <versionA> <versionB>',
   'cli.usage.auditDiffVersion': '{name} 必须是版本号，实际为“{value}”',

@@ -1,7 +1,7 @@
 /**
  * Governance: who the members are, what each scope needs, quorum evaluation, key-level policies.
  */
-import { fail } from '../lib/errors';
+import { raise } from '../lib/errors';
 import { AUDIT_MSP, NATIONAL_MSP, PROVINCE_FORMS, provinceKey } from '../lib/orgs';
 import { buildSignaturePolicy, oneAndKOfSpec, unsatisfiablePolicy, type PolicySpec } from '../lib/sbe';
 import type { InitGovernanceInput } from './io';
@@ -54,36 +54,47 @@ const SCOPE_WORDS = new Set(['national', 'governance']);
  */
 export function checkMembers(g: Pick<Governance, 'nationalMsp' | 'provinces' | 'auditors'>): void {
   if (g.provinces.length === 0) {
-    fail('GOVERNANCE_INVALID', 'the network needs at least one province');
+    raise('GOVERNANCE_INVALID.noProvince', {});
   }
-  const msps = new Map<string, string>([[g.nationalMsp, 'the national organisation']]);
-  const claim = (mspId: string, who: string): void => {
+  /** Who holds an MSP id: the national organisation, a province (by name) or an auditor. */
+  type Holder = { readonly province: string } | 'national' | 'auditor';
+  const msps = new Map<string, Holder>([[g.nationalMsp, 'national']]);
+  const claim = (mspId: string, who: Holder): void => {
     const other = msps.get(mspId);
-    if (other !== undefined) {
-      fail('GOVERNANCE_INVALID', `MSP id ${mspId} is both ${other}'s and ${who}'s`);
+    if (other === 'national') {
+      if (who === 'auditor') raise('GOVERNANCE_INVALID.mspNationalAuditor', { mspId });
+      if (who !== 'national')
+        raise('GOVERNANCE_INVALID.mspNationalProvince', { mspId, province: who.province });
+    } else if (other === 'auditor') {
+      raise('GOVERNANCE_INVALID.mspAuditors', { mspId });
+    } else if (other !== undefined) {
+      if (who === 'auditor')
+        raise('GOVERNANCE_INVALID.mspProvinceAuditor', { mspId, province: other.province });
+      if (who !== 'national')
+        raise('GOVERNANCE_INVALID.mspProvinces', { mspId, first: other.province, second: who.province });
     }
     msps.set(mspId, who);
   };
   const forms = new Map<string, ProvinceMember>();
   for (const p of g.provinces) {
-    claim(p.mspId, p.name);
+    claim(p.mspId, { province: p.name });
     for (const form of PROVINCE_FORMS) {
       const key = provinceKey(p[form]);
       if (key === '') {
-        fail('GOVERNANCE_INVALID', `province ${p.name}: ${form} is blank`);
+        raise('GOVERNANCE_INVALID.blankForm', { province: p.name, form });
       }
       if (SCOPE_WORDS.has(key)) {
-        fail('GOVERNANCE_INVALID', `province ${p.name}: ${form} '${p[form]}' is a scope word`);
+        raise('GOVERNANCE_INVALID.scopeWord', { province: p.name, form, value: p[form] });
       }
       const other = forms.get(key);
       if (other !== undefined && other !== p) {
-        fail('GOVERNANCE_INVALID', `'${p[form]}' names both ${other.name} and ${p.name}`);
+        raise('GOVERNANCE_INVALID.sharedForm', { value: p[form], first: other.name, second: p.name });
       }
       forms.set(key, p);
     }
   }
   for (const auditor of g.auditors) {
-    claim(auditor, `auditor ${auditor}`);
+    claim(auditor, 'auditor');
   }
 }
 
@@ -108,27 +119,27 @@ export function checkGovernance(g: Governance): void {
   checkMembers(g);
   const { national, provincial, governance } = g.rules;
   if (provincial.provinces !== 'own') {
-    fail('GOVERNANCE_INVALID', 'a provincial change must need its own province (provinces: own)');
+    raise('GOVERNANCE_INVALID.provincialOwn', {});
   }
   for (const [name, rule] of [
     ['national', national],
     ['governance', governance],
   ] as const) {
     if (rule.provinces === 'own') {
-      fail('GOVERNANCE_INVALID', `${name} changes have no own province`);
+      raise('GOVERNANCE_INVALID.noOwnProvince', { scope: name });
     }
     if (!rule.national && rule.provinces === 'none') {
-      fail('GOVERNANCE_INVALID', `${name} changes would need no approval at all`);
+      raise('GOVERNANCE_INVALID.noApproval', { scope: name });
     }
   }
   if (g.nationalKeyPolicy.provinces < 1) {
-    fail(
-      'GOVERNANCE_INVALID',
-      'national keys must need NHSA and at least one province (nationalKeyPolicy.provinces >= 1)',
-    );
+    raise('GOVERNANCE_INVALID.keyPolicyMin', {});
   }
   if (g.nationalKeyPolicy.provinces > g.provinces.length) {
-    fail('GOVERNANCE_INVALID', 'nationalKeyPolicy names more provinces than there are');
+    raise('GOVERNANCE_INVALID.keyPolicyMax', {
+      count: g.nationalKeyPolicy.provinces,
+      total: g.provinces.length,
+    });
   }
 }
 

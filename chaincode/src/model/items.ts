@@ -1,5 +1,5 @@
 /** Normalising item and overlay inputs into stored records. */
-import { fail } from '../lib/errors';
+import { raise } from '../lib/errors';
 import { computeItemId, normaliseIdText } from '../lib/item-id';
 import { normaliseProvince } from '../lib/orgs';
 import type {
@@ -12,12 +12,19 @@ import type {
   RestrictionRules,
 } from './types';
 
-function checkRules(rules: RestrictionRules | null | undefined, where: string): RestrictionRules | null {
+/** Checks an item's (or, with `province`, an overlay's) restriction rules; null when there are none. */
+function checkRules(
+  rules: RestrictionRules | null | undefined,
+  itemId: string,
+  province: string | null = null,
+): RestrictionRules | null {
   if (rules === null || rules === undefined) {
     return null;
   }
-  if (rules.minAge !== undefined && rules.maxAge !== undefined && rules.minAge > rules.maxAge) {
-    fail('INVALID_INPUT', `${where}: minAge > maxAge`);
+  const { minAge, maxAge } = rules;
+  if (minAge !== undefined && maxAge !== undefined && minAge > maxAge) {
+    if (province === null) raise('INVALID_INPUT.ageRange', { itemId, minAge, maxAge });
+    raise('INVALID_INPUT.overlayAgeRange', { itemId, province, minAge, maxAge });
   }
   return Object.keys(rules).length === 0 ? null : rules;
 }
@@ -45,19 +52,19 @@ export function normaliseItem(g: Pick<Governance, 'provinces'>, input: ItemInput
   const province =
     input.province === undefined || input.province === null ? null : normaliseProvince(g, input.province);
   if (provincial && province === null) {
-    fail('INVALID_INPUT', `a ${input.kind} item needs its owning province`);
+    raise('INVALID_INPUT.provinceRequired', { kind: input.kind });
   }
   if (!provincial && province !== null) {
-    fail('INVALID_INPUT', `a ${input.kind} item is national and has no province`);
+    raise('INVALID_INPUT.provinceNotAllowed', { kind: input.kind });
   }
   const period = input.agreementPeriod ?? null;
   if (period !== null && period.from > period.to) {
-    fail('INVALID_INPUT', `agreement period ${period.from} > ${period.to}`);
+    raise('INVALID_INPUT.agreementPeriod', { from: period.from, to: period.to });
   }
   if (input.id !== undefined) {
     const prefix = idPrefix(input.kind, province?.code ?? null);
     if (!input.id.startsWith(prefix) || input.id.length === prefix.length) {
-      fail('ID_MISMATCH', `item id ${input.id} of a ${input.kind} item must start with ${prefix}`);
+      raise('ID_MISMATCH.prefix', { itemId: input.id, kind: input.kind, prefix });
     }
   }
   const id =
@@ -106,13 +113,14 @@ export function ownerMspOf(
 
 /** Fills an overlay's optional fields; the province becomes its canonical name. */
 export function normaliseOverlay(g: Pick<Governance, 'provinces'>, input: OverlayInput): Overlay {
+  const province = normaliseProvince(g, input.province).name;
   return {
     itemId: input.itemId,
-    province: normaliseProvince(g, input.province).name,
+    province,
     prices: input.prices ?? null,
     selfPayRatio: input.selfPayRatio ?? null,
     restriction: input.restriction ?? null,
-    rules: checkRules(input.rules, `overlay ${input.itemId}`),
+    rules: checkRules(input.rules, input.itemId, province),
     suspended: input.suspended ?? false,
   };
 }

@@ -1,5 +1,5 @@
 /** Filtered, bookmark-paged scans over a composite-key type (evaluate-only). */
-import { fail } from '../lib/errors';
+import { raise } from '../lib/errors';
 import { encodeBookmark, type Tx } from '../lib/tx';
 import type { Page } from './types';
 
@@ -20,7 +20,7 @@ export async function filteredPage<V, R>(
   map: (value: V) => Promise<R | null>,
 ): Promise<Page<R> & { scanned: number }> {
   if (startKey !== '' && !startKey.startsWith(tx.stub.createCompositeKey(objectType, []))) {
-    fail('INVALID_INPUT', 'bookmark does not belong to this query');
+    raise('INVALID_INPUT.bookmark', {});
   }
   const records: R[] = [];
   let scanned = 0;

@@ -6,7 +6,7 @@
  * becomes visible only once its proposal has sealed a version (`proposal.sealedVersion`), so readers
  * never see a half-applied version.
  */
-import { fail } from '../lib/errors';
+import { raise } from '../lib/errors';
 import {
   GOVERNANCE_KEY,
   HEAD_KEY,
@@ -83,10 +83,7 @@ export async function getGovernance(tx: Tx): Promise<Governance | null> {
 }
 
 export async function requireGovernance(tx: Tx): Promise<Governance> {
-  return (
-    (await getGovernance(tx)) ??
-    fail('GOVERNANCE_NOT_INITIALISED', 'call Governance:InitGovernance (NHSA admin) first')
-  );
+  return (await getGovernance(tx)) ?? raise('GOVERNANCE_NOT_INITIALISED', {});
 }
 
 export async function getHead(tx: Tx): Promise<Head | null> {
@@ -105,7 +102,7 @@ export async function getProposal(tx: Tx, proposalId: string): Promise<Proposal 
 }
 
 export async function requireProposal(tx: Tx, proposalId: string): Promise<Proposal> {
-  return (await getProposal(tx, proposalId)) ?? fail('PROPOSAL_NOT_FOUND', `no proposal '${proposalId}'`);
+  return (await getProposal(tx, proposalId)) ?? raise('PROPOSAL_NOT_FOUND', { proposalId });
 }
 
 export async function getVersion(tx: Tx, version: number): Promise<Version | null> {
@@ -142,21 +139,17 @@ export async function versionInForce(tx: Tx, date: string): Promise<Version | nu
 export async function resolveVersion(tx: Tx, sel: { version?: number; date?: string }): Promise<Version> {
   if (sel.version !== undefined) {
     return (
-      (await getVersion(tx, sel.version)) ?? fail('VERSION_NOT_FOUND', `no sealed version ${sel.version}`)
+      (await getVersion(tx, sel.version)) ?? raise('VERSION_NOT_FOUND.notSealed', { version: sel.version })
     );
   }
   if (sel.date !== undefined) {
-    return (
-      (await versionInForce(tx, sel.date)) ?? fail('VERSION_NOT_FOUND', `no version in force on ${sel.date}`)
-    );
+    return (await versionInForce(tx, sel.date)) ?? raise('VERSION_NOT_FOUND.notInForce', { date: sel.date });
   }
   const head = await getHead(tx);
   if (head === null) {
-    return fail('VERSION_NOT_FOUND', 'no version has been sealed yet');
+    return raise('VERSION_NOT_FOUND.noneSealed', {});
   }
-  return (
-    (await getVersion(tx, head.version)) ?? fail('INTERNAL', `head names missing version ${head.version}`)
-  );
+  return (await getVersion(tx, head.version)) ?? raise('INTERNAL.headMissing', { version: head.version });
 }
 
 /** The version a proposal sealed, or null while it is unsealed (or was withdrawn/rejected). */
@@ -205,7 +198,7 @@ export async function itemAsOf(
   }
   const record =
     (await tx.read<ItemRecord>(itemRecordKey(tx.stub, itemId, found.entry.proposalId))) ??
-    fail('INTERNAL', `missing record of ${itemId} by ${found.entry.proposalId}`);
+    raise('INTERNAL.recordMissing', { itemId, proposalId: found.entry.proposalId });
   return { item: record.item, record, version: found.version };
 }
 

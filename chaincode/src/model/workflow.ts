@@ -12,7 +12,7 @@ import {
   sha256Json,
   type DigestEntry,
 } from '../lib/digest';
-import { fail } from '../lib/errors';
+import { raise } from '../lib/errors';
 import {
   chunkKey,
   claimKey,
@@ -72,13 +72,10 @@ export interface Chunk {
 /** Throws QUORUM_NOT_MET (still open, approvals missing) or PROPOSAL_STATE unless the status is allowed. */
 export function requireStatus(p: Proposal, ...allowed: Proposal['status'][]): void {
   if (p.status === 'open' && allowed.includes('approved') && !allowed.includes('open')) {
-    fail(
-      'QUORUM_NOT_MET',
-      `proposal ${p.id} is still open: the approvals governance requires are not all in`,
-    );
+    raise('QUORUM_NOT_MET.stillOpen', { proposalId: p.id });
   }
   if (!allowed.includes(p.status)) {
-    fail('PROPOSAL_STATE', `proposal ${p.id} is ${p.status} (needs ${allowed.join(' or ')})`);
+    raise('PROPOSAL_STATE', { proposalId: p.id, status: p.status, allowed });
   }
 }
 
@@ -109,19 +106,15 @@ export function normaliseChange(
   p: Proposal,
   change: Change,
 ): { stored: StoredChange; target: ChangeTarget } {
-  const scopeName = p.scope === 'provincial' ? `province ${p.province ?? ''}` : 'national';
   switch (change.op) {
     case 'upsertItem': {
       const item = normaliseItem(g, change.item);
       const provincial = item.province !== null;
       if (p.scope === 'national' && provincial) {
-        fail('SCOPE_VIOLATION', `${item.id}: ${item.kind} items are provincial, not in a national proposal`);
+        raise('SCOPE_VIOLATION.provincialItem', { itemId: item.id, kind: item.kind });
       }
       if (p.scope === 'provincial' && item.province !== p.province) {
-        fail(
-          'SCOPE_VIOLATION',
-          `${item.id}: only ${p.province ?? ''}'s service/material items belong in this proposal`,
-        );
+        raise('SCOPE_VIOLATION.otherProvinceItem', { itemId: item.id, province: p.province });
       }
       return { stored: { op: 'upsertItem', item }, target: { type: 'item', itemId: item.id } };
     }
@@ -129,8 +122,14 @@ export function normaliseChange(
       return { stored: change, target: { type: 'item', itemId: change.itemId } };
     case 'setOverlay': {
       const overlay = normaliseOverlay(g, change.overlay);
-      if (p.scope !== 'provincial' || overlay.province !== p.province) {
-        fail('SCOPE_VIOLATION', `overlay of ${overlay.province} cannot be set by a ${scopeName} proposal`);
+      if (p.scope !== 'provincial') {
+        raise('SCOPE_VIOLATION.setOverlayNational', { province: overlay.province });
+      }
+      if (overlay.province !== p.province) {
+        raise('SCOPE_VIOLATION.setOverlayOtherProvince', {
+          province: overlay.province,
+          proposalProvince: p.province,
+        });
       }
       const mspId = normaliseProvince(g, overlay.province).mspId;
       return {
@@ -140,8 +139,14 @@ export function normaliseChange(
     }
     case 'clearOverlay': {
       const prov = normaliseProvince(g, change.province);
-      if (p.scope !== 'provincial' || prov.name !== p.province) {
-        fail('SCOPE_VIOLATION', `overlay of ${prov.name} cannot be cleared by a ${scopeName} proposal`);
+      if (p.scope !== 'provincial') {
+        raise('SCOPE_VIOLATION.clearOverlayNational', { province: prov.name });
+      }
+      if (prov.name !== p.province) {
+        raise('SCOPE_VIOLATION.clearOverlayOtherProvince', {
+          province: prov.name,
+          proposalProvince: p.province,
+        });
       }
       return {
         stored: { op: 'clearOverlay', itemId: change.itemId, province: prov.name },
@@ -167,19 +172,56 @@ export async function precheckChange(
     const itemId = change.op === 'upsertItem' ? change.item.id : change.itemId;
     const index = await getItemIndex(tx, itemId);
     if (index !== null && index.ownerMsp !== p.ownerMsp) {
-      fail('FORBIDDEN_ORG', `${itemId} is owned by ${index.ownerMsp}`);
+      raise('FORBIDDEN_ORG.itemOwner', { itemId, owner: index.ownerMsp });
     }
     if (change.op === 'removeItem') {
       const current = headVersion > 0 ? await itemAsOf(tx, itemId, headVersion) : null;
       if (current?.item == null) {
-        fail('ITEM_NOT_FOUND', `${itemId} is not listed, cannot remove it`);
+        raise('ITEM_NOT_FOUND.notListed', { itemId });
       }
     }
   } else if (change.op === 'clearOverlay') {
     const mspId = normaliseProvince(g, change.province).mspId;
     const current = headVersion > 0 ? await overlayAsOf(tx, change.itemId, mspId, headVersion) : null;
     if (current === null) {
-      fail('ITEM_NOT_FOUND', `${change.itemId} has no ${change.province} overlay to clear`);
+      raise('ITEM_NOT_FOUND.noOverlay', { itemId: change.itemId, province: change.province });
+    }
+  }
+}
+
+/** The key an apply replaces: an item, or (with `province`) one province's overlay of an item. */
+interface ReplacedKey {
+  readonly itemId: string;
+  readonly province?: string;
+}
+
+/** Throws the VERSION_CONFLICT of an item or of an overlay. */
+function conflict(
+  what: ReplacedKey,
+  reason:
+    | { readonly kind: 'written'; readonly proposalId: string }
+    | { readonly kind: 'pending'; readonly otherProposalId: string }
+    | { readonly kind: 'changed'; readonly version: number; readonly baseVersion: number },
+): never {
+  const { itemId, province } = what;
+  switch (reason.kind) {
+    case 'written':
+      return province === undefined
+        ? raise('VERSION_CONFLICT.itemWritten', { itemId, proposalId: reason.proposalId })
+        : raise('VERSION_CONFLICT.overlayWritten', { itemId, province, proposalId: reason.proposalId });
+    case 'pending':
+      return province === undefined
+        ? raise('VERSION_CONFLICT.itemPending', { itemId, otherProposalId: reason.otherProposalId })
+        : raise('VERSION_CONFLICT.overlayPending', {
+            itemId,
+            province,
+            otherProposalId: reason.otherProposalId,
+          });
+    case 'changed': {
+      const { version, baseVersion } = reason;
+      return province === undefined
+        ? raise('VERSION_CONFLICT.itemChanged', { itemId, version, baseVersion })
+        : raise('VERSION_CONFLICT.overlayChanged', { itemId, province, version, baseVersion });
     }
   }
 }
@@ -192,7 +234,7 @@ async function replacedEntry<E extends { proposalId: string }>(
   tx: Tx,
   p: Proposal,
   entries: readonly E[],
-  what: string,
+  what: ReplacedKey,
 ): Promise<{ entry: E; version: number } | null> {
   let best: { entry: E; version: number } | null = null;
   for (const entry of entries) {
@@ -201,16 +243,13 @@ async function replacedEntry<E extends { proposalId: string }>(
       continue;
     }
     if (other.id === p.id) {
-      fail('VERSION_CONFLICT', `${what} already written by this proposal`);
+      conflict(what, { kind: 'written', proposalId: p.id });
     }
     if (other.status !== 'applied' || other.sealedVersion === null) {
-      fail('VERSION_CONFLICT', `${what} has a pending change by proposal ${other.id}`);
+      conflict(what, { kind: 'pending', otherProposalId: other.id });
     }
     if (other.sealedVersion > (p.baseVersion ?? 0)) {
-      fail(
-        'VERSION_CONFLICT',
-        `${what} changed in version ${other.sealedVersion} after this proposal was opened on version ${p.baseVersion ?? 0}`,
-      );
+      conflict(what, { kind: 'changed', version: other.sealedVersion, baseVersion: p.baseVersion ?? 0 });
     }
     if (best === null || other.sealedVersion > best.version) {
       best = { entry, version: other.sealedVersion };
@@ -230,16 +269,16 @@ async function applyChange(
     const itemId = change.op === 'upsertItem' ? change.item.id : change.itemId;
     const index = await getItemIndex(tx, itemId);
     if (index !== null && index.ownerMsp !== p.ownerMsp) {
-      fail('FORBIDDEN_ORG', `${itemId} is owned by ${index.ownerMsp}`);
+      raise('FORBIDDEN_ORG.itemOwner', { itemId, owner: index.ownerMsp });
     }
-    const replaced = await replacedEntry(tx, p, index?.entries ?? [], `item ${itemId}`);
+    const replaced = await replacedEntry(tx, p, index?.entries ?? [], { itemId });
     let old: Item | null = null;
     if (replaced !== null) {
       const rec = await tx.read<ItemRecord>(itemRecordKey(tx.stub, itemId, replaced.entry.proposalId));
       old = rec?.item ?? null;
     }
     if (change.op === 'removeItem' && old === null) {
-      fail('VERSION_CONFLICT', `item ${itemId} is no longer listed`);
+      raise('VERSION_CONFLICT.itemRemoved', { itemId });
     }
     const item = change.op === 'upsertItem' ? change.item : null;
     const ownerMsp = index?.ownerMsp ?? (item === null ? p.ownerMsp : ownerMspOf(g, item));
@@ -275,7 +314,7 @@ async function applyChange(
     change.op === 'setOverlay' ? change.overlay.province : change.province,
   );
   const index = await getOverlayIndex(tx, itemId, province.mspId);
-  const replaced = await replacedEntry(tx, p, index?.entries ?? [], `overlay ${itemId}/${province.name}`);
+  const replaced = await replacedEntry(tx, p, index?.entries ?? [], { itemId, province: province.name });
   let old: Overlay | null = null;
   if (replaced !== null) {
     const rec = await tx.read<OverlayRecord>(
@@ -284,7 +323,7 @@ async function applyChange(
     old = rec?.overlay ?? null;
   }
   if (change.op === 'clearOverlay' && old === null) {
-    fail('VERSION_CONFLICT', `overlay ${itemId}/${province.name} is no longer set`);
+    raise('VERSION_CONFLICT.overlayCleared', { itemId, province: province.name });
   }
   const overlay = change.op === 'setOverlay' ? change.overlay : null;
   const entry: OverlayIndexEntry = { proposalId: p.id, op: overlay === null ? 'clear' : 'set' };
@@ -360,10 +399,13 @@ export async function sealVersion(
   let lattice = emptyLattice();
   if (parent > 0) {
     const stored = await tx.read<{ lattice: string }>(latticeKey(tx.stub, parent));
-    lattice = decodeLattice(stored?.lattice ?? fail('INTERNAL', `lattice of version ${parent} is missing`));
+    lattice = decodeLattice(stored?.lattice ?? raise('INTERNAL.latticeMissing', { version: parent }));
   }
   for (const chunk of chunks) {
-    latticeAdd(lattice, decodeLattice(chunk.delta ?? fail('INTERNAL', `chunk ${chunk.index} has no delta`)));
+    latticeAdd(
+      lattice,
+      decodeLattice(chunk.delta ?? raise('INTERNAL.deltaMissing', { index: chunk.index, proposalId: p.id })),
+    );
   }
   const effectiveFrom =
     parentVersion !== null && parentVersion.effectiveFrom > p.effectiveFrom

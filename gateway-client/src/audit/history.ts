@@ -4,6 +4,7 @@
  * two versions, and the data of the audit report.
  */
 import {
+  CatalogError,
   type DigestEntry,
   type Item,
   normaliseProvince,
@@ -12,6 +13,7 @@ import {
   type Proposal,
   type Scope,
 } from '@nrdl-catalog/chaincode/model';
+import { decodeError } from '@nrdl-catalog/chaincode/messages';
 import { displayKey } from './composite-key';
 import { fieldDifferences, type FieldDifference } from './json-diff';
 import {
@@ -303,6 +305,21 @@ function membersOf(model: LedgerModel, version: SealedVersion | null): ProvinceM
 }
 
 /**
+ * The canonical name of a province argument. UNKNOWN_PROVINCE otherwise: a {@link CatalogError}
+ * with the template and parameters the model raised, whose message is `CODE: English text` without
+ * the machine-readable part only a peer's answer needs (callers in this process print it).
+ */
+function provinceName(members: ProvinceMembers, input: string): string {
+  try {
+    return normaliseProvince(members, input).name;
+  } catch (error) {
+    if (!(error instanceof CatalogError) || error.template === null) throw error;
+    const text = decodeError(error.message)?.text ?? error.message;
+    throw new CatalogError(error.code, text, error.template, error.params);
+  }
+}
+
+/**
  * The catalog (items with their overlays) in force on `date`, optionally for one item or province
  * (in any form the governance record in the store lists; UNKNOWN_PROVINCE otherwise).
  */
@@ -312,7 +329,7 @@ export function catalogAsOf(model: LedgerModel, date: string, filter: AsOfFilter
   const province =
     filter.province === undefined || (members === null && v === null)
       ? null
-      : normaliseProvince(members ?? { provinces: [] }, filter.province).name;
+      : provinceName(members ?? { provinces: [] }, filter.province);
   const named = province === null ? {} : { province };
   if (v === null) {
     return { date, version: null, effectiveFrom: null, ...named, items: [] };

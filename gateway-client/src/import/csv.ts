@@ -10,7 +10,9 @@
  * the guard is applied uniformly. A cell that already starts with quotes followed by one of those
  * characters gets one more quote, so the guard can always be undone: {@link parseCsv} removes exactly
  * one leading quote from such a cell, and reading our own export gives back the values written. (The
- * source lists hold no cell of that shape.)
+ * source lists hold no cell of that shape.) A CSV file meant for people starts with {@link CSV_BOM},
+ * the UTF-8 byte order mark, without which spreadsheet programs (Excel, WPS) read the file in the
+ * system's legacy encoding and show Chinese as mojibake; {@link parseCsv} drops it again.
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -92,6 +94,9 @@ export class ImportError extends Error {
     this.line = line;
   }
 }
+
+/** The byte order mark a CSV file for spreadsheets starts with (U+FEFF, written as UTF-8 `EF BB BF`). */
+export const CSV_BOM = '\uFEFF';
 
 /** Characters a spreadsheet may treat as the start of a formula (or that hide one). */
 const FORMULA_START = /^'*[=+\-@\t\r]/u;

@@ -5,6 +5,7 @@
  * the changes is the client's job.
  */
 export {
+  CSV_BOM,
   ImportError,
   TEXT_ENCODINGS,
   csvField,

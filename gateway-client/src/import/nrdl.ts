@@ -32,7 +32,7 @@ import {
   type PaymentStandard,
   type Period,
 } from '@nrdl-catalog/chaincode/model';
-import { ImportError, readCsvFile, type CsvRecord, type CsvTable } from './csv';
+import { ImportError, readCsvFile, type CsvOptions, type CsvRecord, type CsvTable } from './csv';
 import { extractRestrictionRules } from './restriction-rules';
 
 /** Edition label written to `provenance.edition`. */
@@ -278,7 +278,10 @@ export function nrdlEntriesOf(table: CsvTable): NrdlEntry[] {
   });
 }
 
-/** Reads `nrdl-2024-drugs.csv` (or a file with the same columns) and maps every row. */
-export function readNrdlFile(path: string): NrdlEntry[] {
-  return nrdlEntriesOf(readCsvFile(path, { requiredColumns: NRDL_COLUMNS }));
+/**
+ * Reads `nrdl-2024-drugs.csv` (or a file with the same columns) and maps every row. The file is
+ * decoded as `options.encoding` says (default `auto`: UTF-8, else GB18030; see `decodeText`).
+ */
+export function readNrdlFile(path: string, options: Pick<CsvOptions, 'encoding'> = {}): NrdlEntry[] {
+  return nrdlEntriesOf(readCsvFile(path, { ...options, requiredColumns: NRDL_COLUMNS }));
 }

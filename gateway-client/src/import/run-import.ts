@@ -11,16 +11,23 @@ import { CatalogClientError, InvalidInputError } from '../errors';
 import { provinceOf } from '../governance-members';
 import { driveProposal, type DriveResult, type Progress } from '../workflow';
 import { planChunks, upsertChanges } from './chunks';
-import { ImportError } from './csv';
+import { ImportError, type TextEncodingName } from './csv';
 import { readNrdlFile } from './nrdl';
 import { readMaterialFile, readServiceFile } from './shaanxi';
 
 /** What to import. */
 export type ImportSource =
-  | { readonly list: 'nrdl'; readonly file: string }
+  | {
+      readonly list: 'nrdl';
+      readonly file: string;
+      /** How the file is decoded (default `auto`: UTF-8, else GB18030 / GBK). */
+      readonly encoding?: TextEncodingName;
+    }
   | {
       readonly list: 'province-items';
       readonly file: string;
+      /** How the file is decoded (default `auto`: UTF-8, else GB18030 / GBK). */
+      readonly encoding?: TextEncodingName;
       /** The province, in any form the governance record lists (`Shaanxi`, `SN`, `陕西`, `610000`…). */
       readonly province: string;
       /** Medical service prices or special materials (default: `material` when the file name says so). */
@@ -96,10 +103,11 @@ export interface ImportList {
  */
 export function readImportList(source: ImportSource, governance?: ProvinceMembers): ImportList {
   const name = path.basename(source.file);
+  const decoding = source.encoding === undefined ? {} : { encoding: source.encoding };
   try {
     if (source.list === 'nrdl') {
       return {
-        items: readNrdlFile(source.file).map((entry) => entry.item),
+        items: readNrdlFile(source.file, decoding).map((entry) => entry.item),
         scope: { scope: 'national' },
         title: `NRDL 2024 (${name})`,
         source: name,
@@ -115,7 +123,9 @@ export function readImportList(source: ImportSource, governance?: ProvinceMember
     const province = provinceOf(governance, source.province);
     const kind = source.kind ?? (/material/i.test(name) ? 'material' : 'service');
     const imported =
-      kind === 'service' ? readServiceFile(source.file, province) : readMaterialFile(source.file, province);
+      kind === 'service'
+        ? readServiceFile(source.file, province, decoding)
+        : readMaterialFile(source.file, province, decoding);
     return {
       items: imported.entries.map((entry) => entry.item),
       scope: { scope: 'provincial', province: province.name },

@@ -35,7 +35,7 @@ import {
   type LevelPrices,
   type ProvinceInfo,
 } from '@nrdl-catalog/chaincode/model';
-import { ImportError, readCsvFile, type CsvRecord, type CsvTable } from './csv';
+import { ImportError, readCsvFile, type CsvOptions, type CsvRecord, type CsvTable } from './csv';
 
 /** Edition label written to `provenance.edition`. */
 export const SHAANXI_EDITION = 'Shaanxi-2021';
@@ -343,12 +343,20 @@ export function materialEntriesOf(table: CsvTable, p: ProvinceInfo): ProvinceImp
   return { ...disambiguateIds(entries), headingRows };
 }
 
-/** Reads and maps the service price list. */
-export function readServiceFile(path: string, province: ProvinceInfo): ProvinceImport<ServiceRow> {
-  return serviceEntriesOf(readCsvFile(path, { requiredColumns: SERVICE_COLUMNS }), province);
+/** Reads and maps the service price list (decoded as `options.encoding` says, default `auto`). */
+export function readServiceFile(
+  path: string,
+  province: ProvinceInfo,
+  options: Pick<CsvOptions, 'encoding'> = {},
+): ProvinceImport<ServiceRow> {
+  return serviceEntriesOf(readCsvFile(path, { ...options, requiredColumns: SERVICE_COLUMNS }), province);
 }
 
-/** Reads and maps the special-materials list. */
-export function readMaterialFile(path: string, province: ProvinceInfo): ProvinceImport<MaterialRow> {
-  return materialEntriesOf(readCsvFile(path, { requiredColumns: MATERIAL_COLUMNS }), province);
+/** Reads and maps the special-materials list (decoded as `options.encoding` says, default `auto`). */
+export function readMaterialFile(
+  path: string,
+  province: ProvinceInfo,
+  options: Pick<CsvOptions, 'encoding'> = {},
+): ProvinceImport<MaterialRow> {
+  return materialEntriesOf(readCsvFile(path, { ...options, requiredColumns: MATERIAL_COLUMNS }), province);
 }

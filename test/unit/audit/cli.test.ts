@@ -90,8 +90,10 @@ describe('catalog audit CLI', () => {
   it('diff --format csv prints a header row and one row per entry or changed field', async () => {
     const r = await audit(['diff', '1', '3', '--format', 'csv', '--store', storePath]);
     expect(r.code, r.stderr).to.equal(0);
+    // a UTF-8 byte order mark first, so that spreadsheet programs read the Chinese names as UTF-8
+    expect(Buffer.from(r.stdout, 'utf8').subarray(0, 3)).to.deep.equal(Buffer.from([0xef, 0xbb, 0xbf]));
     const lines = r.stdout.split('\n');
-    expect(lines[0]).to.equal('change,kind,itemId,province,name,field,before,after');
+    expect(lines[0]).to.equal('\uFEFFchange,kind,itemId,province,name,field,before,after');
     expect(lines).to.have.length(6);
     expect(lines.slice(1).map((l) => l.split(',').slice(0, 4).join(','))).to.deep.equal([
       `added,item,${ids.avapritinib},`,
@@ -154,7 +156,7 @@ describe('catalog audit CLI', () => {
       ['Sichuan', 0.3],
     ]);
     const text = await audit(['as-of', '--date', '2025-03-01', '--item', ids.borax, '--store', storePath]);
-    expect(text.stdout).to.match(/^catalog as of 2025-03-01: version 2 \(effective 2025-03-01\), 1 item/);
+    expect(text.stdout).to.match(/^catalog as of 2025年3月1日: version 2 \(effective 2025年3月1日\), 1 item/);
     expect(text.stdout).to.contain('复方硼砂').and.contain('Sichuan self-pay 30%');
     const feb = await audit(['as-of', '--date', '2025-02-15', '--province', '四川', '--store', storePath]);
     expect(feb.stdout).to.contain('version 1').and.contain('小茴香').and.not.contain('Sichuan self-pay');
@@ -169,11 +171,22 @@ describe('catalog audit CLI', () => {
     ]);
     expect(july.stdout).to.contain('version 4').and.contain('特殊防护病房床位费');
     const before = await audit(['as-of', '--date', '2024-12-31', '--province', 'GD', '--store', storePath]);
-    expect(before.stdout).to.equal('no catalog version was in force on 2024-12-31');
+    expect(before.stdout).to.equal('no catalog version was in force on 2024年12月31日');
+    // dates as people type them: the same answer as for 2025-07-01
+    const typed = await audit([
+      'as-of',
+      '--date',
+      '２０２５年７月１日',
+      '--province',
+      'SN',
+      '--store',
+      storePath,
+    ]);
+    expect(typed.stdout).to.equal(july.stdout);
     expect((await audit(['as-of', '--date', '2025-03-01', '--store', storePath])).code).to.equal(2);
-    expect((await audit(['as-of', '--date', '2025-3-1', '--item', 'x', '--store', storePath])).code).to.equal(
-      2,
-    );
+    expect(
+      (await audit(['as-of', '--date', '2025-2-30', '--item', 'x', '--store', storePath])).code,
+    ).to.equal(2);
     // the provinces are those of the governance record in the store
     const hubei = await audit(['as-of', '--date', '2025-03-01', '--province', 'Hubei', '--store', storePath]);
     expect(hubei.code).to.equal(2);
@@ -197,8 +210,10 @@ describe('catalog audit CLI', () => {
     const r = await audit(['history', ids.ilaprazole, '--store', storePath]);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(new RegExp(`^${ids.ilaprazole} 注射用艾普拉唑钠: 2 change\\(s\\)`));
-    expect(r.stdout).to.contain('version 1 (effective 2025-01-01): upsert');
-    expect(r.stdout).to.contain('version 3 (effective 2025-06-01): upsert');
+    expect(r.stdout).to.contain('version 1 (effective 2025年1月1日): upsert');
+    expect(r.stdout).to.contain('version 3 (effective 2025年6月1日): upsert');
+    // transaction and seal times in China Standard Time
+    expect(r.stdout).to.match(/\n +tx +\S+ \(block \d+, \d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d:\d\d\)\n/);
     expect(r.stdout).to.contain('paymentStandard.amount: 63 → 58');
     expect(r.stdout).to.contain('proposer   NHSAMSP proposer /C=CN/O=NHSAMSP/OU=client/CN=proposer@NHSAMSP');
     expect(r.stdout).to.contain('GuangdongMSP /C=CN/O=GuangdongMSP/OU=client/CN=approver@GuangdongMSP');

@@ -215,8 +215,8 @@ describe('catalog proposal commands (in-process, real contracts)', () => {
       expect(c.overlayId.length).to.be.greaterThan(40);
       const id = 'ID'.padEnd(c.overlayId.length);
       expect(table.stdout.split('\n')).to.deep.equal([
-        `${id}  STATUS   SCOPE       PROVINCE   TITLE                            CHANGES  EFFECTIVE   VERSION`,
-        `${c.overlayId}  applied  provincial  Guangdong  Guangdong self-pay for 复方硼砂  1        2025-03-01  2`,
+        `${id}  STATUS   SCOPE       PROVINCE   TITLE                            CHANGES  EFFECTIVE     VERSION`,
+        `${c.overlayId}  applied  provincial  Guangdong  Guangdong self-pay for 复方硼砂  1        2025年3月1日  2`,
       ]);
       const applied = await c.json<Page<Proposal>>([
         'proposal',
@@ -381,9 +381,13 @@ describe('catalog proposal commands (in-process, real contracts)', () => {
       expect(table.code, table.stderr).to.equal(0);
       const lines = table.stdout.split('\n');
       expect(lines[0]).to.equal(
-        'VERSION  SCOPE       PROVINCE   CHANGES  EFFECTIVE   SEALED AT                 DIGEST            TX',
+        'VERSION  SCOPE       PROVINCE   CHANGES  EFFECTIVE     SEALED AT                DIGEST            TX',
       );
       expect(lines).to.have.length(3);
+      // the effective date as people read it, the seal time in China Standard Time
+      expect(lines[2]).to.match(
+        /^2 +provincial +Guangdong +1 +2025年3月1日 +\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d:\d\d +[0-9a-f]{16} /,
+      );
       const all = await c.json<Page<Version>>(['version', 'list']);
       const v1 = all.records.find((v) => v.version === 1);
       const v2 = all.records.find((v) => v.version === 2);
@@ -452,7 +456,11 @@ describe('catalog proposal commands (in-process, real contracts)', () => {
         [['version', 'diff', '1'], 'usage: catalog version diff <a> <b>'],
         [['version', 'diff', '1', 'x'], 'usage: catalog version diff <a> <b>'],
         [['version'], 'usage: catalog version list | show [<n>] [--date D] | diff <a> <b>'],
-        [['version', 'show', '--date', '2025-1-1'], '--date must be a date YYYY-MM-DD, got "2025-1-1"'],
+        [['version', 'show', '--date', '2025-2-30'], '--date must be a date YYYY-MM-DD, got "2025-2-30"'],
+        [
+          ['version', 'show', '--date', '2025年13月1日'],
+          '--date must be a date YYYY-MM-DD, got "2025年13月1日"',
+        ],
       ];
       for (const [argv, message] of cases) {
         expect(await c.run(argv), argv.join(' ')).to.deep.equal(usageRefusal(message));

@@ -83,7 +83,7 @@ describe('HTTP API: what the contract fuzzing found', function () {
       expect(response.statusCode, url).to.equal(400);
       expect(bodyOf(api, response, 'Error'), url).to.deep.equal({
         code: 'INVALID_BOOKMARK',
-        message: 'bookmark does not belong to this query',
+        message: 'the bookmark was not returned by the previous page of this query',
       });
     }
     api.fake.failWith = new InvalidInputError('INVALID_INPUT', 'something else');
@@ -134,7 +134,7 @@ describe('HTTP API: what the contract fuzzing found', function () {
       const body = bodyOf(api, response, 'Error');
       expect(body.code).to.equal('CATALOG_RULE');
       expect(body.message)
-        .to.match(/^changes\/1: /)
+        .to.match(/^the request breaks a rule of the catalog: changes\/1: /)
         .and.to.match(rule);
     }
     // Rules with a code of their own keep it (a drug item in a provincial proposal).

@@ -140,7 +140,9 @@ describe('HTTP API contract', function () {
       expect(api.fake.calls[1]).to.deep.equal(['listVersions', {}]);
       const missing = await call(api, '/v1/proposals/p1/approve', { body: { manifestHash: HASH } });
       expect(missing.statusCode).to.equal(400);
-      expect(missing.json()).to.include({ message: "body must have required property 'baseVersion'" });
+      expect(missing.json()).to.include({
+        message: "invalid input: body must have required property 'baseVersion'",
+      });
     });
 
     it('coerces query strings and path parameters only, and refuses what does not coerce', async function () {
@@ -170,7 +172,8 @@ describe('HTTP API contract', function () {
         expect(response.statusCode, url).to.equal(400);
         expect(bodyOf(api, response, 'Error'), url).to.include({ code: 'INVALID_INPUT' });
       }
-      expect(api.fake.calls).to.have.length(1);
+      // Only the valid request reached the client (with the governance read for province names).
+      expect(api.fake.calls.map(([name]) => name)).to.deep.equal(['searchItems', 'getGovernance']);
     });
 
     it('answers bodies that are not JSON with 400, other media types with 415, an empty body as {}', async function () {
@@ -185,7 +188,9 @@ describe('HTTP API contract', function () {
       expect(bodyOf(api, text, 'Error')).to.include({ code: 'UNSUPPORTED_MEDIA_TYPE' });
       const empty = await call(api, '/v1/proposals/p1/approve', { raw: '' });
       expect(empty.statusCode).to.equal(400);
-      expect(empty.json()).to.include({ message: "body must have required property 'manifestHash'" });
+      expect(empty.json()).to.include({
+        message: "invalid input: body must have required property 'manifestHash'",
+      });
     });
   });
 
@@ -271,7 +276,8 @@ describe('HTTP API contract', function () {
       expect(response.statusCode).to.equal(500);
       expect(bodyOf(api, response, 'Error')).to.deep.equal({
         code: 'RESPONSE_INVALID',
-        message: "GET /v1/coverage 200 response must have required property 'txId'",
+        message:
+          "the answer did not match its schema: GET /v1/coverage 200 response must have required property 'txId'",
       });
       const logged = api.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
       expect(logged.some((line) => line.msg === 'request failed' && line.level === 50)).to.equal(true);
@@ -293,7 +299,11 @@ describe('HTTP API contract', function () {
       api.fake.answers.set('getItem', item);
       const response = await call(api, `/v1/items/${ITEM_ID}`);
       expect(response.statusCode).to.equal(200);
-      expect(response.json()).to.deep.equal(item);
+      // …with the province names the API adds (none: a national item).
+      expect(response.json()).to.deep.equal({
+        ...item,
+        item: { ...((item as Record<string, unknown>).item as Record<string, unknown>), provinceNames: null },
+      });
     });
   });
 
@@ -379,7 +389,7 @@ describe('HTTP API contract', function () {
         expect(declared.includes('415'), route.operationId).to.equal(route.body !== undefined);
         expect(declared).to.not.include('405');
         for (const response of Object.values(operationOf(api, route).responses))
-          expect(response.headers).to.have.key('x-request-id');
+          expect(response.headers).to.have.keys('x-request-id', 'content-language');
       }
       expect(Object.keys(api.document.paths['/healthz']?.get?.responses ?? {})).to.deep.equal(['200', '500']);
       expect(operationErrorStatuses({ authenticated: true, body: false })).to.deep.equal([
@@ -388,13 +398,20 @@ describe('HTTP API contract', function () {
     });
 
     it('answers what Fastify and the HTTP layer raise with { code, message }', function () {
+      expect(answerFor(new ApiError('BAD_URL', 'x'), 'en')).to.deep.equal({
+        status: 400,
+        body: { code: 'BAD_URL', message: 'malformed URL: x' },
+      });
       expect(answerFor(new ApiError('BAD_URL', 'x'))).to.deep.equal({
         status: 400,
-        body: { code: 'BAD_URL', message: 'x' },
+        body: { code: 'BAD_URL', message: 'URL 格式错误：x' },
       });
       expect(
-        answerFor(Object.assign(new Error('too large'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE' })),
-      ).to.deep.equal({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE', message: 'too large' } });
+        answerFor(Object.assign(new Error('too large'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE' }), 'en'),
+      ).to.deep.equal({
+        status: 413,
+        body: { code: 'PAYLOAD_TOO_LARGE', message: 'the request body is larger than the API accepts' },
+      });
       expect(answerFor('a string').status).to.equal(500);
       expect(answerFor(null).body.code).to.equal('INTERNAL');
     });
@@ -450,7 +467,7 @@ describe('HTTP API contract', function () {
       });
       expect(response.statusCode).to.equal(400);
       expect(response.json()).to.include({
-        message: `body/changes must NOT have more than ${MAX_CHANGES_PER_REQUEST} items`,
+        message: `invalid input: body/changes must NOT have more than ${MAX_CHANGES_PER_REQUEST} items`,
       });
     });
 

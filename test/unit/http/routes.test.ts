@@ -36,13 +36,17 @@ const cases: readonly Case[] = [
           patient: { age: 40, sex: 'female', hospitalLevel: 3, visitType: 'outpatient' },
         },
       ],
+      ['getGovernance', undefined],
     ],
   },
   {
     operationId: 'checkCoverage',
     url: `/v1/coverage?province=Guangdong&itemId=${ITEM_ID}&sex=M`,
     schema: 'Coverage',
-    calls: [['checkCoverage', { province: 'Guangdong', itemId: ITEM_ID, patient: { sex: 'male' } }]],
+    calls: [
+      ['checkCoverage', { province: 'Guangdong', itemId: ITEM_ID, patient: { sex: 'male' } }],
+      ['getGovernance', undefined],
+    ],
   },
   {
     operationId: 'checkCoverageBatch',
@@ -67,6 +71,7 @@ const cases: readonly Case[] = [
           ],
         },
       ],
+      ['getGovernance', undefined],
     ],
     check: (body) => expect(body.results).to.have.length(2),
   },
@@ -91,13 +96,17 @@ const cases: readonly Case[] = [
           bookmark: 'b',
         },
       ],
+      ['getGovernance', undefined],
     ],
   },
   {
     operationId: 'getItem',
     url: `/v1/items/${ITEM_ID}?version=2&date=2025-06-01&province=Guangdong`,
     schema: 'ItemView',
-    calls: [['getItem', { itemId: ITEM_ID, version: 2, date: '2025-06-01', province: 'Guangdong' }]],
+    calls: [
+      ['getItem', { itemId: ITEM_ID, version: 2, date: '2025-06-01', province: 'Guangdong' }],
+      ['getGovernance', undefined],
+    ],
   },
   {
     operationId: 'getItemHistory',

@@ -18,7 +18,8 @@ import { runCatalog, tempDirPerSuite, type CliRun } from '../support/cli';
 import { callerOf, clientOn, inMemoryFactory } from '../support/in-memory-client';
 import { dataFile } from './fixtures';
 import { HUBEI, MEMBERS } from '../support/members';
-import { ChaincodeError, InvalidInputError } from '../../../gateway-client/src/errors';
+import { CatalogClientError, ChaincodeError, InvalidInputError } from '../../../gateway-client/src/errors';
+import { gb18030Bytes } from '../support/gb18030';
 
 const APPROVERS = ['nhsa/approver', 'guangdong/approver', 'sichuan/approver'];
 
@@ -69,6 +70,90 @@ describe('import use case (library and catalog import)', () => {
       .to.throw(InvalidInputError)
       .with.property('message')
       .that.matches(/named by the governance record/);
+  });
+
+  /** A copy of `file` saved as GB18030 (as Chinese spreadsheet programs save CSV). */
+  function asGb18030(file: string, name: string): string {
+    const copy = path.join(dir(), name);
+    writeFileSync(copy, gb18030Bytes(readFileSync(file, 'utf8')));
+    return copy;
+  }
+
+  it('reads GB18030 / GBK lists: by guess, or with the encoding given; a forced UTF-8 refuses them', () => {
+    const gbkNrdl = asGb18030(nrdl, 'nrdl-gbk.csv');
+    const gbkMaterials = asGb18030(materials, 'shaanxi-special-materials-gbk.csv');
+    const utf8 = readImportList({ list: 'nrdl', file: nrdl });
+    expect(readImportList({ list: 'nrdl', file: gbkNrdl }).items).to.deep.equal(utf8.items);
+    expect(readImportList({ list: 'nrdl', file: gbkNrdl, encoding: 'gb18030' }).items).to.deep.equal(
+      utf8.items,
+    );
+    expect(utf8.items.some((item) => /[\u4e00-\u9fff]/u.test(item.name))).to.equal(true);
+    const shaanxi = readImportList({ list: 'province-items', file: materials, province: 'Shaanxi' }, MEMBERS);
+    const fromGbk = readImportList(
+      { list: 'province-items', file: gbkMaterials, province: 'Shaanxi', encoding: 'gb18030' },
+      MEMBERS,
+    );
+    expect(fromGbk.items).to.deep.equal(shaanxi.items);
+    expect(() => readImportList({ list: 'nrdl', file: gbkNrdl, encoding: 'utf-8' }))
+      .to.throw(CatalogClientError)
+      .with.property('message')
+      .that.matches(/^INVALID_INPUT: nrdl-gbk\.csv: not valid utf-8 text \(try --encoding gb18030\)$/);
+    expect(() =>
+      readImportList(
+        {
+          list: 'province-items',
+          file: gbkMaterials,
+          province: 'Shaanxi',
+          kind: 'material',
+          encoding: 'utf-8',
+        },
+        MEMBERS,
+      ),
+    ).to.throw(CatalogClientError, /not valid utf-8 text/);
+  });
+
+  it('catalog import takes --encoding auto|utf-8|gb18030|gbk and dates as people type them', async () => {
+    const net = await bootstrapped();
+    const gbkMaterials = asGb18030(materials, 'shaanxi-2021-special-materials-gbk.csv');
+    const run = (args: readonly string[]): Promise<CliRun> =>
+      runCatalog(['import', ...args], inMemoryFactory(net));
+    const done = await run([
+      'province-items',
+      gbkMaterials,
+      '--province',
+      'SN',
+      '--encoding',
+      'GBK',
+      '--effective-from',
+      '２０２５年１月１日',
+      '--approve-as',
+      'shaanxi/approver',
+      '--json',
+    ]);
+    expect(done.code, done.stderr).to.equal(0);
+    const summary = JSON.parse(done.stdout) as ImportSummary;
+    const items = readImportList(
+      { list: 'province-items', file: materials, province: 'Shaanxi' },
+      MEMBERS,
+    ).items;
+    expect(summary).to.deep.include({ status: 'applied', items: items.length });
+    expect(summary.version?.effectiveFrom).to.equal('2025-01-01');
+    const forced = await run([
+      'nrdl',
+      asGb18030(nrdl, 'n.csv'),
+      '--encoding',
+      'utf-8',
+      '--effective-from',
+      '2025/1/1',
+    ]);
+    expect(forced.code).to.equal(1);
+    expect(forced.stderr).to.match(/^INVALID_INPUT: n\.csv: not valid utf-8 text \(try --encoding gb18030\)/);
+    const bad = await run(['nrdl', nrdl, '--encoding', 'latin1', '--effective-from', '2025-01-01']);
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.match(/^--encoding must be one of auto, utf-8, gb18030 \(or gbk\), got "latin1"/);
+    const badDate = await run(['nrdl', nrdl, '--effective-from', '2025年2月30日']);
+    expect(badDate.code).to.equal(2);
+    expect(badDate.stderr).to.match(/^--effective-from must be a date YYYY-MM-DD, got "2025年2月30日"/);
   });
 
   it('imports, approves, applies and seals a list as a library call, and a re-run resumes it', async () => {
@@ -143,7 +228,7 @@ describe('import use case (library and catalog import)', () => {
     expect(run.code, run.stderr).to.equal(0);
     // the default identity reads the governance record (to find the province), then its proposer runs
     expect(factory.identities).to.deep.equal(['nhsa/proposer', 'shaanxi/proposer', 'shaanxi/approver']);
-    expect(run.stdout).to.match(/^proposal \S+: applied, sealed as version 1 effective 2025-01-01\n/);
+    expect(run.stdout).to.match(/^proposal \S+: applied, sealed as version 1 effective 2025年1月1日\n/);
     expect(run.stdout).to.match(/\n\d+ items in 1 chunks, \d+\.\d s \(/);
     expect(run.stdout).to.match(/\nSECTION +ITEMS\n/);
   });

@@ -186,6 +186,29 @@ describe('network: creating and joining the channel (scripted Fabric CLIs)', fun
     expect(logged).to.deep.equal([]);
   });
 
+  it('asks an orderer again while its admin listener refuses connections (it opens after the node reports healthy)', async function () {
+    mkdirSync(paths.channelDir, { recursive: true });
+    writeFileSync(channelBlock(topology, paths), 'genesis');
+    let refusals = 0;
+    runner.respond = (call) => {
+      if (call.bin === 'osnadmin' && call.args[1] === 'list') {
+        if (argAfter(call, '-o').endsWith(`:${guangdong.orderer?.adminPort ?? 0}`) && refusals < 2) {
+          refusals += 1;
+          throw failure(
+            call,
+            'Error: Get "https://127.0.0.1/participation/v1/channels": connect: connection refused',
+          );
+        }
+        return '{"channels":[{"name": "catalog"}]}';
+      }
+      if (call.bin === 'peer' && line(call) === 'channel list') return 'catalog\n';
+      return unexpected(call);
+    };
+    await createAndJoinChannel(fabric, topology, paths, log, 1);
+    expect(refusals).to.equal(2);
+    expect(runner.of('osnadmin', 'channel list')).to.have.length(ordererOrgs(topology).length + 2);
+  });
+
   it('fails when an orderer cannot be listed, before any peer is touched', async function () {
     runner.respond = (call) => {
       if (call.bin === 'configtxgen') return '';

@@ -233,7 +233,8 @@ export interface Call {
 }
 
 export async function call(api: TestApi, url: string, options: Call = {}): Promise<LightMyRequestResponse> {
-  const headers: Record<string, string> = { ...options.headers };
+  // English unless a test asks for another language (the API answers Chinese by default).
+  const headers: Record<string, string> = { 'accept-language': 'en', ...options.headers };
   if (options.key !== null) headers['x-api-key'] = options.key ?? 'hospital-key';
   const payload = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   if (payload !== undefined) headers['content-type'] ??= 'application/json';
