@@ -156,7 +156,7 @@ describe('catalog audit CLI', () => {
       ['Sichuan', 0.3],
     ]);
     const text = await audit(['as-of', '--date', '2025-03-01', '--item', ids.borax, '--store', storePath]);
-    expect(text.stdout).to.match(/^catalog as of 2025年3月1日: version 2 \(effective 2025年3月1日\), 1 item/);
+    expect(text.stdout).to.match(/^catalog as of 2025-03-01: version 2 \(effective 2025-03-01\), 1 item/);
     expect(text.stdout).to.contain('复方硼砂').and.contain('Sichuan self-pay 30%');
     const feb = await audit(['as-of', '--date', '2025-02-15', '--province', '四川', '--store', storePath]);
     expect(feb.stdout).to.contain('version 1').and.contain('小茴香').and.not.contain('Sichuan self-pay');
@@ -171,7 +171,7 @@ describe('catalog audit CLI', () => {
     ]);
     expect(july.stdout).to.contain('version 4').and.contain('特殊防护病房床位费');
     const before = await audit(['as-of', '--date', '2024-12-31', '--province', 'GD', '--store', storePath]);
-    expect(before.stdout).to.equal('no catalog version was in force on 2024年12月31日');
+    expect(before.stdout).to.equal('no catalog version was in force on 2024-12-31');
     // dates as people type them: the same answer as for 2025-07-01
     const typed = await audit([
       'as-of',
@@ -210,10 +210,10 @@ describe('catalog audit CLI', () => {
     const r = await audit(['history', ids.ilaprazole, '--store', storePath]);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(new RegExp(`^${ids.ilaprazole} 注射用艾普拉唑钠: 2 change\\(s\\)`));
-    expect(r.stdout).to.contain('version 1 (effective 2025年1月1日): upsert');
-    expect(r.stdout).to.contain('version 3 (effective 2025年6月1日): upsert');
+    expect(r.stdout).to.contain('version 1 (effective 2025-01-01): upsert');
+    expect(r.stdout).to.contain('version 3 (effective 2025-06-01): upsert');
     // transaction and seal times in China Standard Time
-    expect(r.stdout).to.match(/\n +tx +\S+ \(block \d+, \d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d:\d\d\)\n/);
+    expect(r.stdout).to.match(/\n +tx +\S+ \(block \d+, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d CST\)\n/);
     expect(r.stdout).to.contain('paymentStandard.amount: 63 → 58');
     expect(r.stdout).to.contain('proposer   NHSAMSP proposer /C=CN/O=NHSAMSP/OU=client/CN=proposer@NHSAMSP');
     expect(r.stdout).to.contain('GuangdongMSP /C=CN/O=GuangdongMSP/OU=client/CN=approver@GuangdongMSP');
@@ -271,7 +271,7 @@ describe('catalog audit CLI', () => {
     const asOf = await auditZh(['as-of', '--date', '2025-03-01', '--province', 'GD', '--store', storePath]);
     expect(asOf.code, asOf.stderr).to.equal(0);
     expect(asOf.stdout).to.match(
-      /^2025-03-01 的目录：版本 \d+（\S+ 起生效），\d+ 个项目，省份 广东省\n项目编号 +名称 +剂型 +甲乙类 +省份 +支付标准 +各省规定/,
+      /^2025年3月1日 的目录：版本 \d+（\S+ 起生效），\d+ 个项目，省份 广东省\n项目编号 +名称 +剂型 +甲乙类 +省份 +支付标准 +各省规定/,
     );
     const before = await auditZh([
       'as-of',
@@ -282,11 +282,11 @@ describe('catalog audit CLI', () => {
       '--store',
       storePath,
     ]);
-    expect(before.stdout).to.equal('2024-12-31 没有生效的目录版本');
+    expect(before.stdout).to.equal('2024年12月31日 没有生效的目录版本');
     const history = await auditZh(['history', ids.ilaprazole, '--store', storePath]);
     expect(history.code, history.stderr).to.equal(0);
     expect(history.stdout).to.match(new RegExp(`^${ids.ilaprazole} 注射用艾普拉唑钠：共 \\d+ 次变更`));
-    expect(history.stdout).to.match(/^版本 1（2025-01-01 起生效）：新增或修改$/m);
+    expect(history.stdout).to.match(/^版本 1（2025年1月1日 起生效）：新增或修改$/m);
     expect(history.stdout).to.match(/^ {2}提案人 +\S+/m);
     expect((await auditZh(['history', 'no-such-item', '--store', storePath])).stderr).to.equal(
       'ITEM_NOT_FOUND: 审计库中没有项目 no-such-item 的已封版变更',

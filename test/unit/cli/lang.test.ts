@@ -192,7 +192,7 @@ describe('catalog in Chinese and English', () => {
       expect(chinese.stderr).to.match(/^ITEM_NOT_FOUND: /);
       const invalid = await c.run(['search', '--kind', 'potion'], CHINESE_ENV);
       expect(invalid.code).to.equal(1);
-      expect(invalid.stderr).to.match(/^INVALID_INPUT: 输入无效：/);
+      expect(invalid.stderr).to.match(/^INVALID_INPUT: 参数不符合 /);
       const named = await c.run(['coverage', '--province', 'gd', '--name', '不存在的药'], CHINESE_ENV);
       expect(named).to.deep.equal({
         code: 1,
@@ -406,7 +406,7 @@ describe('catalog in Chinese and English', () => {
       sections: { 西药部分: 24 },
     } as unknown as Parameters<typeof importSummaryText>[0];
     expect(importSummaryText(summary, 'zh').split('\n')).to.deep.equal([
-      '提案 p1：已生效（续传），已封版为版本 3，2025-01-01 起生效',
+      '提案 p1：已生效（续传），已封版为版本 3，2025年1月1日 起生效',
       '24 个项目，3 个分块，用时 1.3 秒（上传分块 0.5 秒，封版 0.1 秒）',
       '目录部分  项目数',
       '西药部分  24',
