@@ -5,7 +5,9 @@
  * what they share (the `--store` option, the default paths, opening the store) in
  * audit-store-option.ts. This module dispatches and re-exports their public names.
  */
+import type { Lang } from '@nrdl-catalog/chaincode/messages';
 import { CommandContext, UsageError } from './context';
+import { t } from './i18n';
 import { auditPaths, type AuditPaths, type AuditSubcommand } from './audit-store-option';
 import { replayCommand } from './audit-replay-command';
 import { genesisHashCommand, verifyCommand } from './audit-verify-command';
@@ -30,15 +32,13 @@ export {
 export { AUDIT_AS, runReplay, type ReplayCommandOptions } from './audit-replay-command';
 export { diffCsv } from './audit-diff-command';
 
-/** Usage lines of the audit commands (main.ts's USAGE repeats them). */
-export const AUDIT_USAGE = `  audit genesis-hash <block file>                          the hash to pin (compare it out of band)
-  audit replay [--trust <hash>] [--from-block N] [--store <path|postgres-url>] [--follow]   (as audit/auditor by default)
-  audit verify [--trust <hash>] [--deployments F] [--store S]  signatures, policies, flags, re-execution; exit 1 on any finding
-  audit verify --store-only [--store S]                    only the store's digests, hash chains and approvals
-  audit history <itemId> [--store S]
-  audit as-of --date D (--item ID | --province P) [--store S]
-  audit diff <versionA> <versionB> [--format table|csv|json] [--store S]
-  audit report [--out audit/report.html] [--store S]       self-contained HTML with charts`;
+/** Usage lines of the audit commands in `lang` (main.ts's usage text includes them). */
+export function auditUsage(lang: Lang): string {
+  return t(lang, 'cli.usage.audit');
+}
+
+/** Usage lines of the audit commands in English. */
+export const AUDIT_USAGE = auditUsage('en');
 
 const SUBCOMMANDS: Record<string, AuditSubcommand> = {
   replay: replayCommand,
@@ -62,11 +62,10 @@ export async function auditCommand(
   const [what, ...rest] = args;
   const sub = what === undefined ? undefined : SUBCOMMANDS[what];
   if (sub === undefined) {
-    throw new UsageError(
-      what === undefined
-        ? `audit needs a subcommand: ${Object.keys(SUBCOMMANDS).join(', ')}`
-        : `unknown audit subcommand "${what}": expected ${Object.keys(SUBCOMMANDS).join(', ')}`,
-    );
+    const list = Object.keys(SUBCOMMANDS).join(', ');
+    throw what === undefined
+      ? new UsageError('cli.audit.needsSubcommand', { list })
+      : new UsageError('cli.audit.unknownSubcommand', { name: what, list });
   }
   return sub(ctx, rest, paths);
 }

@@ -12,6 +12,8 @@ import { CatalogClientError } from '@nrdl-catalog/gateway-client';
 import { CSV_BOM, toCsvField } from '@nrdl-catalog/gateway-client/import';
 import { UsageError, str } from './context';
 import { table, textOf } from '@nrdl-catalog/gateway-client';
+import { columns, provinceNamer, t, type Lang } from './i18n';
+import { changeLabel, entryLabel } from './proposal-commands';
 import { toJson } from './output';
 import { parseAuditCommand, withModel, type AuditSubcommand } from './audit-store-option';
 
@@ -29,6 +31,8 @@ function dataName(data: unknown): string | null {
 interface NamedDiff {
   readonly diff: VersionDiff;
   readonly names: ReadonlyMap<string, string>;
+  /** Provinces as the command's language shows them (Chinese names from the store's governance record). */
+  readonly province?: (name: string) => string;
 }
 
 function namesOf(model: LedgerModel, versions: readonly number[]): Map<string, string> {
@@ -68,33 +72,48 @@ export function diffCsv({ diff, names }: NamedDiff): string {
   return CSV_BOM + [header, ...rows].map((row) => row.map(csvField).join(',')).join('\n');
 }
 
-function diffText({ diff, names }: NamedDiff): string {
+function diffText(lang: Lang, { diff, names, province = (p) => p }: NamedDiff): string {
+  const shown = (name: string | null): string | null => (name === null ? null : province(name));
   const sections = [
-    `version ${diff.from} → ${diff.to}: ${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed`,
+    t(lang, 'cli.auditDiff.title', {
+      from: diff.from,
+      to: diff.to,
+      added: diff.added.length,
+      removed: diff.removed.length,
+      changed: diff.changed.length,
+    }),
   ];
   const entries = (title: string, list: VersionDiff['added']): void => {
     if (list.length === 0) return;
     sections.push(
       `\n${title} (${list.length})`,
       table(
-        ['KIND', 'ITEM', 'PROVINCE', 'NAME'],
-        list.map((d) => [d.kind, d.itemId, d.province, names.get(d.itemId)]),
+        columns(lang, ['cli.col.entry', 'cli.col.item', 'cli.col.province', 'cli.col.name']),
+        list.map((d) => [entryLabel(lang, d.kind), d.itemId, shown(d.province), names.get(d.itemId)]),
       ),
     );
   };
-  entries('added', diff.added);
-  entries('removed', diff.removed);
+  entries(changeLabel(lang, 'added'), diff.added);
+  entries(changeLabel(lang, 'removed'), diff.removed);
   if (diff.changed.length > 0) {
     sections.push(
-      `\nchanged (${diff.changed.length})`,
+      `\n${changeLabel(lang, 'changed')} (${diff.changed.length})`,
       table(
-        ['KIND', 'ITEM', 'NAME', 'PROVINCE', 'FIELD', 'BEFORE', 'AFTER'],
+        columns(lang, [
+          'cli.col.entry',
+          'cli.col.item',
+          'cli.col.name',
+          'cli.col.province',
+          'cli.col.field',
+          'cli.col.before',
+          'cli.col.after',
+        ]),
         diff.changed.flatMap((c) =>
           c.fields.map((f) => [
-            c.kind,
+            entryLabel(lang, c.kind),
             c.itemId,
             names.get(c.itemId),
-            c.province,
+            shown(c.province),
             f.field,
             f.before,
             f.after,
@@ -107,9 +126,9 @@ function diffText({ diff, names }: NamedDiff): string {
 }
 
 function versionArg(value: string | undefined, name: string): number {
-  if (value === undefined) throw new UsageError('audit diff needs <versionA> <versionB>');
+  if (value === undefined) throw new UsageError('cli.usage.auditDiff');
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a version number, got "${value}"`);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError('cli.usage.auditDiffVersion', { name, value });
   return n;
 }
 
@@ -119,20 +138,24 @@ export const diffCommand: AuditSubcommand = async (ctx, args, paths) => {
   const [a, b, extra] = positionals;
   const from = versionArg(a, 'versionA');
   const to = versionArg(b, 'versionB');
-  if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
+  if (extra !== undefined) throw new UsageError('cli.usage.unexpectedArgument', { value: extra });
   const format = str(values, 'format') ?? (ctx.json ? 'json' : 'table');
   if (!['table', 'csv', 'json'].includes(format)) {
-    throw new UsageError(`--format must be table, csv or json, got "${format}"`);
+    throw new UsageError('cli.usage.format', { value: format });
   }
   const named = await withModel(store, (model): NamedDiff => {
     try {
-      return { diff: diffVersions(model, from, to), names: namesOf(model, [from, to]) };
+      return {
+        diff: diffVersions(model, from, to),
+        names: namesOf(model, [from, to]),
+        province: provinceNamer(ctx.lang, model.governance.at(-1)?.record),
+      };
     } catch (error) {
       throw new CatalogClientError('VERSION_NOT_FOUND', (error as Error).message, { cause: error });
     }
   });
   if (format === 'csv') ctx.out.out(diffCsv(named));
   else if (format === 'json') ctx.out.out(toJson(named.diff));
-  else ctx.out.out(diffText(named));
+  else ctx.out.out(diffText(ctx.lang, named));
   return 0;
 };

@@ -10,7 +10,8 @@ import {
 } from '@nrdl-catalog/gateway-client/audit';
 import { CatalogClientError } from '@nrdl-catalog/gateway-client';
 import { CommandContext, int } from './context';
-import { keyValues, table } from '@nrdl-catalog/gateway-client';
+import { table } from '@nrdl-catalog/gateway-client';
+import { columns, recordText } from './i18n';
 import { processOutput } from './output';
 import { progressDisplay, replayProgressLine } from './progress';
 import {
@@ -40,7 +41,7 @@ function replayReporter(ctx: CommandContext): {
   return {
     onProgress: (p) => {
       const atTarget = p.targetBlock !== null && p.blockNumber >= p.targetBlock;
-      display.show(replayProgressLine(p), { force: atTarget });
+      display.show(replayProgressLine(p, 24, ctx.lang), { force: atTarget });
     },
     note: display.note,
     finish: display.finish,
@@ -69,7 +70,7 @@ export async function runReplay(
   const store = await openStore(options.store, true);
   const controller = new AbortController();
   const stop = (): void => {
-    ctx.note('stopping after the current block (press Ctrl-C again to quit at once)');
+    ctx.note(ctx.t('cli.replay.stopping'));
     controller.abort();
   };
   const signal = options.signal ?? controller.signal;
@@ -87,11 +88,15 @@ export async function runReplay(
       options.fromBlock !== undefined &&
       checkpoint.blockNumber !== options.fromBlock
     ) {
-      ctx.note(`the store's checkpoint wins over --from-block: resuming at block ${checkpoint.blockNumber}`);
+      ctx.note(ctx.t('cli.replay.checkpointWins', { block: checkpoint.blockNumber }));
     }
     const startBlock = checkpoint?.blockNumber ?? options.fromBlock ?? 0;
     ctx.note(
-      `replaying ${options.follow === true ? 'and following ' : ''}blocks from ${startBlock} into ${displayLocation(options.store)} as ${ctx.as}`,
+      ctx.t(options.follow === true ? 'cli.replay.startFollow' : 'cli.replay.start', {
+        block: startBlock,
+        store: displayLocation(options.store),
+        as: ctx.as,
+      }),
     );
     const summary = await replayBlocks(network, store, {
       startBlock: options.fromBlock ?? 0,
@@ -100,7 +105,11 @@ export async function runReplay(
       onProgress: reporter.onProgress,
       onReconnect: (error, attempt, delayMs) => {
         reporter.note(
-          `block stream failed (${error instanceof Error ? error.message : String(error)}); reconnecting in ${delayMs} ms (attempt ${attempt})`,
+          ctx.t('cli.replay.reconnecting', {
+            detail: error instanceof Error ? error.message : String(error),
+            ms: delayMs,
+            attempt,
+          }),
         );
       },
       ...(options.reconnectMs === undefined ? {} : { reconnectMs: options.reconnectMs }),
@@ -137,23 +146,33 @@ export async function runReplay(
     };
     ctx.print(result, () =>
       [
-        `replayed into ${result.store}: next block ${result.nextBlock} (${summary.stoppedBy === 'height' ? 'reached the chain height' : 'stopped'})`,
+        ctx.t(summary.stoppedBy === 'height' ? 'cli.replay.doneHeight' : 'cli.replay.doneStopped', {
+          store: result.store,
+          block: result.nextBlock,
+        }),
         table(
-          ['', 'THIS RUN', 'STORE'],
+          ['', ...columns(ctx.lang, ['cli.col.thisRun', 'cli.col.store'])],
           [
-            ['blocks', result.blocks, after.blocks],
-            ['transactions', result.transactions, after.transactions],
-            ['invalid transactions', result.invalidTransactions, after.invalidTransactions],
-            ['writes', result.writes, after.writes],
+            [ctx.t('cli.replay.blocks'), result.blocks, after.blocks],
+            [ctx.t('cli.replay.transactions'), result.transactions, after.transactions],
+            [ctx.t('cli.replay.invalidTransactions'), result.invalidTransactions, after.invalidTransactions],
+            [ctx.t('cli.replay.writes'), result.writes, after.writes],
           ],
         ),
-        keyValues({
-          seconds: seconds.toFixed(1),
-          'blocks/s': result.blocksPerSecond.toFixed(1),
-          'writes/s': result.writesPerSecond.toFixed(1),
-          reconnects: result.reconnects,
-          'store size': `${formatBytes(after.sizeBytes)} (${after.sizeBytes} bytes)`,
-        }),
+        recordText(
+          ctx.lang,
+          {
+            [ctx.t('cli.replay.seconds')]: seconds.toFixed(1),
+            [ctx.t('cli.replay.blocksPerSecond')]: result.blocksPerSecond.toFixed(1),
+            [ctx.t('cli.replay.writesPerSecond')]: result.writesPerSecond.toFixed(1),
+            [ctx.t('cli.replay.reconnectCount')]: result.reconnects,
+            [ctx.t('cli.replay.storeSize')]: ctx.t('cli.replay.bytes', {
+              size: formatBytes(after.sizeBytes),
+              bytes: after.sizeBytes,
+            }),
+          },
+          {},
+        ),
       ].join('\n'),
     );
     return 0;

@@ -24,7 +24,7 @@ export const reportCommand: AuditSubcommand = async (ctx, args, paths) => {
   } = parseAuditCommand(args, paths, { out: { type: 'string' } });
   noArguments(positionals);
   const given = str(values, 'out');
-  if (given === '') throw new UsageError('--out needs a file name');
+  if (given === '') throw new UsageError('cli.usage.outFile');
   const out = path.resolve(given ?? paths.report);
   const { html, verify, data } = await withModel(location, async (model, store) => {
     const verifyResult = await verifyStore(store);
@@ -49,15 +49,17 @@ export const reportCommand: AuditSubcommand = async (ctx, args, paths) => {
     invalidTransactions: data.summary.invalidTransactions,
     verified: verify.ok,
   };
-  ctx.print(
-    result,
-    () =>
-      `wrote ${result.out} (${formatBytes(bytes)}): ${result.versions} versions, ` +
-      `${result.invalidTransactions} invalid transactions, verify ${verify.ok ? 'OK' : 'MISMATCH'}`,
+  ctx.print(result, () =>
+    ctx.t(verify.ok ? 'cli.report.wroteOk' : 'cli.report.wroteMismatch', {
+      file: result.out,
+      size: formatBytes(bytes),
+      versions: result.versions,
+      invalid: result.invalidTransactions,
+    }),
   );
   if (!verify.ok) {
     // The report is still written (its banner shows the mismatch), but the run fails.
-    ctx.note(`AUDIT_MISMATCH: ${verify.message} (shown in the report's banner)`);
+    ctx.note(`AUDIT_MISMATCH: ${ctx.t('cli.report.mismatch', { detail: verify.message })}`);
     return 1;
   }
   return 0;

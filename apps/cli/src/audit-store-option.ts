@@ -14,7 +14,7 @@ import {
   type StoreStats,
 } from '@nrdl-catalog/gateway-client/audit';
 import { CatalogClientError } from '@nrdl-catalog/gateway-client';
-import { CommandContext, UsageError, parseCommand, str } from './context';
+import { CliCodedError, CommandContext, UsageError, parseCommand, str } from './context';
 
 /** Folder of the default audit store and report, relative to the working directory (git-ignored). */
 export const AUDIT_DIR = 'audit';
@@ -60,7 +60,8 @@ export function storeLocation(values: Record<string, unknown>, defaultStore?: st
 
 /** Refuses positional arguments (for the subcommands that take none). */
 export function noArguments(positionals: readonly string[]): void {
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ''}"`);
+  if (positionals.length > 0)
+    throw new UsageError('cli.usage.unexpectedArgument', { value: positionals[0] ?? '' });
 }
 
 /**
@@ -80,7 +81,7 @@ export function parseAuditCommand(
 export function trustOption(values: Record<string, unknown>): string | undefined {
   const trust = str(values, 'trust');
   if (trust !== undefined && !/^[0-9a-f]{64}$/.test(trust)) {
-    throw new UsageError(`--trust takes the hex SHA-256 of the genesis block header, got "${trust}"`);
+    throw new UsageError('cli.usage.trust', { value: trust });
   }
   return trust;
 }
@@ -112,10 +113,9 @@ export async function openStore(location: string, create: boolean): Promise<Audi
     if (create) {
       mkdirSync(path.dirname(location), { recursive: true });
     } else if (!existsSync(location)) {
-      throw new CatalogClientError(
-        'AUDIT_STORE_NOT_FOUND',
-        `no audit store at ${displayLocation(location)}: run "catalog audit replay" first (or pass --store)`,
-      );
+      throw new CliCodedError('AUDIT_STORE_NOT_FOUND', 'cli.audit.noStore', {
+        store: displayLocation(location),
+      });
     }
   }
   try {
@@ -134,10 +134,9 @@ export async function withStore<T>(
   try {
     const stats = await store.stats();
     if (stats.blocks === 0) {
-      throw new CatalogClientError(
-        'AUDIT_STORE_EMPTY',
-        `the audit store ${displayLocation(location)} holds no block: run "catalog audit replay" first`,
-      );
+      throw new CliCodedError('AUDIT_STORE_EMPTY', 'cli.audit.emptyStore', {
+        store: displayLocation(location),
+      });
     }
     return await use(store, stats);
   } finally {

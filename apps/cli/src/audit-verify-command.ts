@@ -15,8 +15,23 @@ import {
   verifyStore,
 } from '@nrdl-catalog/gateway-client/audit';
 import { CatalogClientError } from '@nrdl-catalog/gateway-client';
-import { CommandContext, UsageError, parseCommand, str } from './context';
-import { keyValues, textOf } from '@nrdl-catalog/gateway-client';
+import { CliCodedError, CommandContext, UsageError, parseCommand, str } from './context';
+import { textOf } from '@nrdl-catalog/gateway-client';
+import { recordText, type FieldNames } from './i18n';
+
+/** The fields of a store mismatch in Chinese. */
+const MISMATCH_FIELDS: FieldNames = {
+  status: 'cli.field.status',
+  version: 'cli.field.version',
+  block: 'cli.field.block',
+  txId: 'cli.field.txId',
+  item: 'cli.field.itemId',
+  province: ['cli.field.province', 'province'],
+  proposal: 'cli.field.proposalId',
+  field: 'cli.field.field',
+  expected: 'cli.field.expected',
+  found: 'cli.field.found',
+};
 import {
   displayLocation,
   noArguments,
@@ -34,13 +49,13 @@ export function genesisHashCommand(ctx: CommandContext, args: string[]): Promise
   const { positionals } = parseCommand(args, {});
   const [file] = positionals;
   if (file === undefined || positionals.length > 1) {
-    throw new UsageError('usage: catalog audit genesis-hash <block file>');
+    throw new UsageError('cli.usage.genesisHash');
   }
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);
   } catch {
-    throw new UsageError(`cannot read block file ${file}`);
+    throw new UsageError('cli.usage.blockFile', { file });
   }
   const hash = genesisHashOf(bytes);
   ctx.print({ file, hash }, () => hash);
@@ -68,44 +83,42 @@ export const verifyCommand: AuditSubcommand = async (ctx, args, paths) => {
     const result = await verifyStore(store);
     if (!result.ok) {
       ctx.print(result, () =>
-        keyValues({
-          status: 'MISMATCH',
-          version: result.version,
-          block: result.block,
-          txId: result.txId,
-          item: result.itemId ?? null,
-          province: result.province ?? null,
-          proposal: result.proposalId ?? null,
-          field: result.field,
-          expected: textOf(result.expected),
-          found: textOf(result.found),
-        }),
+        recordText(
+          ctx.lang,
+          {
+            status: 'MISMATCH',
+            version: result.version,
+            block: result.block,
+            txId: result.txId,
+            item: result.itemId ?? null,
+            province: result.province ?? null,
+            proposal: result.proposalId ?? null,
+            field: result.field,
+            expected: textOf(result.expected),
+            found: textOf(result.found),
+          },
+          MISMATCH_FIELDS,
+        ),
       );
       throw new CatalogClientError('AUDIT_MISMATCH', result.message);
     }
-    const storeLine =
-      `${result.versions} sealed versions and ${result.blocks} blocks verified ` +
-      `(${result.validTransactions} valid transactions replayed from ${displayLocation(location)})`;
+    const storeLine = ctx.t('cli.verify.storeLine', {
+      versions: result.versions,
+      blocks: result.blocks,
+      transactions: result.validTransactions,
+      store: displayLocation(location),
+    });
     if (values['store-only'] === true) {
-      ctx.print(
-        { ...result, independent: false },
-        () => `OK (store checks only, NOT an independent verification): ${storeLine}`,
-      );
+      ctx.print({ ...result, independent: false }, () => ctx.t('cli.verify.storeOnly', { line: storeLine }));
       return 0;
     }
     const pinned = await store.getTrustedGenesis();
     if (given !== undefined && pinned !== null && given !== pinned) {
-      throw new CatalogClientError(
-        'TRUST_MISMATCH',
-        `--trust ${given} differs from the genesis hash ${pinned} this store was replayed with`,
-      );
+      throw new CliCodedError('TRUST_MISMATCH', 'cli.verify.trustMismatch', { given, pinned });
     }
     const trust = given ?? pinned;
     if (trust === null) {
-      throw new CatalogClientError(
-        'TRUST_NOT_PINNED',
-        'no trusted genesis hash: replay with --trust <hash> (catalog audit genesis-hash <block file>) or pass --trust; --store-only checks the store alone',
-      );
+      throw new CliCodedError('TRUST_NOT_PINNED', 'cli.verify.notPinned');
     }
     const independent = await verifyIndependently(store, {
       trustedGenesisHash: trust,
@@ -114,7 +127,7 @@ export const verifyCommand: AuditSubcommand = async (ctx, args, paths) => {
       skipReexecution: values['no-reexecute'] === true,
       ...(ctx.channel === undefined ? {} : { channel: ctx.channel }),
       onProgress: (blocks) => {
-        ctx.note(`verify      block ${blocks}`);
+        ctx.note(ctx.t('cli.verify.progress', { block: blocks }));
       },
     });
     const errors = independent.findings.filter((f) => f.severity !== 'warning');
@@ -134,28 +147,35 @@ export const verifyCommand: AuditSubcommand = async (ctx, args, paths) => {
       [
         ...independent.findings.slice(0, SHOWN_FINDINGS).map(formatFinding),
         ...(independent.findings.length > SHOWN_FINDINGS
-          ? [`… and ${independent.findings.length - SHOWN_FINDINGS} more findings (--json lists all)`]
+          ? [ctx.t('cli.verify.moreFindings', { count: independent.findings.length - SHOWN_FINDINGS })]
           : []),
       ].join('\n');
     if (independent.ok) {
       ctx.print(summary, () =>
         [
-          `OK: ${storeLine}`,
-          `    verified independently from genesis ${trust.slice(0, 16)}…: ${independent.blocks} blocks, ` +
-            `${independent.transactions} transactions; signatures, endorsement policies, MVCC and validation flags checked; ` +
+          ctx.t('cli.verify.ok', { line: storeLine }),
+          `    ${ctx.t('cli.verify.independent', {
+            genesis: trust.slice(0, 16),
+            blocks: independent.blocks,
+            transactions: independent.transactions,
+          })}` +
             (values['no-reexecute'] === true
-              ? 're-execution skipped (--no-reexecute)'
-              : `${independent.reexecuted} catalog transactions re-executed with build ${independent.build?.version ?? '?'}, identical`),
+              ? ctx.t('cli.verify.noReexecute')
+              : ctx.t('cli.verify.reexecuted', {
+                  count: independent.reexecuted,
+                  build: independent.build?.version ?? '?',
+                })),
           ...(independent.readerView === null
             ? []
             : [
-                `    readers' view of version ${String(independent.readerView.version)} (${String(independent.readerView.items)} listed items ` +
-                  "as Catalog:GetItem shows them) has the version's digest",
+                `    ${ctx.t('cli.verify.readerView', {
+                  version: String(independent.readerView.version),
+                  items: String(independent.readerView.items),
+                })}`,
               ]),
           ...(independent.findings.length > 0
             ? [
-                `    ${independent.findings.length} warnings: transactions the peers rejected too, or facts that ` +
-                  `contradict nothing (--json lists them), e.g.`,
+                `    ${ctx.t('cli.verify.warnings', { count: independent.findings.length })}`,
                 ...independent.findings.slice(0, 3).map((f) => `    ${formatFinding(f)}`),
               ]
             : []),
@@ -165,9 +185,8 @@ export const verifyCommand: AuditSubcommand = async (ctx, args, paths) => {
     }
     ctx.print(summary, findingLines);
     const first = errors[0];
-    throw new CatalogClientError(
-      'AUDIT_MISMATCH',
-      first === undefined ? 'independent verification failed' : formatFinding(first),
-    );
+    throw first === undefined
+      ? new CliCodedError('AUDIT_MISMATCH', 'cli.verify.failed')
+      : new CatalogClientError('AUDIT_MISMATCH', formatFinding(first));
   });
 };

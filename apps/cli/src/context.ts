@@ -1,14 +1,57 @@
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Governance } from '@nrdl-catalog/chaincode/model';
-import { CatalogClient, parseHumanDate, type CatalogClientOptions } from '@nrdl-catalog/gateway-client';
+import { isMessageKey, type Lang, type Params } from '@nrdl-catalog/chaincode/messages';
+import {
+  CatalogClient,
+  CatalogClientError,
+  parseHumanDate,
+  type CatalogClientOptions,
+} from '@nrdl-catalog/gateway-client';
 import { toJson, type Output } from './output';
+import { provinceNamer, t, type CliKey } from './i18n';
 
-/** A command-line mistake: exit code 2 with the usage text. */
+/**
+ * A command-line mistake: exit code 2 with the usage text. Made from a `cli.` key of the catalogue
+ * and its parameters (its `message` is the English text; {@link UsageError.text} any language's);
+ * a plain text (a library's message) is shown as it is in every language.
+ */
 export class UsageError extends Error {
-  public constructor(message: string) {
-    super(message);
+  /** The catalogue key, or null for a plain text. */
+  public readonly key: CliKey | null;
+  public readonly params: Params;
+
+  public constructor(key: CliKey | (string & NonNullable<unknown>), params: Params = {}) {
+    const known = key.startsWith('cli.') && isMessageKey(key) ? (key as CliKey) : null;
+    super(known === null ? key : t('en', known, params));
     this.name = 'UsageError';
+    this.key = known;
+    this.params = params;
+  }
+
+  /** The message in `lang`. */
+  public text(lang: Lang): string {
+    return this.key === null ? this.message : t(lang, this.key, this.params);
+  }
+}
+
+/**
+ * A coded domain error the CLI raises itself (exit 1, `CODE: text`), its text a `cli.` key of the
+ * catalogue: English in `message`, any language from {@link CliCodedError.text}.
+ */
+export class CliCodedError extends CatalogClientError {
+  public constructor(
+    code: string,
+    public readonly key: CliKey,
+    public readonly keyParams: Params = {},
+    options: { readonly cause?: unknown } = {},
+  ) {
+    super(code, t('en', key, keyParams), options);
+  }
+
+  /** `CODE: text` in `lang`. */
+  public text(lang: Lang): string {
+    return `${this.code}: ${t(lang, this.key, this.keyParams)}`;
   }
 }
 
@@ -45,8 +88,29 @@ export class CommandContext {
     private readonly connect: ClientFactory = (options) => CatalogClient.connect(options),
     /** The environment `CATALOG_CHANNEL` and `CATALOG_WALLET` come from. */
     private readonly env: NodeJS.ProcessEnv = process.env,
+    /** The language of everything a person reads (`--lang`, else the locale); JSON is never translated. */
+    public readonly lang: Lang = 'en',
   ) {
     this.walletDir = walletDir ?? defaultWalletDir(env);
+  }
+
+  /** The CLI message `key` in the command's language. */
+  public t(key: CliKey, params: Params = {}): string {
+    return t(this.lang, key, params);
+  }
+
+  /**
+   * How provinces are shown: their Chinese names (from the governance record, read once) when the
+   * command speaks Chinese, else the canonical names as the chain stores them (no read). A name the
+   * record does not list, or a record that cannot be read, shows as it is.
+   */
+  public async provinceNames(): Promise<(name: string) => string> {
+    if (this.lang === 'en' || this.json) return provinceNamer('en', null);
+    try {
+      return provinceNamer(this.lang, await this.governance());
+    } catch {
+      return provinceNamer(this.lang, null);
+    }
   }
 
   /** The identity commands run as. */
@@ -121,6 +185,7 @@ export const COMMON_OPTIONS = {
   json: { type: 'boolean' },
   wallet: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  lang: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 /** Parses a command's arguments strictly (unknown options are usage errors). */
@@ -140,8 +205,22 @@ export function parseCommand(
       positionals: parsed.positionals,
     };
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw parseError(error as Error & { code?: string });
   }
+}
+
+/** Node's parseArgs refusal as a usage error of the catalogue (its own text when it is none we know). */
+function parseError(error: Error & { code?: string }): UsageError {
+  const unknown = /^Unknown option '([^']+)'/.exec(error.message);
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown?.[1] !== undefined)
+    return new UsageError('cli.usage.unknownOption', { option: unknown[1] });
+  const missing = /^Option '(\S+) <value>' argument missing/.exec(error.message);
+  if (missing?.[1] !== undefined)
+    return new UsageError('cli.usage.optionMissingValue', { option: missing[1] });
+  const noValue = /^Option '(\S+)' does not take an argument/.exec(error.message);
+  if (noValue?.[1] !== undefined)
+    return new UsageError('cli.usage.optionTakesNoValue', { option: noValue[1] });
+  return new UsageError(error.message);
 }
 
 /** A string option, or undefined. */
@@ -153,7 +232,7 @@ export function str(values: Record<string, unknown>, name: string): string | und
 /** A required string option. */
 export function required(values: Record<string, unknown>, name: string): string {
   const value = str(values, name);
-  if (value === undefined || value === '') throw new UsageError(`--${name} is required`);
+  if (value === undefined || value === '') throw new UsageError('cli.usage.required', { name });
   return value;
 }
 
@@ -168,7 +247,7 @@ export function int(
   if (value === undefined) return undefined;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${value}"`);
+    throw new UsageError('cli.usage.intRange', { name, min, max, value });
   }
   return parsed;
 }
@@ -182,6 +261,6 @@ export function dateOption(values: Record<string, unknown>, name: string): strin
   const value = str(values, name);
   if (value === undefined) return undefined;
   const date = parseHumanDate(value);
-  if (date === null) throw new UsageError(`--${name} must be a date YYYY-MM-DD, got "${value}"`);
+  if (date === null) throw new UsageError('cli.usage.badDate', { option: `--${name}`, value });
   return date;
 }

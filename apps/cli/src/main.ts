@@ -1,5 +1,7 @@
-import { CatalogClientError, IdentityError, redactPaths } from '@nrdl-catalog/gateway-client';
-import { CommandContext, DEFAULT_AS, UsageError, str, type ClientFactory } from './context';
+import { langOfEnv, message, parseLang, type Lang } from '@nrdl-catalog/chaincode/messages';
+import { CatalogClientError, IdentityError, localMessage, redactPaths } from '@nrdl-catalog/gateway-client';
+import { CliCodedError, CommandContext, DEFAULT_AS, UsageError, str, type ClientFactory } from './context';
+import { t } from './i18n';
 import { processOutput, type Output } from './output';
 import {
   coverageBatchCommand,
@@ -11,7 +13,7 @@ import {
 import { proposalCommand, proposeCommand, versionCommand } from './proposal-commands';
 import { apiKeyCommand, serveCommand } from './serve-command';
 import { importCommand } from './import-command';
-import { AUDIT_USAGE, auditCommand } from './audit-command';
+import { auditCommand, auditUsage } from './audit-command';
 
 type Command = (ctx: CommandContext, args: string[]) => Promise<number>;
 
@@ -35,28 +37,13 @@ export function registerCommand(name: string, command: Command): void {
   COMMANDS[name] = command;
 }
 
-/** The help text. */
-export const USAGE = `usage: catalog <command> [options]   (every command: --as <org>/<identity>, --wallet <dir>, --json)
+/** The help text in `lang`: option names as they are typed, their descriptions translated. */
+export function usage(lang: Lang): string {
+  return t(lang, 'cli.usage.text', { audit: auditUsage(lang), defaultAs: DEFAULT_AS });
+}
 
-  import nrdl <csv> --effective-from D [--approve-as a,b,c] [--chunk-size N]
-  import province-items <csv> --province P [--kind service|material] --effective-from D [--approve-as …]
-  import nrdl|province-items … [--encoding auto|utf-8|gb18030|gbk]   the CSV's encoding (default auto: UTF-8, else GB18030)
-  coverage --province P (--item ID | --name N [--form F]) [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit inpatient|outpatient]
-  coverage-batch --province P --file claim.json|claim.csv [--encoding auto|utf-8|gb18030]
-  search <text> [--prefix] [--province P] [--kind K] [--class 甲|乙] [--section S] [--code C] [--category C] [--limit N] [--bookmark B]
-  item <id> [--version N | --date D] [--province P]
-  propose --file changes.json --title T [--rationale R] [--scope national|<province>|governance] [--effective-from D] [--approve-as a,b] [--apply]
-  proposal list [--status S] [--scope S] [--province P] | show|approve|reject|withdraw|apply <id>
-  version list | show [<n>] [--date D] | diff <a> <b>
-  governance show | init [--topology F] [--max-chunk N]   (init: once, as nhsa/admin; members from F, default network/topology.json)
-  api-key <org>/<identity>                                 prints that identity's API key
-  serve [--port 21080] [--keys wallet/api-keys.json]      HTTP API (x-api-key header -> wallet identity)
-${AUDIT_USAGE}
-
-  --as defaults to $CATALOG_AS, else ${DEFAULT_AS} (import province-items: <province>/proposer, audit replay: audit/auditor); <org> is a wallet folder (nhsa, guangdong, …).
-  A province P is any form the governance record on chain lists: Guangdong, 广东省, 广东, 粤, GD, GuangdongMSP, 440000.
-  $CATALOG_CHANNEL selects another channel of the same peers (default: the connection profile's, catalog).
-  Exit codes: 0 success, 1 domain error (message starts with its code), 2 usage error.`;
+/** The help text in English. */
+export const USAGE = usage('en');
 
 /** Options of {@link runCli} beyond its output and environment. */
 export interface RunCliOptions {
@@ -71,21 +58,27 @@ export async function runCli(
   env: NodeJS.ProcessEnv = process.env,
   options: RunCliOptions = {},
 ): Promise<number> {
-  const [name, ...args] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    out.out(USAGE);
-    return name === undefined ? 2 : 0;
-  }
-  const command = COMMANDS[name];
-  if (!command) {
-    out.err(`unknown command "${name}"\n${USAGE}`);
-    return 2;
-  }
+  // `--lang` may come first (`catalog --lang zh --help`, `catalog --lang=en coverage …`)
+  const leading = leadingLang(argv);
+  const [name, ...args] = leading.rest;
+  let lang = langOfEnv(env);
   let ctx: CommandContext | undefined;
   try {
+    if (leading.lang !== undefined) lang = langOption(leading.lang);
     const { values, rest } = splitCommon(args);
+    const chosenLang = str(values, 'lang');
+    if (chosenLang !== undefined) lang = langOption(chosenLang);
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      out.out(usage(lang));
+      return name === undefined ? 2 : 0;
+    }
+    const command = COMMANDS[name];
+    if (!command) {
+      out.err(`${t(lang, 'cli.unknownCommand', { name })}\n${usage(lang)}`);
+      return 2;
+    }
     if (values.help === true) {
-      out.out(USAGE);
+      out.out(usage(lang));
       return 0;
     }
     const chosen = str(values, 'as') ?? env.CATALOG_AS;
@@ -98,17 +91,31 @@ export async function runCli(
       chosen !== undefined,
       options.connect,
       env,
+      lang,
     );
     return await command(ctx, wallet === undefined ? rest : withOption(rest, 'wallet', wallet));
   } catch (error) {
     // Messages name files relative to the working directory or the repository, never absolutely;
     // redactPaths is the safety net for messages that come from elsewhere (Node, libraries).
     if (error instanceof UsageError || error instanceof IdentityError) {
-      out.err(`${redactPaths(error.message)}\n(run "catalog --help" for usage)`);
+      const text =
+        error instanceof UsageError
+          ? error.text(lang)
+          : lang === 'en'
+            ? error.message
+            : message(lang, 'error.IDENTITY', { detail: error.message });
+      out.err(`${redactPaths(text)}\n${t(lang, 'cli.helpHint')}`);
       return 2;
     }
     if (error instanceof CatalogClientError) {
-      out.err(redactPaths(error.message));
+      // The code stays; the text in the command's language (English: the message as raised).
+      const text =
+        error instanceof CliCodedError
+          ? error.text(lang)
+          : lang === 'en'
+            ? error.message
+            : localMessage(error, lang);
+      out.err(redactPaths(text));
       return 1;
     }
     // The stack (full of absolute paths) only when asked for with CATALOG_DEBUG=1.
@@ -118,7 +125,7 @@ export async function runCli(
           ? (error.stack ?? error.message)
           : redactPaths(error.message)
         : String(error);
-    out.err(`INTERNAL: ${detail}`);
+    out.err(`INTERNAL: ${lang === 'en' ? detail : message(lang, 'error.INTERNAL', { detail })}`);
     return 1;
   } finally {
     ctx?.close();
@@ -126,10 +133,27 @@ export async function runCli(
 }
 
 /** Options every command shares, taking a value (`--as X` or `--as=X`). */
-const VALUED = ['as', 'wallet'] as const;
+const VALUED = ['as', 'wallet', 'lang'] as const;
+
+/** The language `--lang` names (zh, en; also zh-CN, en-GB, 中文), else a usage error. */
+function langOption(value: string): Lang {
+  const lang = parseLang(value);
+  if (lang === null) throw new UsageError('cli.usage.badLang', { value });
+  return lang;
+}
+
+/** A `--lang` given before the command (`catalog --lang zh --help`), and the arguments after it. */
+function leadingLang(argv: readonly string[]): { lang: string | undefined; rest: readonly string[] } {
+  const [first, second] = argv;
+  if (first === '--lang' && second !== undefined && !second.startsWith('--'))
+    return { lang: second, rest: argv.slice(2) };
+  if (first?.startsWith('--lang=') === true)
+    return { lang: first.slice('--lang='.length), rest: argv.slice(1) };
+  return { lang: undefined, rest: argv };
+}
 
 /**
- * Pulls the options every command shares (`--json`, `--help`, `--as`, `--wallet`, each value as
+ * Pulls the options every command shares (`--json`, `--help`, `--as`, `--wallet`, `--lang`, each value as
  * `--opt X` or `--opt=X`) out of `args`, up to a `--` that ends the options; `rest` is what the
  * command parses.
  */
@@ -150,11 +174,12 @@ function splitCommon(args: readonly string[]): {
     else if (arg === '--help' || arg === '-h') values.help = true;
     else if (name !== undefined && arg.startsWith(`--${name}=`)) {
       const value = arg.slice(name.length + 3);
-      if (value === '') throw new UsageError(`--${name} needs a value`);
+      if (value === '') throw new UsageError('cli.usage.needsValue', { name });
       values[name] = value;
     } else if (name !== undefined) {
       const value = args[index + 1];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
+      if (value === undefined || value.startsWith('--'))
+        throw new UsageError('cli.usage.needsValue', { name });
       values[name] = value;
       index += 1;
     } else rest.push(arg);

@@ -6,6 +6,24 @@
 import type { ReplayProgress } from '@nrdl-catalog/gateway-client/audit';
 import type { Progress } from '@nrdl-catalog/gateway-client';
 import { processOutput, type Output } from './output';
+import { t, type CliKey, type Lang } from './i18n';
+
+/** The workflow phases' names in Chinese (English keeps the library's names). */
+const PHASES: Readonly<Record<string, CliKey>> = {
+  create: 'cli.phase.create',
+  chunks: 'cli.phase.chunks',
+  open: 'cli.phase.open',
+  approve: 'cli.phase.approve',
+  apply: 'cli.phase.apply',
+  seal: 'cli.phase.seal',
+  done: 'cli.phase.done',
+};
+
+/** A workflow phase (`chunks`, `approve`, …) as the command's language names it. */
+export function phaseLabel(lang: Lang, phase: string): string {
+  const key = PHASES[phase];
+  return lang === 'en' || key === undefined ? phase : t(lang, key);
+}
 
 /** A bar such as `[#######.................]` for a fraction from 0 to 1. */
 export function progressBar(fraction: number, width = 24): string {
@@ -14,21 +32,27 @@ export function progressBar(fraction: number, width = 24): string {
 }
 
 /** A workflow progress line such as `chunks       7/10 [#######...]`. */
-export function progressLine(progress: Progress): string {
+export function progressLine(progress: Progress, lang: Lang = 'en'): string {
   const bar = progressBar(progress.total === 0 ? 1 : progress.done / progress.total);
-  return `${progress.phase.padEnd(8)} ${String(progress.done).padStart(5)}/${progress.total} ${bar}${progress.detail ? ` ${progress.detail}` : ''}`;
+  return `${phaseLabel(lang, progress.phase).padEnd(8)} ${String(progress.done).padStart(5)}/${progress.total} ${bar}${progress.detail ? ` ${progress.detail}` : ''}`;
 }
 
 /** A replay progress line: a bar when the target block is known, else the block number. */
-export function replayProgressLine(p: ReplayProgress, width = 24): string {
-  const rates = `${p.blocksPerSecond.toFixed(1)} blocks/s  ${Math.round(p.writesPerSecond)} writes/s`;
-  const reconnects = p.reconnects > 0 ? `  ${p.reconnects} reconnect${p.reconnects === 1 ? '' : 's'}` : '';
+export function replayProgressLine(p: ReplayProgress, width = 24, lang: Lang = 'en'): string {
+  const rates = t(lang, 'cli.replay.rates', {
+    blocks: p.blocksPerSecond.toFixed(1),
+    writes: Math.round(p.writesPerSecond),
+  });
+  const reconnects =
+    p.reconnects > 0
+      ? `  ${t(lang, p.reconnects === 1 ? 'cli.replay.reconnect' : 'cli.replay.reconnects', { count: p.reconnects })}`
+      : '';
   if (p.targetBlock === null) {
-    return `following: block ${p.blockNumber}  ${p.blocks} blocks  ${rates}${reconnects}`;
+    return `${t(lang, 'cli.replay.following', { block: p.blockNumber, blocks: p.blocks })}  ${rates}${reconnects}`;
   }
   const fraction = p.targetBlock <= 0 ? 1 : Math.min(1, Math.max(0, p.blockNumber / p.targetBlock));
   const percent = `${Math.floor(fraction * 100)}`.padStart(3);
-  return `${progressBar(fraction, width)} ${percent}%  block ${p.blockNumber}/${p.targetBlock}  ${rates}${reconnects}`;
+  return `${progressBar(fraction, width)} ${percent}%  ${t(lang, 'cli.replay.block', { block: p.blockNumber, target: p.targetBlock })}  ${rates}${reconnects}`;
 }
 
 /** Options of {@link progressDisplay}. */
@@ -100,15 +124,21 @@ export function progressDisplay(out: Output, options: ProgressDisplayOptions = {
   };
 }
 
-/** Workflow progress (`driveProposal`'s `onProgress`) on a {@link progressDisplay}; call `finish` when done. */
-export function progressReporter(out: Output): {
+/**
+ * Workflow progress (`driveProposal`'s `onProgress`) on a {@link progressDisplay}, in `lang`; call
+ * `finish` when done.
+ */
+export function progressReporter(
+  out: Output,
+  lang: Lang = 'en',
+): {
   readonly onProgress: (progress: Progress) => void;
   readonly finish: () => void;
 } {
   const display = progressDisplay(out);
   return {
     onProgress: (progress) => {
-      display.show(progressLine(progress), {
+      display.show(progressLine(progress, lang), {
         group: progress.phase,
         force: progress.done === progress.total,
       });

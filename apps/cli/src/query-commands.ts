@@ -4,13 +4,18 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import {
   type CoverageInput,
   type CoverageResult,
+  type Governance,
+  type Item,
   type ItemSummary,
+  type Overlay,
   MAX_BATCH_LINES,
   MAX_CHUNK_CHANGES,
   type PatientContext,
+  type RestrictionRules,
+  type ScopeRule,
 } from '@nrdl-catalog/chaincode/model';
+import { label } from '@nrdl-catalog/chaincode/messages';
 import {
-  CatalogClientError,
   displayPath,
   fsReason,
   type GovernanceMembers,
@@ -20,21 +25,51 @@ import {
   type PatientField,
   PatientInputError,
   readTopologyMembers,
+  type ItemView,
 } from '@nrdl-catalog/gateway-client';
-import { CommandContext, UsageError, dateOption, int, parseCommand, required, str } from './context';
-import { keyValues, table, textOf } from '@nrdl-catalog/gateway-client';
+import {
+  CliCodedError,
+  CommandContext,
+  UsageError,
+  dateOption,
+  int,
+  parseCommand,
+  required,
+  str,
+} from './context';
+import { table, textOf } from '@nrdl-catalog/gateway-client';
+import {
+  codeCell,
+  columns,
+  labelCell,
+  recordText,
+  t,
+  yesNo,
+  type CliKey,
+  type FieldNames,
+  type Lang,
+} from './i18n';
 import { TEXT_ENCODINGS, decodeText, type TextEncodingName } from '@nrdl-catalog/gateway-client/import';
 
-const COVERAGE_COLUMNS = ['ITEM', 'NAME', 'KIND', 'CLASS', 'COVERED', 'REASON', 'VERSION', 'RESTRICTION'];
+const COVERAGE_COLUMNS: readonly CliKey[] = [
+  'cli.col.item',
+  'cli.col.name',
+  'cli.col.kind',
+  'cli.col.class',
+  'cli.col.covered',
+  'cli.col.reason',
+  'cli.col.version',
+  'cli.col.restriction',
+];
 
-function coverageRow(result: CoverageResult): unknown[] {
+function coverageRow(lang: Lang, result: CoverageResult): unknown[] {
   return [
     result.itemId,
     result.name,
-    result.kind,
+    labelCell(lang, 'kind', result.kind),
     result.class,
-    result.covered ? 'yes' : 'no',
-    result.reason,
+    yesNo(lang, result.covered),
+    codeCell(lang, 'reason', result.reason),
     result.catalogVersion,
     result.restriction,
   ];
@@ -50,9 +85,24 @@ export function patientFrom(values: Record<string, unknown>): PatientContext | u
   try {
     return parsePatient(fields);
   } catch (error) {
-    if (error instanceof PatientInputError) throw new UsageError(`--${error.detail}`);
+    if (error instanceof PatientInputError) throw patientUsageError(error, fields[error.field] ?? '');
     throw error;
   }
+}
+
+/** A patient option that does not parse, as a usage error of the catalogue. */
+function patientUsageError(error: PatientInputError, value: string): UsageError {
+  if (error.field === 'sex') return new UsageError('cli.usage.sex', { value });
+  if (error.field === 'visit') return new UsageError('cli.usage.visit', { value });
+  const range = /from (\d+) to (\d+)/.exec(error.detail);
+  return range === null
+    ? new UsageError(`--${error.detail}`)
+    : new UsageError('cli.usage.intRange', {
+        name: error.field,
+        min: range[1] ?? '',
+        max: range[2] ?? '',
+        value,
+      });
 }
 
 /** Every item whose generic name is exactly `name` (and dosage form `form`, when given). */
@@ -91,8 +141,7 @@ export async function coverageCommand(ctx: CommandContext, args: string[]): Prom
   const province = required(values, 'province');
   const item = str(values, 'item');
   const name = str(values, 'name');
-  if ((item === undefined) === (name === undefined))
-    throw new UsageError('give exactly one of --item or --name');
+  if ((item === undefined) === (name === undefined)) throw new UsageError('cli.usage.itemOrName');
   const date = dateOption(values, 'date');
   const patient = patientFrom(values);
   const base = { province, ...(date ? { date } : {}), ...(patient ? { patient } : {}) };
@@ -102,11 +151,11 @@ export async function coverageCommand(ctx: CommandContext, args: string[]): Prom
   } else {
     const matches = await itemsNamed(ctx, name ?? '', str(values, 'form'));
     if (matches.length === 0) {
-      ctx.print({ results: [] }, () => `no item named "${name ?? ''}"`);
-      throw new CatalogClientError(
-        'ITEM_NOT_FOUND',
-        `no item named "${name ?? ''}"${str(values, 'form') ? ` in form ${str(values, 'form') ?? ''}` : ''}`,
-      );
+      ctx.print({ results: [] }, () => ctx.t('cli.coverage.noItemNamed', { name: name ?? '' }));
+      const form = str(values, 'form');
+      throw form
+        ? new CliCodedError('ITEM_NOT_FOUND', 'cli.coverage.noItemNamedInForm', { name: name ?? '', form })
+        : new CliCodedError('ITEM_NOT_FOUND', 'cli.coverage.noItemNamed', { name: name ?? '' });
     }
     results = [];
     for (let start = 0; start < matches.length; start += MAX_BATCH_LINES) {
@@ -116,12 +165,23 @@ export async function coverageCommand(ctx: CommandContext, args: string[]): Prom
       results.push(...(await ctx.client().checkCoverageBatch({ lines })).results);
     }
   }
-  ctx.print({ results }, () => table(COVERAGE_COLUMNS, results.map(coverageRow)));
+  ctx.print({ results }, () =>
+    table(
+      columns(ctx.lang, COVERAGE_COLUMNS),
+      results.map((result) => coverageRow(ctx.lang, result)),
+    ),
+  );
   return 0;
 }
 
 /** One line of a claim file, with its source line number, or the reason it is invalid. */
-export type ClaimLine = { line: number; input: CoverageInput } | { line: number; error: string };
+export type ClaimLine =
+  { line: number; input: CoverageInput } | { line: number; error: string; problem: UsageError };
+
+/** A claim line's problem as a table shows it (a field's option named without its `--`). */
+function lineProblem(lang: Lang, line: number, problem: UsageError): string {
+  return `INVALID_INPUT: ${t(lang, 'cli.batch.lineError', { line, detail: problem.text(lang).replace(/^--/, '') })}`;
+}
 
 /** The `--encoding` of a command that reads a file: `auto` (default: UTF-8, else GB18030), `utf-8`, `gb18030` (or `gbk`). */
 export function encodingOption(values: Record<string, unknown>): TextEncodingName {
@@ -130,7 +190,7 @@ export function encodingOption(values: Record<string, unknown>): TextEncodingNam
   const name = given === 'gbk' || given === 'gb2312' ? 'gb18030' : given === 'utf8' ? 'utf-8' : given;
   const known = TEXT_ENCODINGS.find((encoding) => encoding === name);
   if (known === undefined) {
-    throw new UsageError(`--encoding must be one of ${TEXT_ENCODINGS.join(', ')} (or gbk), got "${given}"`);
+    throw new UsageError('cli.usage.encoding', { list: TEXT_ENCODINGS.join(', '), value: given });
   }
   return known;
 }
@@ -149,13 +209,13 @@ export function readClaimFile(
   try {
     bytes = readFileSync(file);
   } catch (error) {
-    throw new UsageError(`cannot read ${displayPath(file)}: ${fsReason(error)}`);
+    throw new UsageError('cli.usage.cannotRead', { file: displayPath(file), reason: fsReason(error) });
   }
   let text: string;
   try {
     text = decodeText(bytes, encoding).text;
   } catch {
-    throw new UsageError(`${displayPath(file)} is not valid ${encoding} text (try --encoding gb18030)`);
+    throw new UsageError('cli.usage.notText', { file: displayPath(file), encoding });
   }
   if (file.toLowerCase().endsWith('.csv')) {
     const records = parseCsv<{ record: Record<string, string>; info: { lines: number } }>(text, {
@@ -170,11 +230,10 @@ export function readClaimFile(
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`${displayPath(file)} is not valid JSON: ${(error as Error).message}`);
+    throw new UsageError('cli.usage.notJson', { file: displayPath(file), detail: (error as Error).message });
   }
   const lines = Array.isArray(parsed) ? parsed : (parsed as { lines?: unknown }).lines;
-  if (!Array.isArray(lines))
-    throw new UsageError(`${displayPath(file)} must hold an array of lines or { "lines": [...] }`);
+  if (!Array.isArray(lines)) throw new UsageError('cli.usage.claimLines', { file: displayPath(file) });
   return lines.map((entry: unknown, index) =>
     claimLine(index + 1, (entry ?? {}) as Record<string, unknown>, province),
   );
@@ -182,7 +241,10 @@ export function readClaimFile(
 
 function claimLine(line: number, raw: Record<string, unknown>, province: string): ClaimLine {
   const itemId = raw.itemId ?? raw.item;
-  if (typeof itemId !== 'string' || itemId.trim() === '') return { line, error: 'itemId is missing' };
+  if (typeof itemId !== 'string' || itemId.trim() === '') {
+    const problem = new UsageError('cli.batch.itemIdMissing');
+    return { line, error: problem.message, problem };
+  }
   const values: Record<string, unknown> = {};
   for (const key of PATIENT_FIELDS) {
     const value =
@@ -198,7 +260,8 @@ function claimLine(line: number, raw: Record<string, unknown>, province: string)
       input: { province, itemId: itemId.trim(), ...(date ? { date } : {}), ...(patient ? { patient } : {}) },
     };
   } catch (error) {
-    return { line, error: (error as Error).message.replace(/^--/, '') };
+    const problem = error instanceof UsageError ? error : new UsageError((error as Error).message);
+    return { line, error: problem.message.replace(/^--/, ''), problem };
   }
 }
 
@@ -228,11 +291,11 @@ export async function coverageBatchCommand(ctx: CommandContext, args: string[]):
   );
   ctx.print({ results }, () =>
     table(
-      ['LINE', ...COVERAGE_COLUMNS],
-      results.map((result) =>
-        'error' in result
-          ? [result.line, result.error]
-          : [result.line, ...coverageRow(result as CoverageResult)],
+      columns(ctx.lang, ['cli.col.line', ...COVERAGE_COLUMNS]),
+      lines.map((line) =>
+        'error' in line
+          ? [line.line, lineProblem(ctx.lang, line.line, line.problem)]
+          : [line.line, ...coverageRow(ctx.lang, { ...answers.get(line.line) } as CoverageResult)],
       ),
     ),
   );
@@ -267,21 +330,31 @@ export async function searchCommand(ctx: CommandContext, args: string[]): Promis
     ...(str(values, 'bookmark') ? { bookmark: str(values, 'bookmark') } : {}),
   };
   const page = await ctx.client().searchItems(input);
+  const provinceName = await ctx.provinceNames();
   ctx.print(page, () => {
     const body = table(
-      ['ITEM', 'NAME', 'FORM', 'KIND', 'CLASS', 'SECTION', 'NO', 'PROVINCE'],
+      columns(ctx.lang, [
+        'cli.col.item',
+        'cli.col.name',
+        'cli.col.form',
+        'cli.col.kind',
+        'cli.col.class',
+        'cli.col.section',
+        'cli.col.number',
+        'cli.col.province',
+      ]),
       page.records.map((item) => [
         item.itemId,
         item.name,
         item.dosageForm,
-        item.kind,
+        labelCell(ctx.lang, 'kind', item.kind),
         item.class,
         item.section,
         item.number,
-        item.province,
+        item.province === null ? null : provinceName(item.province),
       ]),
     );
-    return page.bookmark ? `${body}\n\nmore: --bookmark ${page.bookmark}` : body;
+    return page.bookmark ? `${body}\n\n${ctx.t('cli.search.more', { bookmark: page.bookmark })}` : body;
   });
   return 0;
 }
@@ -294,10 +367,10 @@ export async function itemCommand(ctx: CommandContext, args: string[]): Promise<
     province: { type: 'string' },
   });
   const [itemId] = positionals;
-  if (!itemId) throw new UsageError('catalog item <id> needs an item id');
+  if (!itemId) throw new UsageError('cli.usage.itemNeedsId');
   const version = int(values, 'version', 1, 1_000_000_000);
   const date = dateOption(values, 'date');
-  if (version !== undefined && date !== undefined) throw new UsageError('give --version or --date, not both');
+  if (version !== undefined && date !== undefined) throw new UsageError('cli.usage.versionOrDate');
   const province = str(values, 'province');
   const item = await ctx.client().getItem({
     itemId,
@@ -305,9 +378,130 @@ export async function itemCommand(ctx: CommandContext, args: string[]): Promise<
     ...(date ? { date } : {}),
     ...(province ? { province } : {}),
   });
-  ctx.print(item, () => keyValues(item as unknown as Record<string, unknown>));
+  const provinceName = await ctx.provinceNames();
+  ctx.print(item, () => itemText(ctx.lang, item, provinceName));
   return 0;
 }
+
+/** The fields of `catalog item` in Chinese (the item's own fields shown one a line). */
+const ITEM_FIELDS: FieldNames = {
+  itemId: 'cli.field.itemId',
+  name: 'cli.field.name',
+  kind: ['cli.field.kind', 'kind'],
+  class: 'cli.field.class',
+  dosageForm: 'cli.field.dosageForm',
+  section: 'cli.field.section',
+  number: 'cli.field.number',
+  categoryCode: 'cli.field.categoryCode',
+  province: 'cli.field.owner',
+  code: 'cli.field.code',
+  unit: 'cli.field.unit',
+  prices: 'cli.field.prices',
+  paymentStandard: 'cli.field.paymentStandard',
+  agreementPeriod: 'cli.field.agreementPeriod',
+  remark: 'cli.field.remark',
+  rules: 'cli.field.itemRules',
+  fundPayable: ['cli.field.fundPayable', 'boolean'],
+  overlays: 'cli.field.overlays',
+  catalogVersion: 'cli.field.catalogVersion',
+  versionEffectiveFrom: 'cli.field.versionEffectiveFrom',
+  listedInVersion: 'cli.field.listedInVersion',
+  proposalId: 'cli.field.proposalId',
+  versionTxId: 'cli.field.versionTxId',
+};
+
+/**
+ * `catalog item` as `key: value` lines: in English the answer's fields as they are; in Chinese the
+ * item's own fields one a line (prices, periods and provinces readable), then each province's terms.
+ */
+function itemText(lang: Lang, view: ItemView, provinceName: (name: string) => string): string {
+  if (lang === 'en') return recordText(lang, view as unknown as Record<string, unknown>, {});
+  const item = view.item;
+  const prices = (p: Item['prices']): string | null =>
+    p === null
+      ? null
+      : (['level3', 'level2', 'level1'] as const)
+          .filter((level) => p[level] !== null)
+          .map((level) => `${label(lang, 'level', level.slice(-1))} ${p[level] ?? ''}`)
+          .join('；');
+  const overlay = (o: Overlay): string =>
+    [
+      `${provinceName(o.province)}：`,
+      [
+        o.selfPayRatio === null
+          ? null
+          : t(lang, 'cli.item.selfPay', { percent: `${Math.round(o.selfPayRatio * 1000) / 10}%` }),
+        o.suspended ? label(lang, 'reason', 'PROVINCE_SUSPENDED') : null,
+        o.restriction,
+        prices(o.prices),
+      ]
+        .filter((x) => x !== null && x !== '')
+        .join('，'),
+    ].join('');
+  return recordText(
+    lang,
+    {
+      itemId: view.itemId,
+      name: item.name,
+      kind: item.kind,
+      class: item.class,
+      dosageForm: item.dosageForm,
+      section: item.section,
+      number: item.number,
+      categoryCode: item.categoryCode,
+      province: item.province === null ? label(lang, 'scope', 'national') : provinceName(item.province),
+      code: item.code,
+      unit: item.unit,
+      prices: prices(item.prices),
+      paymentStandard: item.paymentStandard?.text ?? null,
+      agreementPeriod:
+        item.agreementPeriod === null ? null : t(lang, 'cli.item.period', item.agreementPeriod),
+      remark: item.remark,
+      rules: item.rules === null ? null : rulesText(lang, item.rules),
+      fundPayable: item.fundPayable,
+      overlays: view.overlays.length === 0 ? null : view.overlays.map(overlay).join('；'),
+      catalogVersion: view.catalogVersion,
+      versionEffectiveFrom: view.versionEffectiveFrom,
+      listedInVersion: view.listedInVersion,
+      proposalId: view.proposalId,
+      versionTxId: view.versionTxId,
+    },
+    ITEM_FIELDS,
+  );
+}
+
+/** An item's structured payment restrictions in words (`限住院；年龄不低于 18 岁`). */
+function rulesText(lang: Lang, rules: RestrictionRules): string {
+  return [
+    rules.sex === undefined ? null : t(lang, 'cli.rules.sex', { sex: label(lang, 'sex', rules.sex) }),
+    rules.minAge === undefined ? null : t(lang, 'cli.rules.minAge', { age: rules.minAge }),
+    rules.maxAge === undefined ? null : t(lang, 'cli.rules.maxAge', { age: rules.maxAge }),
+    rules.hospitalLevels === undefined
+      ? null
+      : t(lang, 'cli.rules.levels', { levels: rules.hospitalLevels.map((l) => label(lang, 'level', l)) }),
+    rules.visitTypes === undefined
+      ? null
+      : t(lang, 'cli.rules.visits', { visits: rules.visitTypes.map((v) => label(lang, 'visit', v)) }),
+  ]
+    .filter((x) => x !== null)
+    .join('；');
+}
+
+/** The fields of `catalog governance show` in Chinese. */
+const GOVERNANCE_FIELDS: FieldNames = {
+  version: 'cli.field.governanceVersion',
+  nationalMsp: 'cli.field.nationalMsp',
+  nationalNames: 'cli.field.nationalNames',
+  provinces: 'cli.field.provinces',
+  auditors: 'cli.field.auditors',
+  rules: 'cli.field.rules',
+  maxChunkChanges: 'cli.field.maxChunkChanges',
+  allowSelfApproval: ['cli.field.allowSelfApproval', 'boolean'],
+  nationalKeyPolicy: 'cli.field.nationalKeyPolicy',
+  updatedByProposal: 'cli.field.updatedByProposal',
+  txId: 'cli.field.txId',
+  timestamp: 'cli.field.timestamp',
+};
 
 /** Where `governance init` reads the members from when `--topology` is not given (working directory). */
 export const DEFAULT_TOPOLOGY = path.join('network', 'topology.json');
@@ -326,23 +520,47 @@ export async function governanceCommand(ctx: CommandContext, args: string[]): Pr
     try {
       members = readTopologyMembers(file);
     } catch (error) {
-      if (error instanceof MembersError) throw new UsageError(error.message);
+      if (error instanceof MembersError) throw new UsageError(error.message); // the library's words
       throw error;
     }
     const done = await ctx
       .client()
       .initGovernance({ ...members, ...(maxChunkChanges === undefined ? {} : { maxChunkChanges }) });
-    ctx.print(
-      done,
-      () =>
-        `governance record created (tx ${done.transactionId}): ` +
-        `${done.value.provinces.map((p) => p.name).join(', ')} with ${done.value.nationalMsp}`,
+    ctx.print(done, () =>
+      ctx.t('cli.governance.created', {
+        tx: done.transactionId,
+        provinces: done.value.provinces.map((p) => (ctx.lang === 'zh' ? p.zh : p.name)),
+        national: done.value.nationalMsp,
+      }),
     );
     return 0;
   }
-  if (positionals[0] !== 'show')
-    throw new UsageError('usage: catalog governance show | init [--topology FILE] [--max-chunk N]');
+  if (positionals[0] !== 'show') throw new UsageError('cli.usage.governance');
   const governance = await ctx.client().getGovernance();
-  ctx.print(governance, () => keyValues(governance as unknown as Record<string, unknown>));
+  ctx.print(governance, () => governanceText(ctx.lang, governance));
   return 0;
+}
+
+/**
+ * The governance record as `key: value` lines; in Chinese the members by their Chinese names (with
+ * their canonical name and MSP) and the approval rules by their labels.
+ */
+function governanceText(lang: Lang, governance: Governance): string {
+  if (lang === 'en') return recordText(lang, governance as unknown as Record<string, unknown>, {});
+  const rule = (r: ScopeRule): string =>
+    [r.national ? t(lang, 'cli.governance.national') : null, label(lang, 'rule', r.provinces)]
+      .filter((x) => x !== null)
+      .join(' + ');
+  return recordText(
+    lang,
+    {
+      ...governance,
+      provinces: governance.provinces.map((p) => `${p.zh}（${p.name}，${p.mspId}）`).join('、'),
+      rules: (['national', 'provincial', 'governance'] as const)
+        .map((scope) => `${label(lang, 'scope', scope)}：${rule(governance.rules[scope])}`)
+        .join('；'),
+      nationalNames: governance.nationalNames?.zh ?? null,
+    },
+    GOVERNANCE_FIELDS,
+  );
 }

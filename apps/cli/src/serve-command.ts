@@ -34,13 +34,11 @@ export async function serveCommand(ctx: CommandContext, args: string[]): Promise
     },
   });
   const example = [...keys.entries()].find(([, identity]) => identity.endsWith('/hospital1'));
-  ctx.note(`catalog API listening on ${api.url} (OpenAPI: ${api.url}/openapi.json)`);
-  ctx.note(`API keys (x-api-key header -> wallet identity): ${displayPath(keysFile)}`);
+  ctx.note(ctx.t('cli.serve.listening', { url: api.url }));
+  ctx.note(ctx.t('cli.serve.keys', { file: displayPath(keysFile) }));
   if (example) {
-    ctx.note(
-      `try: curl -H 'x-api-key: ${example[0]}' '${api.url}/v1/coverage?province=Guangdong&itemId=D-7233e7b335261587'`,
-    );
-    ctx.note(`     (any key: npx catalog api-key <org>/<identity>)`);
+    ctx.note(ctx.t('cli.serve.try', { key: example[0], url: api.url }));
+    ctx.note(ctx.t('cli.serve.anyKey'));
   }
   await new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -63,11 +61,11 @@ export async function serveCommand(ctx: CommandContext, args: string[]): Promise
 export function apiKeyCommand(ctx: CommandContext, args: string[]): Promise<number> {
   const { values, positionals } = parseCommand(args, { keys: { type: 'string' } });
   const [identity] = positionals;
-  if (!identity) throw new UsageError('usage: catalog api-key <org>/<identity>');
+  if (!identity) throw new UsageError('cli.usage.apiKey');
   const walletDir = ctx.walletDir;
   const keys = loadApiKeys(str(values, 'keys') ?? path.join(walletDir, 'api-keys.json'), walletDir);
   const found = [...keys.entries()].find(([, mapped]) => mapped === identity);
-  if (!found) throw new UsageError(`no API key for ${identity}; is it in the wallet?`);
+  if (!found) throw new UsageError('cli.usage.noApiKey', { identity });
   ctx.print({ identity, key: found[0] }, () => found[0]);
   return Promise.resolve(0);
 }

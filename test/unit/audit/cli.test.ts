@@ -6,14 +6,19 @@ import path from 'node:path';
 import { decodeBlock, SqliteAuditStore, type ItemHistoryEntry } from '../../../gateway-client/src/audit';
 import { auditCommand, auditPaths, runReplay } from '../../../apps/cli/src/audit-command';
 import { CommandContext } from '../../../apps/cli/src/context';
-import { capturing, runCatalog, tempDirPerSuite, type CliRun } from '../support/cli';
+import { CHINESE_ENV, capturing, runCatalog, tempDirPerSuite, type CliRun } from '../support/cli';
 import { FakeNetwork } from './support/fake-network';
 import { ids, scenario, type Scenario } from './support/scenario';
 import { SQLITE_HARNESS, tamperIlaprazole } from './support/verify-contract';
 
-/** Runs `catalog audit …` in-process; `CATALOG_AS` is left out so defaults apply. */
+/** Runs `catalog audit …` in-process in an English locale; `CATALOG_AS` is left out so defaults apply. */
 function audit(args: readonly string[]): Promise<CliRun> {
   return runCatalog(['audit', ...args]);
+}
+
+/** Runs `catalog audit …` in-process in a Chinese locale. */
+function auditZh(args: readonly string[]): Promise<CliRun> {
+  return runCatalog(['audit', ...args], {}, CHINESE_ENV);
 }
 
 describe('catalog audit CLI', () => {
@@ -151,7 +156,7 @@ describe('catalog audit CLI', () => {
       ['Sichuan', 0.3],
     ]);
     const text = await audit(['as-of', '--date', '2025-03-01', '--item', ids.borax, '--store', storePath]);
-    expect(text.stdout).to.match(/^catalog as of 2025年3月1日: version 2 \(effective 2025年3月1日\), 1 item/);
+    expect(text.stdout).to.match(/^catalog as of 2025-03-01: version 2 \(effective 2025-03-01\), 1 item/);
     expect(text.stdout).to.contain('复方硼砂').and.contain('Sichuan self-pay 30%');
     const feb = await audit(['as-of', '--date', '2025-02-15', '--province', '四川', '--store', storePath]);
     expect(feb.stdout).to.contain('version 1').and.contain('小茴香').and.not.contain('Sichuan self-pay');
@@ -166,7 +171,7 @@ describe('catalog audit CLI', () => {
     ]);
     expect(july.stdout).to.contain('version 4').and.contain('特殊防护病房床位费');
     const before = await audit(['as-of', '--date', '2024-12-31', '--province', 'GD', '--store', storePath]);
-    expect(before.stdout).to.equal('no catalog version was in force on 2024年12月31日');
+    expect(before.stdout).to.equal('no catalog version was in force on 2024-12-31');
     // dates as people type them: the same answer as for 2025-07-01
     const typed = await audit([
       'as-of',
@@ -205,10 +210,10 @@ describe('catalog audit CLI', () => {
     const r = await audit(['history', ids.ilaprazole, '--store', storePath]);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(new RegExp(`^${ids.ilaprazole} 注射用艾普拉唑钠: 2 change\\(s\\)`));
-    expect(r.stdout).to.contain('version 1 (effective 2025年1月1日): upsert');
-    expect(r.stdout).to.contain('version 3 (effective 2025年6月1日): upsert');
+    expect(r.stdout).to.contain('version 1 (effective 2025-01-01): upsert');
+    expect(r.stdout).to.contain('version 3 (effective 2025-06-01): upsert');
     // transaction and seal times in China Standard Time
-    expect(r.stdout).to.match(/\n +tx +\S+ \(block \d+, \d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d:\d\d\)\n/);
+    expect(r.stdout).to.match(/\n +tx +\S+ \(block \d+, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d CST\)\n/);
     expect(r.stdout).to.contain('paymentStandard.amount: 63 → 58');
     expect(r.stdout).to.contain('proposer   NHSAMSP proposer /C=CN/O=NHSAMSP/OU=client/CN=proposer@NHSAMSP');
     expect(r.stdout).to.contain('GuangdongMSP /C=CN/O=GuangdongMSP/OU=client/CN=approver@GuangdongMSP');
@@ -256,6 +261,84 @@ describe('catalog audit CLI', () => {
     const json = await audit(['report', '--out', out, '--store', tampered, '--json']);
     expect(json.code).to.equal(1);
     expect(JSON.parse(json.stdout)).to.deep.include({ verified: false });
+  });
+
+  it('answers in Chinese in a Chinese locale: diff, as-of, history, report, verify, refusals', async () => {
+    const diff = await auditZh(['diff', '1', '3', '--store', storePath]);
+    expect(diff.code, diff.stderr).to.equal(0);
+    expect(diff.stdout).to.match(/^版本 1 → 3：新增 \d+，移除 \d+，修改 \d+/);
+    expect(diff.stdout).to.match(/^修改 \(\d+\)\n条目 +项目编号 +名称 +省份 +字段 +变更前 +变更后$/m);
+    const asOf = await auditZh(['as-of', '--date', '2025-03-01', '--province', 'GD', '--store', storePath]);
+    expect(asOf.code, asOf.stderr).to.equal(0);
+    expect(asOf.stdout).to.match(
+      /^2025年3月1日 的目录：版本 \d+（\S+ 起生效），\d+ 个项目，省份 广东省\n项目编号 +名称 +剂型 +甲乙类 +省份 +支付标准 +各省规定/,
+    );
+    const before = await auditZh([
+      'as-of',
+      '--date',
+      '2024-12-31',
+      '--item',
+      ids.borax,
+      '--store',
+      storePath,
+    ]);
+    expect(before.stdout).to.equal('2024年12月31日 没有生效的目录版本');
+    const history = await auditZh(['history', ids.ilaprazole, '--store', storePath]);
+    expect(history.code, history.stderr).to.equal(0);
+    expect(history.stdout).to.match(new RegExp(`^${ids.ilaprazole} 注射用艾普拉唑钠：共 \\d+ 次变更`));
+    expect(history.stdout).to.match(/^版本 1（2025年1月1日 起生效）：新增或修改$/m);
+    expect(history.stdout).to.match(/^ {2}提案人 +\S+/m);
+    expect((await auditZh(['history', 'no-such-item', '--store', storePath])).stderr).to.equal(
+      'ITEM_NOT_FOUND: 审计库中没有项目 no-such-item 的已封版变更',
+    );
+    const out = path.join(dir, 'report-zh.html');
+    const report = await auditZh(['report', '--out', out, '--store', storePath]);
+    expect(report.stdout).to.match(
+      /^已写入 \S+report-zh\.html（[\d.]+ KB）：\d+ 个版本，1 笔无效交易，核验通过$/,
+    );
+    const tampered = await tamperedCopy('tampered-zh.sqlite');
+    const verify = await auditZh(['verify', '--store', tampered]);
+    expect(verify.code).to.equal(1);
+    expect(verify.stdout).to.match(/^状态 +MISMATCH$/m);
+    expect(verify.stdout).to.match(/^字段 +item\.paymentStandard\.amount$/m);
+    expect(verify.stderr).to.match(/^AUDIT_MISMATCH: 重放的账本不一致：version 3/);
+    const badReport = await auditZh(['report', '--out', path.join(dir, 'bad-zh.html'), '--store', tampered]);
+    expect(badReport.stdout).to.match(/核验不一致$/);
+    expect(badReport.stderr).to.match(/^AUDIT_MISMATCH: .*（已在报告顶部横幅中标出）$/);
+    const missing = await auditZh(['verify', '--store', path.join(dir, 'none.sqlite')]);
+    expect(missing.stderr).to.match(
+      /^AUDIT_STORE_NOT_FOUND: \S+ 处没有审计库：请先运行 "catalog audit replay"/,
+    );
+    for (const [args, text] of [
+      [
+        ['frobnicate'],
+        '未知的 audit 子命令“frobnicate”：应为 replay, verify, genesis-hash, history, as-of, diff, report 之一',
+      ],
+      [['diff', '1', '--store', storePath], 'audit diff 需要两个版本号 <versionA> <versionB>'],
+      [['diff', '1', 'x', '--store', storePath], 'versionB 必须是版本号，实际为“x”'],
+      [
+        ['diff', '1', '3', '--format', 'xml', '--store', storePath],
+        '--format 只能是 table、csv 或 json，实际为“xml”',
+      ],
+      [
+        ['as-of', '--date', '2025-03-01', '--store', storePath],
+        'audit as-of 需要 --item <id> 或 --province P',
+      ],
+      [['as-of', '--store', storePath], '必须提供 --date YYYY-MM-DD'],
+      [['history', '--store', storePath], 'audit history 需要项目编号 <itemId>'],
+      [['report', '--out=', '--store', storePath], '--out 需要一个文件名'],
+      [['verify', 'extra', '--store', storePath], '多余的参数“extra”'],
+      [
+        ['verify', '--trust', 'x', '--store', storePath],
+        '--trust 应为创世区块头的十六进制 SHA-256，实际为“x”',
+      ],
+    ] as const) {
+      expect(await auditZh(args), args.join(' ')).to.deep.equal({
+        code: 2,
+        stdout: '',
+        stderr: `${text}\n（运行 "catalog --help" 查看用法）`,
+      });
+    }
   });
 
   it('refuses a missing store and an unknown subcommand', async () => {
@@ -326,6 +409,46 @@ describe('catalog audit CLI', () => {
     expect(await runReplay(ctx2, new FakeNetwork(s.blocks), { store: target })).to.equal(0);
     expect(again.stdout()).to.match(/THIS RUN +STORE\nblocks +0 +\d+/);
     expect(again.stdout()).to.match(/store size +[\d.]+ KB \(\d+ bytes\)/);
+  });
+
+  it('replay reports its progress and summary in Chinese', async () => {
+    const target = path.join(dir, 'replayed-zh', 'audit.sqlite');
+    const c = capturing();
+    const ctx = new CommandContext(c.output, false, 'audit/auditor', undefined, false, undefined, {}, 'zh');
+    const code = await runReplay(ctx, new FakeNetwork(s.blocks, { breakBefore: [4] }), {
+      store: target,
+      reconnectMs: 1,
+      fromBlock: 0,
+    });
+    expect(code).to.equal(0);
+    expect(c.stderr()).to.match(/^以 audit\/auditor 身份从区块 0 起重放到 \S+$/m);
+    expect(c.stderr()).to.match(/区块流中断（.*）；1 毫秒后重连（第 1 次）/);
+    expect(c.stderr()).to.match(/\] 100% {2}区块 \d+\/\d+ {2}[\d.]+ 区块\/秒/);
+    expect(c.stdout()).to.match(/^已重放到 \S+：下一个区块 \d+（已到达链高度）$/m);
+    expect(c.stdout()).to.match(/^ +本次 +审计库合计$/m);
+    expect(c.stdout()).to.match(/^无效交易 +1 +1$/m);
+    expect(c.stdout()).to.match(/^审计库大小 +[\d.]+ KB（\d+ 字节）$/m);
+    const again = capturing();
+    const ctx2 = new CommandContext(
+      again.output,
+      false,
+      'audit/auditor',
+      undefined,
+      false,
+      undefined,
+      {},
+      'zh',
+    );
+    expect(
+      await runReplay(ctx2, new FakeNetwork(s.blocks), {
+        store: target,
+        fromBlock: 2,
+        follow: true,
+        signal: AbortSignal.abort(),
+      }),
+    ).to.equal(0);
+    expect(again.stderr()).to.match(/以审计库的检查点为准（忽略 --from-block）：从区块 \d+ 继续/);
+    expect(again.stderr()).to.match(/重放并持续跟随/);
   });
 
   it('replay --follow keeps storing new blocks until stopped', async () => {

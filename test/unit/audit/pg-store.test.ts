@@ -274,9 +274,11 @@ describe('audit store (PostgreSQL, pg)', function () {
         reconnects: 1,
       });
       c.clear();
-      expect(await runCli(['audit', 'verify', '--store-only', '--store', location], c.output, {})).to.equal(
-        0,
-      );
+      expect(
+        await runCli(['audit', 'verify', '--store-only', '--store', location], c.output, {
+          LANG: 'en_US.UTF-8',
+        }),
+      ).to.equal(0);
       expect(c.stdout()).to.match(
         new RegExp(
           `^OK \\(store checks only[^)]*\\): 4 sealed versions and ${s.blocks.length} blocks verified`,

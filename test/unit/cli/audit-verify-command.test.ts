@@ -9,7 +9,7 @@ import { peer } from '@hyperledger/fabric-protos';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeBlock, SqliteAuditStore } from '../../../gateway-client/src/audit';
-import { runCatalog, tempDirPerSuite, usageRefusal, type CliRun } from '../support/cli';
+import { CHINESE_ENV, runCatalog, tempDirPerSuite, usageRefusal, type CliRun } from '../support/cli';
 import { endorserTx, org, SignedChain, withCatalogDefined } from '../audit/trust/support/chain';
 
 function audit(args: readonly string[]): Promise<CliRun> {
@@ -85,6 +85,48 @@ describe('catalog audit genesis-hash and verify (in-process, signed chain)', fun
       expect(done.stderr.split('\n').filter((line) => line !== '')).to.satisfy((notes: string[]) =>
         notes.every((line) => /^verify {6}block \d+$/.test(line)),
       );
+    });
+
+    it('says so in Chinese with --lang zh or a Chinese locale', async () => {
+      const done = await runCatalog(
+        ['audit', 'verify', '--store', pinnedStore, '--no-reexecute'],
+        {},
+        CHINESE_ENV,
+      );
+      expect(done.code, done.stderr).to.equal(0);
+      const lines = done.stdout.split('\n');
+      expect(lines[0]).to.match(
+        /^通过：已核验 0 个封版版本和 2 个区块（从 .*pinned\.sqlite 重放了 \d+ 笔有效交易）$/,
+      );
+      expect(lines[1]).to.equal(
+        `    已从创世区块 ${chain.genesisHash.slice(0, 16)}… 起独立核验：2 个区块，2 笔交易；签名、背书策略、MVCC 与校验标志均已检查；` +
+          '未重新执行（--no-reexecute）',
+      );
+      const reexecuted = await runCatalog(['audit', 'verify', '--store', pinnedStore, '--lang', 'zh']);
+      expect(reexecuted.stdout.split('\n')[1]).to.match(/已用构建 \S+ 重新执行 \d+ 笔目录交易，结果一致$/);
+      const refused = await runCatalog(['audit', 'verify', '--store', unpinnedStore], {}, CHINESE_ENV);
+      expect(refused.code).to.equal(1);
+      expect(refused.stderr).to.match(/^TRUST_NOT_PINNED: 没有可信的创世哈希：/);
+      const other = 'a'.repeat(64);
+      const mismatch = await runCatalog(
+        ['audit', 'verify', '--store', pinnedStore, '--trust', other],
+        {},
+        CHINESE_ENV,
+      );
+      expect(mismatch.stderr).to.equal(
+        `TRUST_MISMATCH: --trust ${other} 与本审计库重放时固定的创世哈希 ${chain.genesisHash} 不同`,
+      );
+      const storeOnly = await runCatalog(
+        ['audit', 'verify', '--store', unpinnedStore, '--store-only'],
+        {},
+        CHINESE_ENV,
+      );
+      expect(storeOnly.stdout).to.match(/^通过（仅审计库自检，并非独立核验）：已核验/);
+      expect(await runCatalog(['audit', 'genesis-hash'], {}, CHINESE_ENV)).to.deep.equal({
+        code: 2,
+        stdout: '',
+        stderr: '用法：catalog audit genesis-hash <block file>\n（运行 "catalog --help" 查看用法）',
+      });
     });
 
     it('re-executes the catalog transactions with the local build by default', async () => {

@@ -215,8 +215,8 @@ describe('catalog proposal commands (in-process, real contracts)', () => {
       expect(c.overlayId.length).to.be.greaterThan(40);
       const id = 'ID'.padEnd(c.overlayId.length);
       expect(table.stdout.split('\n')).to.deep.equal([
-        `${id}  STATUS   SCOPE       PROVINCE   TITLE                            CHANGES  EFFECTIVE     VERSION`,
-        `${c.overlayId}  applied  provincial  Guangdong  Guangdong self-pay for 复方硼砂  1        2025年3月1日  2`,
+        `${id}  STATUS   SCOPE       PROVINCE   TITLE                            CHANGES  EFFECTIVE   VERSION`,
+        `${c.overlayId}  applied  provincial  Guangdong  Guangdong self-pay for 复方硼砂  1        2025-03-01  2`,
       ]);
       const applied = await c.json<Page<Proposal>>([
         'proposal',
@@ -381,12 +381,12 @@ describe('catalog proposal commands (in-process, real contracts)', () => {
       expect(table.code, table.stderr).to.equal(0);
       const lines = table.stdout.split('\n');
       expect(lines[0]).to.equal(
-        'VERSION  SCOPE       PROVINCE   CHANGES  EFFECTIVE     SEALED AT                DIGEST            TX',
+        'VERSION  SCOPE       PROVINCE   CHANGES  EFFECTIVE   SEALED AT                DIGEST            TX',
       );
       expect(lines).to.have.length(3);
-      // the effective date as people read it, the seal time in China Standard Time
+      // the effective date, the seal time in China Standard Time
       expect(lines[2]).to.match(
-        /^2 +provincial +Guangdong +1 +2025年3月1日 +\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d:\d\d +[0-9a-f]{16} /,
+        /^2 +provincial +Guangdong +1 +2025-03-01 +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d CST +[0-9a-f]{16} /,
       );
       const all = await c.json<Page<Version>>(['version', 'list']);
       const v1 = all.records.find((v) => v.version === 1);

@@ -76,7 +76,7 @@ describe('catalog serve and api-key (in-process)', function () {
       },
     };
     const before = new Set(process.listeners('SIGTERM'));
-    const exit = runCli(['serve', ...argv], output, {}, { connect: c.clients.connect });
+    const exit = runCli(['serve', ...argv], output, { LANG: 'en_US.UTF-8' }, { connect: c.clients.connect });
     const failed = exit.then((code) => {
       throw new Error(`serve exited ${code} before listening: ${captured.stderr()}`);
     });
@@ -173,7 +173,9 @@ describe('catalog serve and api-key (in-process)', function () {
       const page = (await search.json()) as { records: { itemId: string }[] };
       expect(page.records.map((item) => item.itemId)).to.deep.equal([ITEM.borax]);
 
-      const listed = await runCli(['api-key', 'nhsa/admin', '--wallet', wallet], capturing().output, {});
+      const listed = await runCli(['api-key', 'nhsa/admin', '--wallet', wallet], capturing().output, {
+        LANG: 'en_US.UTF-8',
+      });
       expect(listed).to.equal(0);
     } finally {
       expect(await server.stop()).to.equal(0);

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CatalogClient, CatalogClientOptions } from '../../../gateway-client/src/catalog-client';
-import { runCatalog, tempDirPerSuite } from '../support/cli';
+import { ENGLISH_ENV, runCatalog, tempDirPerSuite } from '../support/cli';
 
 /** A client factory that records the options it is called with and answers a few reads. */
 function recordingFactory(): {
@@ -60,8 +60,8 @@ describe('catalog --wallet, in both spellings, for every command', () => {
 
   it('without --wallet the client gets $CATALOG_WALLET, else wallet/ in the working directory', async () => {
     const factory = recordingFactory();
-    expect((await runCatalog(['governance', 'show'], factory, {})).code).to.equal(0);
-    const env = { CATALOG_WALLET: 'elsewhere/w' };
+    expect((await runCatalog(['governance', 'show'], factory, ENGLISH_ENV)).code).to.equal(0);
+    const env = { ...ENGLISH_ENV, CATALOG_WALLET: 'elsewhere/w' };
     expect((await runCatalog(['governance', 'show'], factory, env)).code).to.equal(0);
     expect(factory.calls).to.deep.equal([
       { as: 'nhsa/proposer', walletDir: path.resolve('wallet') },

@@ -164,11 +164,15 @@ describe('error messages name no absolute path', function () {
   it('the catalog CLI prints such errors without absolute paths', async function () {
     const err: string[] = [];
     const output = { out: (): void => undefined, err: (text: string): void => void err.push(text) };
-    expect(await runCli(['governance', 'show', '--wallet', tmp, '--as', 'nhsa/admin'], output, {})).to.equal(
-      2,
-    );
     expect(
-      await runCli(['propose', '--file', path.join(tmp, 'changes.json'), '--title', 't'], output, {}),
+      await runCli(['governance', 'show', '--wallet', tmp, '--as', 'nhsa/admin'], output, {
+        LANG: 'en_US.UTF-8',
+      }),
+    ).to.equal(2);
+    expect(
+      await runCli(['propose', '--file', path.join(tmp, 'changes.json'), '--title', 't'], output, {
+        LANG: 'en_US.UTF-8',
+      }),
     ).to.equal(2);
     expect(err).to.have.length(2);
     expect(err[1]).to.match(/^cannot read …\/changes\.json: no such file or directory/);

@@ -228,7 +228,7 @@ describe('import use case (library and catalog import)', () => {
     expect(run.code, run.stderr).to.equal(0);
     // the default identity reads the governance record (to find the province), then its proposer runs
     expect(factory.identities).to.deep.equal(['nhsa/proposer', 'shaanxi/proposer', 'shaanxi/approver']);
-    expect(run.stdout).to.match(/^proposal \S+: applied, sealed as version 1 effective 2025年1月1日\n/);
+    expect(run.stdout).to.match(/^proposal \S+: applied, sealed as version 1 effective 2025-01-01\n/);
     expect(run.stdout).to.match(/\n\d+ items in 1 chunks, \d+\.\d s \(/);
     expect(run.stdout).to.match(/\nSECTION +ITEMS\n/);
   });

@@ -47,13 +47,23 @@ export function usageRefusal(message: string): CliRun {
 }
 
 /**
- * Runs `catalog <argv>` in-process with captured output, in environment `env` (default empty:
- * `CATALOG_AS` and `CATALOG_DEBUG` unset, so the defaults apply).
+ * The environment of a CLI test that reads English: an English locale, and nothing else (so
+ * `CATALOG_AS`, `CATALOG_DEBUG` are unset and the defaults apply). A test never runs in the machine's
+ * own environment: the language the CLI speaks depends on its LANG.
+ */
+export const ENGLISH_ENV: NodeJS.ProcessEnv = Object.freeze({ LANG: 'en_US.UTF-8' });
+
+/** The environment of a CLI test that reads Chinese (a Chinese locale, nothing else). */
+export const CHINESE_ENV: NodeJS.ProcessEnv = Object.freeze({ LANG: 'zh_CN.UTF-8' });
+
+/**
+ * Runs `catalog <argv>` in-process with captured output, in environment `env` (default
+ * {@link ENGLISH_ENV}; a test passing its own names its LANG too).
  */
 export async function runCatalog(
   argv: readonly string[],
   options: RunCliOptions = {},
-  env: NodeJS.ProcessEnv = {},
+  env: NodeJS.ProcessEnv = ENGLISH_ENV,
 ): Promise<CliRun> {
   const c = capturing();
   const code = await runCli(argv, c.output, env, options);

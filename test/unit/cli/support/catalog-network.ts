@@ -19,7 +19,7 @@ import {
   newNetwork,
   upserts,
 } from '../../chaincode/support/fixtures';
-import { runCatalog, type CliRun } from '../../support/cli';
+import { ENGLISH_ENV, runCatalog, type CliRun } from '../../support/cli';
 import { callerOf } from '../../support/in-memory-client';
 
 /** Client method → chaincode function, for evaluates. */
@@ -127,8 +127,8 @@ export const NATIONAL_APPROVERS = 'nhsa/approver,guangdong/approver,sichuan/appr
 export interface SeededCatalog {
   readonly net: Network;
   readonly clients: CatalogNetwork;
-  /** Runs `catalog <argv>` in-process against the catalog. */
-  readonly run: (argv: readonly string[]) => Promise<CliRun>;
+  /** Runs `catalog <argv>` in-process against the catalog, in `env` (default: an English locale). */
+  readonly run: (argv: readonly string[], env?: NodeJS.ProcessEnv) => Promise<CliRun>;
   /** Runs `catalog <argv>`, fails unless it exits 0, and parses its `--json` output. */
   readonly json: <T>(argv: readonly string[]) => Promise<T>;
   /** Writes `value` as JSON to `<dir>/<name>` and returns the path. */
@@ -147,7 +147,8 @@ export interface SeededCatalog {
 export async function seededCatalog(dir: string): Promise<SeededCatalog> {
   const net = newNetwork();
   const clients = catalogNetwork(net);
-  const run = (argv: readonly string[]): Promise<CliRun> => runCatalog(argv, { connect: clients.connect });
+  const run = (argv: readonly string[], env: NodeJS.ProcessEnv = ENGLISH_ENV): Promise<CliRun> =>
+    runCatalog(argv, { connect: clients.connect }, env);
   const json = async <T>(argv: readonly string[]): Promise<T> => {
     const done = await run([...argv, '--json']);
     if (done.code !== 0) throw new Error(`catalog ${argv.join(' ')} exited ${done.code}: ${done.stderr}`);
