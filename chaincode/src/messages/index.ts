@@ -83,7 +83,7 @@ export function label(lang: Lang, group: LabelGroup, value: string | number | nu
   return isMessageKey(key) ? CATALOGUES[lang][key] : String(value);
 }
 
-/** A code with its label when the interface is Chinese (`COVERED 可报销`), the label alone in English. */
+/** A code with its label: `COVERED 可报销` in Chinese, `COVERED (covered)` in English (the CLI shows English cells as bare codes). */
 export function codeWithLabel(lang: Lang, group: LabelGroup, value: string): string {
   const text = label(lang, group, value);
   if (text === value) return value;
