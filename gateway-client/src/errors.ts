@@ -1,6 +1,6 @@
 import { GatewayError, CommitError, CommitStatusError, EndorseError } from '@hyperledger/fabric-gateway';
 import { peer } from '@hyperledger/fabric-protos';
-import { CatalogError, type ErrorCode, errorCodeOf } from '@nrdl-catalog/chaincode/model';
+import { type ErrorCode, errorCodeOf } from '@nrdl-catalog/chaincode/model';
 import { decodeError, errorText, type Lang, type Params } from '@nrdl-catalog/chaincode/messages';
 
 /** What a coded error may carry beyond its code and English text. */
@@ -132,18 +132,13 @@ export function chaincodeError(code: ErrorCode, message: string, options: ErrorO
 }
 
 /**
- * The `CODE: text` part of a peer's message (`chaincode response 500, CODE: text [nrdl:{…}]`), with
- * the template and parameters the chaincode appended (see `encodeError` of the messages module).
+ * The `CODE: text` part of a peer's message (`chaincode response 500, CODE: text [nrdl:{…}]`);
+ * {@link chaincodeError} reads the template and parameters the chaincode appended.
  */
-function codedMessage(
-  message: string,
-): { code: ErrorCode; text: string; template: string | null; params: Params } | null {
+function codedMessage(message: string): { code: ErrorCode; text: string } | null {
   const code = errorCodeOf(message);
   if (code === null) return null;
-  const decoded = decodeError(message.slice(message.indexOf(`${code}:`)));
-  if (decoded?.code !== code)
-    return { code, text: message.slice(message.indexOf(`${code}:`)), template: null, params: {} };
-  return { code, text: `${code}: ${decoded.text}`, template: decoded.template, params: decoded.params };
+  return { code, text: message.slice(message.indexOf(`${code}:`)) };
 }
 
 /** Turns anything the gateway throws into a {@link CatalogClientError}. */
@@ -161,12 +156,7 @@ export function toClientError(error: unknown, transactionId?: string): CatalogCl
     const messages = [status, ...error.details.map((detail) => detail.message)];
     for (const message of messages) {
       const coded = codedMessage(message);
-      if (coded)
-        return chaincodeError(coded.code, coded.text, {
-          ...options,
-          template: coded.template,
-          params: coded.params,
-        });
+      if (coded) return chaincodeError(coded.code, coded.text, options);
     }
     const details = error.details.map((detail) => `${detail.mspId}: ${detail.message}`).join('; ');
     const text = details ? `${error.message} (${details})` : error.message;
@@ -176,19 +166,10 @@ export function toClientError(error: unknown, transactionId?: string): CatalogCl
       return new TransactionError('COMMIT_STATUS_FAILED', text, options);
     return new TransactionError(error.code === 4 ? 'DEADLINE_EXCEEDED' : 'GATEWAY_ERROR', text, options);
   }
-  if (error instanceof CatalogError && error.template !== null) {
-    // thrown by the model in this process: its template and parameters are at hand
-    const text = decodeError(error.message)?.text ?? error.message;
-    return chaincodeError(error.code, text, { ...options, template: error.template, params: error.params });
-  }
   if (error instanceof Error) {
+    // Also a CatalogError the model threw in this process: its message carries its template.
     const coded = codedMessage(error.message);
-    if (coded)
-      return chaincodeError(coded.code, coded.text, {
-        ...options,
-        template: coded.template,
-        params: coded.params,
-      });
+    if (coded) return chaincodeError(coded.code, coded.text, options);
     return new CatalogClientError('CLIENT_ERROR', error.message, options);
   }
   return new CatalogClientError('CLIENT_ERROR', String(error), options);

@@ -16,7 +16,7 @@ import {
   type Params,
 } from '@nrdl-catalog/chaincode/messages';
 import type { Governance } from '@nrdl-catalog/chaincode/model';
-import { keyValues, table } from '@nrdl-catalog/gateway-client';
+import { keyValues, provinceName, table } from '@nrdl-catalog/gateway-client';
 
 export type { Lang };
 
@@ -59,8 +59,7 @@ export function provinceNamer(
   governance: Pick<Governance, 'provinces'> | null | undefined,
 ): (name: string) => string {
   if (lang === 'en' || governance === null || governance === undefined) return (name) => name;
-  const names = new Map(governance.provinces.map((p) => [p.name, p.zh]));
-  return (name) => names.get(name) ?? name;
+  return (name) => provinceName(governance, name, lang);
 }
 
 /** How record fields are named and shown in Chinese: their title and, for enumerations, their label group. */

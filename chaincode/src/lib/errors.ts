@@ -1,4 +1,11 @@
-import { codeOfTemplate, encodeError, type ErrorTemplate, type Params, type ParamsOf } from '../messages';
+import {
+  codeOfTemplate,
+  decodeError,
+  encodeError,
+  type ErrorTemplate,
+  type Params,
+  type ParamsOf,
+} from '../messages';
 
 /**
  * The single registry of error codes. Every error the chaincode throws has the message
@@ -77,7 +84,6 @@ export function raise<T extends ChaincodeTemplate>(template: T, params: ParamsOf
 
 /** Extracts the code from an error message of the form `CODE: text` (as seen by clients), or null. */
 export function errorCodeOf(message: string): ErrorCode | null {
-  const match = /(?:^|\s)([A-Z][A-Z_]+):\s/.exec(message);
-  const code = match?.[1];
+  const code = decodeError(message)?.code;
   return code !== undefined && code in ERROR_CODES ? (code as ErrorCode) : null;
 }

@@ -186,7 +186,7 @@ export interface DecodedError {
  * machine-readable part (older chaincode, client-side errors) decodes with `template: null`.
  */
 export function decodeError(message: string): DecodedError | null {
-  const match = /(?:^|\s)([A-Z][A-Z0-9_]+):\s/.exec(message);
+  const match = /(?:^|\s)([A-Z][A-Z_]+):\s/.exec(message);
   if (match?.[1] === undefined) return null;
   const code = match[1];
   let text = message.slice(match.index + match[0].length);
