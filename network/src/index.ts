@@ -15,9 +15,13 @@ export { networkPaths, type NetworkPaths } from './paths';
 export { loadTopology, TOPOLOGY_FILE, type OrgSpec, type Topology } from './topology';
 export {
   networkDeploy,
+  networkAddChannel,
   networkDown,
   networkStatus,
   networkUp,
   type NetworkStatus,
   type UpOptions,
 } from './network';
+export { trackedProcesses, type ManagedProcess } from './processes';
+export { channelBlock } from './channel';
+export { StepReporter } from './progress';

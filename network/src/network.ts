@@ -27,6 +27,7 @@ import {
   ordererName,
   peerName,
   portPlan,
+  TopologyError,
   type OrgSpec,
   type Topology,
 } from './topology';
@@ -248,6 +249,32 @@ export async function networkDeploy(options: UpOptions = {}): Promise<void> {
       steps.detail(`chaincode ${result.pkg.version} already committed at sequence ${result.sequence}`);
     await warmUpChaincode(fabric, topology, paths);
   });
+}
+
+/**
+ * Adds a channel beside the catalog channel on the running network (same orderers, peers and
+ * chaincode package): genesis block, every orderer and peer joined, the chaincode deployed and
+ * warmed up. Idempotent. For channels used by nothing else — the benchmark's, the trust tests'
+ * throwaway ones — so that synthetic data and forged writes never reach `catalog`.
+ */
+export async function networkAddChannel(name: string, options: UpOptions = {}): Promise<Topology> {
+  const main = options.topology ?? loadTopology();
+  if (!/^[a-z][a-z0-9.-]{0,48}$/.test(name) || name === main.channel.name) {
+    throw new TopologyError(`channel name ${JSON.stringify(name)}: lower-case letters, digits, . and -, not ${main.channel.name}`);
+  }
+  const topology: Topology = { ...main, channel: { ...main.channel, name } };
+  const paths = options.paths ?? networkPaths();
+  const fabric = await findFabric({ download: true });
+  const steps = options.reporter ?? new StepReporter(2);
+  const log = (line: string): void => {
+    steps.detail(line);
+  };
+  await steps.run(`create and join channel ${name}`, () => createAndJoinChannel(fabric, topology, paths, log));
+  await steps.run(`deploy chaincode on ${name}`, async () => {
+    await deployChaincode(fabric, topology, paths, log);
+    await warmUpChaincode(fabric, topology, paths);
+  });
+  return topology;
 }
 
 async function stopChaincodes(paths: NetworkPaths): Promise<void> {

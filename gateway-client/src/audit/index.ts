@@ -66,6 +66,7 @@ export {
   type ReplayProgress,
   type ReplaySummary,
 } from './replay';
+export { fetchAndDecode, type FetchAndDecodeOptions, type FetchAndDecodeSummary } from './fetch-and-decode';
 export {
   buildLedgerModel,
   entriesAt,
