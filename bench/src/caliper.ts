@@ -60,32 +60,36 @@ export function networkConfig(
     version: '2.0.0',
     caliper: { blockchain: 'fabric' },
     channels: [{ channelName: channel, contracts: [{ id: topology.chaincode.name }] }],
-    organizations: topology.orgs.map((org) => {
-      const profile = JSON.parse(readFileSync(path.join(walletDir, org.name, 'connection.json'), 'utf8')) as {
-        peerEndpoint: string;
-        peerHostAlias: string;
-        tlsRootCert: string;
-      };
-      return {
-        mspid: org.mspId,
-        identities: {
-          certificates: org.identities
-            .filter((identity) => USED_IDENTITIES.has(`${org.name}/${identity.name}`))
-            .map((identity) => ({
-              name: identity.name,
-              clientPrivateKey: { path: rel(path.join(walletDir, org.name, identity.name, 'key.pem')) },
-              clientSignedCert: { path: rel(path.join(walletDir, org.name, identity.name, 'cert.pem')) },
-            })),
-        },
-        peers: [
-          {
-            endpoint: profile.peerEndpoint,
-            tlsCACerts: { pem: profile.tlsRootCert },
-            grpcOptions: { 'grpc.ssl_target_name_override': profile.peerHostAlias },
+    organizations: topology.orgs
+      .filter((org) => org.identities.some((identity) => USED_IDENTITIES.has(`${org.name}/${identity.name}`)))
+      .map((org) => {
+        const profile = JSON.parse(
+          readFileSync(path.join(walletDir, org.name, 'connection.json'), 'utf8'),
+        ) as {
+          peerEndpoint: string;
+          peerHostAlias: string;
+          tlsRootCert: string;
+        };
+        return {
+          mspid: org.mspId,
+          identities: {
+            certificates: org.identities
+              .filter((identity) => USED_IDENTITIES.has(`${org.name}/${identity.name}`))
+              .map((identity) => ({
+                name: identity.name,
+                clientPrivateKey: { path: rel(path.join(walletDir, org.name, identity.name, 'key.pem')) },
+                clientSignedCert: { path: rel(path.join(walletDir, org.name, identity.name, 'cert.pem')) },
+              })),
           },
-        ],
-      };
-    }),
+          peers: [
+            {
+              endpoint: profile.peerEndpoint,
+              tlsCACerts: { pem: profile.tlsRootCert },
+              grpcOptions: { 'grpc.ssl_target_name_override': profile.peerHostAlias },
+            },
+          ],
+        };
+      }),
   };
 }
 

@@ -29,6 +29,8 @@ export interface GrowthPoint {
   readonly items: number;
   readonly channel: string;
   readonly imports: readonly ImportTiming[];
+  /** Wall-clock seconds of the whole import (the lists of different scopes side by side). */
+  readonly importSeconds: number;
   readonly rounds: readonly RoundResult[];
   readonly audit: BenchResults['audit'];
 }
@@ -46,6 +48,8 @@ export interface BenchResults {
   readonly catalogItems: number;
   readonly itemRecordBytes: number;
   readonly imports: readonly ImportTiming[];
+  /** Wall-clock seconds of the whole import (the lists of different scopes side by side). */
+  readonly importSeconds: number;
   readonly rounds: readonly RoundResult[];
   readonly rss: Readonly<Record<string, Readonly<Record<string, number>>>>;
   readonly audit: {
@@ -185,7 +189,8 @@ export function buildReport(results: BenchResults, previous: BenchResults | null
   );
 
   // import
-  const importSeconds = results.imports.reduce((total, timing) => total + timing.seconds, 0);
+  const listSeconds = results.imports.reduce((total, timing) => total + timing.seconds, 0);
+  const importSeconds = Number.isFinite(results.importSeconds) ? results.importSeconds : listSeconds;
   const importBytes = results.imports.reduce((total, timing) => total + timing.bytes, 0);
   const importItems = results.imports.reduce((total, timing) => total + timing.items, 0);
   const floorBytesPerSecond = (submitFloor16?.throughput.median ?? Number.NaN) * results.itemRecordBytes;
@@ -205,7 +210,7 @@ export function buildReport(results: BenchResults, previous: BenchResults | null
   }
   push(
     '',
-    `All ${importItems} items in ${f1(importSeconds)} s end to end: ${f0(importBytes / importSeconds / 1024)} KiB/s of change sets, ` +
+    `All ${importItems} items in ${f1(importSeconds)} s end to end, the national list and Shaanxi's lists side by side (${f1(listSeconds)} s one after another): ${f0(importBytes / importSeconds / 1024)} KiB/s of change sets, ` +
       `${f2(ratio(importBytes / importSeconds, floorBytesPerSecond))}× the submit floor's ${f0(floorBytesPerSecond / 1024)} KiB/s (${f1(submitFloor16?.throughput.median ?? Number.NaN)} submits/s × ${results.itemRecordBytes} B at load 16).`,
     '',
   );
@@ -255,7 +260,9 @@ export function buildReport(results: BenchResults, previous: BenchResults | null
       const pointFigures = operationFigures(point.rounds);
       const cov = find(pointFigures, 'coverage', 'c16');
       const floor = find(pointFigures, 'floor-evaluate', 'c16');
-      const seconds = point.imports.reduce((total, timing) => total + timing.seconds, 0);
+      const seconds = Number.isFinite(point.importSeconds)
+        ? point.importSeconds
+        : point.imports.reduce((total, timing) => total + timing.seconds, 0);
       const items = point.imports.reduce((total, timing) => total + timing.items, 0);
       const replay = spread(point.audit.replays.map((r) => num(r, 'ms')));
       push(
@@ -308,7 +315,7 @@ export function buildReport(results: BenchResults, previous: BenchResults | null
     ),
     check(
       `import of the ${importItems} items ≤ 40 s end to end`,
-      importSeconds,
+      importItems > 0 ? importSeconds : Number.NaN,
       (v) => v <= 40,
       (v) => `${f1(v)} s`,
     ),
@@ -354,7 +361,9 @@ export function buildReport(results: BenchResults, previous: BenchResults | null
         `| ${figure.name} | ${figure.rate} | ${f1(old.throughput.median)} → ${f1(figure.throughput.median)} (${f2(ratio(figure.throughput.median, old.throughput.median))}×) | ${f1(old.p99.median)} → ${f1(figure.p99.median)} |`,
       );
     }
-    const oldSeconds = previous.imports.reduce((total, timing) => total + timing.seconds, 0);
+    const oldSeconds = Number.isFinite(previous.importSeconds)
+      ? previous.importSeconds
+      : previous.imports.reduce((total, timing) => total + timing.seconds, 0);
     push('', `Import ${f1(oldSeconds)} s → ${f1(importSeconds)} s.`, '');
   }
 

@@ -235,11 +235,13 @@ async function run(options: RunOptions): Promise<string> {
     : lists;
   const rssBeforeImport = snapshot();
   let importTimings: ImportTiming[] = [];
+  let importSeconds = Number.NaN;
   let importPeak: Record<string, number> = {};
   if (options.channel === undefined) {
     log('import:');
     const measured = await peakDuring(() => importLists(channel, imported, log));
-    importTimings = measured.result;
+    importTimings = measured.result.timings;
+    importSeconds = measured.result.seconds;
     importPeak = measured.peak;
   }
   const rssAfterImport = snapshot();
@@ -257,13 +259,21 @@ async function run(options: RunOptions): Promise<string> {
   const baseCoverage = main.rounds.filter(
     (round) => round.label.startsWith('coverage-c16-') || round.label.startsWith('floor-evaluate-c16-'),
   );
-  growth.push({ scale: 1, items: baseItems, channel, imports: importTimings, rounds: baseCoverage, audit });
+  growth.push({
+    scale: 1,
+    items: baseItems,
+    channel,
+    imports: importTimings,
+    importSeconds,
+    rounds: baseCoverage,
+    audit,
+  });
   for (const scale of options.growth) {
     const grown = `${channel}-x${scale}`;
     log(`growth ×${scale}: channel ${grown}`);
     const grownTopology = await ensureBenchChannel(grown, log);
     const synthetic = syntheticDrugs(lists[0]?.items ?? [], (scale - 1) * baseItems);
-    const timings = await importLists(grown, [...imported, synthetic], log);
+    const grownImport = await importLists(grown, [...imported, synthetic], log);
     const grownFixtures = path.join(workDir, `fixtures-x${scale}.json`);
     await writeFixtures(grownFixtures, grown, grownTopology, [...imported, synthetic]);
     const rounds = await caliperRounds(grownTopology, grown, grownFixtures, workDir, {
@@ -277,7 +287,8 @@ async function run(options: RunOptions): Promise<string> {
       scale,
       items: baseItems + synthetic.items.length,
       channel: grown,
-      imports: timings,
+      imports: grownImport.timings,
+      importSeconds: grownImport.seconds,
       rounds: rounds.rounds.filter((round) => round.label.includes('-c16-')),
       audit: grownAudit,
     });
@@ -302,6 +313,7 @@ async function run(options: RunOptions): Promise<string> {
     catalogItems: baseItems,
     itemRecordBytes: fixtures.itemRecordBytes,
     imports: importTimings,
+    importSeconds,
     rounds: main.rounds,
     rss: {
       idle: rssIdle,

@@ -126,52 +126,74 @@ export async function ensureBenchChannel(channel: string, log: (line: string) =>
   return topology;
 }
 
-/** Imports `lists` on `channel` one after another (national by NHSA, Shaanxi's by Shaanxi), timing each. */
+/**
+ * Imports `lists` on `channel`, timing each: national lists (by NHSA) and each province's lists (by
+ * that province, one after another) run side by side — proposals of different scopes touch no key
+ * in common until they seal, and a seal that meets another's is endorsed again by the client.
+ * Returns the timings and the wall-clock seconds of the whole import.
+ */
 export async function importLists(
   channel: string,
   lists: readonly ImportList[],
   log: (line: string) => void,
-): Promise<ImportTiming[]> {
-  const timings: ImportTiming[] = [];
+): Promise<{ timings: ImportTiming[]; seconds: number }> {
+  const lanes = new Map<string, ImportList[]>();
   for (const list of lists) {
-    const national = list.scope.scope === 'national';
-    const client = connect(national ? 'nhsa/proposer' : 'shaanxi/proposer', channel);
-    const approvers = (
-      national ? ['nhsa/approver', 'guangdong/approver', 'sichuan/approver'] : ['shaanxi/approver']
-    ).map((as) => connect(as, channel));
-    try {
-      const started = performance.now();
-      let lastPhase = '';
-      const summary = await runImport({
-        client,
-        source: list,
-        effectiveFrom: EFFECTIVE_FROM,
-        approvers,
-        onProgress: (progress) => {
-          if (progress.phase !== lastPhase) {
-            lastPhase = progress.phase;
-            log(`  ${list.title}: ${progress.phase} (${progress.done}/${progress.total})`);
-          }
-        },
-      });
-      const seconds = (performance.now() - started) / 1000;
-      if (summary.version === null)
-        throw new Error(`import of ${list.title} ended ${summary.status}, not sealed`);
-      timings.push({
-        list: list.title,
-        items: summary.items,
-        chunks: summary.chunks,
-        seconds,
-        bytes: list.items.reduce((total, item) => total + Buffer.byteLength(JSON.stringify(item)), 0),
-        phaseSeconds: summary.phaseSeconds,
-        synthetic: list.source === 'synthetic',
-      });
-      log(`  ${list.title}: ${summary.items} items in ${seconds.toFixed(1)} s`);
-    } finally {
-      for (const opened of [client, ...approvers]) opened.close();
-    }
+    const lane = list.scope.scope === 'national' ? 'national' : (list.scope.province ?? '');
+    lanes.set(lane, [...(lanes.get(lane) ?? []), list]);
   }
-  return timings;
+  const started = performance.now();
+  const timings = await Promise.all(
+    [...lanes.values()].map(async (lane) => {
+      const done: ImportTiming[] = [];
+      for (const list of lane) done.push(await importList(channel, list, log));
+      return done;
+    }),
+  );
+  return { timings: timings.flat(), seconds: (performance.now() - started) / 1000 };
+}
+
+async function importList(
+  channel: string,
+  list: ImportList,
+  log: (line: string) => void,
+): Promise<ImportTiming> {
+  const national = list.scope.scope === 'national';
+  const client = connect(national ? 'nhsa/proposer' : 'shaanxi/proposer', channel);
+  const approvers = (
+    national ? ['nhsa/approver', 'guangdong/approver', 'sichuan/approver'] : ['shaanxi/approver']
+  ).map((as) => connect(as, channel));
+  try {
+    const started = performance.now();
+    let lastPhase = '';
+    const summary = await runImport({
+      client,
+      source: list,
+      effectiveFrom: EFFECTIVE_FROM,
+      approvers,
+      onProgress: (progress) => {
+        if (progress.phase !== lastPhase) {
+          lastPhase = progress.phase;
+          log(`  ${list.title}: ${progress.phase} (${progress.done}/${progress.total})`);
+        }
+      },
+    });
+    const seconds = (performance.now() - started) / 1000;
+    if (summary.version === null)
+      throw new Error(`import of ${list.title} ended ${summary.status}, not sealed`);
+    log(`  ${list.title}: ${summary.items} items in ${seconds.toFixed(1)} s`);
+    return {
+      list: list.title,
+      items: summary.items,
+      chunks: summary.chunks,
+      seconds,
+      bytes: list.items.reduce((total, item) => total + Buffer.byteLength(JSON.stringify(item)), 0),
+      phaseSeconds: summary.phaseSeconds,
+      synthetic: list.source === 'synthetic',
+    };
+  } finally {
+    for (const opened of [client, ...approvers]) opened.close();
+  }
 }
 
 /** Records one ping (the GetState floor reads it back) and returns its key parts. */

@@ -34,7 +34,10 @@ function round(
   };
 }
 
-function results(rounds: RoundResult[], overrides: Partial<BenchResults> = {}): BenchResults {
+function results(
+  rounds: RoundResult[],
+  overrides: Partial<BenchResults> & { importSeconds?: number } = {},
+): BenchResults {
   return {
     schema: 1,
     startedAt: '2026-12-01T10:00:00.000Z',
@@ -78,7 +81,7 @@ function results(rounds: RoundResult[], overrides: Partial<BenchResults> = {}): 
     growth: [],
     caliperReport: 'caliper-main.html',
     ...overrides,
-  };
+  } as BenchResults;
 }
 
 describe('bench: statistics', function () {
@@ -313,6 +316,7 @@ describe('bench: report', function () {
           synthetic: false,
         },
       ],
+      importSeconds: 72,
     });
     const report = buildReport(slow, null);
     expect(report.targets.find((t) => t.target.startsWith('import of'))?.met).to.equal(false);
