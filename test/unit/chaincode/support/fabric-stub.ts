@@ -145,6 +145,15 @@ export class Ledger {
     return new TxStub(this, caller, txId, this.clock, options.readOnly ?? false);
   }
 
+  /**
+   * Writes a committed value as it stands on a ledger written by an earlier chaincode, without the
+   * validation of {@link commit} (key-level policies unchanged). For tests of older ledger layouts.
+   */
+  public seed(key: string, value: Buffer): void {
+    this.#version++;
+    this.#state.set(key, { value, version: this.#version });
+  }
+
   /** @internal Range over committed keys in [start, end). */
   public range(start: string, end: string): { key: string; value: Buffer; version: number }[] {
     return [...this.#state.entries()]
