@@ -260,7 +260,9 @@ export async function networkDeploy(options: UpOptions = {}): Promise<void> {
 export async function networkAddChannel(name: string, options: UpOptions = {}): Promise<Topology> {
   const main = options.topology ?? loadTopology();
   if (!/^[a-z][a-z0-9.-]{0,48}$/.test(name) || name === main.channel.name) {
-    throw new TopologyError(`channel name ${JSON.stringify(name)}: lower-case letters, digits, . and -, not ${main.channel.name}`);
+    throw new TopologyError(
+      `channel name ${JSON.stringify(name)}: lower-case letters, digits, . and -, not ${main.channel.name}`,
+    );
   }
   const topology: Topology = { ...main, channel: { ...main.channel, name } };
   const paths = options.paths ?? networkPaths();
@@ -269,7 +271,9 @@ export async function networkAddChannel(name: string, options: UpOptions = {}): 
   const log = (line: string): void => {
     steps.detail(line);
   };
-  await steps.run(`create and join channel ${name}`, () => createAndJoinChannel(fabric, topology, paths, log));
+  await steps.run(`create and join channel ${name}`, () =>
+    createAndJoinChannel(fabric, topology, paths, log),
+  );
   await steps.run(`deploy chaincode on ${name}`, async () => {
     await deployChaincode(fabric, topology, paths, log);
     await warmUpChaincode(fabric, topology, paths);

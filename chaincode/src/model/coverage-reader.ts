@@ -40,6 +40,64 @@ import {
 } from './store';
 import type { CoverageInput, Governance, Item, Overlay, Version } from './types';
 
+/**
+ * Item and overlay records this chaincode process has read, across transactions, per channel. A
+ * record key (`item record` / `overlay record`: item, proposal) is written once, by ApplyChunk, under
+ * a key-level policy no endorser set satisfies, so a value read once is the value for good: a later
+ * check answers from here instead of a round trip to the peer. Only records found are kept (a key
+ * not there yet may be written later). Used by the coverage checks alone, which are evaluate-only
+ * queries: no endorsed transaction's read set leaves out a read because of it. The coverage reader
+ * asks only for records of sealed proposals — every record a sealed proposal will ever have is
+ * written before it seals — so a record found missing stays missing too, and is kept as such.
+ * Bounded: the least recently used record goes first.
+ */
+export class ImmutableRecordCache {
+  readonly #values = new Map<string, unknown>();
+  public hits = 0;
+  public misses = 0;
+
+  public constructor(public readonly capacity: number) {}
+
+  /** The cached value of `key` on `channel`, or undefined. */
+  public get(channel: string, key: string): unknown {
+    const id = `${channel}\u0000${key}`;
+    const value = this.#values.get(id);
+    if (value === undefined) {
+      this.misses += 1;
+      return undefined;
+    }
+    this.hits += 1;
+    // most recently used last
+    this.#values.delete(id);
+    this.#values.set(id, value);
+    return value;
+  }
+
+  /** Keeps a record read from the ledger (`null`: the sealed proposal wrote no such record). */
+  public set(channel: string, key: string, value: unknown): void {
+    const id = `${channel}\u0000${key}`;
+    this.#values.delete(id);
+    this.#values.set(id, value);
+    if (this.#values.size > this.capacity) {
+      const oldest = this.#values.keys().next();
+      if (oldest.done !== true) this.#values.delete(oldest.value);
+    }
+  }
+
+  public get size(): number {
+    return this.#values.size;
+  }
+
+  public clear(): void {
+    this.#values.clear();
+    this.hits = 0;
+    this.misses = 0;
+  }
+}
+
+/** The process's record cache: about 20,000 records of ~1 KB, a few tens of MB at most. */
+export const RECORD_CACHE = new ImmutableRecordCache(20_000);
+
 /** Most sealed writers whose records are read directly before the index key is read instead. */
 export const PROBE_LIMIT = 2;
 
@@ -161,6 +219,18 @@ export class CoverageReader {
     return value;
   }
 
+  /** A record key's value: from the process's {@link RECORD_CACHE} when it was read before. */
+  async #readRecord<V>(key: string): Promise<V | null> {
+    const channel = this.#tx.stub.getChannelID();
+    const cached = RECORD_CACHE.get(channel, key);
+    if (cached !== undefined) {
+      return cached as V | null;
+    }
+    const value = await this.#read<V>(key);
+    RECORD_CACHE.set(channel, key, value);
+    return value;
+  }
+
   /** Proposals of `owner` sealed as version <= `version`, newest first. */
   #writers(owner: string, version: number): Sealed[] {
     return (this.#byOwner.get(owner) ?? []).filter((s) => s.version <= version).reverse();
@@ -200,7 +270,7 @@ export class CoverageReader {
     const writers = owner === null ? null : this.#writers(owner, version);
     if (writers !== null && writers.length <= PROBE_LIMIT) {
       for (const w of writers) {
-        const record = await this.#read<ItemRecord>(itemRecordKey(stub, itemId, w.proposalId));
+        const record = await this.#readRecord<ItemRecord>(itemRecordKey(stub, itemId, w.proposalId));
         if (record !== null) {
           item = record.item;
           break;
@@ -211,7 +281,7 @@ export class CoverageReader {
       const entry = index === null ? null : this.#entryAsOf(index.entries, version);
       if (entry !== null) {
         const record =
-          (await this.#read<ItemRecord>(itemRecordKey(stub, itemId, entry.proposalId))) ??
+          (await this.#readRecord<ItemRecord>(itemRecordKey(stub, itemId, entry.proposalId))) ??
           raise('INTERNAL.recordMissing', { itemId, proposalId: entry.proposalId });
         item = record.item;
       }
@@ -233,16 +303,22 @@ export class CoverageReader {
       const [w] = writers;
       if (w !== undefined) {
         overlay =
-          (await this.#read<OverlayRecord>(overlayRecordKey(stub, itemId, province.mspId, w.proposalId)))
-            ?.overlay ?? null;
+          (
+            await this.#readRecord<OverlayRecord>(
+              overlayRecordKey(stub, itemId, province.mspId, w.proposalId),
+            )
+          )?.overlay ?? null;
       }
     } else if (writers === null || writers.length > 1) {
       const index = await this.#read<OverlayIndex>(overlayKey(stub, itemId, province.mspId));
       const entry = index === null ? null : this.#entryAsOf(index.entries, version);
       if (entry !== null) {
         overlay =
-          (await this.#read<OverlayRecord>(overlayRecordKey(stub, itemId, province.mspId, entry.proposalId)))
-            ?.overlay ?? null;
+          (
+            await this.#readRecord<OverlayRecord>(
+              overlayRecordKey(stub, itemId, province.mspId, entry.proposalId),
+            )
+          )?.overlay ?? null;
       }
     }
     this.#overlays.set(memo, overlay);

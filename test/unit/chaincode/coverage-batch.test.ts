@@ -9,6 +9,7 @@ import { computeItemId, evaluateCoverage, type CoverageInput } from '@nrdl-catal
 import { canonicalJson } from '../../../chaincode/src/lib/canonical-json';
 import { normaliseProvince } from '../../../chaincode/src/lib/orgs';
 import { Tx } from '../../../chaincode/src/lib/tx';
+import { ImmutableRecordCache, RECORD_CACHE } from '../../../chaincode/src/model/coverage-reader';
 import { itemAsOf, overlayAsOf, requireGovernance, versionInForce } from '../../../chaincode/src/model/store';
 import { coverageLines, HOSPITAL, loadCatalog, type LoadedCatalog } from './support/catalog';
 import type { Network } from './support/fabric-stub';
@@ -107,6 +108,7 @@ describe('coverage on the full catalog (CoverageReader)', function () {
 
   it('reads each key at most once per transaction, and few keys per line', async () => {
     const lines = coverageLines(c, 50, 5);
+    RECORD_CACHE.clear();
     c.net.ledger.resetCalls();
     const { tx } = await c.net.simulate(HOSPITAL, 'Catalog:CheckCoverageBatch', { lines });
     const reads = c.net.ledger.calls.get('getState') ?? 0;
@@ -114,6 +116,7 @@ describe('coverage on the full catalog (CoverageReader)', function () {
     expect(c.net.ledger.calls.get('getStateByPartialCompositeKey')).to.equal(1);
     // governance + at most two records per line (item, overlay); repeated items are read once
     expect(reads).to.be.below(1 + 2 * lines.length);
+    RECORD_CACHE.clear();
     c.net.ledger.resetCalls();
     await single(c.net, { province: 'Guangdong', itemId: c.nationalIds[100] ?? '' });
     // governance, the drug's records of the two national versions (newest first), Guangdong's overlay record
@@ -123,6 +126,38 @@ describe('coverage on the full catalog (CoverageReader)', function () {
     await single(c.net, { province: 'Sichuan', itemId: 'D-0000000000000000', date: '2025-02-01' });
     // governance and one record probe: no proposal, index or overlay key
     expect(c.net.ledger.calls.get('getState')).to.equal(2);
+  });
+
+  it('answers records read once from the process cache in later transactions, per channel', async () => {
+    RECORD_CACHE.clear();
+    const line = { province: 'Guangdong', itemId: c.nationalIds[200] ?? '' };
+    c.net.ledger.resetCalls();
+    const first = await single(c.net, line);
+    expect(c.net.ledger.calls.get('getState')).to.equal(4);
+    c.net.ledger.resetCalls();
+    expect(await single(c.net, line)).to.equal(first);
+    // only the governance record: the drug's records (found or not) and the overlay record are immutable
+    expect(c.net.ledger.calls.get('getState')).to.equal(1);
+    expect(RECORD_CACHE.hits).to.be.greaterThan(0);
+    // another channel (ledger) answers from its own state: nothing sealed there yet
+    const other = await bootstrapped();
+    const answer = JSON.parse(await single(other, line)) as { reason: string };
+    expect(answer.reason).to.equal('NOT_YET_EFFECTIVE');
+  });
+
+  it('the record cache keeps at most its capacity, dropping the least recently used', () => {
+    const cache = new ImmutableRecordCache(2);
+    cache.set('ch', 'a', 1);
+    cache.set('ch', 'b', null);
+    expect(cache.get('ch', 'a')).to.equal(1);
+    cache.set('ch', 'c', 3);
+    expect(cache.size).to.equal(2);
+    expect(cache.get('ch', 'b')).to.equal(undefined);
+    expect(cache.get('ch', 'a')).to.equal(1);
+    expect(cache.get('other', 'a')).to.equal(undefined);
+    cache.set('ch', 'b', null);
+    expect(cache.get('ch', 'b')).to.equal(null);
+    expect(cache.get('ch', 'c')).to.equal(undefined);
   });
 
   it('names the first unknown province of a batch before reading any item', async () => {

@@ -89,7 +89,14 @@ export function satisfies(spec: PolicySpec, endorsers: ReadonlySet<string>): boo
 }
 
 /** The world state and history shared by every transaction of a test. */
+let ledgers = 0;
+
 export class Ledger {
+  /**
+   * The channel this ledger is: one name per ledger, because the chaincode keeps per-channel caches
+   * of immutable records across transactions (RECORD_CACHE) and two test ledgers are two channels.
+   */
+  public readonly channel = `stub-channel-${++ledgers}`;
   readonly #state = new Map<string, Committed>();
   readonly #params = new Map<string, Buffer>();
   readonly #history = new Map<string, HistoryEntry[]>();
@@ -169,6 +176,7 @@ export class Ledger {
    */
   public seed(key: string, value: Buffer): void {
     this.#version++;
+    if (!this.#state.has(key)) this.#sorted = null;
     this.#state.set(key, { value, version: this.#version });
   }
 
@@ -281,7 +289,7 @@ export class TxStub {
   }
 
   public getChannelID(): string {
-    return 'catalog';
+    return this.ledger.channel;
   }
 
   public getTxTimestamp(): { seconds: { toString(): string }; nanos: number } {
