@@ -37,6 +37,7 @@ export {
   isPostgresLocation,
   openAuditStore,
   type AuditStore,
+  type BlockToWrite,
   type RawBlock,
   type SqliteStoreOptions,
   type StoreCheckpoint,
@@ -66,6 +67,7 @@ export {
   type ReplayProgress,
   type ReplaySummary,
 } from './replay';
+export { fetchAndDecode, type FetchAndDecodeOptions, type FetchAndDecodeSummary } from './fetch-and-decode';
 export {
   buildLedgerModel,
   entriesAt,
