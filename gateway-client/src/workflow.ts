@@ -51,6 +51,15 @@ export function proposalTarget(value: string | undefined): ProposalTarget {
   return { scope: 'provincial', province: value };
 }
 
+/**
+ * Chunk transactions in flight at once by default (AddChunk, then ApplyChunk). The chunks of one
+ * proposal share no written key (each has its own `chunk` and `chunkdone` key, and a target appears
+ * in one chunk only), so concurrent chunk transactions commit in the same block without MVCC
+ * conflicts; more in flight fills the 100-transaction / 250 ms blocks and hides endorsement and
+ * commit latency. Bounded, so that a 2-core peer is not handed hundreds of 250-change simulations.
+ */
+export const DEFAULT_CHUNK_CONCURRENCY = 8;
+
 /** Options of {@link driveProposal}. */
 export interface DriveOptions {
   /** Clients of the approvers who vote (in this order) until the proposal is approved. */
@@ -58,9 +67,9 @@ export interface DriveOptions {
   /** Apply and seal once approved (default true). */
   readonly apply?: boolean;
   /**
-   * Chunks added (and applied) at once (default 4). Chunks of one proposal touch disjoint keys, so
-   * concurrent transactions do not conflict; with two organisations endorsing every write this
-   * hides most of the endorsement round trips.
+   * Chunks added (and applied) at once (default {@link DEFAULT_CHUNK_CONCURRENCY}). Chunks of one
+   * proposal touch disjoint keys, so concurrent transactions do not conflict; with two organisations
+   * endorsing every write this hides most of the endorsement round trips.
    */
   readonly concurrency?: number;
   readonly onProgress?: (progress: Progress) => void;
@@ -82,7 +91,7 @@ export interface DriveResult {
 export interface ApplyAndSealOptions {
   /** The proposal's chunks as last read (read again when absent). */
   readonly chunks?: readonly { readonly index: number; readonly applied: boolean }[];
-  /** Chunks applied at once (default 4; chunks of one proposal touch disjoint keys). */
+  /** Chunks applied at once (default {@link DEFAULT_CHUNK_CONCURRENCY}; chunks of one proposal touch disjoint keys). */
   readonly concurrency?: number;
   readonly onProgress?: (progress: Progress) => void;
   /** Called once every chunk is applied, before the seal. */
@@ -102,7 +111,7 @@ export async function applyAndSeal(
   const chunks = options.chunks ?? (await client.getProposal({ proposalId })).chunks;
   const report = options.onProgress ?? ((): void => undefined);
   let applied = 0;
-  await inPool(chunks, options.concurrency ?? 4, async (chunk) => {
+  await inPool(chunks, options.concurrency ?? DEFAULT_CHUNK_CONCURRENCY, async (chunk) => {
     if (!chunk.applied) await client.applyChunk({ proposalId, chunkIndex: chunk.index });
     applied += 1;
     report({ phase: 'apply', done: applied, total: chunks.length });
@@ -297,7 +306,7 @@ export async function driveProposal(
   const governance = options.governance ?? (await client.getGovernance());
   const plan = canonicalPlan(governance, given);
   const report = options.onProgress ?? ((): void => undefined);
-  const concurrency = options.concurrency ?? 4;
+  const concurrency = options.concurrency ?? DEFAULT_CHUNK_CONCURRENCY;
   const phaseMs: Record<string, number> = {};
   let mark = performance.now();
   const lap = (phase: string): void => {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { FabricInstall } from './fabric-home';
+import { CHAINCODE_NODE_OPTIONS } from './config-files';
 import { orgPaths, walletEntry, type NetworkPaths } from './paths';
 import { ordererName, peerName, type OrgSpec, type Topology } from './topology';
 
@@ -57,6 +58,8 @@ export function peerEnv(topology: Topology, org: OrgSpec, paths: NetworkPaths): 
     // No Docker daemon: an empty endpoint turns the Docker health check and builder off.
     CORE_VM_ENDPOINT: '',
     CORE_CHAINCODE_EXECUTETIMEOUT: '120s',
+    // passed on to the chaincode builder and so to the chaincode process (BUILDER_ENV)
+    NODE_OPTIONS: CHAINCODE_NODE_OPTIONS,
     CORE_CHAINCODE_LOGGING_LEVEL: 'info',
     FABRIC_LOGGING_SPEC: 'info:gossip=warning:msp=warning',
   };

@@ -2,8 +2,8 @@ import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-a
 import { raise } from '../lib/errors';
 import { latticeKey, itemKey, overlayKey, T } from '../lib/keys';
 import { normaliseProvince } from '../lib/orgs';
-import { decodeBookmark, runTx, type Tx } from '../lib/tx';
-import { evaluateCoverage } from '../model/coverage';
+import { CanonicalText, decodeBookmark, runTx, type Tx } from '../lib/tx';
+import { CoverageReader } from '../model/coverage-reader';
 import type { SearchItemsInput } from '../model/io';
 import { normaliseSearchText } from '../model/items';
 import { filteredPage } from '../model/paging';
@@ -18,39 +18,12 @@ import {
   requireGovernance,
   resolveVersion,
   sealedVersionOf,
-  versionInForce,
   type ItemIndex,
   type ItemRecord,
   type OverlayRecord,
 } from '../model/store';
-import type {
-  CoverageInput,
-  CoverageResult,
-  HistoryChange,
-  ItemHistory,
-  ItemSummary,
-  Overlay,
-  Version,
-} from '../model/types';
+import type { HistoryChange, ItemHistory, ItemSummary, Overlay, Version } from '../model/types';
 import { itemRecordKey, overlayRecordKey } from '../lib/keys';
-
-async function coverage(tx: Tx, line: CoverageInput): Promise<CoverageResult> {
-  const province = normaliseProvince(await requireGovernance(tx), line.province);
-  const date = line.date ?? tx.date;
-  const version = await versionInForce(tx, date);
-  const found = version === null ? null : await itemAsOf(tx, line.itemId, version.version);
-  const overlay =
-    version === null ? null : await overlayAsOf(tx, line.itemId, province.mspId, version.version);
-  return evaluateCoverage({
-    province: province.name,
-    itemId: line.itemId,
-    date,
-    patient: line.patient ?? {},
-    version,
-    item: found?.item ?? null,
-    overlay,
-  });
-}
 
 async function searchMatcher(tx: Tx, a: SearchItemsInput): Promise<(s: ItemSummary) => boolean> {
   const name = a.name === undefined ? undefined : normaliseSearchText(a.name);
@@ -152,19 +125,20 @@ export class CatalogContract extends Contract {
   @Transaction(false)
   @Returns('string')
   public async CheckCoverage(ctx: Context, input: string): Promise<string> {
-    return runTx(ctx, 'Catalog.CheckCoverage', input, (tx, a): Promise<CoverageResult> => coverage(tx, a));
+    return runTx(ctx, 'Catalog.CheckCoverage', input, async (tx, a): Promise<CanonicalText> => {
+      const [answer = ''] = await (await CoverageReader.open(tx)).answers([a]);
+      return new CanonicalText(answer);
+    });
   }
 
   /** Coverage of up to 200 lines. Returns { results: CoverageResult[] } in input order. */
   @Transaction(false)
   @Returns('string')
   public async CheckCoverageBatch(ctx: Context, input: string): Promise<string> {
-    return runTx(ctx, 'Catalog.CheckCoverageBatch', input, async (tx, a) => {
-      const results: CoverageResult[] = [];
-      for (const line of a.lines) {
-        results.push(await coverage(tx, line));
-      }
-      return { results };
+    return runTx(ctx, 'Catalog.CheckCoverageBatch', input, async (tx, a): Promise<CanonicalText> => {
+      const answers = await (await CoverageReader.open(tx)).answers(a.lines);
+      // canonicalJson({ results }) of the parsed answers, without parsing them back
+      return new CanonicalText(`{"results":[${answers.join(',')}]}`);
     });
   }
 

@@ -11,8 +11,11 @@ import { filteredPage } from '../model/paging';
 import { getGovernance, getHead, requireGovernance, requireProposal } from '../model/store';
 import type { ChunkAdded, ChunkApplied, Proposal, Vote, VoteResult } from '../model/types';
 import {
+  appliedChunk,
+  appliedOf,
   applyChunk,
   chunksOf,
+  legacyApplied,
   normaliseChange,
   precheckChange,
   putChunk,
@@ -21,6 +24,7 @@ import {
   requireStatus,
   sealVersion,
   votesOf,
+  type AppliedChunk,
   type Chunk,
 } from '../model/workflow';
 
@@ -46,12 +50,18 @@ function checkReviewed(p: Proposal, governanceVersion: number, input: VoteInput)
   }
 }
 
-/** Throws MANIFEST_MISMATCH unless the chunk's changes hash to the hash the manifest fixed at open. */
-export function checkChunkAgainstManifest(p: Proposal, chunk: Chunk): void {
+/** The chunk hashes of the manifest fixed at open; MANIFEST_MISMATCH unless they hash to the manifest. */
+function manifestHashes(p: Proposal): readonly string[] {
   const hashes = p.chunkHashes;
   if (hashes === null || p.manifestHash === null || sha256Json(hashes) !== p.manifestHash) {
     raise('MANIFEST_MISMATCH.inconsistent', { proposalId: p.id });
   }
+  return hashes;
+}
+
+/** Throws MANIFEST_MISMATCH unless the chunk's changes hash to the hash the manifest fixed at open. */
+export function checkChunkAgainstManifest(p: Proposal, chunk: Chunk): void {
+  const hashes = manifestHashes(p);
   const expected = hashes[chunk.index];
   const actual = sha256Json(chunk.changes);
   if (expected === undefined) {
@@ -59,6 +69,20 @@ export function checkChunkAgainstManifest(p: Proposal, chunk: Chunk): void {
   }
   if (actual !== expected || chunk.hash !== expected) {
     raise('MANIFEST_MISMATCH.hash', { index: chunk.index, proposalId: p.id, actual, expected });
+  }
+}
+
+/**
+ * Throws MANIFEST_MISMATCH unless an applied marker names the hash the manifest fixed for its chunk
+ * (the ApplyChunk that wrote it re-hashed the chunk's changes against that manifest).
+ */
+export function checkAppliedAgainstManifest(p: Proposal, marker: AppliedChunk): void {
+  const expected = manifestHashes(p)[marker.index];
+  if (expected === undefined) {
+    raise('MANIFEST_MISMATCH.notInManifest', { index: marker.index, proposalId: p.id, actual: marker.hash });
+  }
+  if (marker.hash !== expected) {
+    raise('MANIFEST_MISMATCH.hash', { index: marker.index, proposalId: p.id, actual: marker.hash, expected });
   }
 }
 
@@ -351,7 +375,8 @@ export class ProposalContract extends Contract {
         a.chunkIndex < (p.chunkCount ?? 0)
           ? await tx.read<Chunk>(chunkKey(tx.stub, p.id, a.chunkIndex))
           : null;
-      if (chunk?.applied === true && (p.status === 'approved' || p.status === 'applied')) {
+      const done = chunk === null ? null : await appliedChunk(tx, p.id, a.chunkIndex, chunk);
+      if (chunk !== null && done !== null && (p.status === 'approved' || p.status === 'applied')) {
         tx.emit('ChunkApplied', { proposalId: p.id, chunkIndex: a.chunkIndex, alreadyApplied: true });
         return {
           proposalId: p.id,
@@ -389,18 +414,34 @@ export class ProposalContract extends Contract {
       requireStatus(p, 'approved');
       requireRole(tx, 'proposer', 'admin');
       requireMsp(tx, p.ownerMsp, { action: 'seal', proposalId: p.id });
-      const chunks = await chunksOf(tx, p.id);
-      const pending = chunks.filter((c) => !c.applied).map((c) => c.index);
+      const chunkCount = p.chunkCount ?? 0;
+      const markers = await appliedOf(tx, p.id);
+      const applied: AppliedChunk[] = [];
+      const pending: number[] = [];
+      for (let index = 0; index < chunkCount; index++) {
+        // A chunk without a marker may have been applied in place by an earlier chaincode.
+        const marker = markers.get(index) ?? (await appliedChunk(tx, p.id, index));
+        if (marker === null) {
+          pending.push(index);
+        } else {
+          applied.push(marker);
+        }
+      }
       if (pending.length > 0) {
         raise('CHUNKS_INCOMPLETE.notApplied', { proposalId: p.id, pending });
       }
-      if (chunks.length !== p.chunkCount) {
-        raise('CHUNKS_INCOMPLETE.count', { proposalId: p.id, found: chunks.length, expected: p.chunkCount });
+      const beyond = [...markers.keys()].filter((index) => index >= chunkCount);
+      if (beyond.length > 0) {
+        raise('CHUNKS_INCOMPLETE.count', {
+          proposalId: p.id,
+          found: chunkCount + beyond.length,
+          expected: p.chunkCount,
+        });
       }
-      for (const chunk of chunks) {
-        checkChunkAgainstManifest(p, chunk);
+      for (const marker of applied) {
+        checkAppliedAgainstManifest(p, marker);
       }
-      const version = await sealVersion(tx, g, p, chunks);
+      const version = await sealVersion(tx, g, p, applied);
       putProposal(
         tx,
         g,
@@ -429,17 +470,19 @@ export class ProposalContract extends Contract {
       const g = await getGovernance(tx);
       const votes = await votesOf(tx, p.id);
       const chunks = await chunksOf(tx, p.id);
+      const markers = await appliedOf(tx, p.id);
+      const done = chunks.map((c) => markers.get(c.index) ?? legacyApplied(c));
       return {
         proposal: p,
         votes,
         tally: g === null ? null : tally(g, p, votes),
-        appliedChunks: chunks.filter((c) => c.applied).length,
-        chunks: chunks.map((c) => ({
+        appliedChunks: done.filter((m) => m !== null).length,
+        chunks: chunks.map((c, i) => ({
           index: c.index,
           changeCount: c.changeCount,
           hash: c.hash,
-          applied: c.applied,
-          appliedTxId: c.appliedTxId,
+          applied: done[i] != null,
+          appliedTxId: done[i]?.txId ?? null,
           ...(a.includeChunks === true ? { changes: c.changes } : {}),
         })),
       };

@@ -16,7 +16,8 @@ export const T = {
   overlay: 'ovl', // [itemId, provinceMsp] -> OverlayIndex
   overlayRecord: 'ovlv', // [itemId, provinceMsp, proposalId] -> OverlayRecord
   proposal: 'proposal', // [proposalId] -> Proposal
-  chunk: 'chunk', // [proposalId, chunkIndex(5)] -> Chunk
+  chunk: 'chunk', // [proposalId, chunkIndex(5)] -> Chunk (written once, by AddChunk)
+  applied: 'chunkdone', // [proposalId, chunkIndex(5)] -> AppliedChunk (written once, by ApplyChunk)
   claim: 'pchg', // [proposalId, 'item'|'ovl', itemId, (provinceMsp)] -> { chunkIndex }
   vote: 'vote', // [proposalId, mspId] -> Vote
   version: 'ver', // [version(10)] -> Version
@@ -50,6 +51,10 @@ export function proposalKey(stub: ChaincodeStub, proposalId: string): string {
 }
 export function chunkKey(stub: ChaincodeStub, proposalId: string, index: number): string {
   return stub.createCompositeKey(T.chunk, [proposalId, pad(index, 5)]);
+}
+/** The marker ApplyChunk writes for one chunk (its digest delta); one key per chunk, no shared key. */
+export function appliedKey(stub: ChaincodeStub, proposalId: string, index: number): string {
+  return stub.createCompositeKey(T.applied, [proposalId, pad(index, 5)]);
 }
 export function voteKey(stub: ChaincodeStub, proposalId: string, mspId: string): string {
   return stub.createCompositeKey(T.vote, [proposalId, mspId]);

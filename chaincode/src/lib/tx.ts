@@ -151,9 +151,14 @@ export class Tx {
   }
 }
 
+/** A transaction's answer already serialised as canonical JSON: {@link runTx} returns its text as is. */
+export class CanonicalText {
+  public constructor(public readonly text: string) {}
+}
+
 /**
  * Runs one transaction: parse + validate the single JSON argument, run the body, flush writes,
- * return canonical JSON. Any error that is not already coded becomes `INTERNAL: ...`. The body gets
+ * return canonical JSON (a {@link CanonicalText} as it is). Any error that is not already coded becomes `INTERNAL: ...`. The body gets
  * the input typed by its schema (`InputOf<N>`).
  */
 export async function runTx<N extends SchemaName, O>(
@@ -167,7 +172,7 @@ export async function runTx<N extends SchemaName, O>(
     const tx = new Tx(ctx);
     const out = await body(tx, input);
     await tx.flush();
-    return canonicalJson(out);
+    return out instanceof CanonicalText ? out.text : canonicalJson(out);
   } catch (err) {
     if (err instanceof CatalogError) {
       throw err;

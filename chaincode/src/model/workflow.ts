@@ -14,6 +14,7 @@ import {
 } from '../lib/digest';
 import { raise } from '../lib/errors';
 import {
+  appliedKey,
   chunkKey,
   claimKey,
   HEAD_KEY,
@@ -56,7 +57,12 @@ export type StoredChange =
   | { readonly op: 'setOverlay'; readonly overlay: Overlay }
   | { readonly op: 'clearOverlay'; readonly itemId: string; readonly province: string };
 
-/** A chunk of a proposal (key `chunk`). */
+/**
+ * A chunk of a proposal (key `chunk`), written once by AddChunk and never rewritten. `applied`,
+ * `appliedTxId` and `delta` are false / null in every chunk this chaincode writes: ApplyChunk records
+ * its outcome in the chunk's own {@link AppliedChunk} marker instead. A chunk applied by an earlier
+ * chaincode (which rewrote the chunk record) carries them set, and still counts as applied.
+ */
 export interface Chunk {
   readonly proposalId: string;
   readonly index: number;
@@ -67,6 +73,23 @@ export interface Chunk {
   readonly appliedTxId: string | null;
   /** Base64 LtHash delta of this chunk (sum of new entries minus sum of replaced ones). */
   readonly delta: string | null;
+}
+
+/**
+ * What ApplyChunk writes for chunk `index` (key `chunkdone`, immutable): one key per chunk, so the
+ * ApplyChunks of one proposal share no key and can commit in the same block. SealVersion folds the
+ * deltas of these markers; it never reads the chunks' changes again.
+ */
+export interface AppliedChunk {
+  readonly proposalId: string;
+  readonly index: number;
+  /** The chunk's hash, checked against the manifest by the ApplyChunk that wrote this marker. */
+  readonly hash: string;
+  readonly changeCount: number;
+  readonly txId: string;
+  readonly timestamp: string;
+  /** Base64 LtHash delta of this chunk (sum of new entries minus sum of replaced ones). */
+  readonly delta: string;
 }
 
 /** Throws QUORUM_NOT_MET (still open, approvals missing) or PROPOSAL_STATE unless the status is allowed. */
@@ -354,8 +377,11 @@ async function applyChange(
   };
 }
 
-/** Applies every change of a chunk and marks it applied with its digest delta. */
-export async function applyChunk(tx: Tx, g: Governance, p: Proposal, chunk: Chunk): Promise<Chunk> {
+/**
+ * Applies every change of a chunk and writes its {@link AppliedChunk} marker with the digest delta.
+ * The chunk record itself is left as AddChunk wrote it.
+ */
+export async function applyChunk(tx: Tx, g: Governance, p: Proposal, chunk: Chunk): Promise<AppliedChunk> {
   const delta = emptyLattice();
   for (const change of chunk.changes) {
     const { removed, added } = await applyChange(tx, g, p, change);
@@ -366,14 +392,66 @@ export async function applyChunk(tx: Tx, g: Governance, p: Proposal, chunk: Chun
       latticeAdd(delta, entryVector(added));
     }
   }
-  const applied: Chunk = { ...chunk, applied: true, appliedTxId: tx.txId, delta: encodeLattice(delta) };
-  tx.put(chunkKey(tx.stub, p.id, chunk.index), applied, immutablePolicy(g));
-  return applied;
+  const marker: AppliedChunk = {
+    proposalId: p.id,
+    index: chunk.index,
+    hash: chunk.hash,
+    changeCount: chunk.changeCount,
+    txId: tx.txId,
+    timestamp: tx.time,
+    delta: encodeLattice(delta),
+  };
+  tx.put(appliedKey(tx.stub, p.id, chunk.index), marker, immutablePolicy(g));
+  return marker;
 }
 
 /** All chunks of a proposal, in index order. */
 export async function chunksOf(tx: Tx, proposalId: string): Promise<Chunk[]> {
   return (await tx.scan<Chunk>(T.chunk, [proposalId])).map((e) => e.value);
+}
+
+/** The applied markers of a proposal by chunk index (one range scan of at most 10,000 small keys). */
+export async function appliedOf(tx: Tx, proposalId: string): Promise<Map<number, AppliedChunk>> {
+  const out = new Map<number, AppliedChunk>();
+  for (const { value } of await tx.scan<AppliedChunk>(T.applied, [proposalId])) {
+    out.set(value.index, value);
+  }
+  return out;
+}
+
+/**
+ * The applied marker of chunk `index`, or one made from a chunk record an earlier chaincode marked
+ * applied in place; null while the chunk is not applied.
+ */
+export async function appliedChunk(
+  tx: Tx,
+  proposalId: string,
+  index: number,
+  chunk?: Chunk | null,
+): Promise<AppliedChunk | null> {
+  const marker = await tx.read<AppliedChunk>(appliedKey(tx.stub, proposalId, index));
+  if (marker !== null) {
+    return marker;
+  }
+  const record = chunk === undefined ? await tx.read<Chunk>(chunkKey(tx.stub, proposalId, index)) : chunk;
+  return record === null ? null : legacyApplied(record);
+}
+
+/** The marker of a chunk record applied in place by an earlier chaincode, else null. */
+export function legacyApplied(chunk: Chunk): AppliedChunk | null {
+  if (!chunk.applied) {
+    return null;
+  }
+  return {
+    proposalId: chunk.proposalId,
+    index: chunk.index,
+    hash: chunk.hash,
+    changeCount: chunk.changeCount,
+    txId: chunk.appliedTxId ?? '',
+    timestamp: '',
+    delta:
+      chunk.delta ?? raise('INTERNAL.deltaMissing', { index: chunk.index, proposalId: chunk.proposalId }),
+  };
 }
 
 /** All votes on a proposal, in MSP order. */
@@ -391,7 +469,7 @@ export async function sealVersion(
   tx: Tx,
   g: Governance,
   p: Proposal,
-  chunks: readonly Chunk[],
+  applied: readonly AppliedChunk[],
 ): Promise<Version> {
   const head = await getHead(tx);
   const parent = head?.version ?? 0;
@@ -401,11 +479,8 @@ export async function sealVersion(
     const stored = await tx.read<{ lattice: string }>(latticeKey(tx.stub, parent));
     lattice = decodeLattice(stored?.lattice ?? raise('INTERNAL.latticeMissing', { version: parent }));
   }
-  for (const chunk of chunks) {
-    latticeAdd(
-      lattice,
-      decodeLattice(chunk.delta ?? raise('INTERNAL.deltaMissing', { index: chunk.index, proposalId: p.id })),
-    );
+  for (const marker of applied) {
+    latticeAdd(lattice, decodeLattice(marker.delta));
   }
   const effectiveFrom =
     parentVersion !== null && parentVersion.effectiveFrom > p.effectiveFrom
@@ -443,7 +518,10 @@ export async function sealVersion(
   return version;
 }
 
-/** Stores a chunk and the per-proposal claims of its targets. */
+/**
+ * Stores a chunk and the per-proposal claims of its targets. The chunk is never rewritten (ApplyChunk
+ * writes its own marker), so it is immutable from the start.
+ */
 export function putChunk(
   tx: Tx,
   g: Governance,
@@ -451,7 +529,7 @@ export function putChunk(
   chunk: Chunk,
   targets: readonly ChangeTarget[],
 ): void {
-  tx.put(chunkKey(tx.stub, p.id, chunk.index), chunk, ownedPolicy(g, p.ownerMsp));
+  tx.put(chunkKey(tx.stub, p.id, chunk.index), chunk, immutablePolicy(g));
   for (const target of targets) {
     tx.put(claimKey(tx.stub, p.id, target), { chunkIndex: chunk.index }, immutablePolicy(g));
   }

@@ -86,15 +86,39 @@ export function describeCertificate(
   }
 }
 
-/** Decodes serialised `msp.SerializedIdentity` bytes (creator or endorser). */
+/** Identities decoded lately, by their serialized bytes (a channel has few signers, seen again and again). */
+const IDENTITY_CACHE_SIZE = 256;
+const identities = new Map<string, IdentityInfo>();
+
+/**
+ * Decodes serialised `msp.SerializedIdentity` bytes (creator or endorser). The last
+ * {@link IDENTITY_CACHE_SIZE} distinct identities are remembered (the same bytes always decode to the
+ * same, frozen, result), so a block's creators and endorsers do not parse their certificate again.
+ */
 export function decodeIdentity(serialized: Uint8Array): IdentityInfo {
+  const cacheKey = Buffer.from(serialized.buffer, serialized.byteOffset, serialized.byteLength).toString(
+    'latin1',
+  );
+  const cached = identities.get(cacheKey);
+  if (cached !== undefined) {
+    return cached;
+  }
   const identity = msp.SerializedIdentity.deserializeBinary(serialized);
   const cert = describeCertificate(identity.getIdBytes_asU8());
-  return {
+  const info: IdentityInfo = Object.freeze({
     mspId: identity.getMspid(),
     subject: cert?.subject ?? null,
     issuer: cert?.issuer ?? null,
     role: cert?.role ?? null,
-    attributes: cert?.attributes ?? {},
-  };
+    attributes: Object.freeze({ ...(cert?.attributes ?? {}) }),
+  });
+  if (identities.size >= IDENTITY_CACHE_SIZE) {
+    // the oldest entry goes first (Map keeps insertion order)
+    const oldest = identities.keys().next();
+    if (oldest.done !== true) {
+      identities.delete(oldest.value);
+    }
+  }
+  identities.set(cacheKey, info);
+  return info;
 }

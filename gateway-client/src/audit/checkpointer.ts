@@ -37,6 +37,17 @@ export class StoreCheckpointer implements Checkpointer {
     }
   }
 
+  /**
+   * Notes that the store itself has moved its checkpoint to `next` (as {@link AuditStore.writeBlocks}
+   * does in the transaction that stores the blocks), without writing it again; never moves backwards.
+   */
+  public storedUpTo(next: bigint): void {
+    if (this.#blockNumber === undefined || next > this.#blockNumber) {
+      this.#blockNumber = next;
+      this.#transactionId = undefined;
+    }
+  }
+
   /** Records the last processed transaction of a block that is not finished yet. */
   public async checkpointTransaction(blockNumber: bigint, transactionId: string): Promise<void> {
     this.#blockNumber = blockNumber;

@@ -37,6 +37,7 @@ export {
   isPostgresLocation,
   openAuditStore,
   type AuditStore,
+  type BlockToWrite,
   type RawBlock,
   type SqliteStoreOptions,
   type StoreCheckpoint,

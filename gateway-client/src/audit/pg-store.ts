@@ -1,6 +1,6 @@
 /**
  * The PostgreSQL audit store, for deployments larger than one SQLite file: the same tables and the
- * same guarantees as {@link SqliteAuditStore} (one SQL transaction per block, idempotent by block
+ * same guarantees as {@link SqliteAuditStore} (one SQL transaction per block or batch of blocks, idempotent by block
  * number and transaction index, a different block under a stored number refused, transactions in
  * ledger order), through node-postgres (`pg`). The tables live in their own schema, `catalog_audit`
  * unless the URL says `?schema=…`, and are created on open.
@@ -32,6 +32,7 @@ import {
 import {
   BlockConflictError,
   type AuditStore,
+  type BlockToWrite,
   type StoreCheckpoint,
   type StoredBlock,
   type StoredMetadataWrite,
@@ -242,6 +243,85 @@ export class PgAuditStore implements AuditStore {
     } finally {
       client.release(failed);
     }
+  }
+
+  /**
+   * {@inheritDoc AuditStore.writeBlocks}
+   *
+   * The block rows go in one by one (each tells whether its number was free); the transactions,
+   * writes and metadata writes of the new blocks then go in as multi-row INSERTs over the batch.
+   */
+  public async writeBlocks(blocks: readonly BlockToWrite[]): Promise<WriteBlockResult[]> {
+    const results: WriteBlockResult[] = [];
+    if (blocks.length === 0) {
+      return results;
+    }
+    const client = await this.pool.connect();
+    let failed: Error | undefined;
+    let conflict: BlockConflictError | null = null;
+    try {
+      await client.query('BEGIN');
+      const added: DecodedBlock[] = [];
+      let next = -1;
+      for (const { block, receivedAt } of blocks) {
+        const writes = block.transactions.reduce((n, tx) => n + tx.writes.length, 0);
+        const row = blockValues(block, receivedAt ?? new Date().toISOString());
+        const inserted = await this.#insert(client, 'blocks', BLOCK_COLUMNS, [row]);
+        if (inserted === 0) {
+          const existing = await client.query<Row>(
+            `SELECT hash FROM ${this.table('blocks')} WHERE number = $1`,
+            [block.number],
+          );
+          const storedHash = str(existing.rows[0] ?? { hash: '' }, 'hash');
+          if (storedHash !== block.hash) {
+            conflict = new BlockConflictError(block.number, storedHash, block.hash);
+            break;
+          }
+        } else {
+          added.push(block);
+        }
+        results.push({ written: inserted > 0, writes });
+        next = Math.max(next, block.number + 1);
+      }
+      const txs = added.flatMap((b) => b.transactions.map((tx) => ({ number: b.number, tx })));
+      await this.#insert(
+        client,
+        'transactions',
+        TRANSACTION_COLUMNS,
+        txs.map(({ number, tx }) => transactionValues(number, tx)),
+      );
+      await this.#insert(
+        client,
+        'writes',
+        WRITE_COLUMNS,
+        txs.flatMap(({ number, tx }) => writeValues(number, tx)),
+      );
+      await this.#insert(
+        client,
+        'metadata_writes',
+        METADATA_WRITE_COLUMNS,
+        txs.flatMap(({ number, tx }) => metadataWriteValues(number, tx)),
+      );
+      if (next >= 0) {
+        await client.query(
+          `INSERT INTO ${this.table('checkpoint')} AS c (id, block_number, tx_id) VALUES (1, $1, NULL)
+           ON CONFLICT (id) DO UPDATE SET block_number = EXCLUDED.block_number, tx_id = NULL
+           WHERE EXCLUDED.block_number > c.block_number`,
+          [next],
+        );
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      failed = error instanceof Error ? error : new Error(String(error));
+      await rollback(client);
+      throw error;
+    } finally {
+      client.release(failed);
+    }
+    if (conflict !== null) {
+      throw conflict;
+    }
+    return results;
   }
 
   /** Multi-row `INSERT … ON CONFLICT DO NOTHING` in batches; returns the number of rows inserted. */

@@ -1,11 +1,12 @@
 /**
  * Replays full blocks from the peer's block events into an audit store, with a persistent
- * checkpoint, automatic reconnection (e.g. across a peer restart) and progress reporting.
+ * checkpoint, automatic reconnection (e.g. across a peer restart) and progress reporting. Blocks
+ * are stored in batches, each with its checkpoint in one store transaction.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { common } from '@hyperledger/fabric-protos';
 import type { BlockEventsOptions, CloseableAsyncIterable } from '@hyperledger/fabric-gateway';
-import { decodeBlock } from './block-decoder';
+import { decodeBlock, type DecodedBlock } from './block-decoder';
 import { StoreCheckpointer } from './checkpointer';
 import { BlockConflictError, type AuditStore } from './store';
 
@@ -43,7 +44,7 @@ export interface ReplayOptions {
   readonly follow?: boolean;
   /** Stops the replay (it returns normally). */
   readonly signal?: AbortSignal;
-  /** Called after each stored block. */
+  /** Called after each stored block (in ledger order, once its batch is committed). */
   readonly onProgress?: (progress: ReplayProgress) => void;
   /** Called when the stream fails, before waiting `delayMs` and reconnecting. */
   readonly onReconnect?: (error: unknown, attempt: number, delayMs: number) => void;
@@ -51,6 +52,12 @@ export interface ReplayOptions {
   readonly reconnectMs?: number;
   /** Maximum reconnect delay in ms (default 30 000). */
   readonly maxReconnectMs?: number;
+  /** Most blocks stored in one store transaction (default 64; 1 stores each block on its own). */
+  readonly batchBlocks?: number;
+  /** Serialized bytes after which a batch is stored (default 16 MiB). */
+  readonly batchBytes?: number;
+  /** Longest a received block waits for its batch to be stored, in ms (default 500). */
+  readonly batchMs?: number;
 }
 
 /** Outcome of {@link replayBlocks}. */
@@ -76,6 +83,26 @@ export async function getChainHeight(network: ReplayNetwork): Promise<number> {
   return common.BlockchainInfo.deserializeBinary(bytes).getHeight();
 }
 
+/** A decoded block waiting for its batch to be stored. */
+interface Pending {
+  readonly block: DecodedBlock;
+  readonly receivedAt: string;
+}
+
+/**
+ * True when `promise` settles before the event loop next polls for I/O (the stream had the block
+ * buffered already), false when it would have to wait for the network.
+ */
+async function settlesBeforeIo(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  const mark = (): void => {
+    settled = true;
+  };
+  promise.then(mark, mark);
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  return settled;
+}
+
 interface RunState {
   blocks: number;
   written: number;
@@ -99,6 +126,13 @@ async function pause(ms: number, signal: AbortSignal | undefined): Promise<void>
  * stored. Stream errors (peer restart, network) are retried with exponential back-off; the store's
  * checkpoint makes the resumption gap-free and duplicate-free. A block that conflicts with a stored
  * one ({@link BlockConflictError}) stops the replay with that error.
+ *
+ * Blocks are stored in batches: one store transaction ({@link AuditStore.writeBlocks}) holds up to
+ * `batchBlocks` blocks (or `batchBytes`) and moves the checkpoint past them in that same transaction,
+ * so a crash loses at most the uncommitted batch, which the next run reads again from the checkpoint
+ * (gap-free, duplicate-free). A batch is stored as soon as the stream has no further block ready (a
+ * caught-up or following replay stores each block as it comes), after `batchMs`, at the target, and
+ * before a reconnection or an abort. Memory holds one batch, whatever the history's length.
  */
 export async function replayBlocks(
   network: ReplayNetwork,
@@ -111,6 +145,9 @@ export async function replayBlocks(
   const max = options.maxReconnectMs ?? 30_000;
   const signal = options.signal;
   const aborted = (): boolean => signal?.aborted === true;
+  const batchBlocks = Math.max(1, options.batchBlocks ?? 64);
+  const batchBytes = options.batchBytes ?? 16 * 2 ** 20;
+  const batchMs = options.batchMs ?? 500;
   const state: RunState = {
     blocks: 0,
     written: 0,
@@ -154,6 +191,45 @@ export async function replayBlocks(
     };
   };
 
+  /** Blocks received and decoded but not yet stored (at most one batch). */
+  let pending: Pending[] = [];
+  let pendingBytes = 0;
+  let pendingSince = 0;
+
+  /** Stores the pending blocks in one store transaction (checkpoint included), then reports them. */
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) {
+      return;
+    }
+    const batch = pending;
+    pending = [];
+    pendingBytes = 0;
+    const results = await store.writeBlocks(batch);
+    let top = -1;
+    batch.forEach(({ block }, i) => {
+      const result = results[i];
+      top = Math.max(top, block.number);
+      state.failures = 0;
+      state.blocks++;
+      state.written += result?.written === true ? 1 : 0;
+      state.writes += result?.writes ?? 0;
+      if (options.onProgress !== undefined) {
+        const elapsedMs = performance.now() - state.started;
+        options.onProgress({
+          blockNumber: block.number,
+          targetBlock: target,
+          blocks: state.blocks,
+          writes: state.writes,
+          elapsedMs,
+          blocksPerSecond: rate(state.blocks, elapsedMs),
+          writesPerSecond: rate(state.writes, elapsedMs),
+          reconnects: state.reconnects,
+        });
+      }
+    });
+    checkpointer.storedUpTo(BigInt(top + 1));
+  };
+
   for (;;) {
     if (aborted()) {
       return summary('abort');
@@ -172,36 +248,43 @@ export async function replayBlocks(
       stream.close();
     };
     signal?.addEventListener('abort', stop, { once: true });
+    const blocks = stream[Symbol.asyncIterator]();
     try {
-      for await (const block of stream) {
-        const decoded = decodeBlock(block);
-        const expected = Number(next());
+      let expected = Number(next());
+      for (;;) {
+        const reading = blocks.next();
+        // a batch waits for blocks the stream already has, never for the peer to produce one
+        if (pending.length > 0 && !(await settlesBeforeIo(reading))) {
+          await flush();
+        }
+        const item = await reading;
+        if (item.done === true) {
+          break;
+        }
+        const decoded = decodeBlock(item.value);
         if (decoded.number > expected) {
           throw new Error(`block ${expected} missing from the stream (got ${decoded.number})`);
         }
-        const result = await store.writeBlock(decoded);
-        await checkpointer.checkpointBlock(BigInt(decoded.number));
-        state.failures = 0;
-        state.blocks++;
-        state.written += result.written ? 1 : 0;
-        state.writes += result.writes;
-        if (options.onProgress !== undefined) {
-          const elapsedMs = performance.now() - state.started;
-          options.onProgress({
-            blockNumber: decoded.number,
-            targetBlock: target,
-            blocks: state.blocks,
-            writes: state.writes,
-            elapsedMs,
-            blocksPerSecond: rate(state.blocks, elapsedMs),
-            writesPerSecond: rate(state.writes, elapsedMs),
-            reconnects: state.reconnects,
-          });
+        expected = Math.max(expected, decoded.number + 1);
+        if (pending.length === 0) {
+          pendingSince = performance.now();
         }
-        if (target !== null && decoded.number >= target) {
+        pending.push({ block: decoded, receivedAt: new Date().toISOString() });
+        pendingBytes += decoded.raw.length;
+        const atTarget = target !== null && decoded.number >= target;
+        if (
+          atTarget ||
+          pending.length >= batchBlocks ||
+          pendingBytes >= batchBytes ||
+          performance.now() - pendingSince >= batchMs
+        ) {
+          await flush();
+        }
+        if (atTarget) {
           return summary('height');
         }
       }
+      await flush();
       if (!aborted()) {
         await backOff(new Error('block event stream ended'));
       }
@@ -209,12 +292,21 @@ export async function replayBlocks(
       if (error instanceof BlockConflictError) {
         throw error;
       }
+      // the blocks received intact before the failure are kept (the stream resumes after them)
+      await flush().catch((flushError: unknown) => {
+        if (flushError instanceof BlockConflictError) {
+          throw flushError;
+        }
+        pending = [];
+        pendingBytes = 0;
+      });
       if (!aborted()) {
         await backOff(error);
       }
     } finally {
       signal?.removeEventListener('abort', stop);
       stream.close();
+      blocks.return?.().catch(() => undefined);
     }
   }
 }

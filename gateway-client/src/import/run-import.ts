@@ -9,7 +9,7 @@ import type { ItemInput, ProvinceMembers } from '@nrdl-catalog/chaincode/model';
 import type { CatalogClient } from '../catalog-client';
 import { CatalogClientError, InvalidInputError } from '../errors';
 import { provinceOf } from '../governance-members';
-import { driveProposal, type DriveResult, type Progress } from '../workflow';
+import { DEFAULT_CHUNK_CONCURRENCY, driveProposal, type DriveResult, type Progress } from '../workflow';
 import { planChunks, upsertChanges } from './chunks';
 import { ImportError, type TextEncodingName } from './csv';
 import { readNrdlFile } from './nrdl';
@@ -46,6 +46,11 @@ export interface RunImportOptions {
   readonly approvers?: readonly CatalogClient[];
   /** Changes per chunk, 1 to the governance's maximum (default: that maximum). */
   readonly chunkSize?: number;
+  /**
+   * AddChunk / ApplyChunk transactions in flight at once (default
+   * {@link DEFAULT_CHUNK_CONCURRENCY}; 1 adds and applies the chunks one after another).
+   */
+  readonly concurrency?: number;
   /** Proposal title (default: the list's name and the file name). */
   readonly title?: string;
   readonly onProgress?: (progress: Progress) => void;
@@ -174,6 +179,7 @@ export async function runImport(options: RunImportOptions): Promise<ImportSummar
     },
     {
       approvers: options.approvers ?? [],
+      concurrency: options.concurrency ?? DEFAULT_CHUNK_CONCURRENCY,
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     },
   );

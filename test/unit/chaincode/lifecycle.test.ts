@@ -403,13 +403,17 @@ describe('national proposal lifecycle', () => {
     for (const voter of [A.nhsaApprover, A.gdApprover, A.scApprover]) {
       await net.submit(voter, 'Proposal:ApproveProposal', await reviewed(net, id));
     }
-    // colluding organisations rewrite chunk 1 after the approvals (the policies allow NHSA + a province)
+    // chunk 1 rewritten after the approvals: refused now that chunks are immutable from AddChunk on…
     const chunkKey = key('chunk', id, '00001');
     const chunk = net.ledger.getJson<{ changes: { item: { remark: string | null } }[] }>(chunkKey)!;
     chunk.changes[0]!.item.remark = 'forged';
     const forge = net.ledger.begin(A.nhsaAdmin);
     await forge.putState(chunkKey, Buffer.from(JSON.stringify(chunk)));
-    forge.commit(new Set(['NHSAMSP', 'GuangdongMSP']));
+    expect(() => {
+      forge.commit(new Set(['NHSAMSP', 'GuangdongMSP']));
+    }).to.throw(/ENDORSEMENT_POLICY_FAILURE/);
+    // …but a ledger whose chunks an earlier chaincode created as owned keys could hold one
+    net.ledger.seed(chunkKey, Buffer.from(JSON.stringify(chunk)));
     await net.submit(A.nhsaProposer, 'Proposal:ApplyChunk', { proposalId: id, chunkIndex: 0 });
     await refusedWithoutWrites(net, 'MANIFEST_MISMATCH', () =>
       net.submit(A.nhsaProposer, 'Proposal:ApplyChunk', { proposalId: id, chunkIndex: 1 }),

@@ -10,8 +10,10 @@ import type { CatalogClient } from '../../../gateway-client/src/catalog-client';
 import { CatalogClientError, ConflictError } from '../../../gateway-client/src/errors';
 import { fingerprint, planChunks, upsertChanges } from '../../../gateway-client/src/import/chunks';
 import {
+  DEFAULT_CHUNK_CONCURRENCY,
   driveProposal,
   findProposalByFingerprint,
+  type Progress,
   rationaleWithFingerprint,
   resumeKey,
   type ProposalPlan,
@@ -225,6 +227,104 @@ describe('finding a proposal by fingerprint', () => {
     const { client } = listing([{ records: [quoted], fetchedRecordsCount: 1, bookmark: '' }]);
     expect(await findProposalByFingerprint(client, plan)).to.equal(null);
     expect(fingerprint(changes)).to.equal(plan.fingerprint);
+  });
+});
+
+/**
+ * A client whose AddChunk / ApplyChunk calls are counted (in flight at once, in all) and which
+ * "dies" — every later chunk call fails — once `killAfter` of them have committed.
+ */
+function chunkCounting(
+  net: Network,
+  killAfter: { add?: number; apply?: number } = {},
+): { client: CatalogClient; stats: { maxInFlight: number; add: number; apply: number } } {
+  const inner = clientOn(net, A.nhsaProposer);
+  const stats = { maxInFlight: 0, add: 0, apply: 0 };
+  let inFlight = 0;
+  const counted =
+    (kind: 'add' | 'apply', call: (input: never) => Promise<unknown>) =>
+    async (input: never): Promise<unknown> => {
+      const limit = killAfter[kind];
+      if (limit !== undefined && stats[kind] >= limit) throw new Error(`killed after ${limit} ${kind} calls`);
+      inFlight += 1;
+      stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
+      try {
+        const done = await call(input);
+        stats[kind] += 1;
+        return done;
+      } finally {
+        inFlight -= 1;
+      }
+    };
+  const client = Object.assign(Object.create(inner) as CatalogClient, {
+    addChunk: counted('add', inner.addChunk.bind(inner) as (input: never) => Promise<unknown>),
+    applyChunk: counted('apply', inner.applyChunk.bind(inner) as (input: never) => Promise<unknown>),
+  });
+  return { client, stats };
+}
+
+describe('proposal workflow driver (chunks in parallel)', () => {
+  const many: Change[] = upsertChanges(Array.from({ length: 40 }, (_, i) => syntheticDrug(i)));
+  const approversOf = (net: Network): CatalogClient[] =>
+    [A.nhsaApprover, A.gdApprover, A.scApprover].map((caller) => clientOn(net, caller));
+
+  it(`adds and applies up to ${DEFAULT_CHUNK_CONCURRENCY} chunks at once, with no conflict`, async () => {
+    const net = await bootstrapped();
+    const { client, stats } = chunkCounting(net);
+    const progress: Progress[] = [];
+    const result = await driveProposal(client, planOf(many, 2), {
+      approvers: approversOf(net),
+      onProgress: (p) => progress.push(p),
+    });
+    expect(result).to.include({ status: 'applied', resumed: false });
+    expect(result.version).to.include({ version: 1, changeCount: 40 });
+    expect(stats).to.deep.equal({ maxInFlight: DEFAULT_CHUNK_CONCURRENCY, add: 20, apply: 20 });
+    for (const phase of ['chunks', 'apply'] as const) {
+      expect(progress.filter((p) => p.phase === phase).map((p) => p.done)).to.deep.equal(
+        Array.from({ length: 20 }, (_, i) => i + 1),
+      );
+    }
+    const one = chunkCounting(await bootstrapped());
+    await driveProposal(one.client, planOf(many, 10), { concurrency: 1, apply: false });
+    expect(one.stats.maxInFlight).to.equal(1);
+  });
+
+  it('resumes an import killed in the middle of parallel adds, then of parallel applies', async () => {
+    const net = await bootstrapped();
+    const plan = planOf(many, 2);
+    const killedAdding = chunkCounting(net, { add: 5 });
+    await driveProposal(killedAdding.client, plan, { approvers: approversOf(net) }).then(
+      () => expect.fail('the run was to be killed'),
+      (e: unknown) => expect((e as Error).message).to.equal('killed after 5 add calls'),
+    );
+    const killedApplying = chunkCounting(net, { apply: 7 });
+    await driveProposal(killedApplying.client, plan, { approvers: approversOf(net) }).then(
+      () => expect.fail('the run was to be killed'),
+      (e: unknown) => expect((e as Error).message).to.equal('killed after 7 apply calls'),
+    );
+    // the transactions in flight when the run died committed; the second run added only the others
+    expect(killedAdding.stats.add).to.be.within(5, 5 + DEFAULT_CHUNK_CONCURRENCY - 1);
+    expect(killedApplying.stats.add).to.equal(20 - killedAdding.stats.add);
+    expect(killedApplying.stats.apply).to.be.within(7, 7 + DEFAULT_CHUNK_CONCURRENCY - 1);
+    const final = chunkCounting(net);
+    const progress: Progress[] = [];
+    const result = await driveProposal(final.client, plan, {
+      approvers: approversOf(net),
+      onProgress: (p) => progress.push(p),
+    });
+    expect(result).to.include({ status: 'applied', resumed: true });
+    expect(result.version).to.include({ version: 1, changeCount: 40 });
+    // already applied chunks are skipped, the count still runs 1..20
+    expect(final.stats).to.include({ add: 0, apply: 20 - killedApplying.stats.apply });
+    expect(progress.filter((p) => p.phase === 'apply').map((p) => p.done)).to.deep.equal(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
+    const again = chunkCounting(net);
+    expect(await driveProposal(again.client, plan, { approvers: approversOf(net) })).to.include({
+      status: 'applied',
+      resumed: true,
+    });
+    expect(again.stats).to.include({ add: 0, apply: 0 });
   });
 });
 

@@ -195,6 +195,62 @@ export function storeContract(subject: StoreUnderTest): void {
     await store.close();
   });
 
+  it('writes a batch of blocks in one transaction with the checkpoint past it', async () => {
+    const store = await subject.fresh();
+    const batch = (from: number, to: number): { block: DecodedBlock }[] =>
+      decoded.slice(from, to).map((block) => ({ block }));
+    const first = await store.writeBlocks(batch(0, 5));
+    expect(first.map((r) => r.written)).to.deep.equal([true, true, true, true, true]);
+    expect(await store.getCheckpoint()).to.deep.equal({ blockNumber: 5, transactionId: null });
+    const again = await store.writeBlocks(batch(3, 7));
+    expect(again.map((r) => r.written)).to.deep.equal([false, false, true, true]);
+    expect(again.map((r) => r.writes)).to.deep.equal(
+      decoded.slice(3, 7).map((b) => b.transactions.reduce((n, t) => n + t.writes.length, 0)),
+    );
+    expect((await store.getCheckpoint())?.blockNumber).to.equal(7);
+    expect(shape(await collect(store.transactions()))).to.deep.equal(
+      expectedTransactions(decoded.slice(0, 7)),
+    );
+    expect(await store.writeBlocks([])).to.deep.equal([]);
+    await store.close();
+  });
+
+  it('stores nothing of a batch that fails midway (the checkpoint stays)', async () => {
+    const store = await subject.fresh();
+    await store.writeBlock(decoded[0]!);
+    // a block that fails while the batch's SQL transaction is open, after two blocks went in
+    const broken = Object.defineProperty({ ...decoded[3]! }, 'raw', {
+      get: (): Uint8Array => {
+        throw new Error('disk full');
+      },
+    });
+    try {
+      await store.writeBlocks([decoded[1]!, decoded[2]!, broken, decoded[4]!].map((block) => ({ block })));
+      expect.fail('expected the batch to fail');
+    } catch (error) {
+      expect((error as Error).message).to.equal('disk full');
+    }
+    expect((await store.stats()).blocks).to.equal(1);
+    expect(await store.getCheckpoint()).to.deep.equal({ blockNumber: 1, transactionId: null });
+    await store.close();
+  });
+
+  it('commits the blocks of a batch before a conflicting one, then refuses it', async () => {
+    const store = await subject.fresh();
+    await store.writeBlock(decoded[2]!);
+    const forged = { ...decoded[4]!, number: 2 };
+    try {
+      await store.writeBlocks([decoded[0]!, decoded[1]!, forged, decoded[3]!].map((block) => ({ block })));
+      expect.fail('expected a conflict');
+    } catch (error) {
+      expect(error).to.be.instanceOf(BlockConflictError);
+      expect((error as BlockConflictError).blockNumber).to.equal(2);
+    }
+    expect((await store.listBlocks()).map((b) => b.number)).to.deep.equal([0, 1, 2]);
+    expect((await store.getCheckpoint())?.blockNumber).to.equal(3);
+    await store.close();
+  });
+
   it('keeps ledger order when blocks arrive out of order', async () => {
     const store = await subject.fresh();
     for (const b of [...decoded].reverse()) {

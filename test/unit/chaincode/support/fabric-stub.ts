@@ -89,17 +89,42 @@ export function satisfies(spec: PolicySpec, endorsers: ReadonlySet<string>): boo
 }
 
 /** The world state and history shared by every transaction of a test. */
+let ledgers = 0;
+
 export class Ledger {
+  /**
+   * The channel this ledger is: one name per ledger, because the chaincode keeps per-channel caches
+   * of immutable records across transactions (RECORD_CACHE) and two test ledgers are two channels.
+   */
+  public readonly channel = `stub-channel-${++ledgers}`;
   readonly #state = new Map<string, Committed>();
   readonly #params = new Map<string, Buffer>();
   readonly #history = new Map<string, HistoryEntry[]>();
   #version = 0;
   #txCounter = 0;
+  /** Committed keys in UTF-8 byte order, rebuilt lazily after a commit changed the key set. */
+  #sorted: string[] | null = null;
+  /**
+   * State API calls made by the chaincode, per shim method (`getState`, `getStateByPartialCompositeKey`,
+   * …), over every transaction of this ledger: what a benchmark or test counts as round trips to the
+   * peer. {@link Ledger.resetCalls} starts a new count.
+   */
+  public readonly calls = new Map<string, number>();
   /** Wall clock of the simulated network (ms); each transaction advances it by one second. */
   public clock = Date.parse('2024-12-20T02:00:00Z');
   public readonly events: EmittedEvent[] = [];
   /** The catalog organisations of the chaincode-level endorsement policy (OutOf(2) of them). */
   public readonly catalogOrgs = new Set(CATALOG_ORGS);
+
+  /** Clears {@link Ledger.calls}. */
+  public resetCalls(): void {
+    this.calls.clear();
+  }
+
+  /** @internal Counts one state API call. */
+  public count(api: string): void {
+    this.calls.set(api, (this.calls.get(api) ?? 0) + 1);
+  }
 
   /** Sets the simulated time (ISO string). */
   public setTime(iso: string): void {
@@ -145,12 +170,35 @@ export class Ledger {
     return new TxStub(this, caller, txId, this.clock, options.readOnly ?? false);
   }
 
+  /**
+   * Writes a committed value as it stands on a ledger written by an earlier chaincode, without the
+   * validation of {@link commit} (key-level policies unchanged). For tests of older ledger layouts.
+   */
+  public seed(key: string, value: Buffer): void {
+    this.#version++;
+    if (!this.#state.has(key)) this.#sorted = null;
+    this.#state.set(key, { value, version: this.#version });
+  }
+
   /** @internal Range over committed keys in [start, end). */
   public range(start: string, end: string): { key: string; value: Buffer; version: number }[] {
-    return [...this.#state.entries()]
-      .filter(([k]) => cmp(k, start) >= 0 && (end === '' || cmp(k, end) < 0))
-      .sort(([a], [b]) => cmp(a, b))
-      .map(([key, c]) => ({ key, value: c.value, version: c.version }));
+    this.#sorted ??= [...this.#state.keys()].sort(cmp);
+    const keys = this.#sorted;
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cmp(keys[mid] ?? '', start) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: { key: string; value: Buffer; version: number }[] = [];
+    for (let i = lo; i < keys.length; i++) {
+      const key = keys[i] ?? '';
+      if (end !== '' && cmp(key, end) >= 0) break;
+      const c = this.#state.get(key);
+      if (c !== undefined) out.push({ key, value: c.value, version: c.version });
+    }
+    return out;
   }
 
   /** @internal Validates and commits a simulated transaction. */
@@ -189,8 +237,9 @@ export class Ledger {
       });
       this.#history.set(key, list);
       if (value === null) {
-        this.#state.delete(key);
+        if (this.#state.delete(key)) this.#sorted = null;
       } else {
+        if (!this.#state.has(key)) this.#sorted = null;
         this.#state.set(key, { value, version: this.#version });
       }
     }
@@ -240,7 +289,7 @@ export class TxStub {
   }
 
   public getChannelID(): string {
-    return 'catalog';
+    return this.ledger.channel;
   }
 
   public getTxTimestamp(): { seconds: { toString(): string }; nanos: number } {
@@ -259,6 +308,7 @@ export class TxStub {
   }
 
   public getState(key: string): Promise<Uint8Array> {
+    this.ledger.count('getState');
     this.readSet.set(key, this.ledger.versionOf(key));
     return Promise.resolve(this.ledger.get(key) ?? Buffer.alloc(0));
   }
@@ -282,6 +332,7 @@ export class TxStub {
   }
 
   public getStateValidationParameter(key: string): Promise<Uint8Array> {
+    this.ledger.count('getStateValidationParameter');
     return Promise.resolve(this.ledger.validationParameter(key) ?? Buffer.alloc(0));
   }
 
@@ -332,6 +383,7 @@ export class TxStub {
   }
 
   public getStateByRange(startKey: string, endKey: string): Scan {
+    this.ledger.count('getStateByRange');
     this.#checkSimple(startKey, endKey);
     const { kvs } = this.#scan(startKey === '' ? '\u0001' : startKey, endKey);
     return asyncResult(iteratorOf(kvs), kvs);
@@ -344,6 +396,7 @@ export class TxStub {
     bookmark = '',
   ): PagedScan {
     this.#checkSimple(startKey, endKey);
+    this.ledger.count('getStateByRangeWithPagination');
     const { kvs, metadata } = this.#scan(startKey === '' ? '\u0001' : startKey, endKey, {
       pageSize,
       bookmark,
@@ -352,6 +405,7 @@ export class TxStub {
   }
 
   public getStateByPartialCompositeKey(objectType: string, attributes: string[]): Scan {
+    this.ledger.count('getStateByPartialCompositeKey');
     const prefix = this.createCompositeKey(objectType, attributes);
     const { kvs } = this.#scan(prefix, prefix + MAX);
     return asyncResult(iteratorOf(kvs), kvs);
@@ -364,11 +418,13 @@ export class TxStub {
     bookmark = '',
   ): PagedScan {
     const prefix = this.createCompositeKey(objectType, attributes);
+    this.ledger.count('getStateByPartialCompositeKeyWithPagination');
     const { kvs, metadata } = this.#scan(prefix, prefix + MAX, { pageSize, bookmark });
     return asyncResult({ iterator: iteratorOf(kvs), metadata }, kvs);
   }
 
   public getHistoryForKey(key: string): History {
+    this.ledger.count('getHistoryForKey');
     const mods: Iterators.KeyModification[] = this.ledger.historyOf(key).map((h) => ({
       txId: h.txId,
       isDelete: h.isDelete,

@@ -1,0 +1,327 @@
+/**
+ * The reads behind CheckCoverage and CheckCoverageBatch, each done once per transaction.
+ *
+ * A check needs the governance record (to name the province), the version in force on the line's
+ * date, the item as listed in it and the province's overlay. On a peer every state read is a round
+ * trip over the chaincode's stream, so a {@link CoverageReader} reads the governance record and the
+ * sealed versions once, and each item index, item record and overlay once however many lines ask
+ * about them; equal lines are answered once.
+ *
+ * The sealed versions say which proposals are sealed and as which version (`proposalIds`; an
+ * applied proposal never changes status), so no proposal record is read. They also say who could
+ * have written an item or overlay, which lets most reads skip the index key:
+ *
+ * - every write of an item comes from a proposal of the item's owner (ApplyChunk refuses others,
+ *   FORBIDDEN_ORG.itemOwner), and the owner is fixed by the id: `D-` / `H-` items are national
+ *   (NHSA), `S-<code>-` / `M-<code>-` items belong to the province with that code (normaliseItem
+ *   checks the prefix). When at most {@link PROBE_LIMIT} sealed versions of that owner are in force,
+ *   their records are read directly, newest first — the first one found is the entry in force;
+ * - an overlay of a province is written only by that province's provincial proposals
+ *   (SCOPE_VIOLATION otherwise): with none sealed, there is no overlay and nothing is read; with one,
+ *   its record is read directly.
+ *
+ * Otherwise (more versions of the owner, an id of no known owner, a version whose province the
+ * member list does not name) the index key is read and its entries resolved as {@link entryAsOf}
+ * does. The answers are the ones the index path gives, line by line.
+ */
+import { canonicalJson } from '../lib/canonical-json';
+import { raise } from '../lib/errors';
+import { itemKey, itemRecordKey, overlayKey, overlayRecordKey } from '../lib/keys';
+import { normaliseProvince, type ProvinceInfo } from '../lib/orgs';
+import type { Tx } from '../lib/tx';
+import { evaluateCoverage } from './coverage';
+import {
+  allVersions,
+  requireGovernance,
+  type ItemIndex,
+  type ItemRecord,
+  type OverlayIndex,
+  type OverlayRecord,
+} from './store';
+import type { CoverageInput, Governance, Item, Overlay, Version } from './types';
+
+/**
+ * Item and overlay records this chaincode process has read, across transactions, per channel. A
+ * record key (`item record` / `overlay record`: item, proposal) is written once, by ApplyChunk, under
+ * a key-level policy no endorser set satisfies, so a value read once is the value for good: a later
+ * check answers from here instead of a round trip to the peer. Only records found are kept (a key
+ * not there yet may be written later). Used by the coverage checks alone, which are evaluate-only
+ * queries: no endorsed transaction's read set leaves out a read because of it. The coverage reader
+ * asks only for records of sealed proposals — every record a sealed proposal will ever have is
+ * written before it seals — so a record found missing stays missing too, and is kept as such.
+ * Bounded: the least recently used record goes first.
+ */
+export class ImmutableRecordCache {
+  readonly #values = new Map<string, unknown>();
+  public hits = 0;
+  public misses = 0;
+
+  public constructor(public readonly capacity: number) {}
+
+  /** The cached value of `key` on `channel`, or undefined. */
+  public get(channel: string, key: string): unknown {
+    const id = `${channel}\u0000${key}`;
+    const value = this.#values.get(id);
+    if (value === undefined) {
+      this.misses += 1;
+      return undefined;
+    }
+    this.hits += 1;
+    // most recently used last
+    this.#values.delete(id);
+    this.#values.set(id, value);
+    return value;
+  }
+
+  /** Keeps a record read from the ledger (`null`: the sealed proposal wrote no such record). */
+  public set(channel: string, key: string, value: unknown): void {
+    const id = `${channel}\u0000${key}`;
+    this.#values.delete(id);
+    this.#values.set(id, value);
+    if (this.#values.size > this.capacity) {
+      const oldest = this.#values.keys().next();
+      if (oldest.done !== true) this.#values.delete(oldest.value);
+    }
+  }
+
+  public get size(): number {
+    return this.#values.size;
+  }
+
+  public clear(): void {
+    this.#values.clear();
+    this.hits = 0;
+    this.misses = 0;
+  }
+}
+
+/** The process's record cache: about 20,000 records of ~1 KB, a few tens of MB at most. */
+export const RECORD_CACHE = new ImmutableRecordCache(20_000);
+
+/** Most sealed writers whose records are read directly before the index key is read instead. */
+export const PROBE_LIMIT = 2;
+
+/** A sealed proposal: its id and the version that sealed it. */
+interface Sealed {
+  readonly proposalId: string;
+  readonly version: number;
+}
+
+/** Answers coverage lines of one transaction, reading each key at most once. */
+export class CoverageReader {
+  readonly #tx: Tx;
+  readonly #g: Governance;
+  /** Sealed versions, ascending. */
+  readonly #versions: readonly Version[];
+  /** Version that sealed each proposal. */
+  readonly #sealed = new Map<string, number>();
+  /** Sealed proposals per writer (NHSA's MSP for national versions, the province's for provincial ones), ascending. */
+  readonly #byOwner = new Map<string, Sealed[]>();
+  /** False when a version names a province the member list does not: then every read goes through the index. */
+  readonly #ownersKnown: boolean;
+  /** Values read, by key (null: the key does not exist). */
+  readonly #reads = new Map<string, unknown>();
+  readonly #items = new Map<string, Item | null>();
+  readonly #overlays = new Map<string, Overlay | null>();
+  readonly #answers = new Map<string, string>();
+
+  private constructor(tx: Tx, g: Governance, versions: readonly Version[]) {
+    this.#tx = tx;
+    this.#g = g;
+    this.#versions = versions;
+    let known = true;
+    for (const v of versions) {
+      const owner =
+        v.scope === 'national'
+          ? g.nationalMsp
+          : (g.provinces.find((p) => p.name === v.province)?.mspId ?? null);
+      if (owner === null) {
+        known = false;
+      }
+      for (const proposalId of v.proposalIds) {
+        this.#sealed.set(proposalId, v.version);
+        if (owner !== null) {
+          const list = this.#byOwner.get(owner) ?? [];
+          list.push({ proposalId, version: v.version });
+          this.#byOwner.set(owner, list);
+        }
+      }
+    }
+    this.#ownersKnown = known;
+  }
+
+  /** Reads the governance record (GOVERNANCE_NOT_INITIALISED without one) and the sealed versions. */
+  public static async open(tx: Tx): Promise<CoverageReader> {
+    const g = await requireGovernance(tx);
+    return new CoverageReader(tx, g, await allVersions(tx));
+  }
+
+  /**
+   * The canonical JSON answers to `lines`, in order: what `canonicalJson(evaluateCoverage(…))` gives
+   * for each line on its own. Provinces are checked first, in line order (UNKNOWN_PROVINCE names the
+   * first unknown one).
+   */
+  public async answers(lines: readonly CoverageInput[]): Promise<string[]> {
+    const checked = lines.map((line) => ({ line, province: normaliseProvince(this.#g, line.province) }));
+    const out: string[] = [];
+    for (const { line, province } of checked) {
+      out.push(await this.#answer(line, province));
+    }
+    return out;
+  }
+
+  async #answer(line: CoverageInput, province: ProvinceInfo): Promise<string> {
+    const date = line.date ?? this.#tx.date;
+    const patient = line.patient ?? {};
+    const key = `${province.mspId}\u0000${line.itemId}\u0000${date}\u0000${canonicalJson(patient)}`;
+    const known = this.#answers.get(key);
+    if (known !== undefined) {
+      return known;
+    }
+    const version = this.#inForce(date);
+    const item = version === null ? null : await this.#itemAt(line.itemId, version.version);
+    const overlay =
+      version === null || item === null
+        ? null
+        : await this.#overlayAt(line.itemId, province, version.version);
+    const answer = canonicalJson(
+      evaluateCoverage({
+        province: province.name,
+        itemId: line.itemId,
+        date,
+        patient,
+        version,
+        item,
+        overlay,
+      }),
+    );
+    this.#answers.set(key, answer);
+    return answer;
+  }
+
+  /** The latest sealed version with effectiveFrom <= date (as {@link versionInForce}). */
+  #inForce(date: string): Version | null {
+    let found: Version | null = null;
+    for (const v of this.#versions) {
+      if (v.effectiveFrom <= date) {
+        found = v;
+      }
+    }
+    return found;
+  }
+
+  async #read<V>(key: string): Promise<V | null> {
+    if (this.#reads.has(key)) {
+      return this.#reads.get(key) as V | null;
+    }
+    const value = await this.#tx.read<V>(key);
+    this.#reads.set(key, value);
+    return value;
+  }
+
+  /** A record key's value: from the process's {@link RECORD_CACHE} when it was read before. */
+  async #readRecord<V>(key: string): Promise<V | null> {
+    const channel = this.#tx.stub.getChannelID();
+    const cached = RECORD_CACHE.get(channel, key);
+    if (cached !== undefined) {
+      return cached as V | null;
+    }
+    const value = await this.#read<V>(key);
+    RECORD_CACHE.set(channel, key, value);
+    return value;
+  }
+
+  /** Proposals of `owner` sealed as version <= `version`, newest first. */
+  #writers(owner: string, version: number): Sealed[] {
+    return (this.#byOwner.get(owner) ?? []).filter((s) => s.version <= version).reverse();
+  }
+
+  /** The owner an item id implies (NHSA for `D-`/`H-`, the province of `S-<code>-`/`M-<code>-`), or null. */
+  #ownerOfId(itemId: string): string | null {
+    if (itemId.startsWith('D-') || itemId.startsWith('H-')) {
+      return this.#g.nationalMsp;
+    }
+    const m = /^[SM]-([A-Z]{2})-/.exec(itemId);
+    const code = m?.[1];
+    return code === undefined ? null : (this.#g.provinces.find((p) => p.code === code)?.mspId ?? null);
+  }
+
+  /** The entry of an index in force as of `version` (as {@link entryAsOf}, with the sealed versions read once). */
+  #entryAsOf<E extends { proposalId: string }>(entries: readonly E[], version: number): E | null {
+    let best: { entry: E; version: number } | null = null;
+    for (const entry of entries) {
+      const sealed = this.#sealed.get(entry.proposalId) ?? null;
+      if (sealed !== null && sealed <= version && (best === null || sealed > best.version)) {
+        best = { entry, version: sealed };
+      }
+    }
+    return best?.entry ?? null;
+  }
+
+  /** The item as listed in `version` (null when never listed or removed), as {@link itemAsOf}. */
+  async #itemAt(itemId: string, version: number): Promise<Item | null> {
+    const memo = `${itemId}\u0000${version}`;
+    if (this.#items.has(memo)) {
+      return this.#items.get(memo) ?? null;
+    }
+    const stub = this.#tx.stub;
+    let item: Item | null = null;
+    const owner = this.#ownersKnown ? this.#ownerOfId(itemId) : null;
+    const writers = owner === null ? null : this.#writers(owner, version);
+    if (writers !== null && writers.length <= PROBE_LIMIT) {
+      for (const w of writers) {
+        const record = await this.#readRecord<ItemRecord>(itemRecordKey(stub, itemId, w.proposalId));
+        if (record !== null) {
+          item = record.item;
+          break;
+        }
+      }
+    } else {
+      const index = await this.#read<ItemIndex>(itemKey(stub, itemId));
+      const entry = index === null ? null : this.#entryAsOf(index.entries, version);
+      if (entry !== null) {
+        const record =
+          (await this.#readRecord<ItemRecord>(itemRecordKey(stub, itemId, entry.proposalId))) ??
+          raise('INTERNAL.recordMissing', { itemId, proposalId: entry.proposalId });
+        item = record.item;
+      }
+    }
+    this.#items.set(memo, item);
+    return item;
+  }
+
+  /** One province's overlay of an item as of `version` (null when none or cleared), as {@link overlayAsOf}. */
+  async #overlayAt(itemId: string, province: ProvinceInfo, version: number): Promise<Overlay | null> {
+    const memo = `${itemId}\u0000${province.mspId}\u0000${version}`;
+    if (this.#overlays.has(memo)) {
+      return this.#overlays.get(memo) ?? null;
+    }
+    const stub = this.#tx.stub;
+    const writers = this.#ownersKnown ? this.#writers(province.mspId, version) : null;
+    let overlay: Overlay | null = null;
+    if (writers?.length === 1) {
+      const [w] = writers;
+      if (w !== undefined) {
+        overlay =
+          (
+            await this.#readRecord<OverlayRecord>(
+              overlayRecordKey(stub, itemId, province.mspId, w.proposalId),
+            )
+          )?.overlay ?? null;
+      }
+    } else if (writers === null || writers.length > 1) {
+      const index = await this.#read<OverlayIndex>(overlayKey(stub, itemId, province.mspId));
+      const entry = index === null ? null : this.#entryAsOf(index.entries, version);
+      if (entry !== null) {
+        overlay =
+          (
+            await this.#readRecord<OverlayRecord>(
+              overlayRecordKey(stub, itemId, province.mspId, entry.proposalId),
+            )
+          )?.overlay ?? null;
+      }
+    }
+    this.#overlays.set(memo, overlay);
+    return overlay;
+  }
+}
