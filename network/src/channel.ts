@@ -88,7 +88,11 @@ export async function createAndJoinChannel(
   );
   for (const org of topology.orgs) {
     const env = adminCliEnv(topology, org, paths);
-    const listed = await runCommand(bin(fabric, 'peer'), ['channel', 'list'], env);
+    // A restarted peer opens every channel's ledger before its gRPC listener accepts: retry a refusal.
+    const listed = await retryRefused(
+      () => runCommand(bin(fabric, 'peer'), ['channel', 'list'], env),
+      retryDelayMs,
+    );
     if (listed.split('\n').some((line) => line.trim() === name)) continue;
     await joinWithRetry(fabric, env, block, retryDelayMs);
     log(`peer0.${org.name} joined ${name}`);
