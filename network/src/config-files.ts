@@ -13,13 +13,13 @@ export const BUILDER_ENV = ['NRDL_NETWORK_DATA', 'NODE_OPTIONS'];
 
 /**
  * Node options of the chaincode processes (through the peer's NODE_OPTIONS, which the builder's
- * scripts get): a 96 MB old generation and 4 MB semi-spaces. V8 otherwise lets the heap of a
+ * scripts get): an 80 MB old generation and 4 MB semi-spaces. V8 otherwise lets the heap of a
  * long-lived process grow to what the machine's memory allows before collecting — after a full
  * import a chaincode process held about 250 MB although what it keeps alive is far less. The
  * benchmark (`npm run bench`) reports every chaincode process's RSS before and after the import
  * and under load.
  */
-export const CHAINCODE_NODE_OPTIONS = '--max-old-space-size=96 --max-semi-space-size=4';
+export const CHAINCODE_NODE_OPTIONS = '--max-old-space-size=80 --max-semi-space-size=4';
 
 /**
  * Writes the run-time configuration folder: Fabric's own `core.yaml` with our external builder

@@ -32,6 +32,7 @@ import type { Tx } from '../lib/tx';
 import { evaluateCoverage } from './coverage';
 import {
   allVersions,
+  getHead,
   requireGovernance,
   type ItemIndex,
   type ItemRecord,
@@ -95,8 +96,43 @@ export class ImmutableRecordCache {
   }
 }
 
-/** The process's record cache: about 20,000 records of ~1 KB, a few tens of MB at most. */
-export const RECORD_CACHE = new ImmutableRecordCache(20_000);
+/** The process's record cache: up to 10,000 records (the national list twice over), some 10–20 MB of heap. */
+export const RECORD_CACHE = new ImmutableRecordCache(10_000);
+
+/**
+ * The sealed versions of a channel as this process last read them, with the head they end at.
+ * Version records are immutable and every seal rewrites the head (`versionHash` of the newest
+ * version) in the same transaction, so while the head's hash is the cached one the cached list is
+ * exactly what a scan of the version keys would return: a check reads the head key instead of
+ * scanning every version.
+ */
+const VERSION_CACHE = new Map<
+  string,
+  { readonly versionHash: string; readonly versions: readonly Version[] }
+>();
+
+/** Every sealed version, ascending: from {@link VERSION_CACHE} while the head has not moved. */
+async function sealedVersions(tx: Tx): Promise<readonly Version[]> {
+  const head = await getHead(tx);
+  if (head === null) {
+    return [];
+  }
+  const channel = tx.stub.getChannelID();
+  const cached = VERSION_CACHE.get(channel);
+  if (cached?.versionHash === head.versionHash) {
+    return cached.versions;
+  }
+  const versions = await allVersions(tx);
+  if (versions.at(-1)?.versionHash === head.versionHash) {
+    VERSION_CACHE.set(channel, { versionHash: head.versionHash, versions });
+  }
+  return versions;
+}
+
+/** Forgets the sealed versions this process cached (tests). */
+export function clearVersionCache(): void {
+  VERSION_CACHE.clear();
+}
 
 /** Most sealed writers whose records are read directly before the index key is read instead. */
 export const PROBE_LIMIT = 2;
@@ -153,7 +189,7 @@ export class CoverageReader {
   /** Reads the governance record (GOVERNANCE_NOT_INITIALISED without one) and the sealed versions. */
   public static async open(tx: Tx): Promise<CoverageReader> {
     const g = await requireGovernance(tx);
-    return new CoverageReader(tx, g, await allVersions(tx));
+    return new CoverageReader(tx, g, await sealedVersions(tx));
   }
 
   /**

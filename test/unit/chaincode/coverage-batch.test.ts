@@ -9,7 +9,11 @@ import { computeItemId, evaluateCoverage, type CoverageInput } from '@nrdl-catal
 import { canonicalJson } from '../../../chaincode/src/lib/canonical-json';
 import { normaliseProvince } from '../../../chaincode/src/lib/orgs';
 import { Tx } from '../../../chaincode/src/lib/tx';
-import { ImmutableRecordCache, RECORD_CACHE } from '../../../chaincode/src/model/coverage-reader';
+import {
+  clearVersionCache,
+  ImmutableRecordCache,
+  RECORD_CACHE,
+} from '../../../chaincode/src/model/coverage-reader';
 import { itemAsOf, overlayAsOf, requireGovernance, versionInForce } from '../../../chaincode/src/model/store';
 import { coverageLines, HOSPITAL, loadCatalog, type LoadedCatalog } from './support/catalog';
 import type { Network } from './support/fabric-stub';
@@ -109,35 +113,42 @@ describe('coverage on the full catalog (CoverageReader)', function () {
   it('reads each key at most once per transaction, and few keys per line', async () => {
     const lines = coverageLines(c, 50, 5);
     RECORD_CACHE.clear();
+    clearVersionCache();
     c.net.ledger.resetCalls();
     const { tx } = await c.net.simulate(HOSPITAL, 'Catalog:CheckCoverageBatch', { lines });
     const reads = c.net.ledger.calls.get('getState') ?? 0;
     expect(reads).to.equal(tx.readSet.size);
     expect(c.net.ledger.calls.get('getStateByPartialCompositeKey')).to.equal(1);
-    // governance + at most two records per line (item, overlay); repeated items are read once
-    expect(reads).to.be.below(1 + 2 * lines.length);
+    // governance, head + at most two records per line (item, overlay); repeated items are read once
+    expect(reads).to.be.below(2 + 2 * lines.length);
     RECORD_CACHE.clear();
+    clearVersionCache();
     c.net.ledger.resetCalls();
     await single(c.net, { province: 'Guangdong', itemId: c.nationalIds[100] ?? '' });
-    // governance, the drug's records of the two national versions (newest first), Guangdong's overlay record
-    expect(c.net.ledger.calls.get('getState')).to.equal(4);
+    // governance, head, the drug's records of the two national versions (newest first), Guangdong's overlay record
+    expect(c.net.ledger.calls.get('getState')).to.equal(5);
     expect(c.net.ledger.calls.get('getStateByPartialCompositeKey')).to.equal(1);
     c.net.ledger.resetCalls();
     await single(c.net, { province: 'Sichuan', itemId: 'D-0000000000000000', date: '2025-02-01' });
-    // governance and one record probe: no proposal, index or overlay key
-    expect(c.net.ledger.calls.get('getState')).to.equal(2);
+    // governance, head and one record probe: no proposal, index or overlay key, no scan of the versions
+    expect(c.net.ledger.calls.get('getState')).to.equal(3);
+    expect(c.net.ledger.calls.get('getStateByPartialCompositeKey') ?? 0).to.equal(0);
   });
 
   it('answers records read once from the process cache in later transactions, per channel', async () => {
     RECORD_CACHE.clear();
+    clearVersionCache();
     const line = { province: 'Guangdong', itemId: c.nationalIds[200] ?? '' };
     c.net.ledger.resetCalls();
     const first = await single(c.net, line);
-    expect(c.net.ledger.calls.get('getState')).to.equal(4);
+    expect(c.net.ledger.calls.get('getState')).to.equal(5);
+    expect(c.net.ledger.calls.get('getStateByPartialCompositeKey')).to.equal(1);
     c.net.ledger.resetCalls();
     expect(await single(c.net, line)).to.equal(first);
-    // only the governance record: the drug's records (found or not) and the overlay record are immutable
-    expect(c.net.ledger.calls.get('getState')).to.equal(1);
+    // only the governance record and the head: the drug's records (found or not), the overlay record
+    // and the sealed versions (the head has not moved) come from the process's caches
+    expect(c.net.ledger.calls.get('getState')).to.equal(2);
+    expect(c.net.ledger.calls.get('getStateByPartialCompositeKey') ?? 0).to.equal(0);
     expect(RECORD_CACHE.hits).to.be.greaterThan(0);
     // another channel (ledger) answers from its own state: nothing sealed there yet
     const other = await bootstrapped();
@@ -174,7 +185,8 @@ describe('coverage on the full catalog (CoverageReader)', function () {
       message = (err as Error).message;
     }
     expect(message).to.match(/^UNKNOWN_PROVINCE: .*Atlantis/);
-    expect(c.net.ledger.calls.get('getState')).to.equal(1);
+    // the governance record and the head only
+    expect(c.net.ledger.calls.get('getState')).to.equal(2);
   });
 });
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import path from 'node:path';
-import { configtx } from '../../../network/src/config-files';
+import { BUILDER_ENV, CHAINCODE_NODE_OPTIONS, configtx } from '../../../network/src/config-files';
 import { nodeOuConfig } from '../../../network/src/ca';
 import { ordererEnv, peerEnv } from '../../../network/src/node-env';
 import { networkPaths } from '../../../network/src/paths';
@@ -70,6 +70,9 @@ describe('generated Fabric configuration', function () {
       FABRIC_CFG_PATH: '/repo/network/data/config',
     });
     expect(env.PATH?.split(':')[0]).to.equal(path.dirname(process.execPath));
+    // the chaincode processes get their heap limits through the peer and the builder
+    expect(env.NODE_OPTIONS).to.equal(CHAINCODE_NODE_OPTIONS);
+    expect(BUILDER_ENV).to.include('NODE_OPTIONS');
   });
 
   it('runs orderers without a system channel, with mutual-TLS channel administration', function () {

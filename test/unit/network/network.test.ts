@@ -11,6 +11,7 @@ import { contentHash } from '../../../network/src/chaincode-package';
 import { channelBlock } from '../../../network/src/channel';
 import { readDeployments, trustModelFile } from '../../../network/src/deployments';
 import {
+  networkAddChannel,
   networkDeploy,
   networkDown,
   networkStatus,
@@ -491,5 +492,21 @@ describe('network: up, deploy, status and down with everything injected (no Fabr
         chaincodeError: 'peer lifecycle failed: Error: access denied',
       });
     });
+  });
+});
+
+describe('network: networkAddChannel', function () {
+  it('refuses the catalog channel itself and names Fabric would refuse, before anything runs', async function () {
+    const topology = loadTopology();
+    for (const name of ['catalog', 'Bench', '1bench', 'bench_x', '', 'b'.repeat(50)]) {
+      let error: unknown = null;
+      try {
+        await networkAddChannel(name, { topology });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error, name).to.be.instanceOf(Error);
+      expect((error as Error).message, name).to.match(/^channel name /);
+    }
   });
 });
