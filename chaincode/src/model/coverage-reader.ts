@@ -111,27 +111,39 @@ const VERSION_CACHE = new Map<
   { readonly versionHash: string; readonly versions: readonly Version[] }
 >();
 
-/** Every sealed version, ascending: from {@link VERSION_CACHE} while the head has not moved. */
-async function sealedVersions(tx: Tx): Promise<readonly Version[]> {
+/** Every sealed version, ascending, and the head's hash: from {@link VERSION_CACHE} while the head has not moved. */
+async function sealedVersions(tx: Tx): Promise<{ versions: readonly Version[]; head: string | null }> {
   const head = await getHead(tx);
   if (head === null) {
-    return [];
+    return { versions: [], head: null };
   }
   const channel = tx.stub.getChannelID();
   const cached = VERSION_CACHE.get(channel);
   if (cached?.versionHash === head.versionHash) {
-    return cached.versions;
+    return { versions: cached.versions, head: head.versionHash };
   }
   const versions = await allVersions(tx);
   if (versions.at(-1)?.versionHash === head.versionHash) {
     VERSION_CACHE.set(channel, { versionHash: head.versionHash, versions });
   }
-  return versions;
+  return { versions, head: head.versionHash };
 }
+
+/**
+ * Item and overlay index keys this process has read, per channel, valid for one head. An index only
+ * ever gains entries (ApplyChunk appends one per change) and an entry counts for a check only once
+ * its proposal is sealed — which rewrites the head. While the head is the one an index was read
+ * under, the entries that count are the ones read: the cached index answers as the key would. A new
+ * head empties the channel's map.
+ */
+const INDEX_CACHE = new Map<string, { readonly head: string; readonly values: Map<string, unknown> }>();
+/** Most index keys kept per channel (the map empties when full). */
+export const INDEX_CACHE_LIMIT = 20_000;
 
 /** Forgets the sealed versions this process cached (tests). */
 export function clearVersionCache(): void {
   VERSION_CACHE.clear();
+  INDEX_CACHE.clear();
 }
 
 /** Most sealed writers whose records are read directly before the index key is read instead. */
@@ -161,7 +173,11 @@ export class CoverageReader {
   readonly #overlays = new Map<string, Overlay | null>();
   readonly #answers = new Map<string, string>();
 
-  private constructor(tx: Tx, g: Governance, versions: readonly Version[]) {
+  /** The head's hash this transaction reads under (null: nothing sealed). */
+  readonly #head: string | null;
+
+  private constructor(tx: Tx, g: Governance, versions: readonly Version[], head: string | null) {
+    this.#head = head;
     this.#tx = tx;
     this.#g = g;
     this.#versions = versions;
@@ -189,7 +205,8 @@ export class CoverageReader {
   /** Reads the governance record (GOVERNANCE_NOT_INITIALISED without one) and the sealed versions. */
   public static async open(tx: Tx): Promise<CoverageReader> {
     const g = await requireGovernance(tx);
-    return new CoverageReader(tx, g, await sealedVersions(tx));
+    const { versions, head } = await sealedVersions(tx);
+    return new CoverageReader(tx, g, versions, head);
   }
 
   /**
@@ -255,6 +272,29 @@ export class CoverageReader {
     return value;
   }
 
+  /** An index key's value: from {@link INDEX_CACHE} when it was read under this head. */
+  async #readIndex<V>(key: string): Promise<V | null> {
+    const head = this.#head;
+    if (head === null) {
+      return this.#read<V>(key);
+    }
+    const channel = this.#tx.stub.getChannelID();
+    let cache = INDEX_CACHE.get(channel);
+    if (cache?.head !== head) {
+      cache = { head, values: new Map() };
+      INDEX_CACHE.set(channel, cache);
+    }
+    if (cache.values.has(key)) {
+      return cache.values.get(key) as V | null;
+    }
+    const value = await this.#read<V>(key);
+    if (cache.values.size >= INDEX_CACHE_LIMIT) {
+      cache.values.clear();
+    }
+    cache.values.set(key, value);
+    return value;
+  }
+
   /** A record key's value: from the process's {@link RECORD_CACHE} when it was read before. */
   async #readRecord<V>(key: string): Promise<V | null> {
     const channel = this.#tx.stub.getChannelID();
@@ -313,7 +353,7 @@ export class CoverageReader {
         }
       }
     } else {
-      const index = await this.#read<ItemIndex>(itemKey(stub, itemId));
+      const index = await this.#readIndex<ItemIndex>(itemKey(stub, itemId));
       const entry = index === null ? null : this.#entryAsOf(index.entries, version);
       if (entry !== null) {
         const record =
@@ -346,7 +386,7 @@ export class CoverageReader {
           )?.overlay ?? null;
       }
     } else if (writers === null || writers.length > 1) {
-      const index = await this.#read<OverlayIndex>(overlayKey(stub, itemId, province.mspId));
+      const index = await this.#readIndex<OverlayIndex>(overlayKey(stub, itemId, province.mspId));
       const entry = index === null ? null : this.#entryAsOf(index.entries, version);
       if (entry !== null) {
         overlay =

@@ -222,4 +222,33 @@ describe('coverage through the index keys (many versions of one owner)', () => {
     expect(reasons).to.include.members(['COVERED', 'NOT_LISTED', 'PROVINCE_SUSPENDED', 'RESTRICTED']);
     expect(A.gdHospital).to.deep.equal(HOSPITAL);
   });
+
+  it('a new seal makes the cached indexes and versions stale: the next check reads them again', async () => {
+    const net = await bootstrapped();
+    const drugs = [10, 11, 12].map(syntheticDrug);
+    const ids = drugs.map((d) =>
+      computeItemId({ kind: 'drug', name: d.name, dosageForm: d.dosageForm ?? null }),
+    );
+    for (const effectiveFrom of ['2025-01-01', '2025-01-02', '2025-01-03']) {
+      await nationalVersion(net, [upserts(drugs)], effectiveFrom);
+    }
+    net.ledger.setTime('2025-06-01T00:00:00Z');
+    const line = { province: 'Sichuan', itemId: ids[0] ?? '', patient: { age: 10 } };
+    const before = JSON.parse(await single(net, line)) as { reason: string };
+    expect(before.reason).to.equal('COVERED');
+    // warm: governance and head only (the index path: three national versions wrote the drug)
+    net.ledger.resetCalls();
+    await single(net, line);
+    expect(net.ledger.calls.get('getState')).to.equal(2);
+    // a fourth version restricts the drug to adults: the head moves, the cached index is stale
+    await nationalVersion(
+      net,
+      [upserts([{ ...(drugs[0] ?? drugs[1]!), rules: { minAge: 18 } }])],
+      '2025-05-01',
+    );
+    net.ledger.setTime('2025-06-02T00:00:00Z');
+    const after = JSON.parse(await single(net, line)) as { reason: string };
+    expect(after.reason).to.equal('RESTRICTED');
+    expect(await single(net, line)).to.equal(await reference(net, line));
+  });
 });
