@@ -364,7 +364,13 @@ export function buildReport(results: BenchResults, previous: BenchResults | null
     const oldSeconds = Number.isFinite(previous.importSeconds)
       ? previous.importSeconds
       : previous.imports.reduce((total, timing) => total + timing.seconds, 0);
-    push('', `Import ${f1(oldSeconds)} s → ${f1(importSeconds)} s.`, '');
+    push(
+      '',
+      previous.imports.length > 0 && importItems > 0
+        ? `Import ${f1(oldSeconds)} s → ${f1(importSeconds)} s.`
+        : 'Import: not measured in both runs.',
+      '',
+    );
   }
 
   push(
