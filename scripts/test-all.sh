@@ -51,6 +51,10 @@ if ! fabric=$(ts-node scripts/fabric-check.ts); then
   exit 0
 fi
 echo "$fabric"
+# the benchmark harness's smoke run needs Caliper: bench/ is a project of its own (own lockfile)
+if [ ! -d bench/node_modules/@hyperledger/caliper-cli ]; then
+  npm ci --prefix bench --no-audit --no-fund || fail "npm ci --prefix bench"
+fi
 was_up=0
 if ts-node network/src/cli.ts status >/dev/null 2>&1; then was_up=1; fi
 log=$(mktemp)

@@ -61,13 +61,3 @@ export async function peakDuring<T>(
     clearInterval(timer);
   }
 }
-
-/** The largest value among processes whose name starts with `prefix`. */
-export function maxOf(rss: RssSnapshot, prefix: string): number {
-  return Math.max(
-    0,
-    ...Object.entries(rss)
-      .filter(([name]) => name.startsWith(prefix))
-      .map(([, mb]) => mb),
-  );
-}

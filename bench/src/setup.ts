@@ -109,7 +109,7 @@ function connect(as: string, channel: string): CatalogClient {
 
 /** Creates the bench channel (idempotent) and its governance record. */
 export async function ensureBenchChannel(channel: string, log: (line: string) => void): Promise<Topology> {
-  const topology = await networkAddChannel(channel, {
+  const { topology } = await networkAddChannel(channel, {
     reporter: new StepReporter(2, (line) => {
       log(line);
     }),
@@ -243,6 +243,7 @@ export async function writeFixtures(
   const fixtures: Fixtures = {
     channel,
     chaincode: topology.chaincode.name,
+    mspOf: Object.fromEntries(topology.orgs.map((org) => [org.name, org.mspId])),
     drugIds,
     provincialIds: shuffle(provincial.flatMap((list) => list.items).map(idOf)),
     names: shuffle(drugs.map((item) => item.name)).slice(0, 500),

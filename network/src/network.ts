@@ -255,9 +255,13 @@ export async function networkDeploy(options: UpOptions = {}): Promise<void> {
  * Adds a channel beside the catalog channel on the running network (same orderers, peers and
  * chaincode package): genesis block, every orderer and peer joined, the chaincode deployed and
  * warmed up. Idempotent. For channels used by nothing else — the benchmark's, the trust tests'
- * throwaway ones — so that synthetic data and forged writes never reach `catalog`.
+ * throwaway ones — so that synthetic data and forged writes never reach `catalog`. Resolves with
+ * the channel's topology and the chaincode definition's sequence on it.
  */
-export async function networkAddChannel(name: string, options: UpOptions = {}): Promise<Topology> {
+export async function networkAddChannel(
+  name: string,
+  options: UpOptions = {},
+): Promise<{ topology: Topology; sequence: number }> {
   const main = options.topology ?? loadTopology();
   if (!/^[a-z][a-z0-9.-]{0,48}$/.test(name) || name === main.channel.name) {
     throw new TopologyError(
@@ -274,11 +278,12 @@ export async function networkAddChannel(name: string, options: UpOptions = {}): 
   await steps.run(`create and join channel ${name}`, () =>
     createAndJoinChannel(fabric, topology, paths, log),
   );
-  await steps.run(`deploy chaincode on ${name}`, async () => {
-    await deployChaincode(fabric, topology, paths, log);
+  const { sequence } = await steps.run(`deploy chaincode on ${name}`, async () => {
+    const deployed = await deployChaincode(fabric, topology, paths, log);
     await warmUpChaincode(fabric, topology, paths);
+    return deployed;
   });
-  return topology;
+  return { topology, sequence };
 }
 
 async function stopChaincodes(paths: NetworkPaths): Promise<void> {

@@ -16,9 +16,10 @@ import path from 'node:path';
 import { networkPaths, type NetworkPaths } from '../../network/src/paths';
 import { findOrg, loadTopology, type OrgSpec, type Topology } from '../../network/src/topology';
 import { CatalogClient, membersFromTopology, reviewedOf } from '../../gateway-client/src';
-import { channelBlock, createAndJoinChannel } from '../../network/src/channel';
+import { channelBlock } from '../../network/src/channel';
 import { deploymentsFile } from '../../network/src/deployments';
-import { deployChaincode, warmUpChaincode } from '../../network/src/lifecycle';
+import { networkAddChannel } from '../../network/src/network';
+import { StepReporter } from '../../network/src/progress';
 import { runCatalog } from './support/cli';
 import {
   clientAs,
@@ -218,12 +219,10 @@ describe('real network: trust — two colluding organisations on a throwaway cha
     tmp = mkdtempSync(path.join(os.tmpdir(), 'trustlab-'));
     const fabric = await findFabric();
     const main = loadTopology();
-    const topology: Topology = { ...main, channel: { ...main.channel, name: channel } };
     const paths = networkPaths();
-    const log = (): void => undefined;
-    await createAndJoinChannel(fabric, topology, paths, log);
-    const deployed = await deployChaincode(fabric, topology, paths, log);
-    await warmUpChaincode(fabric, topology, paths);
+    const { topology, sequence } = await networkAddChannel(channel, {
+      reporter: new StepReporter(2, () => undefined),
+    });
 
     // an honest national version on the throwaway channel
     await on('nhsa/admin').initGovernance(membersFromTopology(main));
@@ -249,7 +248,7 @@ describe('real network: trust — two colluding organisations on a throwaway cha
     for (const name of ['nhsa', 'guangdong']) {
       const org = findOrg(topology, name);
       await installPackageOn(fabric, topology, paths, org, rogue);
-      await approveForOrg(fabric, topology, paths, org, rogue, deployed.sequence);
+      await approveForOrg(fabric, topology, paths, org, rogue, sequence);
     }
     const rogueClient = on('guangdong/admin');
     for (const msp of ['NHSAMSP', 'GuangdongMSP']) {

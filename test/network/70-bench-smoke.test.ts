@@ -20,7 +20,9 @@ describe('real network: benchmark harness (smoke round of each workload)', funct
 
   before(function () {
     if (!existsSync(CALIPER)) {
-      throw new Error('Caliper is not installed: run `npm ci --prefix bench` (.ci/run does)');
+      throw new Error(
+        'Caliper is not installed: run `npm ci --prefix bench` (the test command does when it is missing)',
+      );
     }
     out = mkdtempSync(path.join(os.tmpdir(), 'bench-smoke-'));
   });

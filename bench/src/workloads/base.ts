@@ -45,6 +45,8 @@ export interface RoundArguments {
 export interface Fixtures {
   readonly channel: string;
   readonly chaincode: string;
+  /** MSP id of every organisation, by organisation name (from the topology). */
+  readonly mspOf: Readonly<Record<string, string>>;
   /** Item ids of the catalog on the bench channel, national drugs and Shaanxi's items. */
   readonly drugIds: readonly string[];
   readonly provincialIds: readonly string[];
@@ -75,19 +77,10 @@ export interface Invoker {
   readonly invokerMspId: string;
 }
 
-/** The MSP ids of the topology's organisations, by organisation name. */
-export const MSP_OF: Readonly<Record<string, string>> = {
-  nhsa: 'NHSAMSP',
-  guangdong: 'GuangdongMSP',
-  sichuan: 'SichuanMSP',
-  shaanxi: 'ShaanxiMSP',
-  audit: 'AuditMSP',
-};
-
-/** Caliper's invoker fields for `org/name` (identities are declared per organisation, unique per MSP). */
-export function invoker(as: string): Invoker {
+/** Caliper's invoker fields for `org/name`, the MSP id from the fixtures (the topology's). */
+export function invoker(as: string, mspOf: Readonly<Record<string, string>>): Invoker {
   const [org = '', name = ''] = as.split('/');
-  const mspId = MSP_OF[org];
+  const mspId = mspOf[org];
   if (mspId === undefined || name === '') throw new Error(`unknown identity ${as}`);
   return { invokerIdentity: name, invokerMspId: mspId };
 }
@@ -141,7 +134,7 @@ export abstract class Workload {
       contractId: this.fixtures.chaincode,
       contractFunction,
       contractArguments: args,
-      ...invoker(as),
+      ...invoker(as, this.fixtures.mspOf),
       readOnly,
     });
     const ok = status.GetStatus() === 'success';
