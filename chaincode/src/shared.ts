@@ -11,6 +11,7 @@ export {
   definitions,
   MAX_CHUNK_CHANGES,
   MAX_BATCH_LINES,
+  MAX_ITEM_CODES,
   MAX_PAGE_SIZE,
   type SchemaName,
 } from './schemas';

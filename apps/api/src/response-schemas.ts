@@ -143,6 +143,11 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
       provenance: { type: 'object' },
       province: nullable(str),
       code: nullable(str),
+      codes: {
+        type: 'array',
+        items: str,
+        description: 'further official codes (national drug codes, national service codes); absent when none',
+      },
       unit: nullable(str),
       prices: levelPrices,
     },

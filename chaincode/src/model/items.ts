@@ -76,6 +76,7 @@ export function normaliseItem(g: Pick<Governance, 'provinces'>, input: ItemInput
       provinceCode: province?.code ?? null,
       code: input.code ?? null,
     });
+  const codes = input.codes ?? [];
   return {
     id,
     kind: input.kind,
@@ -98,6 +99,8 @@ export function normaliseItem(g: Pick<Governance, 'provinces'>, input: ItemInput
     },
     province: province?.name ?? null,
     code: input.code ?? null,
+    // absent when none, so the records of items without further codes stay as they were
+    ...(codes.length === 0 ? {} : { codes: [...codes].sort() }),
     unit: input.unit ?? null,
     prices: input.prices ?? null,
   };

@@ -66,6 +66,8 @@ export interface Item {
   readonly provenance: Provenance;
   readonly province: string | null;
   readonly code: string | null;
+  /** Further official codes (national drug codes, national service codes); absent when none. */
+  readonly codes?: readonly string[];
   readonly unit: string | null;
   readonly prices: LevelPrices | null;
 }

@@ -14,6 +14,8 @@ import { ITEM_ID_PATTERN } from '../lib/item-id';
 export const MAX_CHUNK_CHANGES = 500;
 /** Maximum lines of CheckCoverageBatch. */
 export const MAX_BATCH_LINES = 200;
+/** Most further codes (`codes`) one item carries. */
+export const MAX_ITEM_CODES = 1000;
 /** Maximum page size of paged queries. */
 export const MAX_PAGE_SIZE = 200;
 
@@ -94,6 +96,9 @@ const paymentStandard = {
   },
 } as const;
 
+/** An official code (provincial service/material code, national drug or service code). */
+const officialCode = { type: 'string', pattern: '^[A-Za-z0-9.-]{1,56}$' } as const;
+
 const itemInput = {
   type: 'object',
   additionalProperties: false,
@@ -124,7 +129,12 @@ const itemInput = {
       },
     },
     province: nullable(province),
-    code: nullable({ type: 'string', pattern: '^[A-Za-z0-9.-]{1,56}$' }),
+    code: nullable(officialCode),
+    /**
+     * Further official codes of the item: national drug codes (医保药品代码) of its products, national
+     * 15-digit service codes. Stored only when non-empty.
+     */
+    codes: { type: 'array', items: officialCode, maxItems: MAX_ITEM_CODES, uniqueItems: true },
     unit: nullable(text(64)),
     prices: nullable(levelPrices),
   },
