@@ -14,6 +14,10 @@ export type OverlayInput = DefinitionOf<'overlayInput'>;
 export type Change = DefinitionOf<'change'>;
 /** Structured restrictions a patient context can be checked against (all present ones must hold). */
 export type RestrictionRules = DefinitionOf<'rules'>;
+/** A rule of the national rule base as a national proposal supplies it. */
+export type RuleInput = DefinitionOf<'ruleInput'>;
+export type RuleType = RuleInput['type'];
+export type InsuranceType = NonNullable<PatientContext['insuranceType']>;
 /** Patient context of a coverage question. */
 export type PatientContext = DefinitionOf<'patient'>;
 /** Input of CheckCoverage (and of one line of CheckCoverageBatch). */

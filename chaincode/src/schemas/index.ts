@@ -23,6 +23,8 @@ const nullable = <const S extends object>(schema: S) => ({ anyOf: [schema, { typ
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
 const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
 const itemId = { type: 'string', pattern: ITEM_ID_PATTERN } as const;
+/** A rule of the national rule base (`R-…`). */
+const ruleId = { type: 'string', pattern: '^R-[A-Za-z0-9._-]{1,100}$' } as const;
 const proposalId = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$' } as const;
 const province = text(40);
 const pageSize = { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE } as const;
@@ -40,6 +42,27 @@ const drugClass = { enum: ['甲', '乙'] } as const;
 const sex = { enum: ['male', 'female'] } as const;
 const hospitalLevel = { enum: [1, 2, 3] } as const;
 const visitType = { enum: ['inpatient', 'outpatient'] } as const;
+/** Insurance scheme of a patient (职工 employee / 居民 resident basic medical insurance, 工伤 work injury, 生育 maternity). */
+const insuranceType = { enum: ['employee', 'resident', 'workInjury', 'maternity'] } as const;
+/**
+ * Rule types of the national rule base (NHSA 两库): who (sex, age, insurance type), where (hospital
+ * level, visit type), how much and how often (fund-paid days, quantity per period, course), and
+ * claim-level rules (primary/secondary operation group, duplicate charges).
+ */
+const ruleType = {
+  enum: [
+    'sex',
+    'age',
+    'insuranceType',
+    'hospitalLevel',
+    'visitType',
+    'paymentDays',
+    'quantity',
+    'course',
+    'operation',
+    'duplicateCharge',
+  ],
+} as const;
 const scope = { enum: ['national', 'provincial', 'governance'] } as const;
 const proposalStatus = { enum: ['draft', 'open', 'approved', 'applied', 'rejected', 'withdrawn'] } as const;
 
@@ -155,6 +178,67 @@ const overlayInput = {
   },
 } as const;
 
+/** Most catalog items one rule names (targets, pairedWith). */
+const MAX_RULE_ITEMS = 200;
+const ruleItems = {
+  type: 'array',
+  items: itemId,
+  minItems: 1,
+  maxItems: MAX_RULE_ITEMS,
+  uniqueItems: true,
+} as const;
+
+/**
+ * One rule of the national rule base, as a national proposal will supply it (change ops `upsertRule`
+ * { rule } and `removeRule` { ruleId }, national scope only). Which fields
+ * a type needs is checked by the chaincode (INVALID_INPUT.rule…).
+ */
+const ruleInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'type', 'targets', 'source'],
+  properties: {
+    id: ruleId,
+    type: ruleType,
+    /** The item name as the rule base prints it. */
+    name: text(300),
+    /** The catalog items the rule applies to (linked by the importer, confirmed by name). */
+    targets: ruleItems,
+    /** The national codes the rule base names for it (drug codes, 15-digit service codes). */
+    codes: { type: 'array', items: officialCode, maxItems: MAX_ITEM_CODES, uniqueItems: true },
+    sex,
+    minAge: { type: 'number', minimum: 0, maximum: 150 },
+    maxAge: { type: 'number', minimum: 0, maximum: 150 },
+    /** Where a numeric age range for a printed group (儿童, 新生儿) comes from. */
+    ageSource: nullable(text(400)),
+    insuranceTypes: { type: 'array', items: insuranceType, minItems: 1, maxItems: 4, uniqueItems: true },
+    hospitalLevels: { type: 'array', items: hospitalLevel, minItems: 1, maxItems: 3, uniqueItems: true },
+    visitTypes: { type: 'array', items: visitType, minItems: 1, maxItems: 2, uniqueItems: true },
+    /** The fund pays for at most this many days (限定支付疗程). */
+    paymentDays: { type: 'integer', minimum: 1, maximum: 3650 },
+    /** At most this quantity (in `unit`) within `periodDays` days or `periodHours` hours (限定频次 / 限定周期). */
+    maxQuantity: { type: 'number', exclusiveMinimum: 0, maximum: 100000 },
+    unit: nullable(text(20)),
+    periodDays: { type: 'integer', minimum: 1, maximum: 3650 },
+    periodHours: { type: 'integer', minimum: 1, maximum: 24 },
+    /** Primary/secondary operation group (限定主次操作): later operations of the group are charged at a reduced rate. */
+    group: text(100),
+    /** duplicateCharge: items that may not be charged together with the targets, and how often (单日, 单次就诊, 6小时). */
+    pairedWith: ruleItems,
+    pairedCodes: { type: 'array', items: officialCode, maxItems: MAX_RULE_ITEMS, uniqueItems: true },
+    frequency: text(20),
+    /** The restriction value as printed (儿童, 二级, 14天). */
+    value: nullable(text(200)),
+    description: nullable(text(4000)),
+    source: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['batch', 'file', 'row'],
+      properties: { batch: text(40), file: text(200), row: { type: 'integer', minimum: 1 } },
+    },
+  },
+} as const;
+
 const change = {
   type: 'object',
   required: ['op'],
@@ -255,6 +339,7 @@ const patient = {
     sex,
     hospitalLevel,
     visitType,
+    insuranceType,
   },
 } as const;
 
@@ -281,6 +366,7 @@ const obj = <const R extends readonly string[], const P extends Readonly<Record<
 export const definitions = {
   itemInput,
   overlayInput,
+  ruleInput,
   change,
   rules,
   patient,

@@ -61,6 +61,7 @@ expectType<
         readonly sex?: 'male' | 'female';
         readonly hospitalLevel?: 1 | 2 | 3;
         readonly visitType?: 'inpatient' | 'outpatient';
+        readonly insuranceType?: 'employee' | 'resident' | 'workInjury' | 'maternity';
       };
     }
   >
