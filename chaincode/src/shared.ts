@@ -92,6 +92,7 @@ export type {
   PatientContext,
   RuleInput,
   RuleType,
+  RuleFinding,
   InsuranceType,
   PaymentStandard,
   Period,

@@ -264,6 +264,40 @@ export interface CoverageResult {
   readonly txId: string | null;
 }
 
+/**
+ * How a rule of the national rule base applied to one coverage line: `passed` / `violated` (the
+ * patient context decides it), `review` (it needs a judgement the data cannot give, e.g. a diagnosis
+ * or a missing patient field), `claim` (it is decided over the whole claim: quantity per period,
+ * fund-paid days, operation group, duplicate charges — the client evaluates it across the lines).
+ * (Contract shared by the chaincode's coverage answers and the client's claim check.)
+ */
+export interface RuleFinding {
+  readonly ruleId: string;
+  readonly type: RuleType;
+  readonly outcome: 'passed' | 'violated' | 'review' | 'claim';
+  /** The restriction value as printed (儿童, 二级, 14天), or null. */
+  readonly value: string | null;
+  readonly description: string | null;
+  readonly source: { readonly batch: string; readonly file: string; readonly row: number };
+  /** The rule's conditions and limits (the fields of its RuleInput other than id, type, name, targets, codes, source). */
+  readonly limits: {
+    readonly sex?: Sex;
+    readonly minAge?: number;
+    readonly maxAge?: number;
+    readonly insuranceTypes?: readonly InsuranceType[];
+    readonly hospitalLevels?: readonly HospitalLevel[];
+    readonly visitTypes?: readonly VisitType[];
+    readonly paymentDays?: number;
+    readonly maxQuantity?: number;
+    readonly unit?: string | null;
+    readonly periodDays?: number;
+    readonly periodHours?: number;
+    readonly group?: string;
+    readonly pairedWith?: readonly string[];
+    readonly frequency?: string;
+  };
+}
+
 /** Summary of an item as returned by SearchItems. */
 export interface ItemSummary {
   readonly itemId: string;
