@@ -64,8 +64,10 @@ export {
   initialGovernance,
   tally,
 } from './model/governance';
-export { normaliseChange, type Chunk, type StoredChange } from './model/workflow';
-export type { ItemRecord, OverlayRecord } from './model/store';
+export { normaliseChange, ruleLinks, type Chunk, type StoredChange } from './model/workflow';
+export type { ItemRecord, OverlayRecord, RuleLink, RuleRecord } from './model/store';
+export { rulesFromLinks } from './model/store';
+export { normaliseRule, ruleFinding, ruleFindings, ruleItems, ruleLimits, CLAIM_RULE_TYPES } from './model/rules';
 export type {
   Actor,
   Change,
@@ -90,8 +92,12 @@ export type {
   OverlayInput,
   Page,
   PatientContext,
+  ItemRule,
+  Rule,
   RuleInput,
+  RuleRole,
   RuleType,
+  RuleView,
   RuleFinding,
   InsuranceType,
   PaymentStandard,
@@ -118,6 +124,7 @@ export type {
   GetItemHistoryInput,
   GetItemInput,
   GetProposalInput,
+  GetRuleInput,
   GetVersionInput,
   InitGovernanceInput,
   ListProposalsInput,

@@ -13,6 +13,9 @@ import {
   type GetItemHistoryInput,
   type GetItemInput,
   type GetProposalInput,
+  type GetRuleInput,
+  type ItemRule,
+  type RuleView,
   type GetVersionInput,
   type Governance,
   type InitGovernanceInput,
@@ -49,6 +52,8 @@ export interface ItemView {
   readonly listedInVersion: number;
   readonly proposalId: string;
   readonly overlays: readonly Overlay[];
+  /** The rules of the national rule base in force for the item (rule id order). */
+  readonly rules: readonly ItemRule[];
 }
 
 /** What `Proposal:GetProposal` answers. */
@@ -201,6 +206,11 @@ export class CatalogClient {
   /** An item as of the head, a version or a date (evaluate). */
   public getItem(input: GetItemInput): Promise<ItemView> {
     return this.evaluate('Catalog.GetItem', input);
+  }
+
+  /** A rule of the national rule base as of the head, a version or a date, with its sealed changes (evaluate). */
+  public getRule(input: GetRuleInput): Promise<RuleView> {
+    return this.evaluate('Catalog.GetRule', input);
   }
 
   /** Searches items by name, code, category, class, section, kind or province; paged (evaluate). */

@@ -1,12 +1,13 @@
-import type { Change, Version } from '@nrdl-catalog/chaincode/model';
+import type { Change, Rule, Version } from '@nrdl-catalog/chaincode/model';
 import { fieldDifferences, type FieldDifference } from './audit/json-diff';
 import type { CatalogClient, ItemView } from './catalog-client';
 import { CatalogClientError } from './errors';
 
-/** One item or overlay that differs between two versions. */
+/** One item, overlay or rule of the national rule base that differs between two versions. */
 export interface VersionDiffEntry {
   readonly change: 'added' | 'removed' | 'changed';
-  readonly kind: 'item' | 'overlay';
+  readonly kind: 'item' | 'overlay' | 'rule';
+  /** The item's id (the rule's id for a rule). */
   readonly itemId: string;
   readonly province: string | null;
   readonly name: string | null;
@@ -23,12 +24,26 @@ async function itemAt(client: CatalogClient, itemId: string, version: number): P
   }
 }
 
-function targetOf(change: Change): { itemId: string } {
+async function ruleAt(client: CatalogClient, ruleId: string, version: number): Promise<Rule | null> {
+  if (version === 0) return null;
+  try {
+    return (await client.getRule({ ruleId, version })).rule;
+  } catch (error) {
+    if (error instanceof CatalogClientError && error.code === 'RULE_NOT_FOUND') return null;
+    throw error;
+  }
+}
+
+function targetOf(change: Change): { itemId: string } | { ruleId: string } {
   switch (change.op) {
     case 'upsertItem':
       return { itemId: change.item.id ?? '' };
     case 'setOverlay':
       return { itemId: change.overlay.itemId };
+    case 'upsertRule':
+      return { ruleId: change.rule.id };
+    case 'removeRule':
+      return { ruleId: change.ruleId };
     default:
       return { itemId: change.itemId };
   }
@@ -48,6 +63,7 @@ export async function diffCatalogVersions(
     throw new CatalogClientError('INVALID_INPUT', `diff needs two versions a < b, got ${from} and ${to}`);
   }
   const touched = new Set<string>();
+  const rules = new Set<string>();
   for (let number = from + 1; number <= to; number += 1) {
     const version: Version = await client.getVersion({ version: number });
     for (const proposalId of version.proposalIds) {
@@ -55,7 +71,11 @@ export async function diffCatalogVersions(
         chunks: { changes?: Change[] }[];
       };
       for (const chunk of shown.chunks)
-        for (const change of chunk.changes ?? []) touched.add(targetOf(change).itemId);
+        for (const change of chunk.changes ?? []) {
+          const target = targetOf(change);
+          if ('ruleId' in target) rules.add(target.ruleId);
+          else touched.add(target.itemId);
+        }
     }
   }
   const entries: VersionDiffEntry[] = [];
@@ -81,6 +101,14 @@ export async function diffCatalogVersions(
       const change = old === null ? 'added' : now === null ? 'removed' : fields.length > 0 ? 'changed' : null;
       if (change) entries.push({ change, kind: 'overlay', itemId, province, name, fields });
     }
+  }
+  for (const ruleId of [...rules].sort()) {
+    const [before, after] = [await ruleAt(client, ruleId, from), await ruleAt(client, ruleId, to)];
+    const name = after?.name ?? before?.name ?? null;
+    const fields = before !== null && after !== null ? fieldDifferences(before, after) : [];
+    const change =
+      before === null ? (after === null ? null : 'added') : after === null ? 'removed' : fields.length > 0 ? 'changed' : null;
+    if (change) entries.push({ change, kind: 'rule', itemId: ruleId, province: null, name, fields });
   }
   return entries;
 }

@@ -39,7 +39,8 @@ function namesOf(model: LedgerModel, versions: readonly number[]): Map<string, s
   const names = new Map<string, string>();
   for (const version of versions) {
     for (const entry of entriesAt(model, version).values()) {
-      const name = entry.type === 'item' ? dataName(entry.data) : null;
+      if (entry.type !== 'item') continue;
+      const name = dataName(entry.data);
       if (name !== null) names.set(entry.itemId, name);
     }
   }

@@ -12,17 +12,20 @@ import {
   getHead,
   getItemIndex,
   getOverlayIndex,
+  getRuleIndex,
   getVersion,
   itemAsOf,
   overlayAsOf,
   requireGovernance,
   resolveVersion,
+  ruleAsOf,
+  rulesOfItemAsOf,
   sealedVersionOf,
   type ItemIndex,
   type ItemRecord,
   type OverlayRecord,
 } from '../model/store';
-import type { HistoryChange, ItemHistory, ItemSummary, Overlay, Version } from '../model/types';
+import type { HistoryChange, ItemHistory, ItemSummary, Overlay, RuleView, Version } from '../model/types';
 import { itemRecordKey, overlayRecordKey } from '../lib/keys';
 
 async function searchMatcher(tx: Tx, a: SearchItemsInput): Promise<(s: ItemSummary) => boolean> {
@@ -89,6 +92,44 @@ export class CatalogContract extends Contract {
         listedInVersion: found.version,
         proposalId: found.record.proposalId,
         overlays,
+        rules: await rulesOfItemAsOf(tx, a.itemId, version.version),
+      };
+    });
+  }
+
+  /**
+   * A rule of the national rule base as of a version (`version`), the version in force on `date`, or
+   * the head, with every sealed change of the rule (oldest first). RULE_NOT_FOUND when it is not in
+   * force there.
+   */
+  @Transaction(false)
+  @Returns('string')
+  public async GetRule(ctx: Context, input: string): Promise<string> {
+    return runTx(ctx, 'Catalog.GetRule', input, async (tx, a): Promise<RuleView> => {
+      if (a.version !== undefined && a.date !== undefined) {
+        raise('INVALID_INPUT.versionOrDate', {});
+      }
+      const version = await resolveVersion(tx, a);
+      const found = await ruleAsOf(tx, a.ruleId, version.version);
+      if (found?.rule == null) {
+        raise('RULE_NOT_FOUND.notInVersion', { ruleId: a.ruleId, version: version.version });
+      }
+      const changes: RuleView['changes'][number][] = [];
+      for (const entry of (await getRuleIndex(tx, a.ruleId))?.entries ?? []) {
+        const sealed = await sealedVersionOf(tx, entry.proposalId);
+        if (sealed !== null) {
+          changes.push({ version: sealed, proposalId: entry.proposalId, op: entry.op });
+        }
+      }
+      changes.sort((x, y) => x.version - y.version);
+      return {
+        catalogVersion: version.version,
+        versionEffectiveFrom: version.effectiveFrom,
+        ruleId: a.ruleId,
+        rule: found.rule,
+        listedInVersion: found.version,
+        proposalId: found.record.proposalId,
+        changes,
       };
     });
   }

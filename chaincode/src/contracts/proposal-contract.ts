@@ -241,6 +241,9 @@ export class ProposalContract extends Contract {
         const key = claimKey(tx.stub, p.id, n.target);
         if (seen.has(key) || (await tx.read(key)) !== null) {
           const { stored, target } = n;
+          if (target.type === 'rule') {
+            raise('DUPLICATE_CHANGE.rule', { index: i, ruleId: target.ruleId, proposalId: p.id });
+          }
           if (stored.op === 'setOverlay' || stored.op === 'clearOverlay') {
             const province = stored.op === 'setOverlay' ? stored.overlay.province : stored.province;
             raise('DUPLICATE_CHANGE.overlay', {

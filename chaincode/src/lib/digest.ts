@@ -1,6 +1,6 @@
 /**
  * Whole-catalog digest: an LtHash (lattice hash, Bellare–Micciancio / Lewi et al.) over the set of
- * live catalog entries (listed items and provincial overlays).
+ * live catalog entries (listed items, provincial overlays and the rules of the national rule base).
  *
  * Each entry is expanded with SHAKE-256 to 1024 unsigned 16-bit words; the lattice is the
  * element-wise sum of all entries' vectors modulo 2^16. Adding or removing an entry is one vector
@@ -17,14 +17,17 @@ export const LATTICE_WORDS = 1024;
 /** One entry of the catalog state as it enters the digest. */
 export type DigestEntry =
   | { readonly type: 'item'; readonly itemId: string; readonly data: unknown }
-  | { readonly type: 'overlay'; readonly itemId: string; readonly province: string; readonly data: unknown };
+  | { readonly type: 'overlay'; readonly itemId: string; readonly province: string; readonly data: unknown }
+  | { readonly type: 'rule'; readonly ruleId: string; readonly data: unknown };
 
 /** The bytes hashed for an entry: canonical JSON of a tagged tuple. */
 export function entryBytes(entry: DigestEntry): Buffer {
   const tuple =
     entry.type === 'item'
       ? ['item', entry.itemId, entry.data]
-      : ['overlay', entry.itemId, entry.province, entry.data];
+      : entry.type === 'overlay'
+        ? ['overlay', entry.itemId, entry.province, entry.data]
+        : ['rule', entry.ruleId, entry.data];
   return Buffer.from(canonicalJson(tuple), 'utf8');
 }
 

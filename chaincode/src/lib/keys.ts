@@ -15,10 +15,13 @@ export const T = {
   itemRecord: 'itemv', // [itemId, proposalId] -> ItemRecord
   overlay: 'ovl', // [itemId, provinceMsp] -> OverlayIndex
   overlayRecord: 'ovlv', // [itemId, provinceMsp, proposalId] -> OverlayRecord
+  rule: 'rule', // [ruleId] -> RuleIndex
+  ruleRecord: 'rulev', // [ruleId, proposalId] -> RuleRecord
+  ruleLink: 'rulei', // [itemId, ruleId, proposalId] -> RuleLink (lookup of an item's rules)
   proposal: 'proposal', // [proposalId] -> Proposal
   chunk: 'chunk', // [proposalId, chunkIndex(5)] -> Chunk (written once, by AddChunk)
   applied: 'chunkdone', // [proposalId, chunkIndex(5)] -> AppliedChunk (written once, by ApplyChunk)
-  claim: 'pchg', // [proposalId, 'item'|'ovl', itemId, (provinceMsp)] -> { chunkIndex }
+  claim: 'pchg', // [proposalId, 'item'|'ovl'|'rule', itemId|ruleId, (provinceMsp)] -> { chunkIndex }
   vote: 'vote', // [proposalId, mspId] -> Vote
   version: 'ver', // [version(10)] -> Version
   lattice: 'lattice', // [version(10)] -> { lattice }
@@ -46,6 +49,15 @@ export function overlayRecordKey(
 ): string {
   return stub.createCompositeKey(T.overlayRecord, [itemId, mspId, proposalId]);
 }
+export function ruleKey(stub: ChaincodeStub, ruleId: string): string {
+  return stub.createCompositeKey(T.rule, [ruleId]);
+}
+export function ruleRecordKey(stub: ChaincodeStub, ruleId: string, proposalId: string): string {
+  return stub.createCompositeKey(T.ruleRecord, [ruleId, proposalId]);
+}
+export function ruleLinkKey(stub: ChaincodeStub, itemId: string, ruleId: string, proposalId: string): string {
+  return stub.createCompositeKey(T.ruleLink, [itemId, ruleId, proposalId]);
+}
 export function proposalKey(stub: ChaincodeStub, proposalId: string): string {
   return stub.createCompositeKey(T.proposal, [proposalId]);
 }
@@ -66,12 +78,18 @@ export function latticeKey(stub: ChaincodeStub, version: number): string {
   return stub.createCompositeKey(T.lattice, [pad(version)]);
 }
 export function claimKey(stub: ChaincodeStub, proposalId: string, target: ChangeTarget): string {
-  return target.type === 'item'
-    ? stub.createCompositeKey(T.claim, [proposalId, 'item', target.itemId])
-    : stub.createCompositeKey(T.claim, [proposalId, 'ovl', target.itemId, target.mspId]);
+  switch (target.type) {
+    case 'item':
+      return stub.createCompositeKey(T.claim, [proposalId, 'item', target.itemId]);
+    case 'overlay':
+      return stub.createCompositeKey(T.claim, [proposalId, 'ovl', target.itemId, target.mspId]);
+    case 'rule':
+      return stub.createCompositeKey(T.claim, [proposalId, 'rule', target.ruleId]);
+  }
 }
 
-/** What a change writes: an item, or one province's overlay of an item. */
+/** What a change writes: an item, one province's overlay of an item, or a rule of the rule base. */
 export type ChangeTarget =
   | { readonly type: 'item'; readonly itemId: string }
-  | { readonly type: 'overlay'; readonly itemId: string; readonly mspId: string };
+  | { readonly type: 'overlay'; readonly itemId: string; readonly mspId: string }
+  | { readonly type: 'rule'; readonly ruleId: string };

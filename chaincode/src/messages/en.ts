@@ -22,6 +22,9 @@ export const en = {
   'error.INVALID_INPUT.provinceNotAllowed': 'a {kind} item is national and has no province',
   'error.INVALID_INPUT.agreementPeriod': 'agreement period {from} > {to}',
   'error.INVALID_INPUT.bookmark': 'bookmark does not belong to this query',
+  'error.INVALID_INPUT.ruleField': 'rule {ruleId}: a {type} rule needs {field}',
+  'error.INVALID_INPUT.ruleAgeRange': 'rule {ruleId}: minAge > maxAge ({minAge} > {maxAge})',
+  'error.INVALID_INPUT.rulePairedTarget': 'rule {ruleId}: {itemId} is both a target and paired with the targets',
   'error.INVALID_INPUT.versionOrDate': 'give either version or date, not both',
   'error.INVALID_INPUT.provinceMissing': 'a provincial proposal needs a province',
   'error.INVALID_INPUT.provinceUnexpected': 'a {scope} proposal has no province',
@@ -33,6 +36,9 @@ export const en = {
   'error.ITEM_NOT_FOUND.notInVersion': '{itemId} is not listed in version {version}',
   'error.ITEM_NOT_FOUND.notListed': '{itemId} is not listed, cannot remove it',
   'error.ITEM_NOT_FOUND.noOverlay': '{itemId} has no {province} overlay to clear',
+  'error.RULE_NOT_FOUND': 'no rule {ruleId}',
+  'error.RULE_NOT_FOUND.notListed': 'rule {ruleId} is not in force, cannot remove it',
+  'error.RULE_NOT_FOUND.notInVersion': 'rule {ruleId} is not in force in version {version}',
   'error.VERSION_NOT_FOUND': 'no such catalog version: {detail}',
   'error.VERSION_NOT_FOUND.notSealed': 'no sealed version {version}',
   'error.VERSION_NOT_FOUND.notInForce': 'no version in force on {date}',
@@ -56,6 +62,7 @@ export const en = {
   'error.DUPLICATE_CHANGE': 'the proposal already changes {target}',
   'error.DUPLICATE_CHANGE.item': 'change {index} (item {itemId}) is already in {proposalId}',
   'error.DUPLICATE_CHANGE.overlay': 'change {index} (overlay {itemId}/{province}) is already in {proposalId}',
+  'error.DUPLICATE_CHANGE.rule': 'change {index} (rule {ruleId}) is already in {proposalId}',
   'error.SCOPE_VIOLATION': "the change is outside the proposal's scope: {detail}",
   'error.SCOPE_VIOLATION.provincialItem': '{itemId}: {kind} items are provincial, not in a national proposal',
   'error.SCOPE_VIOLATION.otherProvinceItem':
@@ -67,6 +74,8 @@ export const en = {
     'overlay of {province} cannot be cleared by a national proposal',
   'error.SCOPE_VIOLATION.clearOverlayOtherProvince':
     'overlay of {province} cannot be cleared by a province {proposalProvince} proposal',
+  'error.SCOPE_VIOLATION.ruleNotNational':
+    'rule {ruleId}: the national rule base changes only through a national proposal, not a {scope} one',
   'error.FORBIDDEN_ROLE': "role '{role}' may not do this (needs {roles})",
   'error.FORBIDDEN_ROLE.noRole': 'the caller has no catalog.role (needs {roles})',
   'error.FORBIDDEN_ORG': 'organisation {org} may not do this: {detail}',
@@ -116,6 +125,11 @@ export const en = {
     'overlay {itemId}/{province} changed in version {version} after this proposal was opened on version {baseVersion}',
   'error.VERSION_CONFLICT.itemRemoved': 'item {itemId} is no longer listed',
   'error.VERSION_CONFLICT.overlayCleared': 'overlay {itemId}/{province} is no longer set',
+  'error.VERSION_CONFLICT.ruleWritten': 'rule {ruleId} already written by this proposal ({proposalId})',
+  'error.VERSION_CONFLICT.rulePending': 'rule {ruleId} has a pending change by proposal {otherProposalId}',
+  'error.VERSION_CONFLICT.ruleChanged':
+    'rule {ruleId} changed in version {version}, after the base version {baseVersion} of this proposal',
+  'error.VERSION_CONFLICT.ruleRemoved': 'rule {ruleId} is no longer in force',
   'error.VERSION_CONFLICT.governance':
     '{proposalId} was opened on governance version {openedOn}, version {inForce} is in force',
   'error.GOVERNANCE_NOT_INITIALISED': 'call Governance:InitGovernance (NHSA admin) first',
@@ -149,6 +163,7 @@ export const en = {
   'error.INTERNAL.deltaMissing': 'chunk {index} of {proposalId} has no delta',
   'error.INTERNAL.headMissing': 'head names missing version {version}',
   'error.INTERNAL.recordMissing': 'missing record of {itemId} by {proposalId}',
+  'error.INTERNAL.ruleRecordMissing': 'missing record of rule {ruleId} by {proposalId}',
 
   // ---- codes raised by the client library, the CLI and the HTTP API ----
   'error.ENDORSE_FAILED': 'endorsement failed: {detail}',
@@ -214,6 +229,8 @@ export const en = {
   'op.removeItem': 'remove item',
   'op.setOverlay': 'set provincial terms',
   'op.clearOverlay': 'clear provincial terms',
+  'op.upsertRule': 'add or change rule',
+  'op.removeRule': 'remove rule',
   'rule.none': 'no province',
   'rule.own': 'its own province',
   'rule.majority': 'a majority of provinces',

@@ -16,6 +16,9 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'error.INVALID_INPUT.provinceNotAllowed': '{kind} 类项目属于全国目录，不应指定省份',
   'error.INVALID_INPUT.agreementPeriod': '协议期起始日期 {from} 晚于截止日期 {to}',
   'error.INVALID_INPUT.bookmark': '该书签不属于本次查询',
+  'error.INVALID_INPUT.ruleField': '规则 {ruleId}：{type} 类规则须提供 {field}',
+  'error.INVALID_INPUT.ruleAgeRange': '规则 {ruleId}：最小年龄 minAge（{minAge}）大于最大年龄 maxAge（{maxAge}）',
+  'error.INVALID_INPUT.rulePairedTarget': '规则 {ruleId}：项目 {itemId} 既是规则对象，又被列为与其重复收费的项目',
   'error.INVALID_INPUT.versionOrDate': '目录版本与日期只能指定其一，不能同时指定',
   'error.INVALID_INPUT.provinceMissing': '省级提案须指定省份',
   'error.INVALID_INPUT.provinceUnexpected': '{scope} 提案不应指定省份',
@@ -27,6 +30,9 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'error.ITEM_NOT_FOUND.notInVersion': '项目 {itemId} 未列入目录版本 {version}',
   'error.ITEM_NOT_FOUND.notListed': '项目 {itemId} 未列入目录，无法移除',
   'error.ITEM_NOT_FOUND.noOverlay': '项目 {itemId} 没有 {province} 的省级规定，无从清除',
+  'error.RULE_NOT_FOUND': '没有规则 {ruleId}',
+  'error.RULE_NOT_FOUND.notListed': '规则 {ruleId} 不在现行规则库中，无法移除',
+  'error.RULE_NOT_FOUND.notInVersion': '规则 {ruleId} 不在目录版本 {version} 的规则库中',
   'error.VERSION_NOT_FOUND': '没有这个目录版本：{detail}',
   'error.VERSION_NOT_FOUND.notSealed': '没有已封版的目录版本 {version}',
   'error.VERSION_NOT_FOUND.notInForce': '{date} 没有生效的目录版本',
@@ -50,6 +56,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'error.DUPLICATE_CHANGE.item': '第 {index} 条变更（项目 {itemId}）已包含在提案 {proposalId} 中',
   'error.DUPLICATE_CHANGE.overlay':
     '第 {index} 条变更（项目 {itemId} 的 {province} 省级规定）已包含在提案 {proposalId} 中',
+  'error.DUPLICATE_CHANGE.rule': '第 {index} 条变更（规则 {ruleId}）已包含在提案 {proposalId} 中',
   'error.SCOPE_VIOLATION': '该变更超出提案范围：{detail}',
   'error.SCOPE_VIOLATION.provincialItem': '{itemId}：{kind} 类项目属于省级目录，不能列入全国提案',
   'error.SCOPE_VIOLATION.otherProvinceItem': '{itemId}：本提案只能包含 {province} 的医疗服务项目和医用耗材',
@@ -59,6 +66,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'error.SCOPE_VIOLATION.clearOverlayNational': '全国提案不能清除 {province} 的省级规定',
   'error.SCOPE_VIOLATION.clearOverlayOtherProvince':
     '{proposalProvince} 的省级提案不能清除 {province} 的省级规定',
+  'error.SCOPE_VIOLATION.ruleNotNational': '规则 {ruleId}：全国规则库只能通过全国提案修改，不能通过 {scope} 提案修改',
   'error.FORBIDDEN_ROLE': '角色“{role}”无权执行此操作（需要 {roles}）',
   'error.FORBIDDEN_ROLE.noRole': '调用者的证书未设置 catalog.role 属性（需要 {roles}）',
   'error.FORBIDDEN_ORG': '机构 {org} 无权执行此操作：{detail}',
@@ -103,6 +111,11 @@ export const zh: Readonly<Record<MessageKey, string>> = {
     '项目 {itemId} 的 {province} 省级规定在目录版本 {version} 中已被修改，晚于本提案开启时所依据的版本 {baseVersion}',
   'error.VERSION_CONFLICT.itemRemoved': '项目 {itemId} 已不在目录中',
   'error.VERSION_CONFLICT.overlayCleared': '项目 {itemId} 的 {province} 省级规定已被清除',
+  'error.VERSION_CONFLICT.ruleWritten': '规则 {ruleId} 已由本提案（{proposalId}）写入',
+  'error.VERSION_CONFLICT.rulePending': '规则 {ruleId} 有提案 {otherProposalId} 的待定变更',
+  'error.VERSION_CONFLICT.ruleChanged':
+    '规则 {ruleId} 在目录版本 {version} 中已被修改，晚于本提案开启时所依据的版本 {baseVersion}',
+  'error.VERSION_CONFLICT.ruleRemoved': '规则 {ruleId} 已不在规则库中',
   'error.VERSION_CONFLICT.governance':
     '提案 {proposalId} 开启时的治理版本为 {openedOn}，现行治理版本为 {inForce}',
   'error.GOVERNANCE_NOT_INITIALISED': '请先调用 Governance:InitGovernance（国家医保局管理员）',
@@ -133,6 +146,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'error.INTERNAL.deltaMissing': '提案 {proposalId} 的分块 {index} 缺少摘要增量',
   'error.INTERNAL.headMissing': '当前版本指针指向不存在的目录版本 {version}',
   'error.INTERNAL.recordMissing': '缺少提案 {proposalId} 写入的项目 {itemId} 记录',
+  'error.INTERNAL.ruleRecordMissing': '缺少提案 {proposalId} 写入的规则 {ruleId} 记录',
 
   // ---- 客户端库、命令行与 HTTP 接口的错误码 ----
   'error.ENDORSE_FAILED': '背书失败：{detail}',
@@ -197,6 +211,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'op.removeItem': '移除项目',
   'op.setOverlay': '设置本省规定',
   'op.clearOverlay': '清除本省规定',
+  'op.upsertRule': '新增或修改规则',
+  'op.removeRule': '移除规则',
   'rule.none': '无需省份',
   'rule.own': '本省',
   'rule.majority': '过半数省份',

@@ -26,7 +26,7 @@
  */
 import { canonicalJson } from '../lib/canonical-json';
 import { raise } from '../lib/errors';
-import { itemKey, itemRecordKey, overlayKey, overlayRecordKey } from '../lib/keys';
+import { itemKey, itemRecordKey, overlayKey, overlayRecordKey, T } from '../lib/keys';
 import { normaliseProvince, type ProvinceInfo } from '../lib/orgs';
 import type { Tx } from '../lib/tx';
 import { evaluateCoverage } from './coverage';
@@ -38,8 +38,10 @@ import {
   type ItemRecord,
   type OverlayIndex,
   type OverlayRecord,
+  rulesFromLinks,
+  type RuleLink,
 } from './store';
-import type { CoverageInput, Governance, Item, Overlay, Version } from './types';
+import type { CoverageInput, Governance, Item, ItemRule, Overlay, Version } from './types';
 
 /**
  * Item and overlay records this chaincode process has read, across transactions, per channel. A
@@ -140,10 +142,19 @@ const INDEX_CACHE = new Map<string, { readonly head: string; readonly values: Ma
 /** Most index keys kept per channel (the map empties when full). */
 export const INDEX_CACHE_LIMIT = 20_000;
 
+/**
+ * Whether any rule lookup key (`rulei`) exists, per channel, as read under one head. Lookup keys
+ * are written only by ApplyChunk and count only once their proposal seals, which rewrites the head:
+ * when none existed under this head, no item has a rule in force in any sealed version, and a check
+ * scans nothing for rules until the head moves.
+ */
+const RULES_PRESENT = new Map<string, { readonly head: string; readonly present: boolean }>();
+
 /** Forgets the sealed versions this process cached (tests). */
 export function clearVersionCache(): void {
   VERSION_CACHE.clear();
   INDEX_CACHE.clear();
+  RULES_PRESENT.clear();
 }
 
 /** Most sealed writers whose records are read directly before the index key is read instead. */
@@ -171,6 +182,8 @@ export class CoverageReader {
   readonly #reads = new Map<string, unknown>();
   readonly #items = new Map<string, Item | null>();
   readonly #overlays = new Map<string, Overlay | null>();
+  readonly #itemRules = new Map<string, ItemRule[]>();
+  #rulesPresent: boolean | null = null;
   readonly #answers = new Map<string, string>();
 
   /** The head's hash this transaction reads under (null: nothing sealed). */
@@ -237,6 +250,8 @@ export class CoverageReader {
       version === null || item === null
         ? null
         : await this.#overlayAt(line.itemId, province, version.version);
+    const rules =
+      version === null || item === null ? [] : await this.#rulesAt(line.itemId, version.version);
     const answer = canonicalJson(
       evaluateCoverage({
         province: province.name,
@@ -246,6 +261,7 @@ export class CoverageReader {
         version,
         item,
         overlay,
+        rules,
       }),
     );
     this.#answers.set(key, answer);
@@ -364,6 +380,72 @@ export class CoverageReader {
     }
     this.#items.set(memo, item);
     return item;
+  }
+
+  /** Whether any rule lookup key exists (from {@link RULES_PRESENT} while the head has not moved). */
+  async #anyRules(): Promise<boolean> {
+    if (this.#rulesPresent !== null) {
+      return this.#rulesPresent;
+    }
+    const head = this.#head;
+    let present: boolean;
+    if (head === null) {
+      present = false;
+    } else {
+      const channel = this.#tx.stub.getChannelID();
+      const cached = RULES_PRESENT.get(channel);
+      if (cached?.head === head) {
+        present = cached.present;
+      } else {
+        present = (await this.#tx.page(T.ruleLink, [], 1, '')).entries.length > 0;
+        RULES_PRESENT.set(channel, { head, present });
+      }
+    }
+    this.#rulesPresent = present;
+    return present;
+  }
+
+  /**
+   * The rules of the national rule base in force for an item as of `version` (as
+   * {@link rulesOfItemAsOf}): one range scan of the item's lookup keys, kept per head like an index
+   * key (links of unsealed proposals in it count only once sealed, which moves the head).
+   */
+  async #rulesAt(itemId: string, version: number): Promise<ItemRule[]> {
+    const memo = `${itemId}\u0000${version}`;
+    const known = this.#itemRules.get(memo);
+    if (known !== undefined) {
+      return known;
+    }
+    let rules: ItemRule[] = [];
+    if (await this.#anyRules()) {
+      const key = `${T.ruleLink}\u0000${itemId}`;
+      const links = await this.#cached<RuleLink[]>(key, async () =>
+        (await this.#tx.scan<RuleLink>(T.ruleLink, [itemId])).map((e) => e.value),
+      );
+      rules = rulesFromLinks(links, version, (id) => this.#sealed.get(id) ?? null);
+    }
+    this.#itemRules.set(memo, rules);
+    return rules;
+  }
+
+  /** A value computed once per head and channel (in {@link INDEX_CACHE}); `head` is not null here. */
+  async #cached<V>(key: string, load: () => Promise<V>): Promise<V> {
+    const head = this.#head ?? '';
+    const channel = this.#tx.stub.getChannelID();
+    let cache = INDEX_CACHE.get(channel);
+    if (cache?.head !== head) {
+      cache = { head, values: new Map() };
+      INDEX_CACHE.set(channel, cache);
+    }
+    if (cache.values.has(key)) {
+      return cache.values.get(key) as V;
+    }
+    const value = await load();
+    if (cache.values.size >= INDEX_CACHE_LIMIT) {
+      cache.values.clear();
+    }
+    cache.values.set(key, value);
+    return value;
   }
 
   /** One province's overlay of an item as of `version` (null when none or cleared), as {@link overlayAsOf}. */

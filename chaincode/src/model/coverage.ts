@@ -6,13 +6,17 @@
  * provincial item of another province -> NOT_IN_PROVINCE; not fund-payable (excluded herbal
  * slices) -> EXCLUDED; agreement period not started -> NOT_YET_EFFECTIVE, ended -> AGREEMENT_EXPIRED;
  * suspended by the province -> PROVINCE_SUSPENDED; a structured rule (item's, then province's)
- * violated by the patient context -> RESTRICTED; otherwise COVERED. Free-text restrictions are
- * returned, never interpreted.
+ * violated by the patient context -> RESTRICTED; a rule of the national rule base in force for the
+ * item violated (rule id order) -> RESTRICTED; otherwise COVERED. Free-text restrictions are
+ * returned, never interpreted. Every answer lists how each rule of the rule base in force for the
+ * item applies (`rules`, see ./rules.ts).
  */
+import { ruleFindings } from './rules';
 import type {
   CoverageReason,
   CoverageResult,
   Item,
+  ItemRule,
   Overlay,
   PatientContext,
   RestrictionRules,
@@ -62,6 +66,8 @@ export interface CoverageFacts {
   readonly version: Version | null;
   readonly item: Item | null;
   readonly overlay: Overlay | null;
+  /** The rules of the national rule base in force for the item in `version` (none when absent). */
+  readonly rules?: readonly ItemRule[];
 }
 
 function joinRestrictions(item: Item | null, overlay: Overlay | null): string | null {
@@ -72,6 +78,7 @@ function joinRestrictions(item: Item | null, overlay: Overlay | null): string | 
 /** Applies the coverage rules. */
 export function evaluateCoverage(f: CoverageFacts): CoverageResult {
   const { item, overlay, version } = f;
+  const findings = item === null ? [] : ruleFindings(f.rules ?? [], f.patient);
   const base = {
     province: f.province,
     itemId: f.itemId,
@@ -92,6 +99,7 @@ export function evaluateCoverage(f: CoverageFacts): CoverageResult {
     covered: reason === 'COVERED',
     reason,
     rule,
+    rules: findings,
   });
   if (version === null) {
     return answer('NOT_YET_EFFECTIVE');
@@ -123,6 +131,15 @@ export function evaluateCoverage(f: CoverageFacts): CoverageResult {
   const provinceRule = violatedRule(overlay?.rules ?? null, f.patient);
   if (provinceRule !== null) {
     return answer('RESTRICTED', { source: 'province', ...provinceRule });
+  }
+  const violated = findings.find((r) => r.outcome === 'violated');
+  if (violated !== undefined) {
+    return answer('RESTRICTED', {
+      source: 'ruleBase',
+      ruleId: violated.ruleId,
+      field: violated.type,
+      value: violated.limits,
+    });
   }
   return answer('COVERED');
 }

@@ -39,6 +39,7 @@ export type GetItemInput = InputOf<'Catalog.GetItem'>;
 export type SearchItemsInput = InputOf<'Catalog.SearchItems'>;
 export type CheckCoverageBatchInput = InputOf<'Catalog.CheckCoverageBatch'>;
 export type GetItemHistoryInput = InputOf<'Catalog.GetItemHistory'>;
+export type GetRuleInput = InputOf<'Catalog.GetRule'>;
 export type GetVersionInput = InputOf<'Catalog.GetVersion'>;
 /** A page request (ListVersions; ListProposals adds filters). */
 export type PageInput = InputOf<'Catalog.ListVersions'>;

@@ -15,11 +15,25 @@ import {
   overlayKey,
   overlayRecordKey,
   proposalKey,
+  ruleKey,
+  ruleRecordKey,
   T,
   versionKey,
 } from '../lib/keys';
 import type { Tx } from '../lib/tx';
-import type { Governance, Head, Item, ItemKind, ItemSummary, Overlay, Proposal, Version } from './types';
+import type {
+  Governance,
+  Head,
+  Item,
+  ItemKind,
+  ItemRule,
+  ItemSummary,
+  Overlay,
+  Proposal,
+  Rule,
+  RuleRole,
+  Version,
+} from './types';
 
 /** One write of an item by a proposal. */
 export interface ItemIndexEntry {
@@ -69,6 +83,44 @@ export interface OverlayRecord {
   readonly overlay: Overlay | null;
   readonly txId: string;
   readonly timestamp: string;
+}
+
+/** One write of a rule by a (national) proposal. */
+export interface RuleIndexEntry {
+  readonly proposalId: string;
+  readonly op: 'upsert' | 'remove';
+}
+
+/** The mutable index of a rule (key `rule`). Carries NHSA's key-level policy. */
+export interface RuleIndex {
+  readonly ruleId: string;
+  readonly ownerMsp: string;
+  readonly entries: readonly RuleIndexEntry[];
+}
+
+/** Immutable rule record written by ApplyChunk (key `rulev`). */
+export interface RuleRecord {
+  readonly ruleId: string;
+  readonly proposalId: string;
+  readonly op: 'upsert' | 'remove';
+  readonly rule: Rule | null;
+  readonly txId: string;
+  readonly timestamp: string;
+}
+
+/**
+ * Immutable lookup key of the rules of an item (key `rulei`: item, rule, proposal), written by the
+ * ApplyChunk that writes the rule record, for every item the new rule names and every item the rule
+ * it replaces named. `role` null (and `rule` null): from this proposal on the rule no longer names
+ * the item. So the rules of an item as of a version are, per rule, its latest sealed link there —
+ * one range scan, no rule record read.
+ */
+export interface RuleLink {
+  readonly itemId: string;
+  readonly ruleId: string;
+  readonly proposalId: string;
+  readonly role: RuleRole | null;
+  readonly rule: Rule | null;
 }
 
 /** The governance record, read once per transaction (every province argument is looked up in it). */
@@ -221,4 +273,64 @@ export async function overlayAsOf(
     overlayRecordKey(tx.stub, itemId, mspId, found.entry.proposalId),
   );
   return record?.overlay ?? null;
+}
+
+export async function getRuleIndex(tx: Tx, ruleId: string): Promise<RuleIndex | null> {
+  return tx.read<RuleIndex>(ruleKey(tx.stub, ruleId));
+}
+
+/** The rule as of `version` (null when never written or removed), with its record and the version that wrote it. */
+export async function ruleAsOf(
+  tx: Tx,
+  ruleId: string,
+  version: number,
+): Promise<{ rule: Rule | null; record: RuleRecord; version: number } | null> {
+  const index = await getRuleIndex(tx, ruleId);
+  const found = index === null ? null : await entryAsOf(tx, index.entries, version);
+  if (found === null) {
+    return null;
+  }
+  const record =
+    (await tx.read<RuleRecord>(ruleRecordKey(tx.stub, ruleId, found.entry.proposalId))) ??
+    raise('INTERNAL.ruleRecordMissing', { ruleId, proposalId: found.entry.proposalId });
+  return { rule: record.rule, record, version: found.version };
+}
+
+/**
+ * The rules in force for an item as of a version, by rule id, from the item's lookup keys: per rule,
+ * the link of the latest proposal sealed as a version <= `version` (`sealedOf` says which version
+ * sealed a proposal, null while unsealed).
+ */
+export function rulesFromLinks(
+  links: readonly RuleLink[],
+  version: number,
+  sealedOf: (proposalId: string) => number | null,
+): ItemRule[] {
+  const best = new Map<string, { link: RuleLink; version: number }>();
+  for (const link of links) {
+    const sealed = sealedOf(link.proposalId);
+    const current = best.get(link.ruleId);
+    if (sealed !== null && sealed <= version && (current === undefined || sealed > current.version)) {
+      best.set(link.ruleId, { link, version: sealed });
+    }
+  }
+  const out: ItemRule[] = [];
+  for (const { link } of [...best.values()].sort((a, b) => (a.link.ruleId < b.link.ruleId ? -1 : 1))) {
+    if (link.role !== null && link.rule !== null) {
+      out.push({ role: link.role, rule: link.rule });
+    }
+  }
+  return out;
+}
+
+/** The rules in force for an item as of `version` (one range scan of its lookup keys). */
+export async function rulesOfItemAsOf(tx: Tx, itemId: string, version: number): Promise<ItemRule[]> {
+  const links = (await tx.scan<RuleLink>(T.ruleLink, [itemId])).map((e) => e.value);
+  const sealed = new Map<string, number | null>();
+  for (const link of links) {
+    if (!sealed.has(link.proposalId)) {
+      sealed.set(link.proposalId, await sealedVersionOf(tx, link.proposalId));
+    }
+  }
+  return rulesFromLinks(links, version, (id) => sealed.get(id) ?? null);
 }

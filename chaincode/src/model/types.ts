@@ -250,12 +250,25 @@ export interface CoverageResult {
   readonly reason: CoverageReason;
   readonly class: DrugClass | null;
   readonly restriction: string | null;
-  /** The structured rule the patient context violated (RESTRICTED only). */
-  readonly rule: {
-    readonly source: 'item' | 'province';
-    readonly field: keyof RestrictionRules;
-    readonly value: unknown;
-  } | null;
+  /**
+   * The rule the patient context violated (RESTRICTED only): a structured rule of the item or of the
+   * province's overlay, or a rule of the national rule base (`ruleBase`: its id, type and limits).
+   */
+  readonly rule:
+    | {
+        readonly source: 'item' | 'province';
+        readonly field: keyof RestrictionRules;
+        readonly value: unknown;
+      }
+    | {
+        readonly source: 'ruleBase';
+        readonly ruleId: string;
+        readonly field: RuleType;
+        readonly value: RuleFinding['limits'];
+      }
+    | null;
+  /** How each rule of the national rule base in force for the item applies (sorted by ruleId; [] when none). */
+  readonly rules: readonly RuleFinding[];
   readonly paymentStandard: PaymentStandard | null;
   readonly agreementPeriod: Period | null;
   readonly provincial: Overlay | null;
@@ -296,6 +309,58 @@ export interface RuleFinding {
     readonly pairedWith?: readonly string[];
     readonly frequency?: string;
   };
+}
+
+/**
+ * A stored rule of the national rule base (what `upsertRule` stores, normaliseRule): every field of
+ * {@link RuleInput} present — a condition or limit not given is null, a list of ids or codes not
+ * given is empty; lists sorted.
+ */
+export interface Rule {
+  readonly id: string;
+  readonly type: RuleType;
+  readonly name: string | null;
+  readonly targets: readonly string[];
+  readonly codes: readonly string[];
+  readonly sex: Sex | null;
+  readonly minAge: number | null;
+  readonly maxAge: number | null;
+  readonly ageSource: string | null;
+  readonly insuranceTypes: readonly InsuranceType[] | null;
+  readonly hospitalLevels: readonly HospitalLevel[] | null;
+  readonly visitTypes: readonly VisitType[] | null;
+  readonly paymentDays: number | null;
+  readonly maxQuantity: number | null;
+  readonly unit: string | null;
+  readonly periodDays: number | null;
+  readonly periodHours: number | null;
+  readonly group: string | null;
+  readonly pairedWith: readonly string[];
+  readonly pairedCodes: readonly string[];
+  readonly frequency: string | null;
+  readonly value: string | null;
+  readonly description: string | null;
+  readonly source: { readonly batch: string; readonly file: string; readonly row: number };
+}
+
+/** How a rule names an item: one of its `targets`, or (duplicateCharge) one of its `pairedWith`. */
+export type RuleRole = 'target' | 'paired';
+
+/** A rule in force for an item, and how it names the item. */
+export interface ItemRule {
+  readonly role: RuleRole;
+  readonly rule: Rule;
+}
+
+/** What `Catalog:GetRule` answers: a rule as of a version, and every sealed change of it. */
+export interface RuleView {
+  readonly catalogVersion: number;
+  readonly versionEffectiveFrom: string;
+  readonly ruleId: string;
+  readonly rule: Rule;
+  readonly listedInVersion: number;
+  readonly proposalId: string;
+  readonly changes: readonly { readonly version: number; readonly proposalId: string; readonly op: string }[];
 }
 
 /** Summary of an item as returned by SearchItems. */

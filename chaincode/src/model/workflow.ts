@@ -24,6 +24,9 @@ import {
   overlayKey,
   overlayRecordKey,
   proposalKey,
+  ruleKey,
+  ruleLinkKey,
+  ruleRecordKey,
   T,
   versionKey,
   voteKey,
@@ -33,29 +36,37 @@ import { normaliseProvince } from '../lib/orgs';
 import { KEEP_POLICY, type Tx } from '../lib/tx';
 import { immutablePolicy, nationalPolicy, ownedPolicy } from './governance';
 import { normaliseItem, normaliseOverlay, ownerMspOf, summarise } from './items';
+import { normaliseRule, ruleItems } from './rules';
 import {
   getHead,
   getItemIndex,
   getOverlayIndex,
   getProposal,
+  getRuleIndex,
   getVersion,
   itemAsOf,
   overlayAsOf,
+  ruleAsOf,
   type ItemIndex,
   type ItemIndexEntry,
   type ItemRecord,
   type OverlayIndex,
   type OverlayIndexEntry,
   type OverlayRecord,
+  type RuleIndex,
+  type RuleLink,
+  type RuleRecord,
 } from './store';
-import type { Change, Governance, Head, Item, Overlay, Proposal, Version, Vote } from './types';
+import type { Change, Governance, Head, Item, Overlay, Proposal, Rule, Version, Vote } from './types';
 
 /** A change after normalisation, as stored in a chunk. */
 export type StoredChange =
   | { readonly op: 'upsertItem'; readonly item: Item }
   | { readonly op: 'removeItem'; readonly itemId: string }
   | { readonly op: 'setOverlay'; readonly overlay: Overlay }
-  | { readonly op: 'clearOverlay'; readonly itemId: string; readonly province: string };
+  | { readonly op: 'clearOverlay'; readonly itemId: string; readonly province: string }
+  | { readonly op: 'upsertRule'; readonly rule: Rule }
+  | { readonly op: 'removeRule'; readonly ruleId: string };
 
 /**
  * A chunk of a proposal (key `chunk`), written once by AddChunk and never rewritten. `applied`,
@@ -176,6 +187,16 @@ export function normaliseChange(
         target: { type: 'overlay', itemId: change.itemId, mspId: prov.mspId },
       };
     }
+    case 'upsertRule':
+    case 'removeRule': {
+      const ruleId = change.op === 'upsertRule' ? change.rule.id : change.ruleId;
+      if (p.scope !== 'national') {
+        raise('SCOPE_VIOLATION.ruleNotNational', { ruleId, scope: p.scope });
+      }
+      const stored: StoredChange =
+        change.op === 'upsertRule' ? { op: 'upsertRule', rule: normaliseRule(change.rule) } : change;
+      return { stored, target: { type: 'rule', ruleId } };
+    }
   }
 }
 
@@ -209,13 +230,22 @@ export async function precheckChange(
     if (current === null) {
       raise('ITEM_NOT_FOUND.noOverlay', { itemId: change.itemId, province: change.province });
     }
+  } else if (change.op === 'removeRule') {
+    const current = headVersion > 0 ? await ruleAsOf(tx, change.ruleId, headVersion) : null;
+    if (current?.rule == null) {
+      raise('RULE_NOT_FOUND.notListed', { ruleId: change.ruleId });
+    }
   }
 }
 
-/** The key an apply replaces: an item, or (with `province`) one province's overlay of an item. */
+/**
+ * The key an apply replaces: an item, (with `province`) one province's overlay of an item, or (with
+ * `ruleId`, `itemId` empty) a rule.
+ */
 interface ReplacedKey {
   readonly itemId: string;
   readonly province?: string;
+  readonly ruleId?: string;
 }
 
 /** Throws the VERSION_CONFLICT of an item or of an overlay. */
@@ -226,7 +256,21 @@ function conflict(
     | { readonly kind: 'pending'; readonly otherProposalId: string }
     | { readonly kind: 'changed'; readonly version: number; readonly baseVersion: number },
 ): never {
-  const { itemId, province } = what;
+  const { itemId, province, ruleId } = what;
+  if (ruleId !== undefined) {
+    switch (reason.kind) {
+      case 'written':
+        return raise('VERSION_CONFLICT.ruleWritten', { ruleId, proposalId: reason.proposalId });
+      case 'pending':
+        return raise('VERSION_CONFLICT.rulePending', { ruleId, otherProposalId: reason.otherProposalId });
+      case 'changed':
+        return raise('VERSION_CONFLICT.ruleChanged', {
+          ruleId,
+          version: reason.version,
+          baseVersion: reason.baseVersion,
+        });
+    }
+  }
   switch (reason.kind) {
     case 'written':
       return province === undefined
@@ -281,6 +325,65 @@ async function replacedEntry<E extends { proposalId: string }>(
   return best;
 }
 
+/**
+ * Applies a rule change: the rule record, the rule's index (NHSA's policy at creation) and a lookup
+ * key for every item the new rule or the rule it replaces names (see {@link RuleLink}).
+ */
+async function applyRuleChange(
+  tx: Tx,
+  g: Governance,
+  p: Proposal,
+  change: Extract<StoredChange, { op: 'upsertRule' | 'removeRule' }>,
+): Promise<{ removed: DigestEntry | null; added: DigestEntry | null }> {
+  const ruleId = change.op === 'upsertRule' ? change.rule.id : change.ruleId;
+  const index = await getRuleIndex(tx, ruleId);
+  const replaced = await replacedEntry(tx, p, index?.entries ?? [], { itemId: '', ruleId });
+  let old: Rule | null = null;
+  if (replaced !== null) {
+    const rec = await tx.read<RuleRecord>(ruleRecordKey(tx.stub, ruleId, replaced.entry.proposalId));
+    old = rec?.rule ?? null;
+  }
+  if (change.op === 'removeRule' && old === null) {
+    raise('VERSION_CONFLICT.ruleRemoved', { ruleId });
+  }
+  const rule = change.op === 'upsertRule' ? change.rule : null;
+  const op = rule === null ? 'remove' : 'upsert';
+  const nextIndex: RuleIndex = {
+    ruleId,
+    ownerMsp: index?.ownerMsp ?? g.nationalMsp,
+    entries: [...(index?.entries ?? []), { proposalId: p.id, op }],
+  };
+  const record: RuleRecord = { ruleId, proposalId: p.id, op, rule, txId: tx.txId, timestamp: tx.time };
+  tx.put(ruleKey(tx.stub, ruleId), nextIndex, index === null ? ownedPolicy(g, g.nationalMsp) : KEEP_POLICY);
+  tx.put(ruleRecordKey(tx.stub, ruleId, p.id), record, immutablePolicy(g));
+  for (const link of ruleLinks(ruleId, p.id, old, rule)) {
+    tx.put(ruleLinkKey(tx.stub, link.itemId, ruleId, p.id), link, immutablePolicy(g));
+  }
+  return {
+    removed: old === null ? null : { type: 'rule', ruleId, data: old },
+    added: rule === null ? null : { type: 'rule', ruleId, data: rule },
+  };
+}
+
+/**
+ * The lookup keys a rule change writes (item id order): one per item the new rule (`after`) or the
+ * replaced one (`before`) names, with the new rule where it still names the item. The auditors'
+ * model derives them the same way from the rule records.
+ */
+export function ruleLinks(
+  ruleId: string,
+  proposalId: string,
+  before: Rule | null,
+  after: Rule | null,
+): RuleLink[] {
+  const now = ruleItems(after);
+  const items = new Set([...ruleItems(before).keys(), ...now.keys()]);
+  return [...items].sort().map((itemId) => {
+    const role = now.get(itemId) ?? null;
+    return { itemId, ruleId, proposalId, role, rule: role === null ? null : after };
+  });
+}
+
 /** Applies one stored change: writes record + index, returns the digest entries it removes/adds. */
 async function applyChange(
   tx: Tx,
@@ -288,6 +391,9 @@ async function applyChange(
   p: Proposal,
   change: StoredChange,
 ): Promise<{ removed: DigestEntry | null; added: DigestEntry | null }> {
+  if (change.op === 'upsertRule' || change.op === 'removeRule') {
+    return applyRuleChange(tx, g, p, change);
+  }
   if (change.op === 'upsertItem' || change.op === 'removeItem') {
     const itemId = change.op === 'upsertItem' ? change.item.id : change.itemId;
     const index = await getItemIndex(tx, itemId);

@@ -242,7 +242,9 @@ const ruleInput = {
 const change = {
   type: 'object',
   required: ['op'],
-  properties: { op: { enum: ['upsertItem', 'removeItem', 'setOverlay', 'clearOverlay'] } },
+  properties: {
+    op: { enum: ['upsertItem', 'removeItem', 'setOverlay', 'clearOverlay', 'upsertRule', 'removeRule'] },
+  },
   discriminator: { propertyName: 'op' },
   oneOf: [
     {
@@ -268,6 +270,18 @@ const change = {
       additionalProperties: false,
       required: ['op', 'itemId', 'province'],
       properties: { op: { const: 'clearOverlay' }, itemId, province },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['op', 'rule'],
+      properties: { op: { const: 'upsertRule' }, rule: ruleInput },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['op', 'ruleId'],
+      properties: { op: { const: 'removeRule' }, ruleId },
     },
   ],
 } as const;
@@ -396,6 +410,7 @@ export const schemas = {
     lines: { type: 'array', minItems: 1, maxItems: MAX_BATCH_LINES, items: coverageInput },
   }),
   'Catalog.GetItemHistory': obj(['itemId'], { itemId, province }),
+  'Catalog.GetRule': obj(['ruleId'], { ruleId, version: versionNumber, date }),
   'Catalog.GetVersion': obj([], { version: versionNumber, date, includeLattice: { type: 'boolean' } }),
   'Catalog.ListVersions': obj([], { pageSize, bookmark }),
   'Proposal.CreateProposal': obj(['scope', 'title', 'rationale', 'effectiveFrom'], {

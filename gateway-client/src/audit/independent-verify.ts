@@ -13,6 +13,7 @@ import {
   digestOfEntries,
   type Item,
   type Overlay,
+  type Rule,
   type Version,
 } from '@nrdl-catalog/chaincode/model';
 import type { AuditStore } from './store';
@@ -82,7 +83,7 @@ const utf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8');
 
 /**
  * Asks the released code, over the verified final state, what readers are shown at the head version:
- * every listed item with its overlays (`Catalog:GetItem`), and checks that their digest is the one
+ * every listed item with its overlays (`Catalog:GetItem`) and every rule in force (`Catalog:GetRule`), and checks that their digest is the one
  * the head version carries. Any later write to a proposal, head, version or lattice that changes
  * what readers see makes these differ.
  */
@@ -138,6 +139,22 @@ async function checkReaderView(
     for (const overlay of answer.overlays) {
       entries.push({ type: 'overlay', itemId, province: overlay.province, data: overlay });
     }
+  }
+  for (const entry of state.range('\u0000rule\u0000', '\u0000rule\u0001')) {
+    const ruleId = entry.key.split('\u0000')[2] ?? '';
+    const shown = await query('Catalog:GetRule', { ruleId, version: version.version });
+    if (shown.status !== 200) {
+      if (!/RULE_NOT_FOUND/.test(shown.message)) {
+        findings.push({
+          code: 'READER_VIEW',
+          message: `Catalog:GetRule ${ruleId}: ${shown.message}`,
+          key: entry.key,
+        });
+      }
+      continue;
+    }
+    const answer = JSON.parse(Buffer.from(shown.payload).toString('utf8')) as { rule: Rule };
+    entries.push({ type: 'rule', ruleId, data: answer.rule });
   }
   const digest = digestOfEntries(entries);
   if (digest !== version.digest) {

@@ -1,10 +1,13 @@
 /**
  * Rebuilds the catalog's history from the audit store alone: replays the catalog writes of valid
  * transactions in ledger order (latest value per key), and at every sealed version recomputes the
- * whole-catalog LtHash digest from the item and overlay records of the version's proposals, exactly
- * as the chaincode defines the digest (`chaincode/src/lib/digest.ts`, `model/workflow.ts`).
+ * whole-catalog LtHash digest from the item, overlay and rule records of the version's proposals,
+ * exactly as the chaincode defines the digest (`chaincode/src/lib/digest.ts`, `model/workflow.ts`).
+ * The lookup keys of the rules (`rulei`) must be exactly those the rule records imply
+ * (`ruleLinks`): a missing, extra or altered lookup key is a {@link RuleLinkProblem}.
  */
 import {
+  canonicalJson,
   type Chunk,
   type DigestEntry,
   emptyLattice,
@@ -18,9 +21,13 @@ import {
   latticeSub,
   type OverlayRecord,
   type Proposal,
+  type Rule,
+  type RuleRecord,
+  ruleLinks,
   type Version,
   type Vote,
 } from '@nrdl-catalog/chaincode/model';
+import { compositeKey } from './composite-key';
 import type { AuditStore, StoredTransaction, StoredWrite } from './store';
 
 /** Where something happened on the ledger. */
@@ -38,7 +45,8 @@ export interface TxRef {
 
 /** One change of the live catalog made by a sealed version. */
 export interface EntryChange {
-  readonly kind: 'item' | 'overlay';
+  readonly kind: 'item' | 'overlay' | 'rule';
+  /** The item's id (the rule's id for a rule of the national rule base). */
   readonly itemId: string;
   /** Province display name (overlays only). */
   readonly province: string | null;
@@ -50,7 +58,7 @@ export interface EntryChange {
   /** The entry's data after the version (null if removed / cleared). */
   readonly after: unknown;
   readonly proposalId: string;
-  /** The record key (`itemv` / `ovlv`) and the transaction that wrote it (ApplyChunk). */
+  /** The record key (`itemv` / `ovlv` / `rulev`) and the transaction that wrote it (ApplyChunk). */
   readonly recordKey: string;
   readonly recordTx: TxRef;
 }
@@ -88,6 +96,20 @@ export interface ProposalInfo {
   readonly chunks: Map<number, Chunk>;
 }
 
+/** A rule lookup key (`rulei`) that is not what the rule records of its proposal imply. */
+export interface RuleLinkProblem {
+  readonly key: string;
+  readonly proposalId: string;
+  readonly itemId: string;
+  readonly ruleId: string;
+  /** The value the rule records imply (null: no such key should exist). */
+  readonly expected: unknown;
+  /** The value written (null: the key is missing). */
+  readonly found: unknown;
+  /** The transaction that wrote the key (the sealing transaction when it is missing). */
+  readonly tx: TxRef;
+}
+
 /** A sealed version as replayed. */
 export interface SealedVersion {
   readonly record: Version;
@@ -99,6 +121,8 @@ export interface SealedVersion {
   readonly changes: readonly EntryChange[];
   /** Digest recomputed from the replayed records. */
   readonly recomputedDigest: string;
+  /** Rule lookup keys of the version's proposals that the rule records do not imply (empty when all agree). */
+  readonly ruleLinkProblems: readonly RuleLinkProblem[];
   /** The lattice record written with the version (base64), if any. */
   readonly storedLattice: string | null;
   /** Governance in force when the version was sealed. */
@@ -131,9 +155,23 @@ export interface LedgerModel {
   readonly validTransactions: number;
 }
 
-/** Key of a live catalog entry: `item|<id>` or `overlay|<id>|<province>`. */
+/** Key of a live catalog entry: `item|<id>`, `overlay|<id>|<province>` or `rule|<ruleId>`. */
 export function entryKey(entry: Pick<EntryChange, 'kind' | 'itemId' | 'province'>): string {
-  return entry.kind === 'item' ? `item|${entry.itemId}` : `overlay|${entry.itemId}|${entry.province ?? ''}`;
+  return entry.kind === 'overlay'
+    ? `overlay|${entry.itemId}|${entry.province ?? ''}`
+    : `${entry.kind}|${entry.itemId}`;
+}
+
+/** The digest entry of a live catalog entry's data. */
+function digestEntry(change: Pick<EntryChange, 'kind' | 'itemId' | 'province'>, data: unknown): DigestEntry {
+  switch (change.kind) {
+    case 'item':
+      return { type: 'item', itemId: change.itemId, data };
+    case 'overlay':
+      return { type: 'overlay', itemId: change.itemId, province: change.province ?? '', data };
+    case 'rule':
+      return { type: 'rule', ruleId: change.itemId, data };
+  }
 }
 
 /** The transaction reference of a stored transaction. */
@@ -165,6 +203,9 @@ function stringList(value: unknown): string[] {
 class Builder {
   readonly state = new Map<string, StateValue>();
   readonly recordsByProposal = new Map<string, Set<string>>();
+  /** Rule lookup keys written, by the proposal their key names. */
+  readonly linksByProposal = new Map<string, Map<string, { bytes: Uint8Array; tx: TxRef }>>();
+  readonly sealed = new Set<string>();
   readonly proposals = new Map<string, ProposalInfo>();
   readonly versions: SealedVersion[] = [];
   readonly governance: GovernanceChange[] = [];
@@ -194,7 +235,13 @@ class Builder {
       } else {
         this.state.set(w.key, { bytes: w.value, tx });
       }
-      if ((w.objectType === T.itemRecord || w.objectType === T.overlayRecord) && !w.isDelete) {
+      if (w.objectType === T.ruleLink && !w.isDelete) {
+        this.#link(w, tx);
+      }
+      if (
+        (w.objectType === T.itemRecord || w.objectType === T.overlayRecord || w.objectType === T.ruleRecord) &&
+        !w.isDelete
+      ) {
         const pid = w.attributes[w.attributes.length - 1] ?? '';
         const set = this.recordsByProposal.get(pid) ?? new Set<string>();
         set.add(w.key);
@@ -235,6 +282,58 @@ class Builder {
         this.#seal(stored, w, tx, sealedProposals);
       }
     }
+  }
+
+  #link(w: StoredWrite, tx: TxRef): void {
+    const [itemId = '', ruleId = '', pid = ''] = w.attributes;
+    if (this.sealed.has(pid)) {
+      this.anomalies.push({
+        tx,
+        key: w.key,
+        message: `rule lookup key of ${itemId}/${ruleId} written after proposal ${pid} sealed`,
+      });
+      return;
+    }
+    const links = this.linksByProposal.get(pid) ?? new Map<string, { bytes: Uint8Array; tx: TxRef }>();
+    links.set(w.key, { bytes: w.value, tx });
+    this.linksByProposal.set(pid, links);
+  }
+
+  /** Compares the lookup keys written for a proposal with those its rule changes imply. */
+  #checkLinks(pid: string, changes: readonly EntryChange[], sealTx: TxRef): RuleLinkProblem[] {
+    const expected = new Map<string, unknown>();
+    for (const c of changes) {
+      if (c.kind === 'rule' && c.proposalId === pid) {
+        for (const link of ruleLinks(c.itemId, pid, c.before as Rule | null, c.after as Rule | null)) {
+          expected.set(compositeKey(T.ruleLink, [link.itemId, link.ruleId, pid]), link);
+        }
+      }
+    }
+    const problems: RuleLinkProblem[] = [];
+    const written = this.linksByProposal.get(pid) ?? new Map<string, { bytes: Uint8Array; tx: TxRef }>();
+    const where = (key: string): { itemId: string; ruleId: string } => {
+      const [itemId = '', ruleId = ''] = key.slice(1, -1).split('\u0000').slice(1);
+      return { itemId, ruleId };
+    };
+    for (const [key, { bytes, tx }] of written) {
+      let found: unknown;
+      try {
+        found = JSON.parse(utf8.decode(bytes));
+      } catch {
+        found = utf8.decode(bytes);
+      }
+      const want = expected.get(key);
+      if (want === undefined || canonicalJson(want) !== canonicalJson(found)) {
+        problems.push({ key, proposalId: pid, ...where(key), expected: want ?? null, found, tx });
+      }
+    }
+    for (const [key, want] of expected) {
+      if (!written.has(key)) {
+        problems.push({ key, proposalId: pid, ...where(key), expected: want, found: null, tx: sealTx });
+      }
+    }
+    this.linksByProposal.delete(pid);
+    return problems;
   }
 
   #vote(w: StoredWrite, tx: TxRef): void {
@@ -303,6 +402,11 @@ class Builder {
     for (const change of changes) {
       this.#applyEntry(change);
     }
+    const ruleLinkProblems: RuleLinkProblem[] = [];
+    for (const pid of stringList(record.proposalIds)) {
+      ruleLinkProblems.push(...this.#checkLinks(pid, changes, tx));
+      this.sealed.add(pid);
+    }
     const latticeWrite = stored.writes.find((x) => x.objectType === T.lattice && !x.isDelete);
     const lattice = latticeWrite === undefined ? null : this.parse<{ lattice?: string }>(latticeWrite, tx);
     this.versions.push({
@@ -311,6 +415,7 @@ class Builder {
       sealedProposals,
       changes,
       recomputedDigest: latticeDigest(this.lattice),
+      ruleLinkProblems,
       storedLattice: lattice?.lattice ?? null,
       governance: this.currentGovernance,
       chunks,
@@ -323,15 +428,31 @@ class Builder {
       return null;
     }
     const isItem = key.startsWith(`\u0000${T.itemRecord}\u0000`);
-    let value: ItemRecord | OverlayRecord;
+    const isRule = key.startsWith(`\u0000${T.ruleRecord}\u0000`);
+    let value: ItemRecord | OverlayRecord | RuleRecord;
     try {
-      value = JSON.parse(utf8.decode(stored.bytes)) as ItemRecord | OverlayRecord;
+      value = JSON.parse(utf8.decode(stored.bytes)) as ItemRecord | OverlayRecord | RuleRecord;
     } catch (error) {
       this.anomalies.push({ tx: stored.tx, key, message: `not JSON: ${(error as Error).message}` });
       return null;
     }
     const attrs = key.slice(1, -1).split('\u0000').slice(1);
     const itemId = attrs[0] ?? '';
+    if (isRule) {
+      const r = value as RuleRecord;
+      return {
+        kind: 'rule',
+        itemId,
+        province: null,
+        mspId: null,
+        op: r.op,
+        before: this.entries.get(entryKey({ kind: 'rule', itemId, province: null }))?.data ?? null,
+        after: r.op === 'remove' ? null : r.rule,
+        proposalId,
+        recordKey: key,
+        recordTx: stored.tx,
+      };
+    }
     if (isItem) {
       const r = value as ItemRecord;
       const after = r.op === 'remove' ? null : r.item;
@@ -375,10 +496,7 @@ class Builder {
       this.entries.delete(key);
     }
     if (change.after !== null) {
-      const entry: DigestEntry =
-        change.kind === 'item'
-          ? { type: 'item', itemId: change.itemId, data: change.after }
-          : { type: 'overlay', itemId: change.itemId, province: change.province ?? '', data: change.after };
+      const entry = digestEntry(change, change.after);
       latticeAdd(this.lattice, entryVector(entry));
       this.entries.set(key, entry);
     }
@@ -413,12 +531,7 @@ export function entriesAt(model: LedgerModel, version: number): Map<string, Dige
       if (change.after === null) {
         entries.delete(key);
       } else {
-        entries.set(
-          key,
-          change.kind === 'item'
-            ? { type: 'item', itemId: change.itemId, data: change.after }
-            : { type: 'overlay', itemId: change.itemId, province: change.province ?? '', data: change.after },
-        );
+        entries.set(key, digestEntry(change, change.after));
       }
     }
   }

@@ -36,7 +36,8 @@ export interface ReportActor {
 /** One change of the catalog, for the change log table. */
 export interface ReportChange {
   readonly version: number;
-  readonly kind: 'item' | 'overlay';
+  /** `rule`: a rule of the national rule base (`itemId` is the rule's id). */
+  readonly kind: 'item' | 'overlay' | 'rule';
   readonly op: string;
   readonly itemId: string;
   /** Item name (from the item's data, for overlays too), or null when unknown. */

@@ -174,6 +174,15 @@ function expectedEntries(chunks: readonly Chunk[]): Map<string, { change: Stored
             after: null,
           });
           break;
+        case 'upsertRule':
+          out.set(entryKey({ kind: 'rule', itemId: change.rule.id, province: null }), {
+            change,
+            after: change.rule,
+          });
+          break;
+        case 'removeRule':
+          out.set(entryKey({ kind: 'rule', itemId: change.ruleId, province: null }), { change, after: null });
+          break;
       }
     }
   }
@@ -218,7 +227,7 @@ function checkChunks(
     expected.delete(entryKey(change));
     const diff = fieldDifferences(want.after, change.after)[0];
     if (diff !== undefined) {
-      const prefix = change.kind === 'item' ? 'item' : 'overlay';
+      const prefix = change.kind;
       return at({
         ...where,
         field: diff.field === '' ? prefix : `${prefix}.${diff.field}`,
@@ -334,6 +343,20 @@ function checkVersion(v: SealedVersion, previous: Version | null, model: LedgerM
     if (problem !== null) {
       return problem;
     }
+  }
+  const link = v.ruleLinkProblems[0];
+  if (link !== undefined) {
+    return finding(link.tx.blockNumber, link.tx.txIndex, link.tx.txId, {
+      version: r.version,
+      field: 'ruleLink',
+      itemId: link.itemId,
+      proposalId: link.proposalId,
+      expected: link.expected,
+      found: link.found,
+      message:
+        `version ${r.version}, item ${link.itemId}: the lookup key of rule ${link.ruleId} by ` +
+        `${link.proposalId} is ${link.found === null ? 'missing' : 'not what the rule records imply'}`,
+    });
   }
   if (v.recomputedDigest !== r.digest) {
     return at({ field: 'digest', expected: r.digest, found: v.recomputedDigest });

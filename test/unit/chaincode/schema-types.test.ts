@@ -80,7 +80,12 @@ expectType<
 >(true);
 expectType<Equal<ItemKind, 'drug' | 'herbal' | 'service' | 'material'>>(true);
 expectType<Equal<Scope, 'national' | 'provincial' | 'governance'>>(true);
-expectType<Equal<Change['op'], 'upsertItem' | 'removeItem' | 'setOverlay' | 'clearOverlay'>>(true);
+expectType<
+  Equal<
+    Change['op'],
+    'upsertItem' | 'removeItem' | 'setOverlay' | 'clearOverlay' | 'upsertRule' | 'removeRule'
+  >
+>(true);
 expectType<
   Equal<Extract<Change, { op: 'setOverlay' }>, { readonly op: 'setOverlay'; readonly overlay: OverlayInput }>
 >(true);

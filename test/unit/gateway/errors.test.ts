@@ -29,6 +29,7 @@ const EXPECTED: Record<ErrorCode, ErrorClass> = {
   INVALID_INPUT: InvalidInputError,
   UNKNOWN_PROVINCE: ChaincodeError,
   ITEM_NOT_FOUND: NotFoundError,
+  RULE_NOT_FOUND: NotFoundError,
   VERSION_NOT_FOUND: NotFoundError,
   PROPOSAL_NOT_FOUND: NotFoundError,
   PROPOSAL_STATE: ConflictError,
