@@ -67,7 +67,14 @@ export {
 export { normaliseChange, ruleLinks, type Chunk, type StoredChange } from './model/workflow';
 export type { ItemRecord, OverlayRecord, RuleLink, RuleRecord } from './model/store';
 export { rulesFromLinks } from './model/store';
-export { normaliseRule, ruleFinding, ruleFindings, ruleItems, ruleLimits, CLAIM_RULE_TYPES } from './model/rules';
+export {
+  normaliseRule,
+  ruleFinding,
+  ruleFindings,
+  ruleItems,
+  ruleLimits,
+  CLAIM_RULE_TYPES,
+} from './model/rules';
 export type {
   Actor,
   Change,

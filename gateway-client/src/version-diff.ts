@@ -107,7 +107,15 @@ export async function diffCatalogVersions(
     const name = after?.name ?? before?.name ?? null;
     const fields = before !== null && after !== null ? fieldDifferences(before, after) : [];
     const change =
-      before === null ? (after === null ? null : 'added') : after === null ? 'removed' : fields.length > 0 ? 'changed' : null;
+      before === null
+        ? after === null
+          ? null
+          : 'added'
+        : after === null
+          ? 'removed'
+          : fields.length > 0
+            ? 'changed'
+            : null;
     if (change) entries.push({ change, kind: 'rule', itemId: ruleId, province: null, name, fields });
   }
   return entries;

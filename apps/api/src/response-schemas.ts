@@ -107,7 +107,28 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
       },
       class: drugClass,
       restriction: nullable(str),
-      rule: nullable({ type: 'object' }),
+      rule: nullable({
+        type: 'object',
+        description:
+          'the violated rule (RESTRICTED): source item / province (field, value) or ruleBase (ruleId, field = rule type, value = its limits)',
+      }),
+      rules: {
+        type: 'array',
+        description: 'how each rule of the national rule base in force for the item applies, by rule id',
+        items: {
+          type: 'object',
+          required: ['ruleId', 'type', 'outcome', 'source', 'limits'],
+          properties: {
+            ruleId: str,
+            type: str,
+            outcome: { enum: ['passed', 'violated', 'review', 'claim'] },
+            value: nullable(str),
+            description: nullable(str),
+            source: { type: 'object' },
+            limits: { type: 'object' },
+          },
+        },
+      },
       paymentStandard,
       agreementPeriod: period,
       provincial: nullable({ $ref: 'Overlay#' }),
@@ -164,6 +185,15 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
       listedInVersion: int,
       proposalId: str,
       overlays: { type: 'array', items: { $ref: 'Overlay#' } },
+      rules: {
+        type: 'array',
+        description:
+          'the rules of the national rule base in force for the item: { role: target | paired, rule }',
+        items: {
+          type: 'object',
+          properties: { role: { enum: ['target', 'paired'] }, rule: { type: 'object' } },
+        },
+      },
     },
   },
   ItemSummary: {

@@ -24,7 +24,8 @@ export const en = {
   'error.INVALID_INPUT.bookmark': 'bookmark does not belong to this query',
   'error.INVALID_INPUT.ruleField': 'rule {ruleId}: a {type} rule needs {field}',
   'error.INVALID_INPUT.ruleAgeRange': 'rule {ruleId}: minAge > maxAge ({minAge} > {maxAge})',
-  'error.INVALID_INPUT.rulePairedTarget': 'rule {ruleId}: {itemId} is both a target and paired with the targets',
+  'error.INVALID_INPUT.rulePairedTarget':
+    'rule {ruleId}: {itemId} is both a target and paired with the targets',
   'error.INVALID_INPUT.versionOrDate': 'give either version or date, not both',
   'error.INVALID_INPUT.provinceMissing': 'a provincial proposal needs a province',
   'error.INVALID_INPUT.provinceUnexpected': 'a {scope} proposal has no province',

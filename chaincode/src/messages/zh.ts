@@ -17,8 +17,10 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'error.INVALID_INPUT.agreementPeriod': '协议期起始日期 {from} 晚于截止日期 {to}',
   'error.INVALID_INPUT.bookmark': '该书签不属于本次查询',
   'error.INVALID_INPUT.ruleField': '规则 {ruleId}：{type} 类规则须提供 {field}',
-  'error.INVALID_INPUT.ruleAgeRange': '规则 {ruleId}：最小年龄 minAge（{minAge}）大于最大年龄 maxAge（{maxAge}）',
-  'error.INVALID_INPUT.rulePairedTarget': '规则 {ruleId}：项目 {itemId} 既是规则对象，又被列为与其重复收费的项目',
+  'error.INVALID_INPUT.ruleAgeRange':
+    '规则 {ruleId}：最小年龄 minAge（{minAge}）大于最大年龄 maxAge（{maxAge}）',
+  'error.INVALID_INPUT.rulePairedTarget':
+    '规则 {ruleId}：项目 {itemId} 既是规则对象，又被列为与其重复收费的项目',
   'error.INVALID_INPUT.versionOrDate': '目录版本与日期只能指定其一，不能同时指定',
   'error.INVALID_INPUT.provinceMissing': '省级提案须指定省份',
   'error.INVALID_INPUT.provinceUnexpected': '{scope} 提案不应指定省份',
@@ -66,7 +68,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'error.SCOPE_VIOLATION.clearOverlayNational': '全国提案不能清除 {province} 的省级规定',
   'error.SCOPE_VIOLATION.clearOverlayOtherProvince':
     '{proposalProvince} 的省级提案不能清除 {province} 的省级规定',
-  'error.SCOPE_VIOLATION.ruleNotNational': '规则 {ruleId}：全国规则库只能通过全国提案修改，不能通过 {scope} 提案修改',
+  'error.SCOPE_VIOLATION.ruleNotNational':
+    '规则 {ruleId}：全国规则库只能通过全国提案修改，不能通过 {scope} 提案修改',
   'error.FORBIDDEN_ROLE': '角色“{role}”无权执行此操作（需要 {roles}）',
   'error.FORBIDDEN_ROLE.noRole': '调用者的证书未设置 catalog.role 属性（需要 {roles}）',
   'error.FORBIDDEN_ORG': '机构 {org} 无权执行此操作：{detail}',

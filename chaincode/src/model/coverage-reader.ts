@@ -250,8 +250,7 @@ export class CoverageReader {
       version === null || item === null
         ? null
         : await this.#overlayAt(line.itemId, province, version.version);
-    const rules =
-      version === null || item === null ? [] : await this.#rulesAt(line.itemId, version.version);
+    const rules = version === null || item === null ? [] : await this.#rulesAt(line.itemId, version.version);
     const answer = canonicalJson(
       evaluateCoverage({
         province: province.name,

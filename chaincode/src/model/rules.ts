@@ -118,7 +118,7 @@ export function ruleLimits(rule: Rule): RuleFinding['limits'] {
   if (rule.pairedWith.length > 0) {
     limits.pairedWith = rule.pairedWith;
   }
-  return limits as RuleFinding['limits'];
+  return limits;
 }
 
 /** Whether the patient context passes a line rule: true / false, or null when the field it needs is absent. */

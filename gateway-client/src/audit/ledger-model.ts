@@ -239,7 +239,9 @@ class Builder {
         this.#link(w, tx);
       }
       if (
-        (w.objectType === T.itemRecord || w.objectType === T.overlayRecord || w.objectType === T.ruleRecord) &&
+        (w.objectType === T.itemRecord ||
+          w.objectType === T.overlayRecord ||
+          w.objectType === T.ruleRecord) &&
         !w.isDelete
       ) {
         const pid = w.attributes[w.attributes.length - 1] ?? '';
