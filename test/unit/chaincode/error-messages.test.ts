@@ -239,6 +239,20 @@ describe('chaincode refusals in both languages', () => {
     );
     await refused('DUPLICATE_CHANGE.item', () => add(national, upserts([boraxItem, boraxItem])));
     await refused('ITEM_NOT_FOUND.notListed', () => add(national, [{ op: 'removeItem', itemId: boraxId }]));
+    const ruleSource = { batch: 'b', file: 'f', row: 1 };
+    const rule = { id: 'R-1', type: 'sex', targets: [boraxId], sex: 'female', source: ruleSource } as const;
+    await refused('RULE_NOT_FOUND.notListed', () => add(national, [{ op: 'removeRule', ruleId: 'R-1' }]));
+    await refused('INVALID_INPUT.ruleField', () =>
+      add(national, [
+        { op: 'upsertRule', rule: { id: 'R-1', type: 'sex', targets: [boraxId], source: ruleSource } },
+      ]),
+    );
+    await refused('DUPLICATE_CHANGE.rule', () =>
+      add(national, [
+        { op: 'upsertRule', rule },
+        { op: 'upsertRule', rule },
+      ]),
+    );
     await refused('FORBIDDEN_ORG.addChunk', () => add(national, upserts([boraxItem]), A.gdProposer));
     await refused('CHUNKS_INCOMPLETE.none', () =>
       net.submit(A.nhsaProposer, 'Proposal:OpenProposal', { proposalId: national }),
@@ -258,6 +272,7 @@ describe('chaincode refusals in both languages', () => {
 
     const shaanxi = await created(net, A.snProposer, { scope: 'provincial', province: 'Shaanxi' });
     const addSn = (changes: readonly Change[]) => add(shaanxi, changes, A.snProposer);
+    await refused('SCOPE_VIOLATION.ruleNotNational', () => addSn([{ op: 'removeRule', ruleId: 'R-1' }]));
     await refused('SCOPE_VIOLATION.otherProvinceItem', () => addSn(upserts([boraxItem])));
     await refused('SCOPE_VIOLATION.setOverlayOtherProvince', () =>
       addSn([{ op: 'setOverlay', overlay: { itemId: boraxId, province: 'Guangdong', suspended: true } }]),
@@ -303,6 +318,9 @@ describe('chaincode refusals in both languages', () => {
     );
     await refused('ITEM_NOT_FOUND', () =>
       net.evaluate(A.auditor, 'Catalog:GetItemHistory', { itemId: 'D-0000000000000000' }),
+    );
+    await refused('RULE_NOT_FOUND.notInVersion', () =>
+      net.evaluate(A.auditor, 'Catalog:GetRule', { ruleId: 'R-0' }),
     );
     await refused('FORBIDDEN_ORG.itemOwner', () => addSn([{ op: 'removeItem', itemId: boraxId }]));
 
