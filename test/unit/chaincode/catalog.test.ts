@@ -135,6 +135,7 @@ describe('coverage', () => {
         'reason',
         'restriction',
         'rule',
+        'rules',
         'txId',
         'versionEffectiveFrom',
       ].sort(),

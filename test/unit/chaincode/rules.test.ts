@@ -123,10 +123,14 @@ describe('the national rule base on chain', function () {
     await nationalVersion(net, [upserts([boraxItem, ilaprazoleItem, avapritinibItem])], '2025-01-01');
   });
 
-  it('answers every line with an empty rule list while no rule is sealed', async () => {
+  it('answers every line with an empty rule list while no rule is sealed, scanning nothing for rules', async () => {
+    await check(net, ids.borax, { age: 30 });
+    net.ledger.resetCalls();
     const answer = await check(net, ids.borax, { age: 30 });
     expect(answer).to.include({ reason: 'COVERED' });
     expect(answer.rules).to.deep.equal([]);
+    expect(net.ledger.calls.get('getStateByPartialCompositeKey') ?? 0).to.equal(0);
+    expect(net.ledger.calls.get('getStateByPartialCompositeKeyWithPagination') ?? 0).to.equal(0);
   });
 
   it('refuses rule changes in a provincial proposal (SCOPE_VIOLATION.ruleNotNational)', async () => {
@@ -283,6 +287,19 @@ describe('the national rule base on chain', function () {
       unit: '瓶',
       periodDays: 7,
     });
+  });
+
+  it('costs a cold item one range scan more, a warm one nothing', async () => {
+    clearVersionCache();
+    net.ledger.resetCalls();
+    await check(net, ids.borax, { age: 3 });
+    // the sealed versions, the item's rule lookup keys; one paged read: are there rules at all?
+    expect(net.ledger.calls.get('getStateByPartialCompositeKey')).to.equal(2);
+    expect(net.ledger.calls.get('getStateByPartialCompositeKeyWithPagination')).to.equal(1);
+    net.ledger.resetCalls();
+    await check(net, ids.borax, { age: 30 });
+    expect(net.ledger.calls.get('getStateByPartialCompositeKey') ?? 0).to.equal(0);
+    expect(net.ledger.calls.get('getStateByPartialCompositeKeyWithPagination') ?? 0).to.equal(0);
   });
 
   it('GetItem lists the rules in force for the item; GetRule answers a rule with its changes', async () => {
