@@ -96,6 +96,7 @@ export type {
   ProposalStatus,
   Provenance,
   ProvinceMember,
+  ReadModelSearchInput,
   RestrictionRules,
   Scope,
   ScopeRule,

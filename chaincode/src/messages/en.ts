@@ -177,6 +177,14 @@ export const en = {
   'error.AUDIT_MISMATCH': 'the replayed ledger does not match: {detail}',
   'error.AUDIT_STORE_UNAVAILABLE': 'the audit store cannot be opened: {detail}',
   'error.TRUST_MISMATCH': 'the audit store is pinned to another genesis block: {detail}',
+  'error.READ_MODEL_BEHIND':
+    'the read model is behind the chain: it holds version {version}, the chain has sealed version {head}',
+  'error.READ_MODEL_BEHIND.empty':
+    'the read model holds no sealed catalog version yet: let it follow the channel first',
+  'error.READ_MODEL_DIGEST_MISMATCH':
+    'the read model is stale or tampered with: version {version} is sealed on chain with digest {expected}, its rows give {found}; it refuses to answer (rebuild it in a new store)',
+  'error.READ_MODEL_DIGEST_MISMATCH.index':
+    "the read model's search index does not match its records ({detail}); it refuses to answer (rebuild it in a new store)",
 
   // ---- HTTP API ----
   'http.noRoute': '{method} {path} is not an operation of this API',

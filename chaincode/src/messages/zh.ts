@@ -160,6 +160,12 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'error.AUDIT_MISMATCH': '重放的账本不一致：{detail}',
   'error.AUDIT_STORE_UNAVAILABLE': '无法打开审计库：{detail}',
   'error.TRUST_MISMATCH': '审计库绑定的是另一个创世区块：{detail}',
+  'error.READ_MODEL_BEHIND': '检索库落后于链：它收录到第 {version} 版，链上已封存第 {head} 版',
+  'error.READ_MODEL_BEHIND.empty': '检索库尚未收录任何已封存的目录版本：请先让它跟随通道',
+  'error.READ_MODEL_DIGEST_MISMATCH':
+    '检索库已过期或被篡改：第 {version} 版在链上封存的摘要为 {expected}，检索库的记录算得 {found}；拒绝作答（请在新库中重建）',
+  'error.READ_MODEL_DIGEST_MISMATCH.index':
+    '检索库的检索索引与其记录不符（{detail}）；拒绝作答（请在新库中重建）',
 
   // ---- HTTP 接口 ----
   'http.noRoute': '{method} {path} 不是本接口的操作',
