@@ -12,8 +12,15 @@
  * `READ_MODEL_DIGEST_MISMATCH` (a stale or tampered index).
  */
 import Ajv from 'ajv';
-import { definitions, type ReadModelSearchInput, KEY_TYPES } from '@nrdl-catalog/chaincode/model';
-import { CatalogClientError, InvalidInputError } from '../errors';
+import {
+  definitions,
+  type Governance,
+  GOVERNANCE_KEY,
+  KEY_TYPES,
+  normaliseProvince,
+  type ReadModelSearchInput,
+} from '@nrdl-catalog/chaincode/model';
+import { CatalogClientError, InvalidInputError, toClientError } from '../errors';
 import { entryKey, buildLedgerModel, type SealedVersion } from '../audit/ledger-model';
 import { replayBlocks, type ReplayNetwork, type ReplayOptions, type ReplaySummary } from '../audit/replay';
 import { SqliteAuditStore } from '../audit/store';
@@ -268,11 +275,37 @@ export class SearchReadModel {
     return this.#chain.headVersion();
   }
 
+  /**
+   * The province a filter names, in any form the governance record lists (`Shaanxi`, `陕西`, `陕`,
+   * `SN`, …), read from the replayed record; UNKNOWN_PROVINCE otherwise.
+   */
+  #province(input: string): string {
+    const row = this.store.db
+      .prepare(
+        `SELECT w.value FROM writes w JOIN transactions t
+           ON t.block_number = w.block_number AND t.tx_index = w.tx_index
+         WHERE w.key = ? AND t.validation_code = 0 AND w.is_delete = 0
+         ORDER BY w.block_number DESC, w.tx_index DESC LIMIT 1`,
+      )
+      .get(Buffer.from(GOVERNANCE_KEY, 'utf8')) as { value: Uint8Array } | undefined;
+    const governance: Governance =
+      row === undefined
+        ? ({ provinces: [] } as unknown as Governance)
+        : (JSON.parse(Buffer.from(row.value).toString('utf8')) as Governance);
+    try {
+      return normaliseProvince(governance, input).name;
+    } catch (error) {
+      throw toClientError(error);
+    }
+  }
+
   /** Searches the catalog version the read model holds (see rank.ts for the order). */
   public async search(input: unknown, options: SearchOptions = {}): Promise<SearchAnswer> {
-    const query = parseSearchInput(input);
-    const normalised = normaliseQuery(query.q);
+    const parsed = parseSearchInput(input);
+    const normalised = normaliseQuery(parsed.q);
     const state = await this.check(options);
+    const query =
+      parsed.province === undefined ? parsed : { ...parsed, province: this.#province(parsed.province) };
     const limit = query.limit ?? 20;
     const offset = query.offset ?? 0;
     const page = this.index.search({
@@ -285,7 +318,7 @@ export class SearchReadModel {
       ...(query.province === undefined ? {} : { province: query.province }),
     });
     return {
-      query: query.q,
+      query: parsed.q,
       normalised,
       catalogVersion: state.version,
       digest: state.digest,

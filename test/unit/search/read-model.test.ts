@@ -59,6 +59,10 @@ describe('read model (search served off chain)', () => {
       [ids.ilaprazole, 'pinyin'],
     ]);
     expect((await model.search({ q: '小茴香' })).total, 'removed in the last version').to.equal(0);
+    // provinces in any form the replayed governance record lists
+    expect((await model.search({ q: '复方硼砂', province: '川' })).total).to.equal(1);
+    const unknown = await rejection(model.search({ q: '复方', province: 'Atlantis' }));
+    expect(unknown.code).to.equal('UNKNOWN_PROVINCE');
     const ledger = await buildLedgerModel(model.store);
     expect(model.index.verify().entries).to.equal(ledger.entries.size);
     expect(await model.headVersion()).to.equal(last.version);
