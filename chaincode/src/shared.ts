@@ -113,6 +113,7 @@ export type {
   ProposalStatus,
   Provenance,
   ProvinceMember,
+  ReadModelSearchInput,
   RestrictionRules,
   Scope,
   ScopeRule,

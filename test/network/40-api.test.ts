@@ -18,7 +18,7 @@ describe('real network: catalog CLI and HTTP API', function () {
     await ensureCatalog();
     tmp = mkdtempSync(path.join(os.tmpdir(), 'catalog-api-'));
     // The NRDL import suite (or an earlier run) put 复方硼砂 on chain; make sure it is there.
-    const found = await runCatalog(['search', '复方硼砂', '--json', '--as', 'audit/auditor']);
+    const found = await runCatalog(['search', '--on-chain', '复方硼砂', '--json', '--as', 'audit/auditor']);
     const page = JSON.parse(found.stdout) as { records: { itemId: string }[] };
     if (!page.records.some((record) => record.itemId === BORAX)) {
       const changes = path.join(tmp, 'borax.json');
@@ -105,7 +105,7 @@ describe('real network: catalog CLI and HTTP API', function () {
         ['coverage', '--province', 'Guangdong'],
         ['item'],
         ['frobnicate'],
-        ['search', 'x', '--as', 'hubei/admin'],
+        ['search', '--on-chain', 'x', '--as', 'hubei/admin'],
       ]) {
         const run = await runCatalog(args);
         expect(run.code, args.join(' ')).to.equal(2);

@@ -215,6 +215,50 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
     },
   },
   ItemPage: page('ItemSummary'),
+  SearchHit: {
+    type: 'object',
+    required: ['itemId', 'kind', 'name', 'section', 'province', 'codes', 'fundPayable', 'match'],
+    properties: {
+      provinceNames,
+      itemId: str,
+      name: str,
+      dosageForm: nullable(str),
+      kind,
+      class: drugClass,
+      section: str,
+      number: nullable(str),
+      province: nullable(str),
+      code: nullable(str),
+      codes: { type: 'array', items: str },
+      fundPayable: { type: 'boolean' },
+      match: {
+        enum: ['exact', 'prefix', 'substring', 'pinyin', 'code', 'remark'],
+        description:
+          'how the item matched, in rank order: the whole name, its start, in it, its pinyin (full or initials), an official code, the remark',
+      },
+    },
+  },
+  SearchAnswer: {
+    type: 'object',
+    required: ['query', 'normalised', 'catalogVersion', 'digest', 'total', 'offset', 'limit', 'hits'],
+    properties: {
+      query: str,
+      normalised: {
+        type: 'string',
+        description: 'the query as matched: NFKC, no whitespace, upper-case ASCII',
+      },
+      catalogVersion: { type: 'integer', description: 'the sealed catalog version the answer reflects' },
+      digest: {
+        type: 'string',
+        description:
+          "that version's digest, recomputed from the read model's rows and checked against the chain",
+      },
+      total: int,
+      offset: int,
+      limit: int,
+      hits: { type: 'array', items: { $ref: 'SearchHit#' } },
+    },
+  },
   Version: {
     type: 'object',
     required: [

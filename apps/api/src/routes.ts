@@ -14,6 +14,7 @@ import {
 } from '@nrdl-catalog/chaincode/model';
 import {
   applyAndSeal,
+  CatalogClientError,
   type CatalogClient,
   chaincodeError,
   localMessage,
@@ -30,6 +31,7 @@ import {
   type Submitted,
 } from '@nrdl-catalog/gateway-client';
 import { DEFAULT_CHUNK_SIZE, fingerprint, splitIntoChunks } from '@nrdl-catalog/gateway-client/import';
+import type { SearchReadModel } from '@nrdl-catalog/gateway-client/search';
 import { ApiError } from './status';
 
 /** A JSON Schema (kept to the keywords @fastify/swagger copies unchanged into the document). */
@@ -41,6 +43,8 @@ export const MAX_CHANGES_PER_REQUEST = 5000;
 /** What a route handler gets: the client of the caller's identity and the validated request. */
 export interface RouteContext {
   readonly client: CatalogClient;
+  /** The read model search is served from (null when the server has none). */
+  readonly readModel: SearchReadModel | null;
   readonly params: Readonly<Record<string, string>>;
   /** The query string, validated (and coerced: integers are numbers). */
   readonly query: Readonly<Record<string, unknown>>;
@@ -396,6 +400,37 @@ export const routes: readonly Route[] = [
         ]),
       );
       return { ...page, records: page.records.map((record) => withProvinceNames(record, governance)) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/search',
+    operationId: 'search',
+    summary:
+      'Search for people: name (exact > prefix > substring), pinyin in full or by initials (AMXL finds 阿莫西林), codes, remarks; from the read model, naming the catalog version it reflects',
+    query: query(
+      {
+        q: str('text to find (1-100 characters; Chinese, pinyin, code or remark text)', {
+          maxLength: 100,
+          pattern: '\\S',
+        }),
+        kind: str('kind', { enum: ['drug', 'herbal', 'service', 'material'] }),
+        class: str('class', { enum: ['甲', '乙'] }),
+        section: str('section', { maxLength: 100 }),
+        province: str(`national items and this province's own (${PROVINCE_TEXT})`, { maxLength: 40 }),
+        limit: int(`page size (1-${MAX_PAGE_SIZE}, default 20)`, { minimum: 1, maximum: MAX_PAGE_SIZE }),
+        offset: int('hits to skip (default 0)', { minimum: 0, maximum: 100_000 }),
+      },
+      ['q'],
+    ),
+    response: 'SearchAnswer',
+    handle: async ({ client, readModel, query: q }: RouteContext): Promise<unknown> => {
+      if (readModel === null)
+        throw new CatalogClientError('READ_MODEL_BEHIND', 'this server has no read model to search', {
+          template: 'READ_MODEL_BEHIND.none',
+        });
+      const [answer, governance] = await Promise.all([readModel.search({ ...q }), governanceOf(client)]);
+      return { ...answer, hits: answer.hits.map((hit) => withProvinceNames(hit, governance)) };
     },
   },
   {

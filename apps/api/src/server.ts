@@ -17,6 +17,7 @@ import {
   type Lang,
 } from '@nrdl-catalog/chaincode/messages';
 import { CatalogClient } from '@nrdl-catalog/gateway-client';
+import type { SearchReadModel } from '@nrdl-catalog/gateway-client/search';
 import { identityForKey, type ApiKeyMap } from './api-keys';
 import { responseSchemas } from './response-schemas';
 import { routes, type JsonSchema, type Route } from './routes';
@@ -55,6 +56,12 @@ export interface ApiOptions {
   /** The client of a wallet identity (default: a CatalogClient connected as it, kept open). */
   readonly clientFor?: (identity: string) => CatalogClient;
   readonly limits?: Partial<ApiLimits>;
+  /**
+   * The read model `GET /v1/search` answers from (kept up to date by its owner, e.g. following the
+   * channel in the background: see `catalog serve --read-model`); without one that operation
+   * answers 503 READ_MODEL_BEHIND.
+   */
+  readonly readModel?: SearchReadModel;
 }
 
 /** Options of {@link startApiServer}. */
@@ -410,6 +417,7 @@ export async function buildApi(options: Readonly<ApiOptions>): Promise<FastifyIn
         const identity = identities.get(request) ?? '';
         const result = await route.handle({
           client: clientFor(identity),
+          readModel: options.readModel ?? null,
           params: request.params as Record<string, string>,
           query: request.query as Record<string, unknown>,
           body: request.body,

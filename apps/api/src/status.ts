@@ -55,6 +55,9 @@ const CLIENT_CODE_STATUS: Readonly<Record<string, number>> = {
   CHUNK_TOO_LARGE: 400,
   DEADLINE_EXCEEDED: 504,
   COMMIT_STATUS_TIMEOUT: 504,
+  /** The read model search is served from cannot answer (yet, or any more: see the code). */
+  READ_MODEL_BEHIND: 503,
+  READ_MODEL_DIGEST_MISMATCH: 503,
 };
 
 /** Catalog-client error classes and their status, most specific first. */
@@ -139,6 +142,7 @@ export const STATUS_DESCRIPTIONS: Readonly<Record<number, string>> = {
   422: 'A cross-field rule of the catalog (CATALOG_RULE: a service or material item names its province, a drug or herbal item none; an agreement period or age range does not end before it starts), or another refusal of the chaincode (e.g. GOVERNANCE_NOT_INITIALISED, GOVERNANCE_INVALID)',
   500: 'Internal error of the API server (INTERNAL, RESPONSE_INVALID)',
   502: 'Endorsement, ordering, commit or gateway failure',
+  503: 'The read model search is served from cannot answer: it holds no sealed version yet, or an older one than the chain (READ_MODEL_BEHIND), or its rows do not give the digest sealed on chain: stale or tampered with (READ_MODEL_DIGEST_MISMATCH)',
   504: 'The gateway or the commit status did not answer in time (DEADLINE_EXCEEDED, COMMIT_STATUS_TIMEOUT)',
 };
 

@@ -3,13 +3,8 @@ import { CatalogClientError, IdentityError, localMessage, redactPaths } from '@n
 import { CliCodedError, CommandContext, DEFAULT_AS, UsageError, str, type ClientFactory } from './context';
 import { t } from './i18n';
 import { processOutput, type Output } from './output';
-import {
-  coverageBatchCommand,
-  coverageCommand,
-  governanceCommand,
-  itemCommand,
-  searchCommand,
-} from './query-commands';
+import { coverageBatchCommand, coverageCommand, governanceCommand, itemCommand } from './query-commands';
+import { searchCommand } from './search-command';
 import { proposalCommand, proposeCommand, versionCommand } from './proposal-commands';
 import { apiKeyCommand, serveCommand } from './serve-command';
 import { importCommand } from './import-command';

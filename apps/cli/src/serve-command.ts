@@ -1,14 +1,55 @@
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type CatalogClient, displayPath } from '@nrdl-catalog/gateway-client';
+import { type CatalogClient, displayPath, localMessage } from '@nrdl-catalog/gateway-client';
+import { chainVersionsOf, SearchReadModel } from '@nrdl-catalog/gateway-client/search';
 import { loadApiKeys, startApiServer } from '@nrdl-catalog/api';
 import { CommandContext, UsageError, int, parseCommand, str } from './context';
+import { DEFAULT_SEARCH_STORE } from './search-command';
 
 /** Default port of `catalog serve` (inside the project's 21000-21499 port plan). */
 export const DEFAULT_API_PORT = 21080;
 
-/** `catalog serve [--port N] [--keys file]`: runs the HTTP API until interrupted. */
+/**
+ * The read model `GET /v1/search` answers from, following the channel in the background (as the
+ * command's identity) until `signal` aborts.
+ */
+export function followReadModel(
+  ctx: CommandContext,
+  file: string,
+  signal: AbortSignal,
+): { readonly model: SearchReadModel; readonly following: Promise<unknown> } {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const client = ctx.client();
+  const model = SearchReadModel.open(file, chainVersionsOf(client));
+  const following = model
+    .follow(client.network, {
+      signal,
+      onRefresh: (state) => {
+        ctx.note(ctx.t('cli.serve.readModelVersion', { version: state.version, block: state.blockNumber }));
+      },
+      onRefreshError: (error) => {
+        ctx.note(localMessage(error, ctx.lang));
+      },
+      onReconnect: (error) => {
+        ctx.note(localMessage(error, ctx.lang));
+      },
+    })
+    .catch((error: unknown) => {
+      ctx.note(localMessage(error, ctx.lang));
+    });
+  return { model, following };
+}
+
+/**
+ * `catalog serve [--port N] [--keys file] [--read-model FILE]`: runs the HTTP API until interrupted;
+ * with `--read-model`, `GET /v1/search` answers from that read model, followed in the background.
+ */
 export async function serveCommand(ctx: CommandContext, args: string[]): Promise<number> {
-  const { values } = parseCommand(args, { port: { type: 'string' }, keys: { type: 'string' } });
+  const { values } = parseCommand(args, {
+    port: { type: 'string' },
+    keys: { type: 'string' },
+    'read-model': { type: 'string' },
+  });
   const port = int(values, 'port', 1024, 65535) ?? DEFAULT_API_PORT;
   const walletDir = ctx.walletDir;
   const keysFile = str(values, 'keys') ?? path.join(walletDir, 'api-keys.json');
@@ -24,11 +65,20 @@ export async function serveCommand(ctx: CommandContext, args: string[]): Promise
     }
     return client;
   };
+  const stopFollowing = new AbortController();
+  const readModelOption = str(values, 'read-model');
+  const readModelFile =
+    readModelOption === undefined
+      ? null
+      : path.resolve(readModelOption === '' ? DEFAULT_SEARCH_STORE : readModelOption);
+  const follower = readModelFile === null ? null : followReadModel(ctx, readModelFile, stopFollowing.signal);
+  if (readModelFile !== null) ctx.note(ctx.t('cli.serve.readModel', { store: displayPath(readModelFile) }));
   const api = await startApiServer({
     port,
     keys,
     walletDir,
     clientFor,
+    ...(follower === null ? {} : { readModel: follower.model }),
     log: (line) => {
       ctx.note(line);
     },
@@ -52,6 +102,9 @@ export async function serveCommand(ctx: CommandContext, args: string[]): Promise
   try {
     await api.close();
   } finally {
+    stopFollowing.abort();
+    await follower?.following;
+    await follower?.model.close();
     for (const client of clients.values()) client.close();
   }
   return 0;

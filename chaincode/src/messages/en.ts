@@ -193,6 +193,15 @@ export const en = {
   'error.AUDIT_MISMATCH': 'the replayed ledger does not match: {detail}',
   'error.AUDIT_STORE_UNAVAILABLE': 'the audit store cannot be opened: {detail}',
   'error.TRUST_MISMATCH': 'the audit store is pinned to another genesis block: {detail}',
+  'error.READ_MODEL_BEHIND':
+    'the read model is behind the chain: it holds version {version}, the chain has sealed version {head}',
+  'error.READ_MODEL_BEHIND.none': 'this server has no read model to search (start it with --read-model)',
+  'error.READ_MODEL_BEHIND.empty':
+    'the read model holds no sealed catalog version yet: let it follow the channel first',
+  'error.READ_MODEL_DIGEST_MISMATCH':
+    'the read model is stale or tampered with: version {version} is sealed on chain with digest {expected}, its rows give {found}; it refuses to answer (rebuild it in a new store)',
+  'error.READ_MODEL_DIGEST_MISMATCH.index':
+    "the read model's search index does not match its records ({detail}); it refuses to answer (rebuild it in a new store)",
 
   // ---- HTTP API ----
   'http.noRoute': '{method} {path} is not an operation of this API',
@@ -285,7 +294,8 @@ export const en = {
   import nrdl|province-items … [--encoding auto|utf-8|gb18030|gbk]   the CSV's encoding (default auto: UTF-8, else GB18030)
   coverage --province P (--item ID | --name N [--form F]) [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit inpatient|outpatient]
   coverage-batch --province P --file claim.json|claim.csv [--encoding auto|utf-8|gb18030]
-  search <text> [--prefix] [--province P] [--kind K] [--class 甲|乙] [--section S] [--code C] [--category C] [--limit N] [--bookmark B]
+  search <text> [--province P] [--kind K] [--class 甲|乙] [--section S] [--limit N] [--offset N] [--store FILE]
+  search --on-chain [<text>] [--prefix] [--province P] [--kind K] [--class 甲|乙] [--section S] [--code C] [--category C] [--limit N] [--bookmark B]
   item <id> [--version N | --date D] [--province P]
   propose --file changes.json --title T [--rationale R] [--scope national|<province>|governance] [--effective-from D] [--approve-as a,b] [--apply]
   proposal list [--status S] [--scope S] [--province P] | show|approve|reject|withdraw|apply <id>
@@ -293,6 +303,7 @@ export const en = {
   governance show | init [--topology F] [--max-chunk N]   (init: once, as nhsa/admin; members from F, default network/topology.json)
   api-key <org>/<identity>                                 prints that identity's API key
   serve [--port 21080] [--keys wallet/api-keys.json]      HTTP API (x-api-key header -> wallet identity)
+        [--read-model audit/catalog-search.sqlite]          GET /v1/search from that read model, followed in the background
 {audit}
 
   --as defaults to $CATALOG_AS, else {defaultAs} (import province-items: <province>/proposer, audit replay: audit/auditor); <org> is a wallet folder (nhsa, guangdong, …).
@@ -433,6 +444,19 @@ export const en = {
   'cli.batch.itemIdMissing': 'itemId is missing',
   'cli.batch.lineError': 'line {line}: {detail}',
   'cli.search.more': 'more: --bookmark {bookmark}',
+  'cli.search.answer':
+    '{total} found, {from}–{to} shown; catalog version {version} (read model, digest checked against the chain)',
+  'cli.search.moreOffset': 'more: --offset {offset}',
+  'cli.search.catchUp': 'following the channel into the read model {store} …',
+  'cli.match.exact': 'name',
+  'cli.match.prefix': 'name start',
+  'cli.match.substring': 'in name',
+  'cli.match.pinyin': 'pinyin',
+  'cli.match.code': 'code',
+  'cli.match.remark': 'remark',
+  'cli.col.match': 'MATCH',
+  'cli.usage.searchOnChainOnly': '--{name} is an option of the on-chain search: add --on-chain',
+  'cli.usage.searchText': 'catalog search needs the text to search for',
   'cli.governance.created': 'governance record created (tx {tx}): {provinces} with {national}',
   'cli.governance.national': 'NHSA',
   'cli.proposal.status': 'proposal {id}: {status}',
@@ -466,6 +490,8 @@ export const en = {
   'cli.phase.apply': 'apply',
   'cli.phase.seal': 'seal',
   'cli.phase.done': 'done',
+  'cli.serve.readModel': 'search (GET /v1/search) answers from the read model {store}, following the channel',
+  'cli.serve.readModelVersion': 'read model: catalog version {version} indexed (block {block})',
   'cli.serve.listening': 'catalog API listening on {url} (OpenAPI: {url}/openapi.json)',
   'cli.serve.keys': 'API keys (x-api-key header -> wallet identity): {file}',
   'cli.serve.try':

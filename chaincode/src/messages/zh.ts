@@ -177,6 +177,13 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'error.AUDIT_MISMATCH': '重放的账本不一致：{detail}',
   'error.AUDIT_STORE_UNAVAILABLE': '无法打开审计库：{detail}',
   'error.TRUST_MISMATCH': '审计库绑定的是另一个创世区块：{detail}',
+  'error.READ_MODEL_BEHIND': '检索库落后于链：它收录到第 {version} 版，链上已封存第 {head} 版',
+  'error.READ_MODEL_BEHIND.none': '本服务没有可检索的检索库（请以 --read-model 启动）',
+  'error.READ_MODEL_BEHIND.empty': '检索库尚未收录任何已封存的目录版本：请先让它跟随通道',
+  'error.READ_MODEL_DIGEST_MISMATCH':
+    '检索库已过期或被篡改：第 {version} 版在链上封存的摘要为 {expected}，检索库的记录算得 {found}；拒绝作答（请在新库中重建）',
+  'error.READ_MODEL_DIGEST_MISMATCH.index':
+    '检索库的检索索引与其记录不符（{detail}）；拒绝作答（请在新库中重建）',
 
   // ---- HTTP 接口 ----
   'http.noRoute': '{method} {path} 不是本接口的操作',
@@ -274,8 +281,10 @@ export const zh: Readonly<Record<MessageKey, string>> = {
                                  查询某项目在某省某日能否报销（可附参保人年龄、性别、医院等级、门诊/住院）
   coverage-batch --province P --file claim.json|claim.csv [--encoding auto|utf-8|gb18030]
                                  按结算清单文件逐行批量查询
-  search <text> [--prefix] [--province P] [--kind K] [--class 甲|乙] [--section S] [--code C] [--category C] [--limit N] [--bookmark B]
-                                 按通用名（--prefix：名称前缀）、类别、甲乙类、目录部分、编码检索目录
+  search <text> [--province P] [--kind K] [--class 甲|乙] [--section S] [--limit N] [--offset N] [--store FILE]
+                                 从检索库按名称、拼音码（全拼或首字母）、编码、备注检索目录（先跟随通道到最新区块）
+  search --on-chain [<text>] [--prefix] [--province P] [--kind K] [--class 甲|乙] [--section S] [--code C] [--category C] [--limit N] [--bookmark B]
+                                 在链上按通用名（--prefix：名称前缀）、类别、甲乙类、目录部分、编码检索目录
   item <id> [--version N | --date D] [--province P]
                                  查看一个项目（某版本或某日生效的内容，含各省规定）
   propose --file changes.json --title T [--rationale R] [--scope national|<province>|governance] [--effective-from D] [--approve-as a,b] [--apply]
@@ -287,8 +296,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   governance show | init [--topology F] [--max-chunk N]
                                  查看治理记录；init 仅由 nhsa/admin 执行一次，成员取自 F（默认 network/topology.json）
   api-key <org>/<identity>       显示该身份的 API 密钥
-  serve [--port 21080] [--keys wallet/api-keys.json]
-                                 启动 HTTP 接口（x-api-key 请求头 -> 钱包身份）
+  serve [--port 21080] [--keys wallet/api-keys.json] [--read-model audit/catalog-search.sqlite]
+                                 启动 HTTP 接口（x-api-key 请求头 -> 钱包身份）；--read-model：GET /v1/search 由该检索库作答，后台跟随通道
 {audit}
 
   --as 默认取 $CATALOG_AS，否则为 {defaultAs}（import province-items：<省份>/proposer；audit replay：audit/auditor）；<机构> 是钱包中的文件夹（nhsa、guangdong 等）。
@@ -438,6 +447,19 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'cli.batch.itemIdMissing': '缺少项目编号 itemId',
   'cli.batch.lineError': '第 {line} 行：{detail}',
   'cli.search.more': '下一页：--bookmark {bookmark}',
+  'cli.search.answer':
+    '共找到 {total} 项，显示第 {from}–{to} 项；目录第 {version} 版（检索库，摘要已与链上核对）',
+  'cli.search.moreOffset': '下一页：--offset {offset}',
+  'cli.search.catchUp': '正在跟随通道更新检索库 {store} …',
+  'cli.match.exact': '名称相同',
+  'cli.match.prefix': '名称开头',
+  'cli.match.substring': '名称包含',
+  'cli.match.pinyin': '拼音码',
+  'cli.match.code': '编码',
+  'cli.match.remark': '备注',
+  'cli.col.match': '匹配',
+  'cli.usage.searchOnChainOnly': '--{name} 是链上检索的选项：请加 --on-chain',
+  'cli.usage.searchText': 'catalog search 需要检索的文字',
   'cli.governance.created': '治理记录已创建（交易 {tx}）：{provinces}，国家机构 {national}',
   'cli.governance.national': '国家医保局',
   'cli.proposal.status': '提案 {id}：{status}',
@@ -469,6 +491,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'cli.phase.apply': '应用',
   'cli.phase.seal': '封版',
   'cli.phase.done': '完成',
+  'cli.serve.readModel': '检索（GET /v1/search）由检索库 {store} 作答，并持续跟随通道',
+  'cli.serve.readModelVersion': '检索库：已收录目录第 {version} 版（区块 {block}）',
   'cli.serve.listening': '目录接口已在 {url} 监听（OpenAPI：{url}/openapi.json）',
   'cli.serve.keys': 'API 密钥（x-api-key 请求头 -> 钱包身份）：{file}',
   'cli.serve.try':

@@ -25,6 +25,9 @@ export type CoverageInput = DefinitionOf<'coverageInput'>;
 /** Fields a governance proposal may change. */
 export type GovernanceUpdate = DefinitionOf<'governanceUpdate'>;
 
+/** A search of the off-chain read model (see the `readModelSearch` schema). */
+export type ReadModelSearchInput = DefinitionOf<'readModelSearch'>;
+
 export type ItemKind = ItemInput['kind'];
 export type DrugClass = NonNullable<ItemInput['class']>;
 export type Sex = NonNullable<RestrictionRules['sex']>;

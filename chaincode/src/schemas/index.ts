@@ -376,6 +376,26 @@ const obj = <const R extends readonly string[], const P extends Readonly<Record<
     properties,
   }) as const;
 
+/**
+ * A search of the off-chain read model (`GET /v1/search`, `catalog search`): not a chaincode
+ * transaction, but its input is defined here with the others so that the API and the CLI validate it
+ * alike. `q` is matched after normalisation (NFKC, no whitespace, upper-case ASCII).
+ */
+const readModelSearch = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['q'],
+  properties: {
+    q: { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' },
+    kind: itemKind,
+    class: drugClass,
+    section: text(100),
+    province,
+    limit: pageSize,
+    offset: { type: 'integer', minimum: 0, maximum: 100_000 },
+  },
+} as const;
+
 /** Reusable sub-schemas (for clients that validate single records, e.g. the importer). */
 export const definitions = {
   itemInput,
@@ -387,6 +407,7 @@ export const definitions = {
   coverageInput,
   governanceUpdate,
   provinceMember,
+  readModelSearch,
 } as const;
 
 /** Argument schema of every transaction, keyed `Contract.Transaction`. */

@@ -35,7 +35,7 @@ describe('catalog in Chinese and English', () => {
         [['--lang', 'zh', '--help'], ENGLISH_ENV],
         [['--lang=zh', 'help'], ENGLISH_ENV],
         [['coverage', '--help', '--lang', 'zh'], ENGLISH_ENV],
-        [['search', '--lang=zh-CN', '-h'], {}],
+        [['search', '--on-chain', '--lang=zh-CN', '-h'], {}],
       ] as const) {
         expect(await runCatalog(argv, {}, env), argv.join(' ')).to.deep.equal({
           code: 0,
@@ -190,7 +190,7 @@ describe('catalog in Chinese and English', () => {
       expect(english.stderr).to.match(/^ITEM_NOT_FOUND: /);
       // (the text is the chaincode's until its errors carry their templates; the code is the same)
       expect(chinese.stderr).to.match(/^ITEM_NOT_FOUND: /);
-      const invalid = await c.run(['search', '--kind', 'potion'], CHINESE_ENV);
+      const invalid = await c.run(['search', '--on-chain', '--kind', 'potion'], CHINESE_ENV);
       expect(invalid.code).to.equal(1);
       expect(invalid.stderr).to.match(/^INVALID_INPUT: 参数不符合 /);
       const named = await c.run(['coverage', '--province', 'gd', '--name', '不存在的药'], CHINESE_ENV);
@@ -288,7 +288,7 @@ describe('catalog in Chinese and English', () => {
         stdout: '',
         stderr: 'INVALID_INPUT: 输入无效：diff needs two versions a < b, got 1 and 1',
       });
-      const search = await c.run(['search', '复方', '--limit', '1'], CHINESE_ENV);
+      const search = await c.run(['search', '--on-chain', '复方', '--limit', '1'], CHINESE_ENV);
       expect(search.stdout.split('\n')[0]).to.match(
         /^项目编号 +名称 +剂型 +类别 +甲乙类 +目录部分 +序号 +省份$/,
       );

@@ -175,9 +175,16 @@ describe('catalog query commands (in-process, real contracts)', () => {
         stdout: '',
         stderr: 'UNKNOWN_PROVINCE: unknown province "Hubei"; the members are Guangdong, Sichuan, Shaanxi',
       });
-      const search = await c.json<Page<ItemSummary>>(['search', '--province', '川', '--kind', 'service']);
+      const search = await c.json<Page<ItemSummary>>([
+        'search',
+        '--on-chain',
+        '--province',
+        '川',
+        '--kind',
+        'service',
+      ]);
       expect(search.records).to.deep.equal([]);
-      expect((await c.run(['search', '复方', '--province', '鄂'])).code).to.equal(1);
+      expect((await c.run(['search', '--on-chain', '复方', '--province', '鄂'])).code).to.equal(1);
     });
 
     it('refuses wrong options with exit 2 and the usage hint', async () => {
@@ -359,7 +366,7 @@ describe('catalog query commands (in-process, real contracts)', () => {
 
   describe('search', () => {
     it('finds by name, prints the table and no bookmark on the last page', async () => {
-      const done = await c.run(['search', '复方硼砂']);
+      const done = await c.run(['search', '--on-chain', '复方硼砂']);
       expect(done).to.deep.equal({
         code: 0,
         stdout: [
@@ -371,7 +378,7 @@ describe('catalog query commands (in-process, real contracts)', () => {
     });
 
     it('pages with --limit and --bookmark through every item exactly once', async () => {
-      const first = await c.run(['search', '--limit', '2']);
+      const first = await c.run(['search', '--on-chain', '--limit', '2']);
       expect(first.code, first.stderr).to.equal(0);
       const match = /\n\nmore: --bookmark (\S+)$/.exec(first.stdout);
       expect(match, first.stdout).to.not.equal(null);
@@ -380,14 +387,23 @@ describe('catalog query commands (in-process, real contracts)', () => {
         .split('\n')
         .slice(1, 3)
         .map((line) => line.split(' ')[0]);
-      const second = await c.json<Page<ItemSummary>>(['search', '--limit', '2', '--bookmark', bookmark]);
+      const second = await c.json<Page<ItemSummary>>([
+        'search',
+        '--on-chain',
+        '--limit',
+        '2',
+        '--bookmark',
+        bookmark,
+      ]);
       const seen = [...firstIds, ...second.records.map((item) => item.itemId)];
       expect([...seen].sort()).to.deep.equal(Object.values(ITEM).sort());
     });
 
     it('narrows by prefix, kind, class, section and category', async () => {
       const ids = async (argv: string[]): Promise<string[]> =>
-        (await c.json<Page<ItemSummary>>(['search', ...argv])).records.map((item) => item.itemId).sort();
+        (await c.json<Page<ItemSummary>>(['search', '--on-chain', ...argv])).records
+          .map((item) => item.itemId)
+          .sort();
       expect(await ids(['注射用', '--prefix'])).to.deep.equal([ITEM.ilaprazole]);
       expect(await ids(['--kind', 'herbal'])).to.deep.equal([ITEM.fennel]);
       expect(await ids(['--class', '甲'])).to.deep.equal([ITEM.borax]);
@@ -400,7 +416,7 @@ describe('catalog query commands (in-process, real contracts)', () => {
     });
 
     it('refuses a limit out of range (exit 2)', async () => {
-      const done = await c.run(['search', '--limit', '0']);
+      const done = await c.run(['search', '--on-chain', '--limit', '0']);
       expect(done).to.deep.equal(usageRefusal('--limit must be an integer from 1 to 200, got "0"'));
     });
   });

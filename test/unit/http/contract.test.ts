@@ -44,6 +44,7 @@ const valid: Record<string, { url: string; request?: Call }> = {
     request: { body: { province: 'Guangdong', lines: [{ itemId: ITEM_ID }] } },
   },
   searchItems: { url: '/v1/items?kind=drug' },
+  search: { url: `/v1/search?q=${encodeURIComponent('复方')}` },
   getItem: { url: `/v1/items/${ITEM_ID}` },
   getItemHistory: { url: `/v1/items/${ITEM_ID}/history` },
   listVersions: { url: '/v1/versions' },
@@ -393,7 +394,7 @@ describe('HTTP API contract', function () {
       }
       expect(Object.keys(api.document.paths['/healthz']?.get?.responses ?? {})).to.deep.equal(['200', '500']);
       expect(operationErrorStatuses({ authenticated: true, body: false })).to.deep.equal([
-        400, 401, 403, 404, 409, 422, 500, 502, 504,
+        400, 401, 403, 404, 409, 422, 500, 502, 503, 504,
       ]);
     });
 

@@ -5,7 +5,16 @@
  */
 import { expect } from 'chai';
 import { routes } from '../../../apps/api/src/routes';
-import { bodyOf, call, HASH, ITEM_ID, testApi, type Call, type TestApi } from './support/fake-client';
+import {
+  bodyOf,
+  call,
+  HASH,
+  ITEM_ID,
+  testApi,
+  testReadModel,
+  type Call,
+  type TestApi,
+} from './support/fake-client';
 
 interface Case {
   readonly operationId: string;
@@ -215,6 +224,39 @@ const cases: readonly Case[] = [
     check: (body) => expect(body).to.include({ transactionId: 'tx-gov', blockNumber: 22 }),
   },
   {
+    operationId: 'search',
+    url: `/v1/search?q=${encodeURIComponent(' 复方 ')}&kind=drug&class=${encodeURIComponent('甲')}&limit=5&offset=0`,
+    schema: 'SearchAnswer',
+    calls: [['getGovernance', undefined]],
+    check: (body) => {
+      expect(body).to.include({ query: ' 复方 ', normalised: '复方', catalogVersion: 1, total: 1 });
+      expect(body.hits).to.deep.include.members([
+        {
+          itemId: ITEM_ID,
+          name: '复方硼砂',
+          dosageForm: '含漱液',
+          kind: 'drug',
+          class: '甲',
+          section: '西药部分',
+          number: '1',
+          province: null,
+          provinceNames: null,
+          code: 'XA01',
+          codes: [],
+          fundPayable: true,
+          match: 'prefix',
+        },
+      ]);
+    },
+  },
+  {
+    operationId: 'search',
+    url: '/v1/search?q=FFPS',
+    schema: 'SearchAnswer',
+    calls: [['getGovernance', undefined]],
+    check: (body) => expect(body).to.deep.include({ total: 1 }),
+  },
+  {
     operationId: 'getGovernance',
     url: '/v1/governance',
     schema: 'Governance',
@@ -325,6 +367,25 @@ describe('HTTP API routes (fake client)', function () {
       expect(api.fake.calls).to.deep.equal([]);
       await api.app.close();
     });
+  });
+
+  it('answers search 503 READ_MODEL_* when there is no read model or it no longer matches the chain', async function () {
+    const none = await testApi({}, null);
+    const refused = await call(none, '/v1/search?q=x', { headers: { 'accept-language': 'zh-CN' } });
+    expect(refused.statusCode).to.equal(503);
+    expect(bodyOf(none, refused, 'Error')).to.include({
+      code: 'READ_MODEL_BEHIND',
+      message: 'READ_MODEL_BEHIND: 本服务没有可检索的检索库（请以 --read-model 启动）',
+    });
+    await none.app.close();
+    const model = testReadModel();
+    model.store.db.prepare(`UPDATE rm_entries SET data = replace(data, '"甲"', '"乙"')`).run();
+    const tampered = await testApi({}, model);
+    // the tampered row is served nowhere: the check runs before the first answer
+    const answer = await call(tampered, `/v1/search?q=${encodeURIComponent('复方')}`);
+    expect(answer.statusCode).to.equal(503);
+    expect(bodyOf(tampered, answer, 'Error')).to.include({ code: 'READ_MODEL_DIGEST_MISMATCH' });
+    await tampered.app.close();
   });
 
   it('serves /healthz without an API key and /openapi.json as the generated document', async function () {

@@ -7,6 +7,8 @@ import { expect } from 'chai';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { CatalogClient } from '../../../../gateway-client/src/catalog-client';
 import { buildApi, type ApiLimits } from '../../../../apps/api/src/server';
+import { digestOfEntries, type DigestEntry } from '../../../../chaincode/src/shared';
+import { SearchReadModel } from '../../../../gateway-client/src/search';
 import { MEMBERS } from '../../support/members';
 
 export const ITEM_ID = 'D-7233e7b335261587';
@@ -206,13 +208,50 @@ export interface OpenApi {
   components: { schemas: Record<string, unknown> };
 }
 
-export async function testApi(limits: Partial<ApiLimits> = {}): Promise<TestApi> {
+/** A real read model (in memory) holding version 1 with one item, 复方硼砂, sealed as it holds it. */
+export function testReadModel(): SearchReadModel {
+  const entry: DigestEntry = {
+    type: 'item',
+    itemId: ITEM_ID,
+    data: {
+      ...item,
+      number: '1',
+      class: '甲',
+      categoryCode: null,
+      categoryPath: [],
+      dosageForm: '含漱液',
+      remark: null,
+      rules: null,
+      paymentStandard: null,
+      agreementPeriod: null,
+      province: null,
+      code: 'XA01',
+      unit: null,
+      prices: null,
+    },
+  };
+  const digest = digestOfEntries([entry]);
+  const model = SearchReadModel.open(':memory:', {
+    sealedDigest: () => Promise.resolve(digest),
+    headVersion: () => Promise.resolve(1),
+  });
+  model.index.applyVersion({ version: 1, digest, versionHash: HASH, blockNumber: 3 }, [
+    { key: `item|${ITEM_ID}`, entry },
+  ]);
+  return model;
+}
+
+export async function testApi(
+  limits: Partial<ApiLimits> = {},
+  readModel: SearchReadModel | null = testReadModel(),
+): Promise<TestApi> {
   const fake = fakeClient();
   const lines: string[] = [];
   const identities: string[] = [];
   const app = await buildApi({
     keys: KEYS,
     limits,
+    ...(readModel === null ? {} : { readModel }),
     log: (line) => lines.push(line),
     clientFor: (identity) => {
       identities.push(identity);
