@@ -626,7 +626,8 @@ const validateRule = ajv.compile(definitions.ruleInput);
 
 /** Throws unless `rule` matches the chaincode's `ruleInput` schema. */
 export function assertRule(rule: RuleInput, source: string, line: number): void {
-  if (!validateRule(rule)) {
+  const value: unknown = rule;
+  if (!validateRule(value)) {
     const error = validateRule.errors?.[0];
     throw new ImportError(
       source,
