@@ -99,7 +99,9 @@ export {
 export {
   ChunkSizeError,
   countBySection,
+  listChanges,
   readImportList,
+  ruleChanges,
   runImport,
   type ImportList,
   type ImportSource,

@@ -245,12 +245,13 @@ describe('import/rule-base', () => {
       type: 'operation',
       fields: { group: '肝胆手术组', value: '肝胆手术组' },
     });
-    for (const args of [
+    const bad: [string, string, string, string, string, string][] = [
       ['限定主次操作', '', '', '', '', ''],
       ['限定频次', '', 'x', '日', '', ''],
       ['限定周期', '', '1', '', '', ''],
       ['限定别的', '', '', '', '', ''],
-    ] as const) {
+    ];
+    for (const args of bad) {
       expect(serviceRestriction(...args), args[0]).to.have.property('unhandled');
     }
     expect(pairFrequency('6小时')).to.deep.equal({ frequency: '6小时', periodHours: 6 });
