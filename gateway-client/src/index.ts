@@ -81,3 +81,25 @@ export {
   parseHumanDate,
 } from './format';
 export { provinceName, provinceNames, withProvinceNames, type ProvinceNames } from './province-names';
+export {
+  CLAIM_CSV_COLUMNS,
+  MAX_CLAIM_LINES,
+  checkClaim,
+  claimCsv,
+  claimFindings,
+  claimText,
+  parseClaimLine,
+  type AnsweredLine,
+  type CheckClaimOptions,
+  type ClaimClient,
+  type ClaimFinding,
+  type ClaimFindingKind,
+  type ClaimInput,
+  type ClaimLine,
+  type ClaimLineError,
+  type ClaimLineInput,
+  type ClaimLineResult,
+  type ClaimLineStatus,
+  type ClaimMessage,
+  type ClaimResult,
+} from './claim';

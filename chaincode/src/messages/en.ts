@@ -607,6 +607,48 @@ export const en = {
   'cli.rules.maxAge': 'age at most {age}',
   'cli.rules.levels': 'hospitals: {levels}',
   'cli.rules.visits': 'visits: {visits}',
+  // ---- claim check (gateway-client/src/claim.ts, `catalog claim check`, POST /v1/claims/check) ----
+  'claim.error.item': 'give one of itemId, name or code',
+  'claim.error.itemMany': 'give only one of itemId, name or code',
+  'claim.error.notObject': 'a line must be an object',
+  'claim.error.quantity': 'quantity must be a number greater than 0, got "{value}"',
+  'claim.error.date': 'date must be a calendar date YYYY-MM-DD, got "{value}"',
+  'claim.error.time': 'time must be HH:MM, got "{value}"',
+  'claim.error.tooManyLines': 'a claim has at most {max} lines, got {count}',
+  'claim.error.noLines': 'a claim needs at least one line',
+  'claim.error.noAnswer': 'the chain gave no answer for this line',
+  'claim.error.chain': '{detail}',
+  'claim.finding.duplicateCharge':
+    'lines {lines}: {names} may not be charged together ({frequency}; rule {rule})',
+  'claim.finding.duplicateChargeTimes':
+    "lines {lines}: {names} may not be charged together within {frequency}; give the lines' times to decide (rule {rule})",
+  'claim.finding.quantity': 'lines {lines}: {total} {unit} within {days} day(s), at most {max} (rule {rule})',
+  'claim.finding.quantityHours':
+    'lines {lines}: {total} {unit} within {hours} hour(s), at most {max} (rule {rule})',
+  'claim.finding.quantityTimes':
+    "lines {lines}: at most {max} {unit} within {hours} hours; give the lines' times to decide (rule {rule})",
+  'claim.finding.paymentDays':
+    'lines {lines}: charged over {days} days, the fund pays at most {max} (rule {rule})',
+  'claim.finding.operation':
+    'lines {lines}: {count} operations of the group {group}: the second and later are charged at a reduced rate, review (rules {rule})',
+  'claim.finding.course': 'lines {lines}: a course limit to review: {description} (rule {rule})',
+  'claim.finding.unknownRule': 'lines {lines}: rule {rule} ({type}) needs a review over the claim',
+  'claim.status.ok': 'ok',
+  'claim.status.notCovered': 'not covered',
+  'claim.status.restricted': 'restricted',
+  'claim.status.review': 'review',
+  'claim.status.flagged': 'flagged',
+  'claim.status.error': 'error',
+  'cli.claim.summary':
+    'claim: {lines} lines ({errors} with errors), {findings} claim findings; catalog version {version}, {batches} batches',
+  'cli.claim.csvWritten': 'results written to {file}',
+  'cli.claim.noFindings': 'no claim-level findings',
+  'cli.col.quantity': 'QTY',
+  'cli.col.date': 'DATE',
+  'cli.col.rules': 'RULES',
+  'cli.col.finding': 'FINDING',
+  'cli.col.lines': 'LINES',
+  'cli.col.message': 'MESSAGE',
 } as const;
 
 /** A key of the message catalogue. */

@@ -5,7 +5,7 @@
  * `npm start` (scripts/main.ts) both run it; rendering the outcome is theirs.
  */
 import path from 'node:path';
-import type { ItemInput, ProvinceMembers } from '@nrdl-catalog/chaincode/model';
+import type { Change, ItemInput, ProvinceMembers, RuleInput } from '@nrdl-catalog/chaincode/model';
 import type { CatalogClient } from '../catalog-client';
 import { CatalogClientError, InvalidInputError } from '../errors';
 import { provinceOf } from '../governance-members';
@@ -13,6 +13,7 @@ import { DEFAULT_CHUNK_CONCURRENCY, driveProposal, type DriveResult, type Progre
 import { planChunks, upsertChanges } from './chunks';
 import { ImportError, type TextEncodingName } from './csv';
 import { readNrdlFile } from './nrdl';
+import { readRuleBase, type LinkReport } from './rule-base';
 import { readMaterialFile, readServiceFile } from './shaanxi';
 
 /** What to import. */
@@ -32,6 +33,16 @@ export type ImportSource =
       readonly province: string;
       /** Medical service prices or special materials (default: `material` when the file name says so). */
       readonly kind?: 'service' | 'material';
+    }
+  | {
+      /**
+       * The NHSA rule base as a national rule set: `file` is the folder holding the four rule-base
+       * lists, the NRDL list and the province's service price list (`data/`).
+       */
+      readonly list: 'rule-base';
+      readonly file: string;
+      /** The province whose service items the service rules link to (default Shaanxi). */
+      readonly province?: string;
     };
 
 /** Options of {@link runImport}. */
@@ -68,6 +79,8 @@ export interface ImportSummary {
   readonly chunks: number;
   /** Items per section of the source, in first-seen order. */
   readonly sections: Readonly<Record<string, number>>;
+  /** Rules of the rule set (rule-base imports only). */
+  readonly rules?: number;
   readonly seconds: number;
   readonly phaseSeconds: Readonly<Record<string, number>>;
 }
@@ -98,6 +111,23 @@ export interface ImportList {
   readonly source: string;
   /** Codes that repeat in the source (later rows got ids with a `--<n>` suffix). */
   readonly duplicates: number;
+  /** The rules a rule-base import adds (after the items' changes). */
+  readonly rules?: readonly RuleInput[];
+  /** How the rule base was linked (rule-base imports only). */
+  readonly report?: LinkReport;
+}
+
+/**
+ * `upsertRule` changes of the rules, in the given order (the change op of the national rule set,
+ * national scope only).
+ */
+export function ruleChanges(rules: readonly RuleInput[]): Change[] {
+  return rules.map((rule) => ({ op: 'upsertRule', rule }) as unknown as Change);
+}
+
+/** Every change of a list: its items' upserts, then its rules'. */
+export function listChanges(list: ImportList): Change[] {
+  return [...upsertChanges(list.items), ...ruleChanges(list.rules ?? [])];
 }
 
 /**
@@ -108,7 +138,8 @@ export interface ImportList {
  */
 export function readImportList(source: ImportSource, governance?: ProvinceMembers): ImportList {
   const name = path.basename(source.file);
-  const decoding = source.encoding === undefined ? {} : { encoding: source.encoding };
+  const encoding = source.list === 'rule-base' ? undefined : source.encoding;
+  const decoding = encoding === undefined ? {} : { encoding };
   try {
     if (source.list === 'nrdl') {
       return {
@@ -124,6 +155,19 @@ export function readImportList(source: ImportSource, governance?: ProvinceMember
         'INVALID_INPUT',
         `the province of ${name} is named by the governance record: read it first (client.getGovernance())`,
       );
+    }
+    if (source.list === 'rule-base') {
+      const province = provinceOf(governance, source.province ?? 'Shaanxi');
+      const base = readRuleBase(source.file, province);
+      return {
+        items: base.codedItems,
+        rules: base.rules,
+        report: base.report,
+        scope: { scope: 'national' },
+        title: `NHSA rule base (${base.rules.length} rules, ${province.name} service items)`,
+        source: name,
+        duplicates: 0,
+      };
     }
     const province = provinceOf(governance, source.province);
     const kind = source.kind ?? (/material/i.test(name) ? 'material' : 'service');
@@ -162,17 +206,21 @@ export async function runImport(options: RunImportOptions): Promise<ImportSummar
   if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > max) {
     throw new ChunkSizeError(chunkSize, max);
   }
-  const chunkPlan = planChunks(upsertChanges(list.items), chunkSize);
+  const changes = listChanges(list);
+  const chunkPlan = planChunks(changes, chunkSize);
   const started = performance.now();
   options.onNote?.(
-    `importing ${list.items.length} items from ${list.source} as ${chunkPlan.chunks.length} chunks of ≤ ${chunkSize}`,
+    `importing ${list.items.length} items${list.rules === undefined ? '' : ` and ${list.rules.length} rules`} from ${list.source} as ${chunkPlan.chunks.length} chunks of ≤ ${chunkSize}`,
   );
   const result = await driveProposal(
     options.client,
     {
       ...list.scope,
       title: options.title ?? list.title,
-      rationale: `Import of ${list.source} (${list.items.length} items).`,
+      rationale:
+        list.rules === undefined
+          ? `Import of ${list.source} (${list.items.length} items).`
+          : `Import of the NHSA rule base from ${list.source} (${list.rules.length} rules; national drug codes of ${list.items.length} NRDL items).`,
       effectiveFrom: options.effectiveFrom,
       chunks: chunkPlan.chunks.map((chunk) => chunk.changes),
       fingerprint: chunkPlan.fingerprint,
@@ -192,6 +240,7 @@ export async function runImport(options: RunImportOptions): Promise<ImportSummar
     items: list.items.length,
     chunks: chunkPlan.chunks.length,
     sections: Object.fromEntries(countBySection(list.items)),
+    ...(list.rules === undefined ? {} : { rules: list.rules.length }),
     seconds: Number(seconds.toFixed(1)),
     phaseSeconds: Object.fromEntries(
       Object.entries(result.phaseMs).map(([phase, ms]) => [phase, Number((ms / 1000).toFixed(1))]),
