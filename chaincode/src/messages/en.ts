@@ -30,6 +30,8 @@ export const en = {
   'error.INVALID_INPUT.pingMessage': 'a ping message is 1 to {max} characters',
   'error.UNKNOWN_PROVINCE': 'unknown province "{province}"; the members are {expected}',
   'error.ITEM_NOT_FOUND': 'no item {itemId}',
+  'error.ITEM_NOT_FOUND.byName': 'no item named "{name}" {dosageForm} is listed for {province}',
+  'error.ITEM_NOT_FOUND.byCode': 'no item with code {code} is listed for {province}',
   'error.ITEM_NOT_FOUND.notInVersion': '{itemId} is not listed in version {version}',
   'error.ITEM_NOT_FOUND.notListed': '{itemId} is not listed, cannot remove it',
   'error.ITEM_NOT_FOUND.noOverlay': '{itemId} has no {province} overlay to clear',

@@ -24,6 +24,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'error.INVALID_INPUT.pingMessage': 'ping 消息须为 1 至 {max} 个字符',
   'error.UNKNOWN_PROVINCE': '未知省份“{province}”；本网络的成员省份为 {expected}',
   'error.ITEM_NOT_FOUND': '没有项目 {itemId}',
+  'error.ITEM_NOT_FOUND.byName': '{province} 目录中没有名为“{name}”{dosageForm} 的项目',
+  'error.ITEM_NOT_FOUND.byCode': '{province} 目录中没有代码为 {code} 的项目',
   'error.ITEM_NOT_FOUND.notInVersion': '项目 {itemId} 未列入目录版本 {version}',
   'error.ITEM_NOT_FOUND.notListed': '项目 {itemId} 未列入目录，无法移除',
   'error.ITEM_NOT_FOUND.noOverlay': '项目 {itemId} 没有 {province} 的省级规定，无从清除',
