@@ -200,6 +200,9 @@ export class CatalogContract extends Contract {
   public async CheckCoverage(ctx: Context, input: string): Promise<string> {
     return runTx(ctx, 'Catalog.CheckCoverage', input, async (tx, a): Promise<CanonicalText> => {
       const [answer] = await (await CoverageReader.open(tx)).resolved([a]);
+      if (answer?.matches === 0 && !answer.inForce) {
+        raise('VERSION_NOT_FOUND.notInForce', { date: a.date ?? tx.date });
+      }
       if (answer?.matches === 0) {
         if (a.code !== undefined) {
           raise('ITEM_NOT_FOUND.byCode', { code: a.code, province: a.province });

@@ -149,7 +149,7 @@ export class Tx {
     const done = entries.length < pageSize || metadata.bookmark === '';
     return { entries, bookmark: done ? '' : metadata.bookmark };
   }
-/**
+  /**
    * One page of a range scan over simple keys, [startKey, endKey) (evaluate-only in Fabric). At most
    * `pageSize` entries; `bookmark` is the next key ('' when the range is done).
    */

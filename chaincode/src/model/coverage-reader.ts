@@ -240,23 +240,24 @@ export class CoverageReader implements InForceSource {
 
   /**
    * The answers to `lines` with the number of items each lookup line matched (null for an `itemId`
-   * line). A lookup line matching one item answers that item's CoverageResult with its `dosageForm`
+   * line) and whether a version was in force on its date. A lookup line matching one item answers that item's CoverageResult with its `dosageForm`
    * and the `query`; matching none or several, it answers `{ query, province, date, catalogVersion,
    * matches }` with every match's CoverageResult (each with its `dosageForm`), in key order.
    */
   public async resolved(
     lines: readonly CoverageInput[],
     atVersion?: number,
-  ): Promise<{ text: string; matches: number | null }[]> {
+  ): Promise<{ text: string; matches: number | null; inForce: boolean }[]> {
     if (atVersion !== undefined && !this.#versions.some((v) => v.version === atVersion)) {
       raise('VERSION_NOT_FOUND.notSealed', { version: atVersion });
     }
     const checked = lines.map((line) => ({ line, province: normaliseProvince(this.#g, line.province) }));
-    const out: { text: string; matches: number | null }[] = [];
+    const out: { text: string; matches: number | null; inForce: boolean }[] = [];
     for (const { line, province } of checked) {
       const query = lookupQueryOf(line);
       if (query === null) {
-        out.push({ text: await this.#answer(line, line.itemId ?? '', province, atVersion), matches: null });
+        const text = await this.#answer(line, line.itemId ?? '', province, atVersion);
+        out.push({ text, matches: null, inForce: true });
       } else {
         out.push(await this.#lookupAnswer(line, query, province, atVersion));
       }
@@ -269,7 +270,7 @@ export class CoverageReader implements InForceSource {
     query: LookupQuery,
     province: ProvinceInfo,
     atVersion: number | undefined,
-  ): Promise<{ text: string; matches: number }> {
+  ): Promise<{ text: string; matches: number; inForce: boolean }> {
     const date = line.date ?? this.#tx.date;
     const version = this.#inForce(date, atVersion);
     const found =
@@ -282,7 +283,7 @@ export class CoverageReader implements InForceSource {
     }
     const [only] = results;
     if (results.length === 1 && only !== undefined) {
-      return { text: canonicalJson({ ...(JSON.parse(only) as object), query }), matches: 1 };
+      return { text: canonicalJson({ ...(JSON.parse(only) as object), query }), matches: 1, inForce: true };
     }
     const text = canonicalJson({
       catalogVersion: version?.version ?? 0,
@@ -291,7 +292,7 @@ export class CoverageReader implements InForceSource {
       province: province.name,
       query,
     });
-    return { text, matches: results.length };
+    return { text, matches: results.length, inForce: version !== null };
   }
 
   async #answer(

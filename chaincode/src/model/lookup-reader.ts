@@ -23,8 +23,7 @@ import type { CoverageInput, Item, ItemSummary } from './types';
 
 /** What a coverage line names instead of an item id. */
 export type LookupQuery =
-  | { readonly name: string; readonly dosageForm: string | null }
-  | { readonly code: string };
+  { readonly name: string; readonly dosageForm: string | null } | { readonly code: string };
 
 /** An item's entry in force as of a version: the item (null: removed), its writer and the version that sealed it. */
 export interface InForce {
@@ -49,12 +48,15 @@ export interface LookupMatch {
   readonly version: number;
 }
 
-/** Lookup keys read per range query (well inside the peer's totalQueryLimit). */
-export const RANGE_PAGE = 500;
-/** Most lookup keys one coverage lookup reads (a name or code has a handful). */
-export const MATCH_KEY_LIMIT = 2000;
-/** Most lookup keys one SearchItems call examines; a page cut short by it says `truncated`. */
-export const LOOKUP_SCAN_BUDGET = 5000;
+/** Bounds of lookup reads (a constant object; tests lower them to reach the bounds cheaply). */
+export const LOOKUP_LIMITS = {
+  /** Lookup keys read per range query (well inside the peer's totalQueryLimit of 100,000). */
+  rangePage: 500,
+  /** Most lookup keys one coverage lookup reads (a name or a code has a handful). */
+  matchKeys: 2000,
+  /** Most lookup keys one SearchItems call examines; a page cut short by it says `truncated`. */
+  scanBudget: 5000,
+};
 
 /** The query of a coverage line that names an item by `name` (+ `dosageForm`) or `code`; null for `itemId`. */
 export function lookupQueryOf(line: CoverageInput): LookupQuery | null {
@@ -95,7 +97,7 @@ export function clearLookupCache(): void {
   RANGE_CACHE.clear();
 }
 
-/** Every key of a range (at most {@link MATCH_KEY_LIMIT}), from {@link RANGE_CACHE} under the same head. */
+/** Every key of a range (at most `LOOKUP_LIMITS.matchKeys`), from {@link RANGE_CACHE} under the same head. */
 async function rangeEntries(
   tx: Tx,
   head: string | null,
@@ -113,8 +115,8 @@ async function rangeEntries(
   }
   const out: { key: string; value: LookupValue }[] = [];
   let cursor = range.start;
-  while (cursor !== '' && out.length < MATCH_KEY_LIMIT) {
-    const page = await tx.range<LookupValue>(cursor, range.end, RANGE_PAGE);
+  while (cursor !== '' && out.length < LOOKUP_LIMITS.matchKeys) {
+    const page = await tx.range<LookupValue>(cursor, range.end, LOOKUP_LIMITS.rangePage);
     out.push(...page.entries);
     cursor = page.bookmark;
   }
@@ -183,7 +185,7 @@ export interface LookupPage {
 /**
  * One page of items of `range` in force as of `version`, from the raw key `startKey` ('' = the
  * range's start): keys whose parts `keep` refuses are skipped unread, items `accept` refuses are left
- * out. Ends when the page is full, the range ends, or {@link LOOKUP_SCAN_BUDGET} keys were examined.
+ * out. Ends when the page is full, the range ends, or `LOOKUP_LIMITS.scanBudget` keys were examined.
  */
 export async function lookupPage(
   tx: Tx,
@@ -207,7 +209,7 @@ export async function lookupPage(
     const page = await tx.range<LookupValue>(
       cursor,
       range.end,
-      Math.min(RANGE_PAGE, LOOKUP_SCAN_BUDGET - scanned),
+      Math.min(LOOKUP_LIMITS.rangePage, LOOKUP_LIMITS.scanBudget - scanned),
     );
     for (const [i, { key, value }] of page.entries.entries()) {
       scanned++;
@@ -226,7 +228,7 @@ export async function lookupPage(
     if (cursor === '') {
       return { records, next: '', truncated: false };
     }
-    if (scanned >= LOOKUP_SCAN_BUDGET) {
+    if (scanned >= LOOKUP_LIMITS.scanBudget) {
       return { records, next: cursor, truncated: true };
     }
   }
