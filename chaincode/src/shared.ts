@@ -66,14 +66,30 @@ export {
 } from './model/governance';
 export { normaliseChange, type Chunk, type StoredChange } from './model/workflow';
 export type { ItemRecord, OverlayRecord } from './model/store';
+export {
+  LOOKUP,
+  coverageResultsOf,
+  itemCodes,
+  lookupFamilyOf,
+  lookupKeysOf,
+  lookupText,
+  parseLookupKey,
+  type LookupFamily,
+  type LookupValue,
+} from './model/lookup';
 export type {
   Actor,
   Change,
   ChunkAdded,
   ChunkApplied,
+  CoverageAnswer,
   CoverageInput,
+  CoverageMatches,
   CoverageReason,
   CoverageResult,
+  LookupCoverageResult,
+  LookupQuery,
+  SearchPage,
   DrugClass,
   Governance,
   GovernanceUpdate,

@@ -295,23 +295,29 @@ export const routes: readonly Route[] = [
     query: query(
       {
         province: str(PROVINCE_TEXT, { maxLength: 40 }),
-        itemId: str('item id', { pattern: ITEM_ID_PATTERN, maxLength: 64 }),
+        itemId: str('item id (or give name, or code)', { pattern: ITEM_ID_PATTERN, maxLength: 64 }),
+        name: str('generic name, resolved on chain (every item of that name answers)', { maxLength: 300 }),
+        form: str('dosage form narrowing a name', { maxLength: 100 }),
+        code: str('official code, resolved on chain', { maxLength: 56 }),
         date: dateParam('YYYY-MM-DD (default: today)'),
         ...PATIENT,
       },
-      ['province', 'itemId'],
+      ['province'],
     ),
-    response: 'Coverage',
+    response: 'CoverageAnswer',
     handle: ({ client, query: q }: RouteContext): Promise<unknown> =>
       named(
         client,
         client.checkCoverage(
           defined({
             province: text(q, 'province') ?? '',
-            itemId: text(q, 'itemId') ?? '',
+            itemId: text(q, 'itemId'),
+            name: text(q, 'name'),
+            dosageForm: text(q, 'form'),
+            code: text(q, 'code'),
             date: text(q, 'date'),
             patient: patientOf(q),
-          }),
+          }) as CoverageInput,
         ),
       ),
   },
@@ -326,6 +332,11 @@ export const routes: readonly Route[] = [
       additionalProperties: false,
       properties: {
         province: { type: 'string', minLength: 1, maxLength: 40, description: PROVINCE_TEXT },
+        atVersion: {
+          type: 'integer',
+          minimum: 1,
+          description: 'answer from sealed versions up to this one only',
+        },
         lines: {
           type: 'array',
           minItems: 1,
@@ -333,22 +344,30 @@ export const routes: readonly Route[] = [
           items: openApiSafe({
             type: 'object',
             additionalProperties: false,
-            required: ['itemId'],
             properties: {
               itemId: coverageLine.itemId,
+              name: coverageLine.name,
+              dosageForm: coverageLine.dosageForm,
+              code: coverageLine.code,
               date: coverageLine.date,
               patient: coverageLine.patient,
             },
+            oneOf: [{ required: ['itemId'] }, { required: ['name'] }, { required: ['code'] }],
           }),
         },
       },
     },
     response: 'CoverageBatch',
     handle: async ({ client, body }: RouteContext): Promise<unknown> => {
-      const input = body as { province: string; lines: Omit<CoverageInput, 'province'>[] };
+      const input = body as {
+        province: string;
+        atVersion?: number;
+        lines: Omit<CoverageInput, 'province'>[];
+      };
       const [answer, governance] = await Promise.all([
         client.checkCoverageBatch({
-          lines: input.lines.map((line) => ({ ...line, province: input.province })),
+          lines: input.lines.map((line) => ({ ...line, province: input.province }) as CoverageInput),
+          ...(input.atVersion === undefined ? {} : { atVersion: input.atVersion }),
         }),
         governanceOf(client),
       ]);

@@ -267,7 +267,7 @@ export const en = {
   import nrdl <csv> --effective-from D [--approve-as a,b,c] [--chunk-size N]
   import province-items <csv> --province P [--kind service|material] --effective-from D [--approve-as …]
   import nrdl|province-items … [--encoding auto|utf-8|gb18030|gbk]   the CSV's encoding (default auto: UTF-8, else GB18030)
-  coverage --province P (--item ID | --name N [--form F]) [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit inpatient|outpatient]
+  coverage --province P (--item ID | --name N [--form F] | --code C) [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit inpatient|outpatient]
   coverage-batch --province P --file claim.json|claim.csv [--encoding auto|utf-8|gb18030]
   search <text> [--prefix] [--province P] [--kind K] [--class 甲|乙] [--section S] [--code C] [--category C] [--limit N] [--bookmark B]
   item <id> [--version N | --date D] [--province P]
@@ -303,7 +303,7 @@ export const en = {
   'cli.usage.optionTakesNoValue': "Option '{option}' does not take an argument",
   'cli.usage.sex': '--sex must be M or F, got "{value}"',
   'cli.usage.visit': '--visit must be inpatient or outpatient, got "{value}"',
-  'cli.usage.itemOrName': 'give exactly one of --item or --name',
+  'cli.usage.itemOrName': 'give exactly one of --item, --name or --code',
   'cli.usage.encoding': '--encoding must be one of {list} (or gbk), got "{value}"',
   'cli.usage.cannotRead': 'cannot read {file}: {reason}',
   'cli.usage.notText': '{file} is not valid {encoding} text (try --encoding gb18030)',

@@ -253,7 +253,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
                                  导入本省医疗服务项目或医用耗材目录
   import nrdl|province-items … [--encoding auto|utf-8|gb18030|gbk]
                                  CSV 文件的编码（默认 auto：UTF-8，否则按 GB18030 读取）
-  coverage --province P (--item ID | --name N [--form F]) [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit inpatient|outpatient]
+  coverage --province P (--item ID | --name N [--form F] | --code C) [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit inpatient|outpatient]
                                  查询某项目在某省某日能否报销（可附参保人年龄、性别、医院等级、门诊/住院）
   coverage-batch --province P --file claim.json|claim.csv [--encoding auto|utf-8|gb18030]
                                  按结算清单文件逐行批量查询
@@ -307,7 +307,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'cli.usage.optionTakesNoValue': '选项 {option} 不带取值',
   'cli.usage.sex': '--sex 只能是 M（男）或 F（女），实际为“{value}”',
   'cli.usage.visit': '--visit 只能是 inpatient（住院）或 outpatient（门诊），实际为“{value}”',
-  'cli.usage.itemOrName': '--item 与 --name 必须且只能给出其一',
+  'cli.usage.itemOrName': '--item、--name 与 --code 必须且只能给出其一',
   'cli.usage.encoding': '--encoding 必须是 {list}（或 gbk）之一，实际为“{value}”',
   'cli.usage.cannotRead': '无法读取 {file}：{reason}',
   'cli.usage.notText': '{file} 不是有效的 {encoding} 文本（可尝试 --encoding gb18030）',

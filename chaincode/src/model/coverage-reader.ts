@@ -36,7 +36,6 @@ import {
   lookupRangeOf,
   type InForce,
   type InForceSource,
-  type LookupQuery,
 } from './lookup-reader';
 import {
   allVersions,
@@ -47,7 +46,7 @@ import {
   type OverlayIndex,
   type OverlayRecord,
 } from './store';
-import type { CoverageInput, Governance, Overlay, Version } from './types';
+import type { CoverageInput, Governance, LookupQuery, Overlay, Version } from './types';
 
 /**
  * Item and overlay records this chaincode process has read, across transactions, per channel. A

@@ -19,11 +19,7 @@ import {
   type LookupRange,
   type LookupValue,
 } from './lookup';
-import type { CoverageInput, Item, ItemSummary } from './types';
-
-/** What a coverage line names instead of an item id. */
-export type LookupQuery =
-  { readonly name: string; readonly dosageForm: string | null } | { readonly code: string };
+import type { CoverageInput, Item, ItemSummary, LookupQuery } from './types';
 
 /** An item's entry in force as of a version: the item (null: removed), its writer and the version that sealed it. */
 export interface InForce {

@@ -19,7 +19,7 @@
  * already sealed entry, see `reindexItem`), under the unsatisfiable policy.
  */
 import { normaliseIdText } from '../lib/item-id';
-import type { Item } from './types';
+import type { CoverageAnswer, CoverageResult, Item } from './types';
 
 /** Separator of a lookup key's parts. */
 export const LOOKUP_SEP = '\u0001';
@@ -113,4 +113,9 @@ export function lookupTarget(parts: readonly string[]): LookupValue | null {
   const proposalId = parts.at(-1);
   const itemId = parts.at(-2);
   return itemId === undefined || proposalId === undefined || parts.length < 3 ? null : { itemId, proposalId };
+}
+
+/** The coverage results an answer holds: the matches of a lookup line, or the one result. */
+export function coverageResultsOf(answer: CoverageAnswer): readonly CoverageResult[] {
+  return 'matches' in answer ? answer.matches : [answer];
 }
