@@ -137,7 +137,7 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
     },
   },
   CoverageAnswer: {
-    anyOf: [{ $ref: 'CoverageMatches#' }, { $ref: 'Coverage#' }],
+    anyOf: [{ $ref: 'Coverage#' }, { $ref: 'CoverageMatches#' }],
   },
   CoverageBatch: {
     type: 'object',

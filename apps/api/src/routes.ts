@@ -285,6 +285,29 @@ async function named<T extends { readonly province?: string | null }>(
   return withProvinceNames(value, governance);
 }
 
+/** The query of GET /v1/coverage: the item by id, by name (+ form) or by code — exactly one. */
+const coverageQueryProperties = {
+  itemId: str('item id (or give name, or code)', { pattern: ITEM_ID_PATTERN, maxLength: 64 }),
+  name: str('generic name, resolved on chain (every item of that name answers)', { maxLength: 300 }),
+  code: str('official code, resolved on chain', { maxLength: 56 }),
+};
+const coverageQuery: JsonSchema = {
+  ...query(
+    {
+      province: str(PROVINCE_TEXT, { maxLength: 40 }),
+      ...coverageQueryProperties,
+      form: str('dosage form narrowing a name', { maxLength: 100 }),
+      date: dateParam('YYYY-MM-DD (default: today)'),
+      ...PATIENT,
+    },
+    ['province'],
+  ),
+  oneOf: Object.entries(coverageQueryProperties).map(([name, schema]) => ({
+    required: [name],
+    properties: { [name]: schema },
+  })),
+};
+
 /** Every operation of the HTTP API. */
 export const routes: readonly Route[] = [
   {
@@ -292,18 +315,7 @@ export const routes: readonly Route[] = [
     path: '/v1/coverage',
     operationId: 'checkCoverage',
     summary: 'Is an item covered in a province on a date, for a patient?',
-    query: query(
-      {
-        province: str(PROVINCE_TEXT, { maxLength: 40 }),
-        itemId: str('item id (or give name, or code)', { pattern: ITEM_ID_PATTERN, maxLength: 64 }),
-        name: str('generic name, resolved on chain (every item of that name answers)', { maxLength: 300 }),
-        form: str('dosage form narrowing a name', { maxLength: 100 }),
-        code: str('official code, resolved on chain', { maxLength: 56 }),
-        date: dateParam('YYYY-MM-DD (default: today)'),
-        ...PATIENT,
-      },
-      ['province'],
-    ),
+    query: coverageQuery,
     response: 'CoverageAnswer',
     handle: ({ client, query: q }: RouteContext): Promise<unknown> =>
       named(
@@ -341,18 +353,18 @@ export const routes: readonly Route[] = [
           type: 'array',
           minItems: 1,
           maxItems: MAX_BATCH_LINES,
+          // by id, by name (+ form) or by code: three closed shapes, so a line matches one alone
           items: openApiSafe({
-            type: 'object',
-            additionalProperties: false,
-            properties: {
-              itemId: coverageLine.itemId,
-              name: coverageLine.name,
-              dosageForm: coverageLine.dosageForm,
-              code: coverageLine.code,
-              date: coverageLine.date,
-              patient: coverageLine.patient,
-            },
-            oneOf: [{ required: ['itemId'] }, { required: ['name'] }, { required: ['code'] }],
+            oneOf: [
+              { itemId: coverageLine.itemId },
+              { name: coverageLine.name, dosageForm: coverageLine.dosageForm },
+              { code: coverageLine.code },
+            ].map((target) => ({
+              type: 'object',
+              additionalProperties: false,
+              required: [Object.keys(target)[0]],
+              properties: { ...target, date: coverageLine.date, patient: coverageLine.patient },
+            })),
           }),
         },
       },
