@@ -11,6 +11,7 @@ import {
   searchCommand,
 } from './query-commands';
 import { proposalCommand, proposeCommand, versionCommand } from './proposal-commands';
+import { reindexCommand } from './reindex-command';
 import { apiKeyCommand, serveCommand } from './serve-command';
 import { importCommand } from './import-command';
 import { auditCommand, auditUsage } from './audit-command';
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
   search: searchCommand,
   item: itemCommand,
   propose: proposeCommand,
+  reindex: reindexCommand,
   proposal: proposalCommand,
   version: versionCommand,
   governance: governanceCommand,

@@ -271,6 +271,7 @@ export const en = {
   coverage-batch --province P --file claim.json|claim.csv [--encoding auto|utf-8|gb18030]
   search <text> [--prefix] [--province P] [--kind K] [--class 甲|乙] [--section S] [--code C] [--category C] [--limit N] [--bookmark B]
   item <id> [--version N | --date D] [--province P]
+  reindex [--scope national|<province>] [--effective-from D] [--approve-as a,b] [--chunk-size N]
   propose --file changes.json --title T [--rationale R] [--scope national|<province>|governance] [--effective-from D] [--approve-as a,b] [--apply]
   proposal list [--status S] [--scope S] [--province P] | show|approve|reject|withdraw|apply <id>
   version list | show [<n>] [--date D] | diff <a> <b>
@@ -420,6 +421,9 @@ export const en = {
   'cli.governance.created': 'governance record created (tx {tx}): {provinces} with {national}',
   'cli.governance.national': 'NHSA',
   'cli.proposal.status': 'proposal {id}: {status}',
+  'cli.reindex.nothing': 'no item to reindex',
+  'cli.reindex.done': 'reindex proposal {id} ({items} items): {status}, version {version}',
+  'cli.usage.reindexScope': 'a reindex is national or provincial, not governance',
   'cli.proposal.sealedAs': 'proposal {id}: {status}, sealed as version {version}',
   'cli.proposal.staleManifest': 'proposal {id} now has manifest {manifest}, not the {pinned} you reviewed',
   'cli.proposal.approved': 'approved {id} (tx {tx}, block {block})',

@@ -261,6 +261,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
                                  按通用名（--prefix：名称前缀）、类别、甲乙类、目录部分、编码检索目录
   item <id> [--version N | --date D] [--province P]
                                  查看一个项目（某版本或某日生效的内容，含各省规定）
+  reindex [--scope national|<province>] [--effective-from D] [--approve-as a,b] [--chunk-size N]
   propose --file changes.json --title T [--rationale R] [--scope national|<province>|governance] [--effective-from D] [--approve-as a,b] [--apply]
                                  提交目录变更提案（--apply：审批通过后即应用并封版）
   proposal list [--status S] [--scope S] [--province P] | show|approve|reject|withdraw|apply <id>
@@ -424,6 +425,9 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'cli.governance.created': '治理记录已创建（交易 {tx}）：{provinces}，国家机构 {national}',
   'cli.governance.national': '国家医保局',
   'cli.proposal.status': '提案 {id}：{status}',
+  'cli.reindex.nothing': '没有需要重建索引的项目',
+  'cli.reindex.done': '重建索引提案 {id}（{items} 个项目）：{status}，版本 {version}',
+  'cli.usage.reindexScope': '重建索引只能是全国或省级提案，不能是治理提案',
   'cli.proposal.sealedAs': '提案 {id}：{status}，已封版为版本 {version}',
   'cli.proposal.staleManifest': '提案 {id} 当前的清单为 {manifest}，不是您审阅的 {pinned}',
   'cli.proposal.approved': '已批准 {id}（交易 {tx}，区块 {block}）',
