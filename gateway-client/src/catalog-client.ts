@@ -7,6 +7,7 @@ import {
   type ChunkAdded,
   type ChunkApplied,
   type ChunkRefInput,
+  type CoverageAnswer,
   type CoverageInput,
   type CoverageResult,
   type CreateProposalInput,
@@ -21,7 +22,6 @@ import {
   type InitGovernanceInput,
   type Item,
   type ItemHistory,
-  type ItemSummary,
   type ListProposalsInput,
   type Overlay,
   type Page,
@@ -31,6 +31,7 @@ import {
   type ProposalIdInput,
   type SchemaName,
   type SearchItemsInput,
+  type SearchPage,
   type Tally,
   type Version,
   type Vote,
@@ -213,18 +214,33 @@ export class CatalogClient {
     return this.evaluate('Catalog.GetRule', input);
   }
 
-  /** Searches items by name, code, category, class, section, kind or province; paged (evaluate). */
-  public searchItems(input: SearchItemsInput): Promise<Page<ItemSummary>> {
+  /**
+   * Searches items by name (exact, prefix or substring; with a dosage form), code, category, class,
+   * section, kind or province; paged, `truncated` when the scan budget ended a page early (evaluate).
+   */
+  public searchItems(input: SearchItemsInput): Promise<SearchPage> {
     return this.evaluate('Catalog.SearchItems', input);
   }
 
-  /** Whether an item is covered in a province on a date for a patient (evaluate). */
-  public checkCoverage(input: CoverageInput): Promise<CoverageResult> {
+  /**
+   * Whether an item is covered in a province on a date for a patient (evaluate). By `itemId` it
+   * answers a CoverageResult; by `name` (+ `dosageForm`) or `code` the one match's result with its
+   * form and the query, or every match (`matches`) when the name is ambiguous.
+   */
+  public checkCoverage(input: CoverageInput & { readonly itemId: string }): Promise<CoverageResult>;
+  public checkCoverage(input: CoverageInput): Promise<CoverageAnswer>;
+  public checkCoverage(input: CoverageInput): Promise<CoverageAnswer> {
     return this.evaluate('Catalog.CheckCoverage', input);
   }
 
   /** Up to 200 coverage questions at once, answered in order (evaluate). */
-  public checkCoverageBatch(input: CheckCoverageBatchInput): Promise<{ results: CoverageResult[] }> {
+  public checkCoverageBatch(
+    input: CheckCoverageBatchInput & {
+      readonly lines: readonly (CoverageInput & { readonly itemId: string })[];
+    },
+  ): Promise<{ results: CoverageResult[] }>;
+  public checkCoverageBatch(input: CheckCoverageBatchInput): Promise<{ results: CoverageAnswer[] }>;
+  public checkCoverageBatch(input: CheckCoverageBatchInput): Promise<{ results: CoverageAnswer[] }> {
     return this.evaluate('Catalog.CheckCoverageBatch', input);
   }
 

@@ -50,6 +50,7 @@ export {
   type Submitted,
 } from './catalog-client';
 export { listenCatalogEvents, type CatalogEvent, type ListenOptions } from './events';
+export { reindexPlan, reindexTargets } from './reindex';
 export {
   applyAndSeal,
   checkStoredChunks,

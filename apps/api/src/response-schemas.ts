@@ -34,6 +34,11 @@ const provinceNames = nullable({
   required: ['en', 'zh', 'zhShort', 'abbr', 'division'],
   properties: { en: str, zh: str, zhShort: str, abbr: str, division: str },
 });
+/** What a coverage line by name (+ form) or code asked, echoed in its answer. */
+const lookupQuery = {
+  type: 'object',
+  properties: { name: str, dosageForm: nullable(str), code: str },
+};
 const scopeRule = {
   type: 'object',
   required: ['national', 'provinces'],
@@ -135,12 +140,30 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
       catalogVersion: int,
       versionEffectiveFrom: nullable(str),
       txId: nullable(str),
+      dosageForm: nullable(str),
+      query: lookupQuery,
     },
+  },
+  CoverageMatches: {
+    type: 'object',
+    description: 'a line by name or code that matched no item or several: every match, each with its form',
+    required: ['province', 'date', 'catalogVersion', 'query', 'matches'],
+    properties: {
+      provinceNames,
+      province: str,
+      date: str,
+      catalogVersion: int,
+      query: lookupQuery,
+      matches: { type: 'array', items: { $ref: 'Coverage#' } },
+    },
+  },
+  CoverageAnswer: {
+    anyOf: [{ $ref: 'Coverage#' }, { $ref: 'CoverageMatches#' }],
   },
   CoverageBatch: {
     type: 'object',
     required: ['results'],
-    properties: { results: { type: 'array', items: { $ref: 'Coverage#' } } },
+    properties: { results: { type: 'array', items: { $ref: 'CoverageAnswer#' } } },
   },
   Item: {
     type: 'object',
@@ -214,7 +237,6 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
       fundPayable: { type: 'boolean' },
     },
   },
-  ItemPage: page('ItemSummary'),
   SearchHit: {
     type: 'object',
     required: ['itemId', 'kind', 'name', 'section', 'province', 'codes', 'fundPayable', 'match'],
@@ -259,6 +281,7 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
       hits: { type: 'array', items: { $ref: 'SearchHit#' } },
     },
   },
+  ItemPage: withTruncated(page('ItemSummary')),
   Version: {
     type: 'object',
     required: [
@@ -380,6 +403,20 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
   },
   History: {},
 };
+
+/** A search page: `truncated` when the chaincode's scan budget ended it before it was full. */
+function withTruncated(schema: Record<string, unknown>): Record<string, unknown> {
+  return {
+    ...schema,
+    properties: {
+      ...(schema.properties as Record<string, unknown>),
+      truncated: {
+        type: 'boolean',
+        description: 'the scan budget ended this page early; go on with the bookmark',
+      },
+    },
+  };
+}
 
 function page(itemSchema: string): Record<string, unknown> {
   return {

@@ -289,6 +289,29 @@ async function named<T extends { readonly province?: string | null }>(
   return withProvinceNames(value, governance);
 }
 
+/** The query of GET /v1/coverage: the item by id, by name (+ form) or by code — exactly one. */
+const coverageQueryProperties = {
+  itemId: str('item id (or give name, or code)', { pattern: ITEM_ID_PATTERN, maxLength: 64 }),
+  name: str('generic name, resolved on chain (every item of that name answers)', { maxLength: 300 }),
+  code: str('official code, resolved on chain', { maxLength: 56 }),
+};
+const coverageQuery: JsonSchema = {
+  ...query(
+    {
+      province: str(PROVINCE_TEXT, { maxLength: 40 }),
+      ...coverageQueryProperties,
+      form: str('dosage form narrowing a name', { maxLength: 100 }),
+      date: dateParam('YYYY-MM-DD (default: today)'),
+      ...PATIENT,
+    },
+    ['province'],
+  ),
+  oneOf: Object.entries(coverageQueryProperties).map(([name, schema]) => ({
+    required: [name],
+    properties: { [name]: schema },
+  })),
+};
+
 /** Every operation of the HTTP API. */
 export const routes: readonly Route[] = [
   {
@@ -296,26 +319,21 @@ export const routes: readonly Route[] = [
     path: '/v1/coverage',
     operationId: 'checkCoverage',
     summary: 'Is an item covered in a province on a date, for a patient?',
-    query: query(
-      {
-        province: str(PROVINCE_TEXT, { maxLength: 40 }),
-        itemId: str('item id', { pattern: ITEM_ID_PATTERN, maxLength: 64 }),
-        date: dateParam('YYYY-MM-DD (default: today)'),
-        ...PATIENT,
-      },
-      ['province', 'itemId'],
-    ),
-    response: 'Coverage',
+    query: coverageQuery,
+    response: 'CoverageAnswer',
     handle: ({ client, query: q }: RouteContext): Promise<unknown> =>
       named(
         client,
         client.checkCoverage(
           defined({
             province: text(q, 'province') ?? '',
-            itemId: text(q, 'itemId') ?? '',
+            itemId: text(q, 'itemId'),
+            name: text(q, 'name'),
+            dosageForm: text(q, 'form'),
+            code: text(q, 'code'),
             date: text(q, 'date'),
             patient: patientOf(q),
-          }),
+          }) as CoverageInput,
         ),
       ),
   },
@@ -330,29 +348,42 @@ export const routes: readonly Route[] = [
       additionalProperties: false,
       properties: {
         province: { type: 'string', minLength: 1, maxLength: 40, description: PROVINCE_TEXT },
+        atVersion: {
+          type: 'integer',
+          minimum: 1,
+          description: 'answer from sealed versions up to this one only',
+        },
         lines: {
           type: 'array',
           minItems: 1,
           maxItems: MAX_BATCH_LINES,
+          // by id, by name (+ form) or by code: three closed shapes, so a line matches one alone
           items: openApiSafe({
-            type: 'object',
-            additionalProperties: false,
-            required: ['itemId'],
-            properties: {
-              itemId: coverageLine.itemId,
-              date: coverageLine.date,
-              patient: coverageLine.patient,
-            },
+            oneOf: [
+              { itemId: coverageLine.itemId },
+              { name: coverageLine.name, dosageForm: coverageLine.dosageForm },
+              { code: coverageLine.code },
+            ].map((target) => ({
+              type: 'object',
+              additionalProperties: false,
+              required: [Object.keys(target)[0]],
+              properties: { ...target, date: coverageLine.date, patient: coverageLine.patient },
+            })),
           }),
         },
       },
     },
     response: 'CoverageBatch',
     handle: async ({ client, body }: RouteContext): Promise<unknown> => {
-      const input = body as { province: string; lines: Omit<CoverageInput, 'province'>[] };
+      const input = body as {
+        province: string;
+        atVersion?: number;
+        lines: Omit<CoverageInput, 'province'>[];
+      };
       const [answer, governance] = await Promise.all([
         client.checkCoverageBatch({
-          lines: input.lines.map((line) => ({ ...line, province: input.province })),
+          lines: input.lines.map((line) => ({ ...line, province: input.province }) as CoverageInput),
+          ...(input.atVersion === undefined ? {} : { atVersion: input.atVersion }),
         }),
         governanceOf(client),
       ]);

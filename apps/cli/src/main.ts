@@ -6,6 +6,7 @@ import { processOutput, type Output } from './output';
 import { coverageBatchCommand, coverageCommand, governanceCommand, itemCommand } from './query-commands';
 import { searchCommand } from './search-command';
 import { proposalCommand, proposeCommand, versionCommand } from './proposal-commands';
+import { reindexCommand } from './reindex-command';
 import { apiKeyCommand, serveCommand } from './serve-command';
 import { importCommand } from './import-command';
 import { auditCommand, auditUsage } from './audit-command';
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, Command> = {
   search: searchCommand,
   item: itemCommand,
   propose: proposeCommand,
+  reindex: reindexCommand,
   proposal: proposalCommand,
   version: versionCommand,
   governance: governanceCommand,

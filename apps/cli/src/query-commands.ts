@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import {
+  coverageResultsOf,
   type CoverageInput,
   type CoverageResult,
   type Governance,
   type Item,
-  type ItemSummary,
   type Overlay,
   MAX_BATCH_LINES,
   MAX_CHUNK_CHANGES,
@@ -105,33 +105,17 @@ function patientUsageError(error: PatientInputError, value: string): UsageError 
       });
 }
 
-/** Every item whose generic name is exactly `name` (and dosage form `form`, when given). */
-async function itemsNamed(
-  ctx: CommandContext,
-  name: string,
-  form: string | undefined,
-): Promise<ItemSummary[]> {
-  const found: ItemSummary[] = [];
-  let bookmark = '';
-  for (let page = 0; page < 50; page += 1) {
-    const result = await ctx.client().searchItems({ name, pageSize: 200, ...(bookmark ? { bookmark } : {}) });
-    found.push(...result.records);
-    if (!result.bookmark || result.records.length === 0) break;
-    bookmark = result.bookmark;
-  }
-  const norm = (text: string | null): string => (text ?? '').normalize('NFKC').replace(/\s+/g, '');
-  return found.filter(
-    (item) => norm(item.name) === norm(name) && (form === undefined || norm(item.dosageForm) === norm(form)),
-  );
-}
-
-/** `catalog coverage --province P (--item ID | --name N [--form F]) [--date D] [patient…]` */
+/**
+ * `catalog coverage --province P (--item ID | --name N [--form F] | --code C) [--date D] [patient…]`.
+ * A name or code is resolved on chain: every item it names answers, each with its dosage form.
+ */
 export async function coverageCommand(ctx: CommandContext, args: string[]): Promise<number> {
   const { values } = parseCommand(args, {
     province: { type: 'string' },
     item: { type: 'string' },
     name: { type: 'string' },
     form: { type: 'string' },
+    code: { type: 'string' },
     date: { type: 'string' },
     age: { type: 'string' },
     sex: { type: 'string' },
@@ -141,28 +125,30 @@ export async function coverageCommand(ctx: CommandContext, args: string[]): Prom
   const province = required(values, 'province');
   const item = str(values, 'item');
   const name = str(values, 'name');
-  if ((item === undefined) === (name === undefined)) throw new UsageError('cli.usage.itemOrName');
+  const code = str(values, 'code');
+  const form = str(values, 'form');
+  if ([item, name, code].filter((v) => v !== undefined).length !== 1) {
+    throw new UsageError('cli.usage.itemOrName');
+  }
   const date = dateOption(values, 'date');
   const patient = patientFrom(values);
   const base = { province, ...(date ? { date } : {}), ...(patient ? { patient } : {}) };
-  let results: CoverageResult[];
+  let results: readonly CoverageResult[];
   if (item !== undefined) {
     results = [await ctx.client().checkCoverage({ ...base, itemId: item })];
   } else {
-    const matches = await itemsNamed(ctx, name ?? '', str(values, 'form'));
-    if (matches.length === 0) {
-      ctx.print({ results: [] }, () => ctx.t('cli.coverage.noItemNamed', { name: name ?? '' }));
-      const form = str(values, 'form');
+    const line =
+      code !== undefined
+        ? { ...base, code }
+        : { ...base, name: name ?? '', ...(form === undefined ? {} : { dosageForm: form }) };
+    const { results: answers } = await ctx.client().checkCoverageBatch({ lines: [line] });
+    results = answers[0] === undefined ? [] : coverageResultsOf(answers[0]);
+    if (results.length === 0) {
+      const what = code ?? name ?? '';
+      ctx.print({ results: [] }, () => ctx.t('cli.coverage.noItemNamed', { name: what }));
       throw form
-        ? new CliCodedError('ITEM_NOT_FOUND', 'cli.coverage.noItemNamedInForm', { name: name ?? '', form })
-        : new CliCodedError('ITEM_NOT_FOUND', 'cli.coverage.noItemNamed', { name: name ?? '' });
-    }
-    results = [];
-    for (let start = 0; start < matches.length; start += MAX_BATCH_LINES) {
-      const lines = matches
-        .slice(start, start + MAX_BATCH_LINES)
-        .map((match) => ({ ...base, itemId: match.itemId }));
-      results.push(...(await ctx.client().checkCoverageBatch({ lines })).results);
+        ? new CliCodedError('ITEM_NOT_FOUND', 'cli.coverage.noItemNamedInForm', { name: what, form })
+        : new CliCodedError('ITEM_NOT_FOUND', 'cli.coverage.noItemNamed', { name: what });
     }
   }
   ctx.print({ results }, () =>
@@ -281,7 +267,8 @@ export async function coverageBatchCommand(ctx: CommandContext, args: string[]):
     const { results } = await ctx.client().checkCoverageBatch({ lines: slice.map((line) => line.input) });
     slice.forEach((line, index) => {
       const result = results[index];
-      if (result) answers.set(line.line, result);
+      // claim lines name items by id: each answer is one CoverageResult
+      if (result) answers.set(line.line, result as CoverageResult);
     });
   }
   const results = lines.map((line) =>

@@ -2,10 +2,12 @@ import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-a
 import { raise } from '../lib/errors';
 import { latticeKey, itemKey, overlayKey, T } from '../lib/keys';
 import { normaliseProvince } from '../lib/orgs';
-import { CanonicalText, decodeBookmark, runTx, type Tx } from '../lib/tx';
+import { CanonicalText, decodeBookmark, encodeBookmark, runTx, type Tx } from '../lib/tx';
 import { CoverageReader } from '../model/coverage-reader';
 import type { SearchItemsInput } from '../model/io';
-import { normaliseSearchText } from '../model/items';
+import { normaliseSearchText, summarise } from '../model/items';
+import { exactRange, itemCodes, LOOKUP, lookupText, prefixRange, type LookupRange } from '../model/lookup';
+import { lookupPage } from '../model/lookup-reader';
 import { filteredPage } from '../model/paging';
 import {
   entryAsOf,
@@ -25,20 +27,35 @@ import {
   type ItemRecord,
   type OverlayRecord,
 } from '../model/store';
-import type { HistoryChange, ItemHistory, ItemSummary, Overlay, RuleView, Version } from '../model/types';
+import type {
+  HistoryChange,
+  Item,
+  ItemHistory,
+  ItemSummary,
+  Overlay,
+  RuleView,
+  Version,
+} from '../model/types';
 import { itemRecordKey, overlayRecordKey } from '../lib/keys';
 
-async function searchMatcher(tx: Tx, a: SearchItemsInput): Promise<(s: ItemSummary) => boolean> {
+/** The filters of a search, on the item in force (`code` also matches `codes` and the item id). */
+async function searchMatcher(tx: Tx, a: SearchItemsInput): Promise<(s: ItemSummary, item?: Item) => boolean> {
   const name = a.name === undefined ? undefined : normaliseSearchText(a.name);
+  const exact = a.exactName === undefined ? undefined : normaliseSearchText(a.exactName);
+  const form = a.dosageForm === undefined ? undefined : normaliseSearchText(a.dosageForm);
   const prefix = a.namePrefix === undefined ? undefined : normaliseSearchText(a.namePrefix);
+  const code = a.code === undefined ? undefined : normaliseSearchText(a.code);
   const province =
     a.province === undefined ? undefined : normaliseProvince(await requireGovernance(tx), a.province).name;
-  return (s) => {
+  return (s, item) => {
     const n = normaliseSearchText(s.name);
+    const codes = item === undefined ? [s.code ?? ''] : itemCodes(item);
     return (
       (name === undefined || n.includes(name)) &&
+      (exact === undefined || n === exact) &&
+      (form === undefined || normaliseSearchText(s.dosageForm ?? '') === form) &&
       (prefix === undefined || n.startsWith(prefix)) &&
-      (a.code === undefined || s.code === a.code || s.itemId === a.code) &&
+      (code === undefined || codes.includes(code) || s.itemId === a.code) &&
       (a.categoryCode === undefined || (s.categoryCode ?? '').startsWith(a.categoryCode)) &&
       (a.class === undefined || s.class === a.class) &&
       (a.section === undefined || s.section === a.section) &&
@@ -46,6 +63,39 @@ async function searchMatcher(tx: Tx, a: SearchItemsInput): Promise<(s: ItemSumma
       (province === undefined || s.province === province)
     );
   };
+}
+
+/**
+ * The lookup range that drives a search, with a test on each key's parts (the key holds the
+ * normalised name), or null when no lookup filter is given (then every item key is scanned). The
+ * most selective filter drives: code, then exact name (and form), name prefix, category prefix, and
+ * last a name substring (every name key is examined, without reading the items of the others).
+ */
+function searchRange(
+  a: SearchItemsInput,
+): { range: LookupRange; keep: (parts: readonly string[]) => boolean } | null {
+  const all = (): boolean => true;
+  if (a.code !== undefined) {
+    return { range: exactRange(LOOKUP.code, [lookupText(a.code)]), keep: all };
+  }
+  if (a.exactName !== undefined) {
+    const parts = [lookupText(a.exactName)];
+    if (a.dosageForm !== undefined) {
+      parts.push(lookupText(a.dosageForm));
+    }
+    return { range: exactRange(LOOKUP.name, parts), keep: all };
+  }
+  if (a.namePrefix !== undefined) {
+    return { range: prefixRange(LOOKUP.name, lookupText(a.namePrefix)), keep: all };
+  }
+  if (a.categoryCode !== undefined) {
+    return { range: prefixRange(LOOKUP.category, lookupText(a.categoryCode)), keep: all };
+  }
+  if (a.name !== undefined) {
+    const sub = lookupText(a.name);
+    return { range: prefixRange(LOOKUP.name, ''), keep: (parts) => (parts[0] ?? '').includes(sub) };
+  }
+  return null;
 }
 
 /**
@@ -145,10 +195,37 @@ export class CatalogContract extends Contract {
         raise('VERSION_NOT_FOUND.notSealed', { version: a.version });
       }
       const matches = await searchMatcher(tx, a);
+      const pageSize = a.pageSize ?? 50;
+      const driven = searchRange(a);
+      if (driven !== null) {
+        const reader = await CoverageReader.open(tx);
+        const page = await lookupPage(tx, reader, driven.range, {
+          startKey: decodeBookmark(a.bookmark),
+          pageSize,
+          version: asOf,
+          keep: driven.keep,
+          accept: (item) => matches(summarise(item), item),
+        });
+        const records: (ItemSummary & { listedInVersion: number })[] = [...page.records];
+        // an item id given as `code` names that item too (first page only)
+        if (a.code !== undefined && (a.bookmark ?? '') === '' && !records.some((r) => r.itemId === a.code)) {
+          const byId = asOf > 0 ? await reader.inForce(a.code, asOf) : null;
+          if (byId?.item != null && matches(summarise(byId.item), byId.item)) {
+            records.unshift({ ...summarise(byId.item), listedInVersion: byId.version });
+          }
+        }
+        return {
+          records,
+          fetchedRecordsCount: records.length,
+          bookmark: encodeBookmark(page.next),
+          truncated: page.truncated,
+          catalogVersion: asOf,
+        };
+      }
       const page = await filteredPage<ItemIndex, ItemSummary & { listedInVersion: number }>(
         tx,
         T.item,
-        a.pageSize ?? 50,
+        pageSize,
         decodeBookmark(a.bookmark),
         async (index) => {
           const found = await entryAsOf(tx, index.entries, asOf);
@@ -158,7 +235,11 @@ export class CatalogContract extends Contract {
             : null;
         },
       );
-      return { ...page, catalogVersion: asOf };
+      return {
+        ...page,
+        truncated: page.bookmark !== '' && page.records.length < pageSize,
+        catalogVersion: asOf,
+      };
     });
   }
 
@@ -167,8 +248,21 @@ export class CatalogContract extends Contract {
   @Returns('string')
   public async CheckCoverage(ctx: Context, input: string): Promise<string> {
     return runTx(ctx, 'Catalog.CheckCoverage', input, async (tx, a): Promise<CanonicalText> => {
-      const [answer = ''] = await (await CoverageReader.open(tx)).answers([a]);
-      return new CanonicalText(answer);
+      const [answer] = await (await CoverageReader.open(tx)).resolved([a]);
+      if (answer?.matches === 0 && !answer.inForce) {
+        raise('VERSION_NOT_FOUND.notInForce', { date: a.date ?? tx.date });
+      }
+      if (answer?.matches === 0) {
+        if (a.code !== undefined) {
+          raise('ITEM_NOT_FOUND.byCode', { code: a.code, province: a.province });
+        }
+        raise('ITEM_NOT_FOUND.byName', {
+          name: a.name ?? '',
+          dosageForm: a.dosageForm ?? '',
+          province: a.province,
+        });
+      }
+      return new CanonicalText(answer?.text ?? '');
     });
   }
 
@@ -177,7 +271,7 @@ export class CatalogContract extends Contract {
   @Returns('string')
   public async CheckCoverageBatch(ctx: Context, input: string): Promise<string> {
     return runTx(ctx, 'Catalog.CheckCoverageBatch', input, async (tx, a): Promise<CanonicalText> => {
-      const answers = await (await CoverageReader.open(tx)).answers(a.lines);
+      const answers = await (await CoverageReader.open(tx)).answers(a.lines, a.atVersion);
       // canonicalJson({ results }) of the parsed answers, without parsing them back
       return new CanonicalText(`{"results":[${answers.join(',')}]}`);
     });

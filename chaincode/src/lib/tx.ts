@@ -149,6 +149,35 @@ export class Tx {
     const done = entries.length < pageSize || metadata.bookmark === '';
     return { entries, bookmark: done ? '' : metadata.bookmark };
   }
+  /**
+   * One page of a range scan over simple keys, [startKey, endKey) (evaluate-only in Fabric). At most
+   * `pageSize` entries; `bookmark` is the next key ('' when the range is done).
+   */
+  public async range<V>(
+    startKey: string,
+    endKey: string,
+    pageSize: number,
+  ): Promise<{ entries: Entry<V>[]; bookmark: string }> {
+    const { iterator, metadata } = await this.stub.getStateByRangeWithPagination(
+      startKey,
+      endKey,
+      pageSize,
+      '',
+    );
+    const entries: Entry<V>[] = [];
+    try {
+      for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+        entries.push({
+          key: r.value.key,
+          value: JSON.parse(Buffer.from(r.value.value).toString('utf8')) as V,
+        });
+      }
+    } finally {
+      await iterator.close();
+    }
+    const done = entries.length < pageSize || metadata.bookmark === '';
+    return { entries, bookmark: done ? '' : metadata.bookmark };
+  }
 }
 
 /** A transaction's answer already serialised as canonical JSON: {@link runTx} returns its text as is. */

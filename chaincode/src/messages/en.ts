@@ -34,6 +34,8 @@ export const en = {
   'error.INVALID_INPUT.pingMessage': 'a ping message is 1 to {max} characters',
   'error.UNKNOWN_PROVINCE': 'unknown province "{province}"; the members are {expected}',
   'error.ITEM_NOT_FOUND': 'no item {itemId}',
+  'error.ITEM_NOT_FOUND.byName': 'no item named "{name}" {dosageForm} is listed for {province}',
+  'error.ITEM_NOT_FOUND.byCode': 'no item with code {code} is listed for {province}',
   'error.ITEM_NOT_FOUND.notInVersion': '{itemId} is not listed in version {version}',
   'error.ITEM_NOT_FOUND.notListed': '{itemId} is not listed, cannot remove it',
   'error.ITEM_NOT_FOUND.noOverlay': '{itemId} has no {province} overlay to clear',
@@ -292,11 +294,12 @@ export const en = {
   import nrdl <csv> --effective-from D [--approve-as a,b,c] [--chunk-size N]
   import province-items <csv> --province P [--kind service|material] --effective-from D [--approve-as …]
   import nrdl|province-items … [--encoding auto|utf-8|gb18030|gbk]   the CSV's encoding (default auto: UTF-8, else GB18030)
-  coverage --province P (--item ID | --name N [--form F]) [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit inpatient|outpatient]
+  coverage --province P (--item ID | --name N [--form F] | --code C) [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit inpatient|outpatient]
   coverage-batch --province P --file claim.json|claim.csv [--encoding auto|utf-8|gb18030]
   search <text> [--province P] [--kind K] [--class 甲|乙] [--section S] [--limit N] [--offset N] [--store FILE]
   search --on-chain [<text>] [--prefix] [--province P] [--kind K] [--class 甲|乙] [--section S] [--code C] [--category C] [--limit N] [--bookmark B]
   item <id> [--version N | --date D] [--province P]
+  reindex [--scope national|<province>] [--effective-from D] [--approve-as a,b] [--chunk-size N]
   propose --file changes.json --title T [--rationale R] [--scope national|<province>|governance] [--effective-from D] [--approve-as a,b] [--apply]
   proposal list [--status S] [--scope S] [--province P] | show|approve|reject|withdraw|apply <id>
   version list | show [<n>] [--date D] | diff <a> <b>
@@ -330,7 +333,7 @@ export const en = {
   'cli.usage.optionTakesNoValue': "Option '{option}' does not take an argument",
   'cli.usage.sex': '--sex must be M or F, got "{value}"',
   'cli.usage.visit': '--visit must be inpatient or outpatient, got "{value}"',
-  'cli.usage.itemOrName': 'give exactly one of --item or --name',
+  'cli.usage.itemOrName': 'give exactly one of --item, --name or --code',
   'cli.usage.encoding': '--encoding must be one of {list} (or gbk), got "{value}"',
   'cli.usage.cannotRead': 'cannot read {file}: {reason}',
   'cli.usage.notText': '{file} is not valid {encoding} text (try --encoding gb18030)',
@@ -460,6 +463,9 @@ export const en = {
   'cli.governance.created': 'governance record created (tx {tx}): {provinces} with {national}',
   'cli.governance.national': 'NHSA',
   'cli.proposal.status': 'proposal {id}: {status}',
+  'cli.reindex.nothing': 'no item to reindex',
+  'cli.reindex.done': 'reindex proposal {id} ({items} items): {status}, version {version}',
+  'cli.usage.reindexScope': 'a reindex is national or provincial, not governance',
   'cli.proposal.sealedAs': 'proposal {id}: {status}, sealed as version {version}',
   'cli.proposal.staleManifest': 'proposal {id} now has manifest {manifest}, not the {pinned} you reviewed',
   'cli.proposal.approved': 'approved {id} (tx {tx}, block {block})',

@@ -29,6 +29,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'error.INVALID_INPUT.pingMessage': 'ping 消息须为 1 至 {max} 个字符',
   'error.UNKNOWN_PROVINCE': '未知省份“{province}”；本网络的成员省份为 {expected}',
   'error.ITEM_NOT_FOUND': '没有项目 {itemId}',
+  'error.ITEM_NOT_FOUND.byName': '{province} 目录中没有名为“{name}”{dosageForm} 的项目',
+  'error.ITEM_NOT_FOUND.byCode': '{province} 目录中没有代码为 {code} 的项目',
   'error.ITEM_NOT_FOUND.notInVersion': '项目 {itemId} 未列入目录版本 {version}',
   'error.ITEM_NOT_FOUND.notListed': '项目 {itemId} 未列入目录，无法移除',
   'error.ITEM_NOT_FOUND.noOverlay': '项目 {itemId} 没有 {province} 的省级规定，无从清除',
@@ -277,7 +279,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
                                  导入本省医疗服务项目或医用耗材目录
   import nrdl|province-items … [--encoding auto|utf-8|gb18030|gbk]
                                  CSV 文件的编码（默认 auto：UTF-8，否则按 GB18030 读取）
-  coverage --province P (--item ID | --name N [--form F]) [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit inpatient|outpatient]
+  coverage --province P (--item ID | --name N [--form F] | --code C) [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit inpatient|outpatient]
                                  查询某项目在某省某日能否报销（可附参保人年龄、性别、医院等级、门诊/住院）
   coverage-batch --province P --file claim.json|claim.csv [--encoding auto|utf-8|gb18030]
                                  按结算清单文件逐行批量查询
@@ -287,6 +289,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
                                  在链上按通用名（--prefix：名称前缀）、类别、甲乙类、目录部分、编码检索目录
   item <id> [--version N | --date D] [--province P]
                                  查看一个项目（某版本或某日生效的内容，含各省规定）
+  reindex [--scope national|<province>] [--effective-from D] [--approve-as a,b] [--chunk-size N]
   propose --file changes.json --title T [--rationale R] [--scope national|<province>|governance] [--effective-from D] [--approve-as a,b] [--apply]
                                  提交目录变更提案（--apply：审批通过后即应用并封版）
   proposal list [--status S] [--scope S] [--province P] | show|approve|reject|withdraw|apply <id>
@@ -333,7 +336,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'cli.usage.optionTakesNoValue': '选项 {option} 不带取值',
   'cli.usage.sex': '--sex 只能是 M（男）或 F（女），实际为“{value}”',
   'cli.usage.visit': '--visit 只能是 inpatient（住院）或 outpatient（门诊），实际为“{value}”',
-  'cli.usage.itemOrName': '--item 与 --name 必须且只能给出其一',
+  'cli.usage.itemOrName': '--item、--name 与 --code 必须且只能给出其一',
   'cli.usage.encoding': '--encoding 必须是 {list}（或 gbk）之一，实际为“{value}”',
   'cli.usage.cannotRead': '无法读取 {file}：{reason}',
   'cli.usage.notText': '{file} 不是有效的 {encoding} 文本（可尝试 --encoding gb18030）',
@@ -463,6 +466,9 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'cli.governance.created': '治理记录已创建（交易 {tx}）：{provinces}，国家机构 {national}',
   'cli.governance.national': '国家医保局',
   'cli.proposal.status': '提案 {id}：{status}',
+  'cli.reindex.nothing': '没有需要重建索引的项目',
+  'cli.reindex.done': '重建索引提案 {id}（{items} 个项目）：{status}，版本 {version}',
+  'cli.usage.reindexScope': '重建索引只能是全国或省级提案，不能是治理提案',
   'cli.proposal.sealedAs': '提案 {id}：{status}，已封版为版本 {version}',
   'cli.proposal.staleManifest': '提案 {id} 当前的清单为 {manifest}，不是您审阅的 {pinned}',
   'cli.proposal.approved': '已批准 {id}（交易 {tx}，区块 {block}）',

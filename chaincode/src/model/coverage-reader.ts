@@ -31,6 +31,13 @@ import { normaliseProvince, type ProvinceInfo } from '../lib/orgs';
 import type { Tx } from '../lib/tx';
 import { evaluateCoverage } from './coverage';
 import {
+  lookupMatches,
+  lookupQueryOf,
+  lookupRangeOf,
+  type InForce,
+  type InForceSource,
+} from './lookup-reader';
+import {
   allVersions,
   getHead,
   requireGovernance,
@@ -41,7 +48,7 @@ import {
   rulesFromLinks,
   type RuleLink,
 } from './store';
-import type { CoverageInput, Governance, Item, ItemRule, Overlay, Version } from './types';
+import type { CoverageInput, Governance, ItemRule, LookupQuery, Overlay, Version } from './types';
 
 /**
  * Item and overlay records this chaincode process has read, across transactions, per channel. A
@@ -167,7 +174,7 @@ interface Sealed {
 }
 
 /** Answers coverage lines of one transaction, reading each key at most once. */
-export class CoverageReader {
+export class CoverageReader implements InForceSource {
   readonly #tx: Tx;
   readonly #g: Governance;
   /** Sealed versions, ascending. */
@@ -180,7 +187,7 @@ export class CoverageReader {
   readonly #ownersKnown: boolean;
   /** Values read, by key (null: the key does not exist). */
   readonly #reads = new Map<string, unknown>();
-  readonly #items = new Map<string, Item | null>();
+  readonly #items = new Map<string, InForce | null>();
   readonly #overlays = new Map<string, Overlay | null>();
   readonly #itemRules = new Map<string, ItemRule[]>();
   #rulesPresent: boolean | null = null;
@@ -222,39 +229,106 @@ export class CoverageReader {
     return new CoverageReader(tx, g, versions, head);
   }
 
+  /** The head's hash this reader reads under (null: nothing sealed). */
+  public get head(): string | null {
+    return this.#head;
+  }
+
+  /** The version that sealed a proposal, or null when it is not sealed. */
+  public sealedVersionOf(proposalId: string): number | null {
+    return this.#sealed.get(proposalId) ?? null;
+  }
+
   /**
    * The canonical JSON answers to `lines`, in order: what `canonicalJson(evaluateCoverage(…))` gives
    * for each line on its own. Provinces are checked first, in line order (UNKNOWN_PROVINCE names the
-   * first unknown one).
+   * first unknown one). A line naming an item by `name` (+ `dosageForm`) or `code` is resolved on
+   * chain (see {@link CoverageReader.resolved}). `atVersion` limits every line to versions up to it
+   * (VERSION_NOT_FOUND when it is not sealed).
    */
-  public async answers(lines: readonly CoverageInput[]): Promise<string[]> {
+  public async answers(lines: readonly CoverageInput[], atVersion?: number): Promise<string[]> {
+    return (await this.resolved(lines, atVersion)).map((a) => a.text);
+  }
+
+  /**
+   * The answers to `lines` with the number of items each lookup line matched (null for an `itemId`
+   * line) and whether a version was in force on its date. A lookup line matching one item answers that item's CoverageResult with its `dosageForm`
+   * and the `query`; matching none or several, it answers `{ query, province, date, catalogVersion,
+   * matches }` with every match's CoverageResult (each with its `dosageForm`), in key order.
+   */
+  public async resolved(
+    lines: readonly CoverageInput[],
+    atVersion?: number,
+  ): Promise<{ text: string; matches: number | null; inForce: boolean }[]> {
+    if (atVersion !== undefined && !this.#versions.some((v) => v.version === atVersion)) {
+      raise('VERSION_NOT_FOUND.notSealed', { version: atVersion });
+    }
     const checked = lines.map((line) => ({ line, province: normaliseProvince(this.#g, line.province) }));
-    const out: string[] = [];
+    const out: { text: string; matches: number | null; inForce: boolean }[] = [];
     for (const { line, province } of checked) {
-      out.push(await this.#answer(line, province));
+      const query = lookupQueryOf(line);
+      if (query === null) {
+        const text = await this.#answer(line, line.itemId ?? '', province, atVersion);
+        out.push({ text, matches: null, inForce: true });
+      } else {
+        out.push(await this.#lookupAnswer(line, query, province, atVersion));
+      }
     }
     return out;
   }
 
-  async #answer(line: CoverageInput, province: ProvinceInfo): Promise<string> {
+  async #lookupAnswer(
+    line: CoverageInput,
+    query: LookupQuery,
+    province: ProvinceInfo,
+    atVersion: number | undefined,
+  ): Promise<{ text: string; matches: number; inForce: boolean }> {
+    const date = line.date ?? this.#tx.date;
+    const version = this.#inForce(date, atVersion);
+    const found =
+      version === null ? [] : await lookupMatches(this.#tx, this, lookupRangeOf(query), version.version);
+    const results: string[] = [];
+    for (const m of found) {
+      const text = await this.#answer(line, m.itemId, province, atVersion);
+      // the item's CoverageResult with its dosage form (canonical: keys stay sorted)
+      results.push(canonicalJson({ ...(JSON.parse(text) as object), dosageForm: m.item.dosageForm }));
+    }
+    const [only] = results;
+    if (results.length === 1 && only !== undefined) {
+      return { text: canonicalJson({ ...(JSON.parse(only) as object), query }), matches: 1, inForce: true };
+    }
+    const text = canonicalJson({
+      catalogVersion: version?.version ?? 0,
+      date,
+      matches: results.map((r) => JSON.parse(r) as unknown),
+      province: province.name,
+      query,
+    });
+    return { text, matches: results.length, inForce: version !== null };
+  }
+
+  async #answer(
+    line: CoverageInput,
+    itemId: string,
+    province: ProvinceInfo,
+    atVersion: number | undefined,
+  ): Promise<string> {
     const date = line.date ?? this.#tx.date;
     const patient = line.patient ?? {};
-    const key = `${province.mspId}\u0000${line.itemId}\u0000${date}\u0000${canonicalJson(patient)}`;
+    const key = `${province.mspId}\u0000${itemId}\u0000${date}\u0000${String(atVersion)}\u0000${canonicalJson(patient)}`;
     const known = this.#answers.get(key);
     if (known !== undefined) {
       return known;
     }
-    const version = this.#inForce(date);
-    const item = version === null ? null : await this.#itemAt(line.itemId, version.version);
+    const version = this.#inForce(date, atVersion);
+    const item = version === null ? null : ((await this.inForce(itemId, version.version))?.item ?? null);
     const overlay =
-      version === null || item === null
-        ? null
-        : await this.#overlayAt(line.itemId, province, version.version);
-    const rules = version === null || item === null ? [] : await this.#rulesAt(line.itemId, version.version);
+      version === null || item === null ? null : await this.#overlayAt(itemId, province, version.version);
+    const rules = version === null || item === null ? [] : await this.#rulesAt(itemId, version.version);
     const answer = canonicalJson(
       evaluateCoverage({
         province: province.name,
-        itemId: line.itemId,
+        itemId,
         date,
         patient,
         version,
@@ -268,10 +342,10 @@ export class CoverageReader {
   }
 
   /** The latest sealed version with effectiveFrom <= date (as {@link versionInForce}). */
-  #inForce(date: string): Version | null {
+  #inForce(date: string, atVersion?: number): Version | null {
     let found: Version | null = null;
     for (const v of this.#versions) {
-      if (v.effectiveFrom <= date) {
+      if (v.effectiveFrom <= date && (atVersion === undefined || v.version <= atVersion)) {
         found = v;
       }
     }
@@ -349,21 +423,24 @@ export class CoverageReader {
     return best?.entry ?? null;
   }
 
-  /** The item as listed in `version` (null when never listed or removed), as {@link itemAsOf}. */
-  async #itemAt(itemId: string, version: number): Promise<Item | null> {
-    const memo = `${itemId}\u0000${version}`;
+  /**
+   * The entry of an item in force as of `version` (null when never listed): the item (null when
+   * removed), the proposal that wrote it and the version that sealed it — as {@link itemAsOf}.
+   */
+  public async inForce(itemId: string, version: number): Promise<InForce | null> {
+    const memo = `${itemId}\u0000${String(version)}`;
     if (this.#items.has(memo)) {
       return this.#items.get(memo) ?? null;
     }
     const stub = this.#tx.stub;
-    let item: Item | null = null;
+    let found: InForce | null = null;
     const owner = this.#ownersKnown ? this.#ownerOfId(itemId) : null;
     const writers = owner === null ? null : this.#writers(owner, version);
     if (writers !== null && writers.length <= PROBE_LIMIT) {
       for (const w of writers) {
         const record = await this.#readRecord<ItemRecord>(itemRecordKey(stub, itemId, w.proposalId));
         if (record !== null) {
-          item = record.item;
+          found = { item: record.item, proposalId: w.proposalId, version: w.version };
           break;
         }
       }
@@ -374,11 +451,15 @@ export class CoverageReader {
         const record =
           (await this.#readRecord<ItemRecord>(itemRecordKey(stub, itemId, entry.proposalId))) ??
           raise('INTERNAL.recordMissing', { itemId, proposalId: entry.proposalId });
-        item = record.item;
+        found = {
+          item: record.item,
+          proposalId: entry.proposalId,
+          version: this.#sealed.get(entry.proposalId) ?? 0,
+        };
       }
     }
-    this.#items.set(memo, item);
-    return item;
+    this.#items.set(memo, found);
+    return found;
   }
 
   /** Whether any rule lookup key exists (from {@link RULES_PRESENT} while the head has not moved). */

@@ -366,6 +366,35 @@ export interface RuleView {
   readonly changes: readonly { readonly version: number; readonly proposalId: string; readonly op: string }[];
 }
 
+/** What a coverage line named by `name` (+ `dosageForm`) or `code` asked (echoed in the answer). */
+export type LookupQuery =
+  { readonly name: string; readonly dosageForm: string | null } | { readonly code: string };
+
+/** The answer to a lookup line that matched exactly one item: its CoverageResult, form and the query. */
+export interface LookupCoverageResult extends CoverageResult {
+  readonly dosageForm: string | null;
+  readonly query: LookupQuery;
+}
+
+/** The answer to a lookup line that matched no item or several: every match, each with its form. */
+export interface CoverageMatches {
+  readonly province: string;
+  readonly date: string;
+  /** The version the name or code was resolved in (0: none in force on the date). */
+  readonly catalogVersion: number;
+  readonly query: LookupQuery;
+  readonly matches: readonly (CoverageResult & { readonly dosageForm: string | null })[];
+}
+
+/** Any answer of CheckCoverage / CheckCoverageBatch. */
+export type CoverageAnswer = CoverageResult | LookupCoverageResult | CoverageMatches;
+
+/** A page of SearchItems: `truncated` when the scan budget ended it before it was full (go on with the bookmark). */
+export interface SearchPage extends Page<ItemSummary & { readonly listedInVersion: number }> {
+  readonly truncated: boolean;
+  readonly catalogVersion: number;
+}
+
 /** Summary of an item as returned by SearchItems. */
 export interface ItemSummary {
   readonly itemId: string;

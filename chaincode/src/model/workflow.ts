@@ -37,6 +37,7 @@ import { KEEP_POLICY, type Tx } from '../lib/tx';
 import { immutablePolicy, nationalPolicy, ownedPolicy } from './governance';
 import { normaliseItem, normaliseOverlay, ownerMspOf, summarise } from './items';
 import { normaliseRule, ruleItems } from './rules';
+import { lookupKeysOf, type LookupValue } from './lookup';
 import {
   getHead,
   getItemIndex,
@@ -66,7 +67,8 @@ export type StoredChange =
   | { readonly op: 'setOverlay'; readonly overlay: Overlay }
   | { readonly op: 'clearOverlay'; readonly itemId: string; readonly province: string }
   | { readonly op: 'upsertRule'; readonly rule: Rule }
-  | { readonly op: 'removeRule'; readonly ruleId: string };
+  | { readonly op: 'removeRule'; readonly ruleId: string }
+  | { readonly op: 'reindexItem'; readonly itemId: string };
 
 /**
  * A chunk of a proposal (key `chunk`), written once by AddChunk and never rewritten. `applied`,
@@ -153,6 +155,7 @@ export function normaliseChange(
       return { stored: { op: 'upsertItem', item }, target: { type: 'item', itemId: item.id } };
     }
     case 'removeItem':
+    case 'reindexItem':
       return { stored: change, target: { type: 'item', itemId: change.itemId } };
     case 'setOverlay': {
       const overlay = normaliseOverlay(g, change.overlay);
@@ -212,7 +215,9 @@ export async function precheckChange(
   head: Head | null,
 ): Promise<void> {
   const headVersion = head?.version ?? 0;
-  if (change.op === 'upsertItem' || change.op === 'removeItem') {
+  if (change.op === 'reindexItem') {
+    await reindexTarget(tx, p, change.itemId);
+  } else if (change.op === 'upsertItem' || change.op === 'removeItem') {
     const itemId = change.op === 'upsertItem' ? change.item.id : change.itemId;
     const index = await getItemIndex(tx, itemId);
     if (index !== null && index.ownerMsp !== p.ownerMsp) {
@@ -384,6 +389,48 @@ export function ruleLinks(
   });
 }
 
+/** Writes the lookup keys of an upsert (see ./lookup.ts), each under the unsatisfiable policy. */
+function putLookupKeys(tx: Tx, g: Governance, item: Item, proposalId: string): void {
+  const value: LookupValue = { itemId: item.id, proposalId };
+  for (const key of lookupKeysOf(item, proposalId)) {
+    tx.put(key, value, immutablePolicy(g));
+  }
+}
+
+/** The index of an item a proposal may reindex: listed once, and owned by the proposal's owner. */
+async function reindexTarget(tx: Tx, p: Proposal, itemId: string): Promise<ItemIndex> {
+  const index = (await getItemIndex(tx, itemId)) ?? raise('ITEM_NOT_FOUND', { itemId });
+  if (index.ownerMsp !== p.ownerMsp) {
+    raise('FORBIDDEN_ORG.itemOwner', { itemId, owner: index.ownerMsp });
+  }
+  return index;
+}
+
+/**
+ * Reindexes an item: writes the lookup keys of every sealed upsert of it that lacks them (items
+ * applied before lookup keys existed), under the proposal ids that wrote them. Changes no item and
+ * no digest; keys already there are left alone, so a reindex may be repeated.
+ */
+async function reindexItem(tx: Tx, g: Governance, p: Proposal, itemId: string): Promise<void> {
+  const index = await reindexTarget(tx, p, itemId);
+  for (const entry of index.entries) {
+    const writer = await getProposal(tx, entry.proposalId);
+    if (entry.op !== 'upsert' || writer?.status !== 'applied') {
+      continue;
+    }
+    const record = await tx.read<ItemRecord>(itemRecordKey(tx.stub, itemId, entry.proposalId));
+    if (record?.item == null) {
+      continue;
+    }
+    const value: LookupValue = { itemId, proposalId: entry.proposalId, reindexedBy: p.id };
+    for (const key of lookupKeysOf(record.item, entry.proposalId)) {
+      if ((await tx.stub.getState(key)).length === 0) {
+        tx.put(key, value, immutablePolicy(g));
+      }
+    }
+  }
+}
+
 /** Applies one stored change: writes record + index, returns the digest entries it removes/adds. */
 async function applyChange(
   tx: Tx,
@@ -393,6 +440,10 @@ async function applyChange(
 ): Promise<{ removed: DigestEntry | null; added: DigestEntry | null }> {
   if (change.op === 'upsertRule' || change.op === 'removeRule') {
     return applyRuleChange(tx, g, p, change);
+  }
+  if (change.op === 'reindexItem') {
+    await reindexItem(tx, g, p, change.itemId);
+    return { removed: null, added: null };
   }
   if (change.op === 'upsertItem' || change.op === 'removeItem') {
     const itemId = change.op === 'upsertItem' ? change.item.id : change.itemId;
@@ -432,6 +483,9 @@ async function applyChange(
     };
     tx.put(itemKey(tx.stub, itemId), nextIndex, index === null ? ownedPolicy(g, ownerMsp) : KEEP_POLICY);
     tx.put(itemRecordKey(tx.stub, itemId, p.id), record, immutablePolicy(g));
+    if (item !== null) {
+      putLookupKeys(tx, g, item, p.id);
+    }
     return {
       removed: old === null ? null : { type: 'item', itemId, data: old },
       added: item === null ? null : { type: 'item', itemId, data: item },

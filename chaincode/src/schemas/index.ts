@@ -243,7 +243,17 @@ const change = {
   type: 'object',
   required: ['op'],
   properties: {
-    op: { enum: ['upsertItem', 'removeItem', 'setOverlay', 'clearOverlay', 'upsertRule', 'removeRule'] },
+    op: {
+      enum: [
+        'upsertItem',
+        'removeItem',
+        'setOverlay',
+        'clearOverlay',
+        'reindexItem',
+        'upsertRule',
+        'removeRule',
+      ],
+    },
   },
   discriminator: { propertyName: 'op' },
   oneOf: [
@@ -282,6 +292,13 @@ const change = {
       additionalProperties: false,
       required: ['op', 'ruleId'],
       properties: { op: { const: 'removeRule' }, ruleId },
+    },
+    {
+      /** Writes the lookup keys of an item's sealed entries that lack them (no content change). */
+      type: 'object',
+      additionalProperties: false,
+      required: ['op', 'itemId'],
+      properties: { op: { const: 'reindexItem' }, itemId },
     },
   ],
 } as const;
@@ -357,11 +374,21 @@ const patient = {
   },
 } as const;
 
+/**
+ * One coverage line: the item by `itemId`, or by `name` (+ optional `dosageForm`) or official `code`
+ * (resolved on chain from the lookup keys) — exactly one of the three.
+ */
 const coverageInput = {
   type: 'object',
   additionalProperties: false,
-  required: ['province', 'itemId'],
-  properties: { province, itemId, date, patient },
+  required: ['province'],
+  properties: { province, itemId, name: text(300), dosageForm: text(100), code: officialCode, date, patient },
+  oneOf: [
+    { required: ['itemId'], properties: { itemId } },
+    { required: ['name'], properties: { name: text(300) } },
+    { required: ['code'], properties: { code: officialCode } },
+  ],
+  dependencies: { dosageForm: ['name'] },
 } as const;
 
 /** A closed object schema with these required properties. */
@@ -415,6 +442,8 @@ export const schemas = {
   'Catalog.GetItem': obj(['itemId'], { itemId, version: versionNumber, date, province }),
   'Catalog.SearchItems': obj([], {
     name: text(100),
+    exactName: text(300),
+    dosageForm: text(100),
     namePrefix: text(100),
     code: text(64),
     categoryCode: text(32),
@@ -429,6 +458,8 @@ export const schemas = {
   'Catalog.CheckCoverage': coverageInput,
   'Catalog.CheckCoverageBatch': obj(['lines'], {
     lines: { type: 'array', minItems: 1, maxItems: MAX_BATCH_LINES, items: coverageInput },
+    /** Answer from sealed versions up to this one only (pins a claim split in batches to one head). */
+    atVersion: versionNumber,
   }),
   'Catalog.GetItemHistory': obj(['itemId'], { itemId, province }),
   'Catalog.GetRule': obj(['ruleId'], { ruleId, version: versionNumber, date }),

@@ -31,5 +31,6 @@ export function compositeKey(objectType: string, attributes: readonly string[]):
 /** A printable rendering of a key: `type~attr~attr`, or the simple key itself. */
 export function displayKey(key: string): string {
   const { objectType, attributes } = splitKey(key);
-  return objectType === null ? key : [objectType, ...attributes].join('~');
+  // lookup keys (`lk.name␁…`) are simple keys whose parts are separated by U+0001
+  return objectType === null ? key.replaceAll('\u0001', '~') : [objectType, ...attributes].join('~');
 }

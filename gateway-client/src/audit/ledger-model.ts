@@ -19,6 +19,9 @@ import {
   latticeAdd,
   latticeDigest,
   latticeSub,
+  lookupFamilyOf,
+  lookupKeysOf,
+  type LookupValue,
   type OverlayRecord,
   type Proposal,
   type Rule,
@@ -163,7 +166,10 @@ export function entryKey(entry: Pick<EntryChange, 'kind' | 'itemId' | 'province'
 }
 
 /** The digest entry of a live catalog entry's data. */
-function digestEntry(change: Pick<EntryChange, 'kind' | 'itemId' | 'province'>, data: unknown): DigestEntry {
+export function digestEntry(
+  change: Pick<EntryChange, 'kind' | 'itemId' | 'province'>,
+  data: unknown,
+): DigestEntry {
   switch (change.kind) {
     case 'item':
       return { type: 'item', itemId: change.itemId, data };
@@ -189,7 +195,7 @@ export function txRefOf(tx: StoredTransaction): TxRef {
   };
 }
 
-interface StateValue {
+export interface StateValue {
   readonly bytes: Uint8Array;
   readonly tx: TxRef;
 }
@@ -505,12 +511,75 @@ class Builder {
   }
 }
 
+/**
+ * Every lookup key (`lk.name` / `lk.code` / `lk.cat`, see chaincode/src/model/lookup.ts) must be one
+ * the chaincode derives from an item record: the upsert record of the key's item and proposal lists
+ * it among `lookupKeysOf(record.item, proposalId)`, its value names that item and proposal, and it
+ * was written with the record (the same ApplyChunk) or by a reindex — a proposal whose chunks hold
+ * `reindexItem` of that item, named in the value (`reindexedBy`). Anything else is forged.
+ */
+export function checkLookupKeys(
+  state: ReadonlyMap<string, StateValue>,
+  proposals: ReadonlyMap<string, ProposalInfo>,
+): Anomaly[] {
+  const out: Anomaly[] = [];
+  const derived = new Map<string, Set<string>>();
+  const reindexes = (pid: string, itemId: string): boolean =>
+    [...(proposals.get(pid)?.chunks.values() ?? [])].some((chunk) =>
+      chunk.changes.some((c) => c.op === 'reindexItem' && c.itemId === itemId),
+    );
+  for (const [key, stored] of state) {
+    if (lookupFamilyOf(key) === null) {
+      continue;
+    }
+    const flag = (message: string): void => {
+      out.push({ tx: stored.tx, key, message: `lookup key ${message}` });
+    };
+    let value: LookupValue;
+    try {
+      value = JSON.parse(utf8.decode(stored.bytes)) as LookupValue;
+    } catch {
+      flag('is not JSON');
+      continue;
+    }
+    const recordKey = `\u0000${T.itemRecord}\u0000${value.itemId}\u0000${value.proposalId}\u0000`;
+    const record = state.get(recordKey);
+    let keys = derived.get(recordKey);
+    if (keys === undefined && record !== undefined) {
+      try {
+        const r = JSON.parse(utf8.decode(record.bytes)) as ItemRecord;
+        keys = new Set(r.item === null ? [] : lookupKeysOf(r.item, value.proposalId));
+      } catch {
+        keys = new Set();
+      }
+      derived.set(recordKey, keys);
+    }
+    if (record === undefined || keys === undefined) {
+      flag(`names no item record (${value.itemId}, ${value.proposalId})`);
+    } else if (!keys.has(key)) {
+      flag(`is not one the record of ${value.itemId} by ${value.proposalId} derives`);
+    } else if (
+      value.reindexedBy === undefined
+        ? record.tx.txId !== stored.tx.txId
+        : !reindexes(value.reindexedBy, value.itemId)
+    ) {
+      flag(
+        value.reindexedBy === undefined
+          ? `was not written with the record of ${value.itemId}`
+          : `names ${value.reindexedBy}, which does not reindex ${value.itemId}`,
+      );
+    }
+  }
+  return out;
+}
+
 /** Replays the store's valid transactions into a {@link LedgerModel}. */
 export async function buildLedgerModel(store: AuditStore): Promise<LedgerModel> {
   const builder = new Builder();
   for await (const tx of store.transactions({ validOnly: true })) {
     builder.apply(tx);
   }
+  builder.anomalies.push(...checkLookupKeys(builder.state, builder.proposals));
   return {
     versions: builder.versions,
     proposals: builder.proposals,

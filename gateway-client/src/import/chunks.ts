@@ -67,9 +67,55 @@ export function splitIntoChunks<T>(items: readonly T[], size: number = DEFAULT_C
   return out;
 }
 
-/** Splits a change set into chunks of at most `size` and fingerprints the set and every chunk. */
+/**
+ * Most state keys one chunk's ApplyChunk may write: an upsert writes its index, record and lookup
+ * keys (one per official code), so an item with hundreds of `codes` counts for hundreds of changes.
+ * Chunks of ordinary items (4–5 keys each) never reach it.
+ */
+export const MAX_CHUNK_KEYS = 4000;
+
+/** The state keys ApplyChunk writes for one change (index, record, and an upsert's lookup keys). */
+export function changeKeyCount(change: Change): number {
+  if (change.op !== 'upsertItem') return 2;
+  const { item } = change;
+  const codes = new Set([item.code, ...(item.codes ?? [])].filter((c) => c !== null && c !== undefined));
+  return 3 + codes.size + (item.categoryCode === null || item.categoryCode === undefined ? 0 : 1);
+}
+
+/**
+ * Splits changes into consecutive chunks of at most `size` changes and at most `maxKeys` written
+ * keys ({@link changeKeyCount}; a change above the budget alone makes a chunk of its own).
+ */
+export function splitByKeys(
+  changes: readonly Change[],
+  size: number = DEFAULT_CHUNK_SIZE,
+  maxKeys: number = MAX_CHUNK_KEYS,
+): Change[][] {
+  const out: Change[][] = [];
+  for (const bySize of splitIntoChunks(changes, size)) {
+    let current: Change[] = [];
+    let keys = 0;
+    for (const change of bySize) {
+      const n = changeKeyCount(change);
+      if (current.length > 0 && keys + n > maxKeys) {
+        out.push(current);
+        current = [];
+        keys = 0;
+      }
+      current.push(change);
+      keys += n;
+    }
+    if (current.length > 0) out.push(current);
+  }
+  return out;
+}
+
+/**
+ * Splits a change set into chunks of at most `size` changes (and {@link MAX_CHUNK_KEYS} written keys)
+ * and fingerprints the set and every chunk.
+ */
 export function planChunks(changes: readonly Change[], size: number = DEFAULT_CHUNK_SIZE): ChunkPlan {
-  const chunks = splitIntoChunks(changes, size).map((c, index): ChunkPlanEntry => ({
+  const chunks = splitByKeys(changes, size).map((c, index): ChunkPlanEntry => ({
     index,
     changes: c,
     fingerprint: fingerprint(c),

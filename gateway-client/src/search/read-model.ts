@@ -21,7 +21,7 @@ import {
   type ReadModelSearchInput,
 } from '@nrdl-catalog/chaincode/model';
 import { CatalogClientError, InvalidInputError, toClientError } from '../errors';
-import { entryKey, buildLedgerModel, type SealedVersion } from '../audit/ledger-model';
+import { digestEntry, entryKey, buildLedgerModel, type SealedVersion } from '../audit/ledger-model';
 import { replayBlocks, type ReplayNetwork, type ReplayOptions, type ReplaySummary } from '../audit/replay';
 import { SqliteAuditStore } from '../audit/store';
 import { type EntryUpdate, type IndexState, type SearchHit, SqliteSearchIndex } from './sqlite-index';
@@ -111,12 +111,7 @@ export function parseSearchInput(input: unknown): ReadModelSearchInput {
 function updatesOf(version: SealedVersion): EntryUpdate[] {
   return version.changes.map((change) => ({
     key: entryKey(change),
-    entry:
-      change.after === null
-        ? null
-        : change.kind === 'item'
-          ? { type: 'item', itemId: change.itemId, data: change.after }
-          : { type: 'overlay', itemId: change.itemId, province: change.province ?? '', data: change.after },
+    entry: change.after === null ? null : digestEntry(change, change.after),
   }));
 }
 

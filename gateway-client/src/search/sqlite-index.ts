@@ -147,12 +147,22 @@ function itemOf(entry: DigestEntry): Item | null {
   return entry.type === 'item' ? (entry.data as Item) : null;
 }
 
+/** The id column of an entry: the item's id, or a rule's id (rules of the rule base enter the digest too). */
+function entryId(entry: DigestEntry): string {
+  return entry.type === 'rule' ? entry.ruleId : entry.itemId;
+}
+
 /** The entry a row holds (what enters the digest). */
 function entryOfRow(row: Row): DigestEntry {
   const data: unknown = JSON.parse(str(row, 'data'));
-  return str(row, 'type') === 'item'
-    ? { type: 'item', itemId: str(row, 'item_id'), data }
-    : { type: 'overlay', itemId: str(row, 'item_id'), province: str(row, 'province'), data };
+  switch (str(row, 'type')) {
+    case 'item':
+      return { type: 'item', itemId: str(row, 'item_id'), data };
+    case 'rule':
+      return { type: 'rule', ruleId: str(row, 'item_id'), data };
+    default:
+      return { type: 'overlay', itemId: str(row, 'item_id'), province: str(row, 'province'), data };
+  }
 }
 
 function hitOf(row: Row): SearchHit {
@@ -276,7 +286,7 @@ export class SqliteSearchIndex {
     const result = this.#insert.run(
       key,
       entry.type,
-      entry.itemId,
+      entryId(entry),
       entry.type === 'overlay' ? entry.province : null,
       canonicalJson(entry.data),
       item?.kind ?? null,
@@ -376,7 +386,7 @@ export class SqliteSearchIndex {
         stored.some((v, i) => v !== expected[i]) ||
         derived.some((v, i) => v !== found[i]) ||
         Number(row['name_len']) !== chars(item.name).length ||
-        entry.itemId !== item.id
+        entryId(entry) !== item.id
       ) {
         problems.push(`${str(row, 'entry_key')}: search keys do not match the record`);
         continue;

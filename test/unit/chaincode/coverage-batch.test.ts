@@ -31,14 +31,14 @@ async function reference(net: Network, line: CoverageInput): Promise<string> {
   const tx = new Tx(net.ledger.begin(HOSPITAL, { readOnly: true }).context());
   const province = normaliseProvince(await requireGovernance(tx), line.province);
   const date = line.date ?? tx.date;
+  const itemId = line.itemId ?? '';
   const version = await versionInForce(tx, date);
-  const found = version === null ? null : await itemAsOf(tx, line.itemId, version.version);
-  const overlay =
-    version === null ? null : await overlayAsOf(tx, line.itemId, province.mspId, version.version);
+  const found = version === null ? null : await itemAsOf(tx, itemId, version.version);
+  const overlay = version === null ? null : await overlayAsOf(tx, itemId, province.mspId, version.version);
   return canonicalJson(
     evaluateCoverage({
       province: province.name,
-      itemId: line.itemId,
+      itemId,
       date,
       patient: line.patient ?? {},
       version,

@@ -49,23 +49,28 @@ expectType<
   >
 >(true);
 expectType<Equal<ChunkRefInput, { readonly proposalId: string; readonly chunkIndex: number }>>(true);
+/** What every coverage line has besides the item it names. */
+interface CoverageLineBase {
+  readonly province: string;
+  readonly date?: string;
+  readonly patient?: {
+    readonly age?: number;
+    readonly sex?: 'male' | 'female';
+    readonly hospitalLevel?: 1 | 2 | 3;
+    readonly visitType?: 'inpatient' | 'outpatient';
+    readonly insuranceType?: 'employee' | 'resident' | 'workInjury' | 'maternity';
+  };
+}
+// a line names its item by id, by name (+ form) or by code
+expectType<Equal<Pick<CoverageInput, keyof CoverageLineBase>, CoverageLineBase>>(true);
 expectType<
-  Equal<
-    CoverageInput,
-    {
-      readonly province: string;
-      readonly itemId: string;
-      readonly date?: string;
-      readonly patient?: {
-        readonly age?: number;
-        readonly sex?: 'male' | 'female';
-        readonly hospitalLevel?: 1 | 2 | 3;
-        readonly visitType?: 'inpatient' | 'outpatient';
-        readonly insuranceType?: 'employee' | 'resident' | 'workInjury' | 'maternity';
-      };
-    }
-  >
+  Equal<Extract<CoverageInput, { readonly itemId: string }>['itemId'], string> extends true ? true : false
 >(true);
+export const coverageLines: readonly CoverageInput[] = [
+  { province: 'Guangdong', itemId: 'D-1' },
+  { province: 'Guangdong', name: '蜂蜜', dosageForm: '口服' },
+  { province: 'Guangdong', code: '110900004' },
+];
 expectType<
   Equal<
     RestrictionRules,
@@ -83,7 +88,7 @@ expectType<Equal<Scope, 'national' | 'provincial' | 'governance'>>(true);
 expectType<
   Equal<
     Change['op'],
-    'upsertItem' | 'removeItem' | 'setOverlay' | 'clearOverlay' | 'upsertRule' | 'removeRule'
+    'upsertItem' | 'removeItem' | 'setOverlay' | 'clearOverlay' | 'reindexItem' | 'upsertRule' | 'removeRule'
   >
 >(true);
 expectType<

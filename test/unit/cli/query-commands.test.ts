@@ -191,8 +191,8 @@ describe('catalog query commands (in-process, real contracts)', () => {
       const borax = ['coverage', '--province', 'Sichuan', '--item', ITEM.borax];
       const cases: [string[], string][] = [
         [['coverage', '--item', ITEM.borax], '--province is required'],
-        [['coverage', '--province', 'Sichuan'], 'give exactly one of --item or --name'],
-        [[...borax, '--name', '复方硼砂'], 'give exactly one of --item or --name'],
+        [['coverage', '--province', 'Sichuan'], 'give exactly one of --item, --name or --code'],
+        [[...borax, '--name', '复方硼砂'], 'give exactly one of --item, --name or --code'],
         [[...borax, '--date', '2025-13-01'], '--date must be a date YYYY-MM-DD, got "2025-13-01"'],
         [[...borax, '--date', '2025-02-30'], '--date must be a date YYYY-MM-DD, got "2025-02-30"'],
         [[...borax, '--age', '151'], '--age must be an integer from 0 to 150, got "151"'],

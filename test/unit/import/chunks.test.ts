@@ -8,6 +8,9 @@ import {
   fingerprint,
   planChunks,
   upsertChanges,
+  changeKeyCount,
+  splitByKeys,
+  MAX_CHUNK_KEYS,
 } from '../../../gateway-client/src/import';
 import {
   canonicalJson,
@@ -87,5 +90,39 @@ describe('import/chunks', () => {
     const set = changes();
     set.pop();
     expect(fingerprint(set)).to.not.equal(plan.fingerprint);
+  });
+});
+
+describe('chunks: keys per transaction', () => {
+  const item = (i: number, codes = 0): Change => ({
+    op: 'upsertItem',
+    item: {
+      kind: 'drug',
+      section: 'S',
+      name: `N${String(i)}`,
+      categoryCode: 'XA',
+      fundPayable: true,
+      provenance: { edition: 'E' },
+      ...(codes === 0 ? {} : { codes: Array.from({ length: codes }, (_, c) => `C${String(c)}`) }),
+    },
+  });
+
+  it('counts the keys ApplyChunk writes: index, record, name, category and one per code', () => {
+    expect(changeKeyCount(item(0))).to.equal(4);
+    expect(changeKeyCount(item(0, 10))).to.equal(14);
+    expect(changeKeyCount({ op: 'removeItem', itemId: 'D-1' })).to.equal(2);
+  });
+
+  it('cuts a chunk before it would write more than MAX_CHUNK_KEYS keys; ordinary items keep the size', () => {
+    const ordinary = Array.from({ length: 600 }, (_, i) => item(i));
+    expect(splitByKeys(ordinary, 250).map((c) => c.length)).to.deep.equal([250, 250, 100]);
+    expect(planChunks(ordinary, 250).chunks.map((c) => c.changes.length)).to.deep.equal([250, 250, 100]);
+    const coded = Array.from({ length: 10 }, (_, i) => item(i, 996));
+    const chunks = splitByKeys(coded, 250);
+    expect(chunks.map((c) => c.length)).to.deep.equal([4, 4, 2]);
+    for (const c of chunks) {
+      expect(c.reduce((n, change) => n + changeKeyCount(change), 0)).to.be.at.most(MAX_CHUNK_KEYS);
+    }
+    expect(splitByKeys([item(0, 5000)], 250, 100)).to.have.length(1);
   });
 });

@@ -55,7 +55,7 @@ const ITEMS: readonly Item[] = [
   item('P-02', '广东阿莫西林颗粒', { province: 'Guangdong', kind: 'material', class: null }),
 ];
 
-const entries = (items: readonly Item[]): DigestEntry[] =>
+const entries = (items: readonly Item[]): Extract<DigestEntry, { type: 'item' }>[] =>
   items.map((i) => ({ type: 'item', itemId: i.id, data: i }));
 
 function indexOf(items: readonly Item[] = ITEMS): { db: DatabaseSync; index: SqliteSearchIndex } {

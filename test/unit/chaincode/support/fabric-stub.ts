@@ -180,6 +180,16 @@ export class Ledger {
     this.#state.set(key, { value, version: this.#version });
   }
 
+  /**
+   * Removes a committed key and its policy without validation, as if an earlier chaincode had never
+   * written it. For tests of older ledger layouts.
+   */
+  public unseed(key: string): void {
+    this.#version++;
+    if (this.#state.delete(key)) this.#sorted = null;
+    this.#params.delete(key);
+  }
+
   /** @internal Range over committed keys in [start, end). */
   public range(start: string, end: string): { key: string; value: Buffer; version: number }[] {
     this.#sorted ??= [...this.#state.keys()].sort(cmp);
