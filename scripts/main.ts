@@ -125,7 +125,8 @@ async function main(): Promise<void> {
   process.stdout.write(
     '\nstarting the HTTP API (Ctrl-C stops it; the network keeps running until `npm run network:down`)\n',
   );
-  await cli(['serve']);
+  // GET /v1/search answers from the read model, which follows the channel in the background
+  await cli(['serve', '--read-model', 'audit/catalog-search.sqlite']);
 }
 
 main().catch((error: unknown) => {

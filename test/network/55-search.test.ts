@@ -18,6 +18,7 @@ import {
   SearchReadModel,
   type SearchAnswer,
   type SearchHit,
+  type SqliteReadModel,
 } from '../../gateway-client/src/search';
 import { clientAs, closeClients } from './support/catalog';
 import { REPO, runCatalog } from './support/cli';
@@ -26,7 +27,7 @@ import { ensureFullCatalog, sourceItems } from './support/full-catalog';
 const NAME_MATCHES = new Set(['exact', 'prefix', 'substring']);
 
 /** Every hit whose name contains the query (name matches rank first, so paging stops at the first other). */
-async function nameHits(model: SearchReadModel, q: string): Promise<SearchHit[]> {
+async function nameHits(model: SqliteReadModel, q: string): Promise<SearchHit[]> {
   const out: SearchHit[] = [];
   for (let offset = 0; ; offset += 200) {
     const answer = await model.search({ q, limit: 200, offset });
@@ -64,7 +65,7 @@ function queriesOf(names: readonly string[]): string[] {
 
 describe('real network: search from the read model', function () {
   let dir: string;
-  let model: SearchReadModel;
+  let model: SqliteReadModel;
   let head: number;
 
   before(async function () {
@@ -171,16 +172,16 @@ describe('real network: search from the read model', function () {
     // every block printed was committed with its checkpoint; the rest is read again
     expect(checkpoint?.blockNumber ?? 0).to.be.within(killedAt + 1, height - 1);
     await resumed.catchUp(clientAs('audit/auditor').network);
-    const blocks = (m: SearchReadModel): unknown =>
+    const blocks = (m: SqliteReadModel): unknown =>
       m.store.db.prepare('SELECT number, hash FROM blocks ORDER BY number').all();
-    const counts = (m: SearchReadModel): unknown =>
+    const counts = (m: SqliteReadModel): unknown =>
       m.store.db
         .prepare(
           `SELECT (SELECT COUNT(*) FROM transactions) AS txs, (SELECT COUNT(*) FROM writes) AS writes,
              (SELECT COUNT(*) FROM rm_entries) AS entries, (SELECT COUNT(*) FROM rm_grams) AS grams`,
         )
         .get();
-    const rows = (m: SearchReadModel): unknown =>
+    const rows = (m: SqliteReadModel): unknown =>
       m.store.db.prepare('SELECT entry_key, data FROM rm_entries ORDER BY entry_key').all();
     // the full replay may have read later blocks (other suites): compare up to the same block
     await model.catchUp(clientAs('audit/auditor').network);
@@ -190,7 +191,7 @@ describe('real network: search from the read model', function () {
     expect(blocks(resumed)).to.deep.equal(blocks(model));
     expect(counts(resumed)).to.deep.equal(counts(model));
     expect(rows(resumed)).to.deep.equal(rows(model));
-    expect(resumed.state()).to.deep.equal(model.state());
+    expect(await resumed.state()).to.deep.equal(await model.state());
     await resumed.close();
   });
 

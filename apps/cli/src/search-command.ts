@@ -12,12 +12,12 @@ import { table } from '@nrdl-catalog/gateway-client';
 import type { ReplayNetwork } from '@nrdl-catalog/gateway-client/audit';
 import {
   chainVersionsOf,
-  SearchReadModel,
+  openReadModel,
   type ChainVersions,
   type MatchKind,
   type SearchAnswer,
 } from '@nrdl-catalog/gateway-client/search';
-import { AUDIT_DIR, displayLocation } from './audit-store-option';
+import { AUDIT_DIR, displayLocation, storeLocation } from './audit-store-option';
 import { CommandContext, UsageError, int, parseCommand, str } from './context';
 import { columns, labelCell, type CliKey } from './i18n';
 import { processOutput } from './output';
@@ -44,7 +44,7 @@ const QUIET_MS = 1000;
 
 /** What {@link runReadModelSearch} needs. */
 export interface ReadModelSearchCommand {
-  /** The read model's SQLite file. */
+  /** The read model: a SQLite file, or a PostgreSQL URL (`postgres://…[?schema=name]`). */
   readonly store: string;
   readonly input: ReadModelSearchInput;
 }
@@ -56,8 +56,9 @@ export async function runReadModelSearch(
   chain: ChainVersions,
   options: ReadModelSearchCommand,
 ): Promise<number> {
-  if (options.store !== ':memory:') mkdirSync(path.dirname(options.store), { recursive: true });
-  const model = SearchReadModel.open(options.store, chain);
+  const postgres = /^postgres(ql)?:\/\//i.test(options.store);
+  if (!postgres && options.store !== ':memory:') mkdirSync(path.dirname(options.store), { recursive: true });
+  const model = await openReadModel(options.store, chain);
   const tty = ctx.out === processOutput && process.stderr.isTTY;
   const display = progressDisplay(ctx.out, { tty, intervalMs: tty ? 100 : 1000 });
   const progress = { shown: false };
@@ -155,7 +156,7 @@ export async function searchCommand(ctx: CommandContext, args: string[]): Promis
   } as ReadModelSearchInput;
   const client = ctx.client();
   return runReadModelSearch(ctx, client.network, chainVersionsOf(client), {
-    store: store === undefined || store === '' ? path.resolve(DEFAULT_SEARCH_STORE) : path.resolve(store),
+    store: store === undefined || store === '' ? path.resolve(DEFAULT_SEARCH_STORE) : storeLocation(values),
     input,
   });
 }

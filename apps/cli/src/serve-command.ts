@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type CatalogClient, displayPath, localMessage } from '@nrdl-catalog/gateway-client';
-import { chainVersionsOf, SearchReadModel } from '@nrdl-catalog/gateway-client/search';
+import { chainVersionsOf, openReadModel, type SearchReadModel } from '@nrdl-catalog/gateway-client/search';
 import { loadApiKeys, startApiServer } from '@nrdl-catalog/api';
 import { CommandContext, UsageError, int, parseCommand, str } from './context';
 import { DEFAULT_SEARCH_STORE } from './search-command';
+import { displayLocation, storeLocation } from './audit-store-option';
 
 /** Default port of `catalog serve` (inside the project's 21000-21499 port plan). */
 export const DEFAULT_API_PORT = 21080;
@@ -13,14 +14,14 @@ export const DEFAULT_API_PORT = 21080;
  * The read model `GET /v1/search` answers from, following the channel in the background (as the
  * command's identity) until `signal` aborts.
  */
-export function followReadModel(
+export async function followReadModel(
   ctx: CommandContext,
-  file: string,
+  location: string,
   signal: AbortSignal,
-): { readonly model: SearchReadModel; readonly following: Promise<unknown> } {
-  mkdirSync(path.dirname(file), { recursive: true });
+): Promise<{ readonly model: SearchReadModel; readonly following: Promise<unknown> }> {
+  if (!/^postgres(ql)?:\/\//i.test(location)) mkdirSync(path.dirname(location), { recursive: true });
   const client = ctx.client();
-  const model = SearchReadModel.open(file, chainVersionsOf(client));
+  const model = await openReadModel(location, chainVersionsOf(client));
   const following = model
     .follow(client.network, {
       signal,
@@ -67,12 +68,16 @@ export async function serveCommand(ctx: CommandContext, args: string[]): Promise
   };
   const stopFollowing = new AbortController();
   const readModelOption = str(values, 'read-model');
-  const readModelFile =
+  const readModelLocation =
     readModelOption === undefined
       ? null
-      : path.resolve(readModelOption === '' ? DEFAULT_SEARCH_STORE : readModelOption);
-  const follower = readModelFile === null ? null : followReadModel(ctx, readModelFile, stopFollowing.signal);
-  if (readModelFile !== null) ctx.note(ctx.t('cli.serve.readModel', { store: displayPath(readModelFile) }));
+      : readModelOption === ''
+        ? path.resolve(DEFAULT_SEARCH_STORE)
+        : storeLocation({ store: readModelOption });
+  const follower =
+    readModelLocation === null ? null : await followReadModel(ctx, readModelLocation, stopFollowing.signal);
+  if (readModelLocation !== null)
+    ctx.note(ctx.t('cli.serve.readModel', { store: displayLocation(readModelLocation) }));
   const api = await startApiServer({
     port,
     keys,

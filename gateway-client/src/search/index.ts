@@ -1,6 +1,6 @@
 /** Search for people, served from an off-chain read model that follows the channel. */
 export { MATCH_KINDS, matchKind, matchRank, type MatchKind, type RankedFields } from './rank';
-export { normaliseQuery, pinyinKeys, searchKeys, shortGrams, type SearchKeys } from './text';
+export { normaliseQuery, pinyinKeys, searchKeys, SHORT_QUERY, shortGrams, type SearchKeys } from './text';
 export {
   SqliteSearchIndex,
   type EntryUpdate,
@@ -10,11 +10,15 @@ export {
   type IndexState,
   type SearchHit,
 } from './sqlite-index';
+export { PgSearchIndex } from './pg-index';
 export {
   chainVersionsOf,
+  openReadModel,
   parseSearchInput,
   SearchReadModel,
   type ChainVersions,
+  type ReadModelBackend,
+  type SqliteReadModel,
   type SearchAnswer,
   type SearchOptions,
   type VersionReader,

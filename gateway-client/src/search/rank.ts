@@ -19,7 +19,10 @@ export interface RankedFields {
   readonly remark: string;
 }
 
-/** How `fields` match the normalised query `q`, or null when they do not. */
+/**
+ * How `fields` match the normalised query `q`, or null when they do not. Queries of one or two
+ * characters match names and pinyin only.
+ */
 export function matchKind(fields: RankedFields, q: string): MatchKind | null {
   if (q === '') {
     return null;
@@ -28,6 +31,7 @@ export function matchKind(fields: RankedFields, q: string): MatchKind | null {
   if (fields.name.startsWith(q)) return 'prefix';
   if (fields.name.includes(q)) return 'substring';
   if (fields.pinyinInitials.includes(q) || fields.pinyinFull.includes(q)) return 'pinyin';
+  if (Array.from(q).length < 3) return null;
   if (fields.codes.includes(q)) return 'code';
   if (fields.remark.includes(q)) return 'remark';
   return null;

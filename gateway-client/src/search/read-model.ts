@@ -1,8 +1,8 @@
 /**
  * The off-chain read model that search is served from: the audit store (blocks followed from the
- * channel by the audit replay, same decoding, checkpointed and resumable) and, in the same SQLite
- * database, the search index of the live catalog as of the last sealed version, rebuilt version by
- * version from the auditors' ledger model (`buildLedgerModel`).
+ * channel by the audit replay, same decoding, checkpointed and resumable) and, in the same database
+ * (SQLite by default, PostgreSQL as an option), the search index of the live catalog as of the last
+ * sealed version, rebuilt version by version from the auditors' ledger model (`buildLedgerModel`).
  *
  * Every answer names the catalog version it reflects. Before answering from rows it has not
  * checked yet (the first time, after it indexed a version, or whenever another connection changed
@@ -23,8 +23,18 @@ import {
 import { CatalogClientError, InvalidInputError, toClientError } from '../errors';
 import { digestEntry, entryKey, buildLedgerModel, type SealedVersion } from '../audit/ledger-model';
 import { replayBlocks, type ReplayNetwork, type ReplayOptions, type ReplaySummary } from '../audit/replay';
-import { SqliteAuditStore } from '../audit/store';
-import { type EntryUpdate, type IndexState, type SearchHit, SqliteSearchIndex } from './sqlite-index';
+import { PgAuditStore, type PgStoreOptions } from '../audit/pg-store';
+import { type AuditStore, SqliteAuditStore } from '../audit/store';
+import { PgSearchIndex } from './pg-index';
+import {
+  type EntryUpdate,
+  type IndexCheck,
+  type IndexPage,
+  type IndexQuery,
+  type IndexState,
+  type SearchHit,
+  SqliteSearchIndex,
+} from './sqlite-index';
 import { normaliseQuery } from './text';
 
 /** What the read model reads from the chain itself (not from its store). */
@@ -115,30 +125,132 @@ function updatesOf(version: SealedVersion): EntryUpdate[] {
   }));
 }
 
-/** The read model (see the module comment). */
-export class SearchReadModel {
+/** What the read model does in its database, whichever it is (SQLite or PostgreSQL). */
+export interface ReadModelBackend {
+  state(): Promise<IndexState | null>;
+  applyVersion(state: IndexState, updates: readonly EntryUpdate[]): Promise<void>;
+  search(query: IndexQuery): Promise<IndexPage>;
+  verify(): Promise<IndexCheck>;
+  /** Moves when another writer has changed the index (then its rows are checked again). */
+  changeMarker(): Promise<number>;
+  /** Block of the newest version record the store holds (null: none). */
+  lastVersionBlock(): Promise<number | null>;
+  /** The newest governance record of a valid transaction the store holds (null: none). */
+  governance(): Promise<Governance | null>;
+}
+
+const utf8 = new TextDecoder();
+
+function sqliteBackend(store: SqliteAuditStore, index: SqliteSearchIndex): ReadModelBackend {
+  return {
+    state: () => Promise.resolve(index.state()),
+    applyVersion: (state, updates) => {
+      index.applyVersion(state, updates);
+      return Promise.resolve();
+    },
+    search: (query) => Promise.resolve(index.search(query)),
+    verify: () => Promise.resolve(index.verify()),
+    changeMarker: () => Promise.resolve(index.dataVersion()),
+    lastVersionBlock: () => {
+      const row = store.db
+        .prepare('SELECT MAX(block_number) AS top FROM writes WHERE object_type = ?')
+        .get(KEY_TYPES.version) as { top: number | bigint | null } | undefined;
+      return Promise.resolve(row?.top === null || row?.top === undefined ? null : Number(row.top));
+    },
+    governance: () => {
+      const row = store.db
+        .prepare(
+          `SELECT w.value FROM writes w JOIN transactions t
+             ON t.block_number = w.block_number AND t.tx_index = w.tx_index
+           WHERE w.key = ? AND t.validation_code = 0 AND w.is_delete = 0
+           ORDER BY w.block_number DESC, w.tx_index DESC LIMIT 1`,
+        )
+        .get(Buffer.from(GOVERNANCE_KEY, 'utf8')) as { value: Uint8Array } | undefined;
+      return Promise.resolve(row === undefined ? null : (JSON.parse(utf8.decode(row.value)) as Governance));
+    },
+  };
+}
+
+function pgBackend(store: PgAuditStore, index: PgSearchIndex): ReadModelBackend {
+  return {
+    state: () => index.state(),
+    applyVersion: (state, updates) => index.applyVersion(state, updates),
+    search: (query) => index.search(query),
+    verify: () => index.verify(),
+    changeMarker: () => index.changeMarker(),
+    lastVersionBlock: async () => {
+      const { rows } = await store.pool.query<{ top: string | null }>(
+        `SELECT MAX(block_number) AS top FROM ${store.table('writes')} WHERE object_type = $1`,
+        [KEY_TYPES.version],
+      );
+      const top = rows[0]?.top ?? null;
+      return top === null ? null : Number(top);
+    },
+    governance: async () => {
+      const { rows } = await store.pool.query<{ value: Buffer }>(
+        `SELECT w.value FROM ${store.table('writes')} w JOIN ${store.table('transactions')} t
+           ON t.block_number = w.block_number AND t.tx_index = w.tx_index
+         WHERE w.key = $1 AND t.validation_code = 0 AND w.is_delete = 0
+         ORDER BY w.block_number DESC, w.tx_index DESC LIMIT 1`,
+        [Buffer.from(GOVERNANCE_KEY, 'utf8')],
+      );
+      const value = rows[0]?.value;
+      return value === undefined ? null : (JSON.parse(utf8.decode(value)) as Governance);
+    },
+  };
+}
+
+/** A read model in SQLite (what {@link SearchReadModel.open} returns). */
+export type SqliteReadModel = SearchReadModel<SqliteAuditStore, SqliteSearchIndex>;
+
+/** The read model (see the module comment); `S` and `I` are its store and index. */
+export class SearchReadModel<S extends AuditStore = AuditStore, I = unknown> {
   /** The audit store the read model follows the channel into. */
-  public readonly store: SqliteAuditStore;
-  public readonly index: SqliteSearchIndex;
+  public readonly store: S;
+  /** The search index (for ad-hoc checks and tests). */
+  public readonly index: I;
+  readonly #db: ReadModelBackend;
   readonly #chain: ChainVersions;
-  /** The data version and catalog version last verified (null: verify before the next answer). */
-  #verified: { readonly dataVersion: number; readonly version: number } | null = null;
+  /** The change marker and catalog version last verified (null: verify before the next answer). */
+  #verified: { readonly marker: number; readonly version: number } | null = null;
   #refreshing: Promise<IndexState | null> = Promise.resolve(null);
 
-  private constructor(store: SqliteAuditStore, chain: ChainVersions) {
+  private constructor(store: S, index: I, backend: ReadModelBackend, chain: ChainVersions) {
     this.store = store;
-    this.index = new SqliteSearchIndex(store.db);
+    this.index = index;
+    this.#db = backend;
     this.#chain = chain;
   }
 
   /** Opens (creating if needed) the read model in the SQLite file `path` (or `:memory:`). */
-  public static open(path: string, chain: ChainVersions): SearchReadModel {
-    return new SearchReadModel(new SqliteAuditStore({ path }), chain);
+  public static open(
+    path: string,
+    chain: ChainVersions,
+  ): SearchReadModel<SqliteAuditStore, SqliteSearchIndex> {
+    const store = new SqliteAuditStore({ path });
+    const index = new SqliteSearchIndex(store.db);
+    return new SearchReadModel(store, index, sqliteBackend(store, index), chain);
+  }
+
+  /** Opens (creating if needed) the read model in PostgreSQL (`postgres://…[?schema=name]`). */
+  public static async openPostgres(
+    url: string,
+    chain: ChainVersions,
+    options: PgStoreOptions = {},
+  ): Promise<SearchReadModel<PgAuditStore, PgSearchIndex>> {
+    const store = await PgAuditStore.open(url, options);
+    try {
+      const index = await PgSearchIndex.open(store.pool, store.schema);
+      return new SearchReadModel(store, index, pgBackend(store, index), chain);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
   }
 
   /** The version the index reflects (null before the first). */
-  public state(): IndexState | null {
-    return this.index.state();
+  public state(): Promise<IndexState | null> {
+    return this.#db.state();
   }
 
   /** Replays the channel up to its current height, then indexes the versions sealed since. */
@@ -163,7 +275,7 @@ export class SearchReadModel {
       readonly onRefreshError?: (error: unknown) => void;
     } = {},
   ): Promise<ReplaySummary> {
-    let last = this.state()?.version ?? 0;
+    let last = (await this.state())?.version ?? 0;
     const summary = await replayBlocks(network, this.store, {
       ...options,
       follow: true,
@@ -194,15 +306,9 @@ export class SearchReadModel {
   }
 
   async #refresh(): Promise<IndexState | null> {
-    const current = this.index.state();
-    const top = this.store.db
-      .prepare('SELECT MAX(block_number) AS top FROM writes WHERE object_type = ?')
-      .get(KEY_TYPES.version) as { top: number | bigint | null } | undefined;
-    if (
-      top?.top === null ||
-      top?.top === undefined ||
-      (current !== null && Number(top.top) <= current.blockNumber)
-    ) {
+    const current = await this.#db.state();
+    const top = await this.#db.lastVersionBlock();
+    if (top === null || (current !== null && top <= current.blockNumber)) {
       return current;
     }
     const model = await buildLedgerModel(this.store);
@@ -217,7 +323,7 @@ export class SearchReadModel {
         versionHash: version.record.versionHash,
         blockNumber: version.tx.blockNumber,
       };
-      this.index.applyVersion(next, updatesOf(version));
+      await this.#db.applyVersion(next, updatesOf(version));
       state = next;
     }
     this.#verified = null;
@@ -226,7 +332,7 @@ export class SearchReadModel {
 
   /** Checks the index before it answers (see the module comment); returns the version it reflects. */
   public async check(options: SearchOptions = {}): Promise<IndexState> {
-    const state = this.index.state();
+    const state = await this.#db.state();
     if (state === null) {
       throw new CatalogClientError('READ_MODEL_BEHIND', 'the read model holds no sealed version yet', {
         template: 'READ_MODEL_BEHIND.empty',
@@ -240,11 +346,11 @@ export class SearchReadModel {
         { params: { version: state.version, head } },
       );
     }
-    const dataVersion = this.index.dataVersion();
-    if (this.#verified?.dataVersion === dataVersion && this.#verified.version === state.version) {
+    const marker = await this.#db.changeMarker();
+    if (this.#verified?.marker === marker && this.#verified.version === state.version) {
       return state;
     }
-    const checked = this.index.verify();
+    const checked = await this.#db.verify();
     const problem = checked.problems[0];
     if (problem !== undefined) {
       throw new CatalogClientError(
@@ -261,7 +367,7 @@ export class SearchReadModel {
         { params: { version: state.version, expected: sealed, found: checked.digest } },
       );
     }
-    this.#verified = { dataVersion, version: state.version };
+    this.#verified = { marker, version: state.version };
     return state;
   }
 
@@ -274,19 +380,8 @@ export class SearchReadModel {
    * The province a filter names, in any form the governance record lists (`Shaanxi`, `陕西`, `陕`,
    * `SN`, …), read from the replayed record; UNKNOWN_PROVINCE otherwise.
    */
-  #province(input: string): string {
-    const row = this.store.db
-      .prepare(
-        `SELECT w.value FROM writes w JOIN transactions t
-           ON t.block_number = w.block_number AND t.tx_index = w.tx_index
-         WHERE w.key = ? AND t.validation_code = 0 AND w.is_delete = 0
-         ORDER BY w.block_number DESC, w.tx_index DESC LIMIT 1`,
-      )
-      .get(Buffer.from(GOVERNANCE_KEY, 'utf8')) as { value: Uint8Array } | undefined;
-    const governance: Governance =
-      row === undefined
-        ? ({ provinces: [] } as unknown as Governance)
-        : (JSON.parse(Buffer.from(row.value).toString('utf8')) as Governance);
+  async #province(input: string): Promise<string> {
+    const governance = (await this.#db.governance()) ?? ({ provinces: [] } as unknown as Governance);
     try {
       return normaliseProvince(governance, input).name;
     } catch (error) {
@@ -300,10 +395,10 @@ export class SearchReadModel {
     const normalised = normaliseQuery(parsed.q);
     const state = await this.check(options);
     const query =
-      parsed.province === undefined ? parsed : { ...parsed, province: this.#province(parsed.province) };
+      parsed.province === undefined ? parsed : { ...parsed, province: await this.#province(parsed.province) };
     const limit = query.limit ?? 20;
     const offset = query.offset ?? 0;
-    const page = this.index.search({
+    const page = await this.#db.search({
       q: normalised,
       limit,
       offset,
@@ -329,4 +424,11 @@ export class SearchReadModel {
     await this.#refreshing.catch(() => null);
     await this.store.close();
   }
+}
+
+/** Opens the read model at `location`: a PostgreSQL URL (`postgres://…`), else a SQLite file. */
+export async function openReadModel(location: string, chain: ChainVersions): Promise<SearchReadModel> {
+  return /^postgres(ql)?:\/\//i.test(location)
+    ? SearchReadModel.openPostgres(location, chain)
+    : SearchReadModel.open(location, chain);
 }

@@ -6,8 +6,8 @@
  *   answer is built from; for items also the normalised search keys (derived from the data).
  * - `rm_fts`: an FTS5 table with the trigram tokenizer over the search keys (external content:
  *   `rm_entries`), for queries of three characters or more.
- * - `rm_grams`: the distinct one- and two-character substrings of each item's keys, for shorter
- *   queries (the trigram tokenizer cannot match them).
+ * - `rm_grams`: the distinct one- and two-character substrings of each item's name and pinyin keys,
+ *   for shorter queries (the trigram tokenizer cannot match them).
  * - `rm_state`: the catalog version the rows reflect (its number, sealed digest, version hash and
  *   the block that sealed it).
  *
@@ -25,7 +25,7 @@ import {
   latticeDigest,
 } from '@nrdl-catalog/chaincode/model';
 import { MATCH_KINDS, type MatchKind, rankSql } from './rank';
-import { chars, searchKeys, shortGrams, type SearchKeys } from './text';
+import { chars, searchKeys, SHORT_QUERY, shortGrams, type SearchKeys } from './text';
 
 /** The catalog version an index reflects. */
 export interface IndexState {
@@ -321,7 +321,7 @@ export class SqliteSearchIndex {
       where.push(`(e.item_province IS NULL OR e.item_province = ?${params.length})`);
     }
     let source: string;
-    if (chars(query.q).length >= 3) {
+    if (chars(query.q).length >= SHORT_QUERY) {
       params.push(phrase(query.q));
       source = `rm_fts JOIN rm_entries e ON e.id = rm_fts.rowid`;
       where.push(`rm_fts MATCH ?${params.length}`);

@@ -44,10 +44,28 @@ export interface SearchKeys {
   readonly remark: string;
 }
 
-/** The search keys of an item record. */
-export function searchKeys(
-  item: Pick<Item, 'name' | 'code' | 'remark'> & { codes?: readonly string[] },
-): SearchKeys {
+/** Keys computed so far, by their inputs (pinyin is the costly part; a catalog's names repeat). */
+const computed = new Map<string, SearchKeys>();
+const MAX_CACHED = 100_000;
+
+type KeyInput = Pick<Item, 'name' | 'code' | 'remark'> & { codes?: readonly string[] };
+
+/** The search keys of an item record (computed once per distinct input in a process). */
+export function searchKeys(item: KeyInput): SearchKeys {
+  const cacheKey = JSON.stringify([item.name, item.code, item.codes ?? [], item.remark]);
+  const known = computed.get(cacheKey);
+  if (known !== undefined) {
+    return known;
+  }
+  const keys = keysOf(item);
+  if (computed.size >= MAX_CACHED) {
+    computed.clear();
+  }
+  computed.set(cacheKey, keys);
+  return keys;
+}
+
+function keysOf(item: KeyInput): SearchKeys {
   const name = normaliseQuery(item.name);
   const { full, initials } = pinyinKeys(name);
   const codes = [...(item.code === null ? [] : [item.code]), ...(item.codes ?? [])].map(normaliseQuery);
@@ -65,13 +83,17 @@ export function chars(text: string): string[] {
   return Array.from(text);
 }
 
+/** Queries shorter than this are matched against names and pinyin only (see {@link shortGrams}). */
+export const SHORT_QUERY = 3;
+
 /**
- * The distinct one- and two-character substrings of the keys: the index of queries too short for
- * trigrams.
+ * The distinct one- and two-character substrings of the name and pinyin keys: the index of queries
+ * too short for trigrams. Codes and remark text are matched from three characters on (one or two
+ * characters of a code or a remark would match most of the catalog, and index nothing useful).
  */
 export function shortGrams(keys: SearchKeys): string[] {
   const out = new Set<string>();
-  for (const field of [keys.name, keys.pinyinFull, keys.pinyinInitials, keys.codes, keys.remark]) {
+  for (const field of [keys.name, keys.pinyinFull, keys.pinyinInitials]) {
     const cs = chars(field);
     cs.forEach((c, i) => {
       out.add(c);

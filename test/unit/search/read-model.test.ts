@@ -13,6 +13,7 @@ import {
   SearchReadModel,
   type ChainVersions,
   type IndexState,
+  type SqliteReadModel,
 } from '../../../gateway-client/src/search';
 import { A } from '../chaincode/support/fixtures';
 import { FakeNetwork } from '../audit/support/fake-network';
@@ -51,7 +52,7 @@ describe('read model (search served off chain)', () => {
     const model = SearchReadModel.open(':memory:', chain);
     const summary = await model.catchUp(new FakeNetwork(s.blocks));
     expect(summary.nextBlock).to.equal(s.blocks.length);
-    expect(model.state()).to.deep.include({ version: last.version, digest: last.digest });
+    expect(await model.state()).to.deep.include({ version: last.version, digest: last.digest });
     const answer = await model.search({ q: '艾普拉唑' });
     expect(answer).to.deep.include({ catalogVersion: last.version, digest: last.digest, total: 1 });
     expect(answer.hits[0]).to.deep.include({ itemId: ids.ilaprazole, match: 'substring' });
@@ -74,17 +75,17 @@ describe('read model (search served off chain)', () => {
     const half = Math.floor(s.blocks.length / 2);
     const first = SearchReadModel.open(file, chain);
     await first.catchUp(new FakeNetwork(s.blocks.slice(0, half)));
-    const midway = first.state();
+    const midway = await first.state();
     await first.close();
     const again = SearchReadModel.open(file, chain);
     await again.catchUp(new FakeNetwork(s.blocks));
     const whole = SearchReadModel.open(':memory:', chain);
     await whole.catchUp(new FakeNetwork(s.blocks));
     expect(midway?.version ?? 0).to.be.below(last.version);
-    const rows = (m: SearchReadModel): unknown =>
+    const rows = (m: SqliteReadModel): unknown =>
       m.store.db.prepare('SELECT entry_key, data FROM rm_entries ORDER BY entry_key').all();
     expect(rows(again)).to.deep.equal(rows(whole));
-    expect(again.state()).to.deep.equal(whole.state());
+    expect(await again.state()).to.deep.equal(await whole.state());
     const blocks = (await again.store.listBlocks()).map((b) => b.number);
     expect(blocks).to.deep.equal(s.blocks.map((_, i) => i));
     await again.close();

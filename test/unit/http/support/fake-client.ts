@@ -8,7 +8,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { CatalogClient } from '../../../../gateway-client/src/catalog-client';
 import { buildApi, type ApiLimits } from '../../../../apps/api/src/server';
 import { digestOfEntries, type DigestEntry } from '../../../../chaincode/src/shared';
-import { SearchReadModel } from '../../../../gateway-client/src/search';
+import { SearchReadModel, type SqliteReadModel } from '../../../../gateway-client/src/search';
 import { MEMBERS } from '../../support/members';
 
 export const ITEM_ID = 'D-7233e7b335261587';
@@ -209,7 +209,7 @@ export interface OpenApi {
 }
 
 /** A real read model (in memory) holding version 1 with one item, 复方硼砂, sealed as it holds it. */
-export function testReadModel(): SearchReadModel {
+export function testReadModel(): SqliteReadModel {
   const entry: DigestEntry = {
     type: 'item',
     itemId: ITEM_ID,
@@ -243,7 +243,7 @@ export function testReadModel(): SearchReadModel {
 
 export async function testApi(
   limits: Partial<ApiLimits> = {},
-  readModel: SearchReadModel | null = testReadModel(),
+  readModel: SqliteReadModel | null = testReadModel(),
 ): Promise<TestApi> {
   const fake = fakeClient();
   const lines: string[] = [];
