@@ -18,6 +18,7 @@ import {
   latticeAdd,
   latticeDigest,
 } from '@nrdl-catalog/chaincode/model';
+import { entryFromColumns, entryId } from './entries';
 import { MATCH_KINDS, rankSql } from './rank';
 import type { EntryUpdate, IndexCheck, IndexPage, IndexQuery, IndexState, SearchHit } from './sqlite-index';
 import { chars, searchKeys, SHORT_QUERY, shortGrams, type SearchKeys } from './text';
@@ -190,7 +191,7 @@ export class PgSearchIndex {
       [
         key,
         entry.type,
-        entry.itemId,
+        entryId(entry),
         entry.type === 'overlay' ? entry.province : null,
         canonicalJson(entry.data),
         item?.kind ?? null,
@@ -263,10 +264,7 @@ export class PgSearchIndex {
         problems.push(`${str(row, 'entry_key')}: data is not JSON (${(error as Error).message})`);
         continue;
       }
-      const entry: DigestEntry =
-        str(row, 'type') === 'item'
-          ? { type: 'item', itemId: str(row, 'item_id'), data }
-          : { type: 'overlay', itemId: str(row, 'item_id'), province: str(row, 'province'), data };
+      const entry = entryFromColumns(str(row, 'type'), str(row, 'item_id'), str(row, 'province'), data);
       latticeAdd(lattice, entryVector(entry));
       const id = String(row['id']);
       const have = grams.get(id) ?? [];

@@ -24,6 +24,7 @@ import {
   latticeAdd,
   latticeDigest,
 } from '@nrdl-catalog/chaincode/model';
+import { entryFromColumns, entryId } from './entries';
 import { MATCH_KINDS, type MatchKind, rankSql } from './rank';
 import { chars, searchKeys, SHORT_QUERY, shortGrams, type SearchKeys } from './text';
 
@@ -147,22 +148,10 @@ function itemOf(entry: DigestEntry): Item | null {
   return entry.type === 'item' ? (entry.data as Item) : null;
 }
 
-/** The id column of an entry: the item's id, or a rule's id (rules of the rule base enter the digest too). */
-function entryId(entry: DigestEntry): string {
-  return entry.type === 'rule' ? entry.ruleId : entry.itemId;
-}
-
 /** The entry a row holds (what enters the digest). */
 function entryOfRow(row: Row): DigestEntry {
   const data: unknown = JSON.parse(str(row, 'data'));
-  switch (str(row, 'type')) {
-    case 'item':
-      return { type: 'item', itemId: str(row, 'item_id'), data };
-    case 'rule':
-      return { type: 'rule', ruleId: str(row, 'item_id'), data };
-    default:
-      return { type: 'overlay', itemId: str(row, 'item_id'), province: str(row, 'province'), data };
-  }
+  return entryFromColumns(str(row, 'type'), str(row, 'item_id'), str(row, 'province'), data);
 }
 
 function hitOf(row: Row): SearchHit {
