@@ -30,6 +30,10 @@ export function workloadPlans(smoke: boolean): WorkloadPlan[] {
     { workload: 'claim', name: 'claim-12', levels: one, size: 12 },
     { workload: 'get-item', name: 'get-item', levels: one },
     { workload: 'search', name: 'search', levels: one },
+    { workload: 'search-exact', name: 'search-exact', levels: one },
+    { workload: 'search-prefix', name: 'search-prefix', levels: one },
+    { workload: 'coverage-name', name: 'coverage-name', levels: one },
+    { workload: 'coverage-code', name: 'coverage-code', levels: one },
     { workload: 'list-versions', name: 'list-versions', levels: one },
     { workload: 'floor-submit', name: 'floor-submit', levels: smoke ? [2] : [1, 16] },
   ];

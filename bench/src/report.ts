@@ -130,6 +130,34 @@ function num(record: AuditRecord | undefined, field: string): number {
   return typeof value === 'number' ? value : Number.NaN;
 }
 
+/**
+ * The lookup targets (load 16): coverage by exact name or code within 20 % of coverage by id, and
+ * SearchItems by exact name or prefix at half the evaluate floor's throughput or more.
+ */
+export function lookupTargets(figures: readonly OperationFigure[]): TargetCheck[] {
+  const throughput = (name: string): number => find(figures, name, 'c16')?.throughput.median ?? Number.NaN;
+  const byId = throughput('coverage');
+  const floor = throughput('floor-evaluate');
+  return [
+    ...(['coverage-name', 'coverage-code'] as const).map((name) =>
+      check(
+        `${name} throughput ≥ 0.8× coverage by id (load 16)`,
+        ratio(throughput(name), byId),
+        (v) => v >= 0.8,
+        f2,
+      ),
+    ),
+    ...(['search-exact', 'search-prefix'] as const).map((name) =>
+      check(
+        `${name} throughput ≥ 0.5× the evaluate floor (load 16)`,
+        ratio(throughput(name), floor),
+        (v) => v >= 0.5,
+        f2,
+      ),
+    ),
+  ];
+}
+
 /** The Markdown summary, the targets and the charts of `results` (compared with `previous` when given). */
 export function buildReport(results: BenchResults, previous: BenchResults | null): Report {
   const figures = operationFigures(results.rounds);
@@ -331,6 +359,7 @@ export function buildReport(results: BenchResults, previous: BenchResults | null
       (v) => v <= 1.2,
       f2,
     ),
+    ...lookupTargets(figures),
     check('replay ≥ 0.8× raw fetch-and-decode', speed, (v) => v >= 0.8, f2),
     check(
       'every chaincode process ≤ 150 MB RSS with the full catalog',

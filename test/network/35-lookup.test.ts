@@ -74,12 +74,17 @@ describe('real network: lookups on chain (names, forms, codes) on the full catal
     expect(strata).to.have.length(9);
     const random = seeded(15);
     sample = [];
-    for (const [i, stratum] of strata.entries()) {
-      const rows = all.filter((r) => r.stratum === stratum);
-      const want = Math.floor(SAMPLE / strata.length) + (i < SAMPLE % strata.length ? 1 : 0);
+    // an even share per stratum; a stratum smaller than its share (竞价药品部分: 21) gives the rest to the others
+    const bySize = strata
+      .map((stratum) => all.filter((r) => r.stratum === stratum))
+      .sort((a, b) => a.length - b.length);
+    let left = SAMPLE;
+    for (const [i, rows] of bySize.entries()) {
+      const want = Math.min(rows.length, Math.floor(left / (bySize.length - i)));
       const picked = new Set<number>();
-      while (picked.size < Math.min(want, rows.length)) picked.add(Math.floor(random() * rows.length));
-      sample.push(...[...picked].map((index) => rows[index]!));
+      while (picked.size < want) picked.add(Math.floor(random() * rows.length));
+      sample.push(...[...picked].sort((a, b) => a - b).map((index) => rows[index]!));
+      left -= want;
     }
     expect(sample).to.have.length(SAMPLE);
   });

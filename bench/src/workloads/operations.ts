@@ -8,6 +8,9 @@
  * - `coverage`, `coverage-batch` (size lines), `claim` (a patient's claim of size lines, drugs and
  *   Shaanxi services, as `catalog claim` sends it), `get-item` (as of a date), `search` (a name
  *   search on chain), `list-versions`.
+ * - lookups: `search-exact` (SearchItems by exact name), `search-prefix` (by a two-character name
+ *   prefix), `coverage-name` (CheckCoverage of a drug by its name), `coverage-code` (of a Shaanxi
+ *   service or material by its code).
  */
 import { Workload } from './base';
 
@@ -107,5 +110,50 @@ export class Search extends Workload {
 export class ListVersions extends Workload {
   public async submitTransaction(): Promise<void> {
     await this.send(HOSPITAL, 'Catalog:ListVersions', [JSON.stringify({ pageSize: 20 })], true);
+  }
+}
+
+/** SearchItems by exact name (lookup keys, one range). */
+export class SearchExact extends Workload {
+  public async submitTransaction(): Promise<void> {
+    const name = this.pick(this.fixtures.names, this.workerIndex * 7919 + this.counter++);
+    await this.send(
+      HOSPITAL,
+      'Catalog:SearchItems',
+      [JSON.stringify({ exactName: name, pageSize: 20 })],
+      true,
+    );
+  }
+}
+
+/** SearchItems by a two-character name prefix (a full first page of 20). */
+export class SearchPrefix extends Workload {
+  public async submitTransaction(): Promise<void> {
+    const name = this.pick(this.fixtures.names, this.workerIndex * 7919 + this.counter++);
+    const input = { namePrefix: Array.from(name).slice(0, 2).join(''), pageSize: 20 };
+    await this.send(HOSPITAL, 'Catalog:SearchItems', [JSON.stringify(input)], true);
+  }
+}
+
+/** CheckCoverage of a national drug in Guangdong, named by its generic name (resolved on chain). */
+export class CoverageByName extends Workload {
+  public async submitTransaction(): Promise<void> {
+    const name = this.pick(this.fixtures.names, this.workerIndex * 7919 + this.counter++);
+    const line = { province: 'Guangdong', name, date: this.fixtures.date };
+    await this.send(HOSPITAL, 'Catalog:CheckCoverage', [JSON.stringify(line)], true);
+  }
+}
+
+/** The official code of a Shaanxi service or material id (`S-SN-<code>`, `--<n>` suffix dropped). */
+export function codeOfProvincialId(itemId: string): string {
+  return itemId.slice(5).replace(/--\d+$/u, '');
+}
+
+/** CheckCoverage of a Shaanxi service or material, named by its official code (resolved on chain). */
+export class CoverageByCode extends Workload {
+  public async submitTransaction(): Promise<void> {
+    const itemId = this.pick(this.fixtures.provincialIds, this.workerIndex * 7919 + this.counter++);
+    const line = { province: 'Shaanxi', code: codeOfProvincialId(itemId), date: this.fixtures.date };
+    await this.send('shaanxi/hospital1', 'Catalog:CheckCoverage', [JSON.stringify(line)], true);
   }
 }

@@ -6,12 +6,15 @@ import { benchmarkConfig, parseCaliperReport } from '../../../bench/src/caliper'
 import { parseLabel, planRounds, roundLabel } from '../../../bench/src/plan';
 import {
   buildReport,
+  lookupTargets,
   operationFigures,
   writeReport,
   type BenchResults,
+  type OperationFigure,
   type RoundResult,
 } from '../../../bench/src/report';
 import { statusField } from '../../../bench/src/resources';
+import { codeOfProvincialId } from '../../../bench/src/workloads/operations';
 import { parseOptions } from '../../../bench/src/run';
 import { shuffle, syntheticDrugs } from '../../../bench/src/setup';
 import { cdfPoints, quantile, ratio, roundStats, spread } from '../../../bench/src/stats';
@@ -343,7 +346,8 @@ describe('bench: report', function () {
         targets: unknown[];
       };
       expect(json.rounds[0]).to.not.have.property('latencies');
-      expect(json.targets).to.have.length(8);
+      // 8 targets, and the four lookup targets (coverage by name / code, search by exact name / prefix)
+      expect(json.targets).to.have.length(12);
       expect(existsSync(path.join(base, 'throughput.svg'))).to.equal(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -371,5 +375,31 @@ describe('bench: report', function () {
     expect(svg).to.include('<polyline');
     const empty = lineChart({ title: 'e', xLabel: 'x', yLabel: 'y', series: [{ name: 'none', points: [] }] });
     expect(empty).to.not.include('<polyline');
+  });
+});
+
+describe('bench: lookup targets', function () {
+  it('rates coverage by name / code against coverage by id and searches against the evaluate floor', function () {
+    const fig = (name: string, throughput: number): OperationFigure =>
+      ({
+        name,
+        rate: 'c16',
+        throughput: { median: throughput, min: throughput, max: throughput, n: 1 },
+      }) as unknown as OperationFigure;
+    const targets = lookupTargets([
+      fig('coverage', 100),
+      fig('floor-evaluate', 120),
+      fig('coverage-name', 85),
+      fig('coverage-code', 70),
+      fig('search-exact', 61),
+    ]);
+    expect(targets.map((t) => [t.measured, t.met])).to.deep.equal([
+      ['0.85', true],
+      ['0.70', false],
+      ['0.51', true],
+      ['–', null],
+    ]);
+    expect(codeOfProvincialId('S-SN-110900004--2')).to.equal('110900004');
+    expect(codeOfProvincialId('M-SN-C1234')).to.equal('C1234');
   });
 });
