@@ -13,6 +13,7 @@ import {
 import { proposalCommand, proposeCommand, versionCommand } from './proposal-commands';
 import { apiKeyCommand, serveCommand } from './serve-command';
 import { importCommand } from './import-command';
+import { claimCommand } from './claim-command';
 import { auditCommand, auditUsage } from './audit-command';
 
 type Command = (ctx: CommandContext, args: string[]) => Promise<number>;
@@ -20,6 +21,7 @@ type Command = (ctx: CommandContext, args: string[]) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
   coverage: coverageCommand,
   'coverage-batch': coverageBatchCommand,
+  claim: claimCommand,
   search: searchCommand,
   item: itemCommand,
   propose: proposeCommand,

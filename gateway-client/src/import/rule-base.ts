@@ -36,6 +36,7 @@ import {
   type RuleInput,
   definitions,
 } from '@nrdl-catalog/chaincode/model';
+import { CATALOGUES, fill, type Lang, type MessageKey, type Params } from '@nrdl-catalog/chaincode/messages';
 import { Ajv } from 'ajv';
 import { ImportError, csvField, readCsvFile, type CsvTable } from './csv';
 import { readNrdlFile, type NrdlEntry } from './nrdl';
@@ -876,25 +877,48 @@ export function readRuleBase(folder: string, province: ProvinceInfo): RuleBase {
   });
 }
 
-/** The report as text lines (the import's printed summary). */
-export function linkReportLines(report: LinkReport): string[] {
+/** The report as text lines in `lang` (the import's printed summary). */
+export function linkReportLines(report: LinkReport, lang: Lang = 'en'): string[] {
+  const sep = lang === 'zh' ? '，' : ', ';
   const pairs = (record: Readonly<Record<string, number>>): string =>
     Object.entries(record)
       .map(([key, value]) => `${key} ${value}`)
-      .join(', ');
+      .join(sep);
+  const say = (key: MessageKey, params: Params): string => fill(CATALOGUES[lang][key], params, lang);
   const lines = [
-    `drug names: ${report.drugs.names}, linked ${report.drugs.linked} (${pairs(report.drugs.byStatus)})`,
-    `NRDL items given national drug codes: ${report.drugs.itemsWithCodes} (${report.drugs.codes} codes)`,
-    `service codes: ${report.services.codes}, linked ${report.services.linked} (${pairs(report.services.byStatus)})`,
-    `rules: ${Object.values(report.rules).reduce((a, b) => a + b, 0)} (${pairs(report.rules)}); ${report.review} need review`,
-    `rows without a rule: ${report.skipped.count} (${pairs(report.skipped.byReason)})`,
+    say('cli.ruleBase.drugs', {
+      names: report.drugs.names,
+      linked: report.drugs.linked,
+      detail: pairs(report.drugs.byStatus),
+    }),
+    say('cli.ruleBase.codes', { items: report.drugs.itemsWithCodes, codes: report.drugs.codes }),
+    say('cli.ruleBase.services', {
+      codes: report.services.codes,
+      linked: report.services.linked,
+      detail: pairs(report.services.byStatus),
+    }),
+    say('cli.ruleBase.rules', {
+      rules: Object.values(report.rules).reduce((a, b) => a + b, 0),
+      detail: pairs(report.rules),
+      review: report.review,
+    }),
+    say('cli.ruleBase.skipped', { count: report.skipped.count, detail: pairs(report.skipped.byReason) }),
   ];
   for (const link of report.services.examples.nameMismatch ?? []) {
-    lines.push(`  name mismatch: ${link.code} ${link.name} ≠ ${link.localCode} ${link.localName ?? ''}`);
+    lines.push(
+      say('cli.ruleBase.nameMismatch', {
+        code: link.code,
+        name: link.name,
+        localCode: link.localCode,
+        localName: link.localName ?? '',
+      }),
+    );
   }
-  for (const link of report.drugs.examples.unlinked ?? []) lines.push(`  drug not linked: ${link.name}`);
+  for (const link of report.drugs.examples.unlinked ?? []) {
+    lines.push(say('cli.ruleBase.drugUnlinked', { name: link.name }));
+  }
   for (const link of report.drugs.examples.formMismatch ?? []) {
-    lines.push(`  drug form not listed: ${link.name} (NRDL: ${link.nrdlNames.join(', ')})`);
+    lines.push(say('cli.ruleBase.formMismatch', { name: link.name, nrdl: link.nrdlNames.join(sep) }));
   }
   return lines;
 }
