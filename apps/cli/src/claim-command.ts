@@ -71,9 +71,7 @@ export function readClaimDocument(file: string, encoding: TextEncodingName = 'au
     lines: doc.lines,
     ...(typeof doc.province === 'string' ? { province: doc.province } : {}),
     ...(typeof doc.date === 'string' ? { date: doc.date } : {}),
-    ...(doc.patient !== null && typeof doc.patient === 'object'
-      ? { patient: doc.patient }
-      : {}),
+    ...(doc.patient !== null && typeof doc.patient === 'object' ? { patient: doc.patient } : {}),
   };
 }
 
