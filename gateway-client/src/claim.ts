@@ -13,7 +13,8 @@
  * - `paymentDays`: a drug's lines spanning more dates (first to last, inclusive) than the fund pays;
  * - `operation`: two or more operations of one primary/secondary group → REVIEW (the second and
  *   later are charged at a reduced rate, which the data cannot price);
- * - `course`: a course limit (total days, intervals) → REVIEW, with the rule's description;
+ * - `course`: a course limit (total days, intervals) → REVIEW, with the rule's description (and a
+ *   violation when the claim's own lines already span more than its fund-paid days);
  * - any other rule the chain marks `claim` → REVIEW (never a guess).
  *
  * A bad line is answered with a coded error and its line number; the other lines are still asked.
@@ -553,6 +554,9 @@ export function claimFindings(lines: readonly AnsweredLine[]): ClaimFinding[] {
         break;
       }
       case 'course':
+        // a course beyond its fund-paid days within this claim is a violation; the course as a whole
+        // (intervals, one disease episode) is always for review
+        findings.push(...paymentDayFindings(rule, applied));
         findings.push(
           finding(
             'course',

@@ -116,6 +116,7 @@ export {
   assertRule,
   batchCode,
   buildRuleBase,
+  courseDays,
   drugRestriction,
   linkReportLines,
   normaliseName,

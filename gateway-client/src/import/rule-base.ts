@@ -532,8 +532,17 @@ type Restriction = { type: RuleInput['type']; fields: RuleFields; review?: true 
 function ageRule(value: string, description: string): Restriction {
   const group = AGE_GROUPS[value.trim()];
   if (group !== undefined) return { type: 'age', fields: { ...group, value: value.trim() } };
-  // 法定就业年龄 and any other printed age without a number: a judgement the data cannot give.
-  return { type: 'age', fields: { value: text(value) ?? text(description) }, review: true };
+  // 法定就业年龄 (and any other printed age without a number) has no numeric range: the legal working
+  // age depends on sex, occupation and the retirement reform. An age rule needs a range, so the row
+  // is reported for review instead of guessed.
+  return { unhandled: `age without a numeric range (review): ${text(value) ?? text(description) ?? ''}` };
+}
+
+/** The fund-paid days a course description states (`支付不超过30天`, `不超过一年`), or undefined. */
+export function courseDays(description: string): number | undefined {
+  const days = /不超过(\d+)天/u.exec(description)?.[1];
+  if (days !== undefined) return Number(days);
+  return /不超过一年/u.test(description) ? 365 : undefined;
 }
 
 /** The rule type and fields of a drug restriction row. */
@@ -608,8 +617,12 @@ export function serviceRestriction(
       const max = Number(quantity === '' ? '1' : quantity);
       return { type: 'quantity', fields: { maxQuantity: max, periodDays: days, value: `${max}/${days}天` } };
     }
-    case '限定疗程':
-      return { type: 'course', fields: { value: null }, review: true };
+    case '限定疗程': {
+      // the limit is in the description; the course itself (total days, intervals) needs review
+      const days = courseDays(description);
+      if (days === undefined) return { unhandled: `${type} without a number of days` };
+      return { type: 'course', fields: { paymentDays: days, value: `${days}天` }, review: true };
+    }
     default:
       return { unhandled: type };
   }
