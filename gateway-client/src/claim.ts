@@ -18,7 +18,9 @@
  * - any other rule the chain marks `claim` → REVIEW (never a guess).
  *
  * A bad line is answered with a coded error and its line number; the other lines are still asked.
- * When the chain refuses a whole batch, its lines are asked one by one so that only the bad ones fail.
+ * When the chain refuses a whole batch, its lines are asked one by one so that only the bad ones fail;
+ * when it refuses every line for the same reason (a bad patient context, a caller without access),
+ * the claim itself is refused with that error.
  * Pure apart from the client calls; {@link claimCsv} exports the answer.
  */
 import {
@@ -262,6 +264,7 @@ export async function checkClaim(
   const answers = new Map<number, CoverageResult>();
   const errors = new Map<number, ClaimLineError>();
   for (const line of parsed) if (!('request' in line)) errors.set(Number(line.params.line), line);
+  const refusals: ChaincodeError[] = [];
   let pin: number | null = null;
   let batches = 0;
   const ask = async (lines: readonly ClaimLine[]): Promise<CoverageResult[]> => {
@@ -293,9 +296,21 @@ export async function checkClaim(
         } catch (lineFailure) {
           if (!(lineFailure instanceof ChaincodeError)) throw lineFailure;
           errors.set(line.line, chainError(line.line, lineFailure));
+          refusals.push(lineFailure);
         }
       }
     }
+  }
+  // every line refused for one reason (a bad patient context, no access, no governance): the claim
+  // itself is refused, not each of its lines
+  const [firstRefusal] = refusals;
+  if (
+    firstRefusal !== undefined &&
+    answers.size === 0 &&
+    refusals.length === valid.length &&
+    refusals.every((refusal) => refusal.code === firstRefusal.code)
+  ) {
+    throw firstRefusal;
   }
   const findings = claimFindings(
     valid.flatMap((line) => {

@@ -18,12 +18,23 @@ import {
   displayPath,
   fsReason,
   table,
+  type ClaimLineStatus,
   type ClaimResult,
 } from '@nrdl-catalog/gateway-client';
 import { decodeText, type TextEncodingName } from '@nrdl-catalog/gateway-client/import';
 import { CommandContext, UsageError, dateOption, parseCommand, str } from './context';
-import { codeCell, columns, t, type Lang } from './i18n';
+import { codeCell, columns, t, type CliKey, type Lang } from './i18n';
 import { encodingOption, patientFrom } from './query-commands';
+
+/** The catalogue key of each line status. */
+const STATUS_KEYS: Readonly<Record<ClaimLineStatus, CliKey>> = {
+  ok: 'cli.claim.status.ok',
+  notCovered: 'cli.claim.status.notCovered',
+  restricted: 'cli.claim.status.restricted',
+  review: 'cli.claim.status.review',
+  flagged: 'cli.claim.status.flagged',
+  error: 'cli.claim.status.error',
+};
 
 const INSURANCE_TYPES: readonly InsuranceType[] = ['employee', 'resident', 'workInjury', 'maternity'];
 
@@ -82,7 +93,7 @@ function lineRows(lang: Lang, result: ClaimResult): unknown[][] {
     line.coverage?.name ?? null,
     line.quantity,
     line.date ?? line.coverage?.date ?? null,
-    t(lang, `cli.claim.status.${line.status}`),
+    t(lang, STATUS_KEYS[line.status]),
     codeCell(lang, 'reason', line.coverage?.reason),
     line.rules.map((rule) => `${rule.ruleId}:${rule.outcome}`).join(' '),
     line.error === null

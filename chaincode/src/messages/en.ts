@@ -5,7 +5,8 @@
  *   that crosses the wire and appends the key and parameters, so clients render them in any language.
  * - `reason.`, `kind.`, `class.`, `status.`, `role.`, `scope.`, `sex.`, `visit.`, `level.`, `rule.`,
  *   `op.`, `section.`: labels of the model's enumerations.
- * - `cli.`, `http.`, `console.`: words of the applications.
+ * - `cli.`, `http.`, `console.`: words of the applications; `claim.` and `import.`: the client
+ *   library's claim check and rule-base import (rendered by the CLI and the API).
  *
  * The Chinese catalogue (`zh.ts`) has exactly the same keys and placeholders; a unit test and the
  * compiler both refuse a key in one language only.
@@ -601,14 +602,14 @@ export const en = {
     'usage: catalog claim check <claim.json|claim.csv> [--province P] [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit V] [--insurance T] [--csv out.csv]',
   'cli.usage.insurance': '--insurance must be one of {list}, got "{value}"',
   'cli.usage.cannotWrite': 'cannot write {file}: {reason}',
-  'cli.ruleBase.drugs': 'drug names: {names}, linked {linked} ({detail})',
-  'cli.ruleBase.codes': 'NRDL items given national drug codes: {items} ({codes} codes)',
-  'cli.ruleBase.services': 'national service codes: {codes}, linked {linked} ({detail})',
-  'cli.ruleBase.rules': 'rules: {rules} ({detail}); {review} need review',
-  'cli.ruleBase.skipped': 'rows without a rule: {count} ({detail})',
-  'cli.ruleBase.nameMismatch': '  name mismatch: {code} {name} ≠ {localCode} {localName}',
-  'cli.ruleBase.drugUnlinked': '  drug not linked: {name}',
-  'cli.ruleBase.formMismatch': '  drug form not in the NRDL: {name} (NRDL: {nrdl})',
+  'import.ruleBase.drugs': 'drug names: {names}, linked {linked} ({detail})',
+  'import.ruleBase.codes': 'NRDL items given national drug codes: {items} ({codes} codes)',
+  'import.ruleBase.services': 'national service codes: {codes}, linked {linked} ({detail})',
+  'import.ruleBase.rules': 'rules: {rules} ({detail}); {review} need review',
+  'import.ruleBase.skipped': 'rows without a rule: {count} ({detail})',
+  'import.ruleBase.nameMismatch': '  name mismatch: {code} {name} ≠ {localCode} {localName}',
+  'import.ruleBase.drugUnlinked': '  drug not linked: {name}',
+  'import.ruleBase.formMismatch': '  drug form not in the NRDL: {name} (NRDL: {nrdl})',
   'cli.ruleBase.dryRun':
     'dry run: {rules} rules and {items} NRDL items with national drug codes, {chunks} chunks of at most {size}; nothing was sent',
   'cli.claim.summary':

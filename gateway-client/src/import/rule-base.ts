@@ -899,27 +899,27 @@ export function linkReportLines(report: LinkReport, lang: Lang = 'en'): string[]
       .join(sep);
   const say = (key: MessageKey, params: Params): string => fill(CATALOGUES[lang][key], params, lang);
   const lines = [
-    say('cli.ruleBase.drugs', {
+    say('import.ruleBase.drugs', {
       names: report.drugs.names,
       linked: report.drugs.linked,
       detail: pairs(report.drugs.byStatus),
     }),
-    say('cli.ruleBase.codes', { items: report.drugs.itemsWithCodes, codes: report.drugs.codes }),
-    say('cli.ruleBase.services', {
+    say('import.ruleBase.codes', { items: report.drugs.itemsWithCodes, codes: report.drugs.codes }),
+    say('import.ruleBase.services', {
       codes: report.services.codes,
       linked: report.services.linked,
       detail: pairs(report.services.byStatus),
     }),
-    say('cli.ruleBase.rules', {
+    say('import.ruleBase.rules', {
       rules: Object.values(report.rules).reduce((a, b) => a + b, 0),
       detail: pairs(report.rules),
       review: report.review,
     }),
-    say('cli.ruleBase.skipped', { count: report.skipped.count, detail: pairs(report.skipped.byReason) }),
+    say('import.ruleBase.skipped', { count: report.skipped.count, detail: pairs(report.skipped.byReason) }),
   ];
   for (const link of report.services.examples.nameMismatch ?? []) {
     lines.push(
-      say('cli.ruleBase.nameMismatch', {
+      say('import.ruleBase.nameMismatch', {
         code: link.code,
         name: link.name,
         localCode: link.localCode,
@@ -928,10 +928,10 @@ export function linkReportLines(report: LinkReport, lang: Lang = 'en'): string[]
     );
   }
   for (const link of report.drugs.examples.unlinked ?? []) {
-    lines.push(say('cli.ruleBase.drugUnlinked', { name: link.name }));
+    lines.push(say('import.ruleBase.drugUnlinked', { name: link.name }));
   }
   for (const link of report.drugs.examples.formMismatch ?? []) {
-    lines.push(say('cli.ruleBase.formMismatch', { name: link.name, nrdl: link.nrdlNames.join(sep) }));
+    lines.push(say('import.ruleBase.formMismatch', { name: link.name, nrdl: link.nrdlNames.join(sep) }));
   }
   return lines;
 }
