@@ -118,7 +118,9 @@ describe('catalog claim check (in-process, real contracts)', () => {
   });
 });
 
-describe('catalog import rule-base --dry-run (real data files, no network)', () => {
+describe('catalog import rule-base --dry-run (real data files, no network)', function () {
+  // reads and links the full NRDL, Shaanxi and rule-base lists (a few seconds, more on a busy machine)
+  this.timeout(120_000);
   it('prints the link report and the plan, in Chinese and as JSON', async () => {
     const data = path.resolve(__dirname, '../../../data');
     const topology = path.resolve(__dirname, '../../../network/topology.json');

@@ -21,7 +21,9 @@ import {
 } from '../../../gateway-client/src/import';
 import { dataFile, nrdlEntries, serviceImport } from './fixtures';
 
-describe('import/rule-base', () => {
+describe('import/rule-base', function () {
+  // the first test reads and links the full lists
+  this.timeout(120_000);
   let tables: RuleBaseTables | undefined;
   let built: RuleBase | undefined;
   const rb = (): RuleBase => {
