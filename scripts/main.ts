@@ -1,7 +1,8 @@
 /**
  * The catalog's main job (`npm start`): bring the network up with the chaincode deployed, create
  * the governance record, import the NRDL 2024 list and Shaanxi's 2021 service-price and
- * special-materials lists when the catalog is empty, then serve the HTTP API until interrupted.
+ * special-materials lists when the catalog is empty, then the NHSA rule base (a national rule set
+ * linked to those items), then serve the HTTP API until interrupted.
  * Fails in seconds with a clear message when Fabric is not found.
  */
 import path from 'node:path';
@@ -14,7 +15,12 @@ import {
   runCli,
 } from '@nrdl-catalog/cli';
 import { CatalogClient, CatalogClientError, membersFromTopology } from '@nrdl-catalog/gateway-client';
-import { runImport, type ImportSource } from '@nrdl-catalog/gateway-client/import';
+import {
+  linkReportLines,
+  readImportList,
+  runImport,
+  type ImportSource,
+} from '@nrdl-catalog/gateway-client/import';
 import {
   FabricNotFoundError,
   FabricVersionError,
@@ -68,9 +74,15 @@ async function importList(as: string, source: ImportSource, approveAs: readonly 
   const approvers = approveAs.map(connect);
   const progress = progressReporter(processOutput);
   try {
+    let list;
+    if (source.list === 'rule-base') {
+      list = readImportList(source, await client.getGovernance());
+      for (const line of list.report === undefined ? [] : linkReportLines(list.report))
+        processOutput.err(line);
+    }
     const summary = await runImport({
       client,
-      source,
+      source: list ?? source,
       effectiveFrom: '2025-01-01',
       approvers,
       onProgress: progress.onProgress,
@@ -119,6 +131,12 @@ async function main(): Promise<void> {
         ['shaanxi/approver'],
       );
     }
+    // the rule base links to the NRDL items and Shaanxi's service items imported above
+    await importList('nhsa/proposer', { list: 'rule-base', file: DATA, province: 'Shaanxi' }, [
+      'nhsa/approver',
+      'guangdong/approver',
+      'sichuan/approver',
+    ]);
   } else {
     process.stdout.write('catalog already holds sealed versions: skipping the import\n');
   }

@@ -13,11 +13,14 @@
  * - `paymentDays`: a drug's lines spanning more dates (first to last, inclusive) than the fund pays;
  * - `operation`: two or more operations of one primary/secondary group → REVIEW (the second and
  *   later are charged at a reduced rate, which the data cannot price);
- * - `course`: a course limit (total days, intervals) → REVIEW, with the rule's description;
+ * - `course`: a course limit (total days, intervals) → REVIEW, with the rule's description (and a
+ *   violation when the claim's own lines already span more than its fund-paid days);
  * - any other rule the chain marks `claim` → REVIEW (never a guess).
  *
  * A bad line is answered with a coded error and its line number; the other lines are still asked.
- * When the chain refuses a whole batch, its lines are asked one by one so that only the bad ones fail.
+ * When the chain refuses a whole batch, its lines are asked one by one so that only the bad ones fail;
+ * when it refuses every line for the same reason (a bad patient context, a caller without access),
+ * the claim itself is refused with that error.
  * Pure apart from the client calls; {@link claimCsv} exports the answer.
  */
 import {
@@ -261,6 +264,7 @@ export async function checkClaim(
   const answers = new Map<number, CoverageResult>();
   const errors = new Map<number, ClaimLineError>();
   for (const line of parsed) if (!('request' in line)) errors.set(Number(line.params.line), line);
+  const refusals: ChaincodeError[] = [];
   let pin: number | null = null;
   let batches = 0;
   const ask = async (lines: readonly ClaimLine[]): Promise<CoverageResult[]> => {
@@ -292,9 +296,21 @@ export async function checkClaim(
         } catch (lineFailure) {
           if (!(lineFailure instanceof ChaincodeError)) throw lineFailure;
           errors.set(line.line, chainError(line.line, lineFailure));
+          refusals.push(lineFailure);
         }
       }
     }
+  }
+  // every line refused for one reason (a bad patient context, no access, no governance): the claim
+  // itself is refused, not each of its lines
+  const [firstRefusal] = refusals;
+  if (
+    firstRefusal !== undefined &&
+    answers.size === 0 &&
+    refusals.length === valid.length &&
+    refusals.every((refusal) => refusal.code === firstRefusal.code)
+  ) {
+    throw firstRefusal;
   }
   const findings = claimFindings(
     valid.flatMap((line) => {
@@ -553,6 +569,9 @@ export function claimFindings(lines: readonly AnsweredLine[]): ClaimFinding[] {
         break;
       }
       case 'course':
+        // a course beyond its fund-paid days within this claim is a violation; the course as a whole
+        // (intervals, one disease episode) is always for review
+        findings.push(...paymentDayFindings(rule, applied));
         findings.push(
           finding(
             'course',

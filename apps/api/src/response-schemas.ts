@@ -48,6 +48,28 @@ const scopeRule = {
   },
 };
 
+const ruleSource = {
+  type: 'object',
+  required: ['batch', 'file', 'row'],
+  properties: { batch: str, file: str, row: int },
+};
+/** A rule of the national rule base as it applied to a coverage line. */
+const ruleFinding = {
+  type: 'object',
+  required: ['ruleId', 'type', 'outcome', 'source'],
+  properties: {
+    ruleId: str,
+    type: str,
+    outcome: { enum: ['passed', 'violated', 'review', 'claim'] },
+    value: nullable(str),
+    description: nullable(str),
+    source: ruleSource,
+    limits: { type: 'object' },
+  },
+};
+/** A message in both languages (Chinese first). */
+const texts = { type: 'object', required: ['zh', 'en'], properties: { zh: str, en: str } };
+
 /** Response schemas by name (referenced as `#/components/schemas/<name>`). */
 export const responseSchemas: Record<string, Record<string, unknown>> = {
   Error: {
@@ -164,6 +186,68 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
     type: 'object',
     required: ['results'],
     properties: { results: { type: 'array', items: { $ref: 'CoverageAnswer#' } } },
+  },
+  ClaimCheck: {
+    type: 'object',
+    required: ['province', 'catalogVersion', 'lines', 'findings', 'summary'],
+    properties: {
+      province: str,
+      catalogVersion: nullable(int),
+      lines: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['line', 'status', 'coverage', 'rules', 'error'],
+          properties: {
+            line: int,
+            status: { enum: ['ok', 'notCovered', 'restricted', 'review', 'flagged', 'error'] },
+            quantity: nullable({ type: 'number' }),
+            date: nullable(str),
+            coverage: nullable({ $ref: 'Coverage#' }),
+            rules: { type: 'array', items: ruleFinding },
+            error: nullable({
+              type: 'object',
+              required: ['code', 'message'],
+              properties: { code: str, message: str, key: str, params: { type: 'object' }, text: texts },
+            }),
+          },
+        },
+      },
+      findings: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['kind', 'outcome', 'ruleIds', 'lines', 'sources', 'text'],
+          properties: {
+            kind: {
+              enum: [
+                'duplicateCharge',
+                'duplicateChargeTimes',
+                'quantity',
+                'quantityTimes',
+                'quantityHours',
+                'paymentDays',
+                'operation',
+                'course',
+                'unknownRule',
+              ],
+            },
+            outcome: { enum: ['violated', 'review'] },
+            ruleIds: { type: 'array', items: str },
+            lines: { type: 'array', items: int },
+            sources: { type: 'array', items: ruleSource },
+            key: str,
+            params: { type: 'object' },
+            text: texts,
+          },
+        },
+      },
+      summary: {
+        type: 'object',
+        required: ['lines', 'errors', 'byStatus', 'findings', 'batches'],
+        properties: { lines: int, errors: int, byStatus: { type: 'object' }, findings: int, batches: int },
+      },
+    },
   },
   Item: {
     type: 'object',

@@ -29,6 +29,10 @@ import {
   PATIENT_FIELDS,
   type PatientField,
   type Submitted,
+  checkClaim,
+  claimText,
+  MAX_CLAIM_LINES,
+  type ClaimMessage,
 } from '@nrdl-catalog/gateway-client';
 import { DEFAULT_CHUNK_SIZE, fingerprint, splitIntoChunks } from '@nrdl-catalog/gateway-client/import';
 import type { SearchReadModel } from '@nrdl-catalog/gateway-client/search';
@@ -388,6 +392,58 @@ export const routes: readonly Route[] = [
         governanceOf(client),
       ]);
       return { ...answer, results: answer.results.map((result) => withProvinceNames(result, governance)) };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/claims/check',
+    operationId: 'checkClaim',
+    summary: `A whole claim (up to ${MAX_CLAIM_LINES} lines): each line's coverage and rules, and the claim-level findings`,
+    body: {
+      type: 'object',
+      required: ['province', 'lines'],
+      additionalProperties: false,
+      properties: {
+        province: { type: 'string', minLength: 1, maxLength: 40, description: PROVINCE_TEXT },
+        date: { type: 'string', maxLength: 10, description: 'YYYY-MM-DD of lines that give none' },
+        patient: openApiSafe(definitions.patient),
+        lines: {
+          type: 'array',
+          minItems: 1,
+          maxItems: MAX_CLAIM_LINES,
+          description:
+            'each line names its item by exactly one of itemId, name (+ dosageForm) or code; a bad line is answered with a coded error and its line number, the others are still checked',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              itemId: { type: 'string', maxLength: 64 },
+              name: { type: 'string', maxLength: 300 },
+              dosageForm: { type: 'string', maxLength: 100 },
+              code: { type: 'string', maxLength: 64 },
+              quantity: { type: 'number', description: 'greater than 0 (default 1)' },
+              date: { type: 'string', maxLength: 10, description: 'YYYY-MM-DD (default: the claim date)' },
+              time: { type: 'string', maxLength: 5, description: 'HH:MM, for rules counted in hours' },
+            },
+          },
+        },
+      },
+    },
+    response: 'ClaimCheck',
+    handle: async ({ client, body }: RouteContext): Promise<unknown> => {
+      const input = body as { province: string; date?: string; patient?: PatientContext; lines: unknown[] };
+      const texts = (message: ClaimMessage): { zh: string; en: string } => ({
+        zh: claimText(message, 'zh'),
+        en: claimText(message, 'en'),
+      });
+      const result = await checkClaim(client, input);
+      return {
+        ...result,
+        lines: result.lines.map((line) =>
+          line.error === null ? line : { ...line, error: { ...line.error, text: texts(line.error) } },
+        ),
+        findings: result.findings.map((finding) => ({ ...finding, text: texts(finding) })),
+      };
     },
   },
   {

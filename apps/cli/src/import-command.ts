@@ -1,17 +1,29 @@
+import path from 'node:path';
 import {
   ChunkSizeError,
   countBySection,
+  type ImportList,
   type ImportSource,
   type ImportSummary,
+  linkReportLines,
+  listChanges,
+  planChunks,
   readImportList,
   runImport,
 } from '@nrdl-catalog/gateway-client/import';
 import { CommandContext, UsageError, dateOption, parseCommand, required, str } from './context';
 import type { Governance } from '@nrdl-catalog/chaincode/model';
-import { formatDate, provinceOf, table, walletOrgOfMember } from '@nrdl-catalog/gateway-client';
+import {
+  MembersError,
+  formatDate,
+  provinceOf,
+  readTopologyMembers,
+  table,
+  walletOrgOfMember,
+} from '@nrdl-catalog/gateway-client';
 import { approverClients } from './proposal-commands';
 import { phaseLabel, progressReporter } from './progress';
-import { encodingOption } from './query-commands';
+import { DEFAULT_TOPOLOGY, encodingOption } from './query-commands';
 import { columns, labelCell, t, type Lang } from './i18n';
 
 export { countBySection };
@@ -63,11 +75,14 @@ export async function importCommand(ctx: CommandContext, args: string[]): Promis
     province: { type: 'string' },
     kind: { type: 'string' },
     encoding: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    topology: { type: 'string' },
   });
   const [file] = positionals;
-  if (!file || (what !== 'nrdl' && what !== 'province-items')) {
+  if (!file || (what !== 'nrdl' && what !== 'province-items' && what !== 'rule-base')) {
     throw new UsageError('cli.usage.import');
   }
+  if (what === 'rule-base') return ruleBaseImport(ctx, file, values);
   let source: ImportSource;
   let governance: Governance | undefined;
   const encoding = encodingOption(values);
@@ -92,6 +107,64 @@ export async function importCommand(ctx: CommandContext, args: string[]): Promis
   }
   // the file first: its errors come before those of the options read after it, as they always did
   const list = readImportList(source, governance);
+  return driveImport(ctx, list, values);
+}
+
+/**
+ * `catalog import rule-base <data folder> [--province P] [--dry-run]`: the NHSA rule base as one
+ * national proposal (the rules and the NRDL items' national drug codes), its link report printed
+ * first. `--dry-run` links and plans from the topology's member list without touching the network.
+ */
+async function ruleBaseImport(
+  ctx: CommandContext,
+  folder: string,
+  values: Record<string, unknown>,
+): Promise<number> {
+  const province = str(values, 'province') ?? 'Shaanxi';
+  const source: ImportSource = { list: 'rule-base', file: folder, province };
+  if (values['dry-run'] === true) {
+    let members;
+    try {
+      members = readTopologyMembers(path.resolve(str(values, 'topology') ?? DEFAULT_TOPOLOGY));
+    } catch (error) {
+      if (error instanceof MembersError) throw new UsageError(error.message);
+      throw error;
+    }
+    const list = readImportList(source, members);
+    const size = Number(str(values, 'chunk-size') ?? '250');
+    const plan = planChunks(listChanges(list), size);
+    const summary = {
+      rules: list.rules?.length ?? 0,
+      items: list.items.length,
+      chunks: plan.chunks.length,
+      fingerprint: plan.fingerprint,
+      report: list.report,
+    };
+    ctx.print(summary, () =>
+      [
+        ...(list.report === undefined ? [] : linkReportLines(list.report, ctx.lang)),
+        ctx.t('cli.ruleBase.dryRun', {
+          rules: summary.rules,
+          items: summary.items,
+          chunks: summary.chunks,
+          size,
+        }),
+      ].join('\n'),
+    );
+    return 0;
+  }
+  const governance = await ctx.governance();
+  const list = readImportList(source, governance);
+  if (list.report !== undefined) for (const line of linkReportLines(list.report, ctx.lang)) ctx.note(line);
+  return driveImport(ctx, list, values);
+}
+
+/** Drives the import of a list read already (as the proposer in use), prints its summary. */
+async function driveImport(
+  ctx: CommandContext,
+  list: ImportList,
+  values: Record<string, unknown>,
+): Promise<number> {
   const effectiveFrom = dateOption(values, 'effective-from');
   if (effectiveFrom === undefined) throw new UsageError('cli.usage.effectiveFromRequired');
   const chunkSize = str(values, 'chunk-size');

@@ -9,6 +9,7 @@ import { proposalCommand, proposeCommand, versionCommand } from './proposal-comm
 import { reindexCommand } from './reindex-command';
 import { apiKeyCommand, serveCommand } from './serve-command';
 import { importCommand } from './import-command';
+import { claimCommand } from './claim-command';
 import { auditCommand, auditUsage } from './audit-command';
 
 type Command = (ctx: CommandContext, args: string[]) => Promise<number>;
@@ -16,6 +17,7 @@ type Command = (ctx: CommandContext, args: string[]) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
   coverage: coverageCommand,
   'coverage-batch': coverageBatchCommand,
+  claim: claimCommand,
   search: searchCommand,
   item: itemCommand,
   propose: proposeCommand,

@@ -5,7 +5,8 @@
  *   that crosses the wire and appends the key and parameters, so clients render them in any language.
  * - `reason.`, `kind.`, `class.`, `status.`, `role.`, `scope.`, `sex.`, `visit.`, `level.`, `rule.`,
  *   `op.`, `section.`: labels of the model's enumerations.
- * - `cli.`, `http.`, `console.`: words of the applications.
+ * - `cli.`, `http.`, `console.`: words of the applications; `claim.` and `import.`: the client
+ *   library's claim check and rule-base import (rendered by the CLI and the API).
  *
  * The Chinese catalogue (`zh.ts`) has exactly the same keys and placeholders; a unit test and the
  * compiler both refuse a key in one language only.
@@ -293,9 +294,11 @@ export const en = {
 
   import nrdl <csv> --effective-from D [--approve-as a,b,c] [--chunk-size N]
   import province-items <csv> --province P [--kind service|material] --effective-from D [--approve-as …]
+  import rule-base <data folder> [--province Shaanxi] --effective-from D [--approve-as …] [--dry-run]   the NHSA rule base as a national rule set
   import nrdl|province-items … [--encoding auto|utf-8|gb18030|gbk]   the CSV's encoding (default auto: UTF-8, else GB18030)
   coverage --province P (--item ID | --name N [--form F] | --code C) [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit inpatient|outpatient]
   coverage-batch --province P --file claim.json|claim.csv [--encoding auto|utf-8|gb18030]
+  claim check <claim.json|claim.csv> [--province P] [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit V] [--insurance T] [--csv out.csv]
   search <text> [--province P] [--kind K] [--class 甲|乙] [--section S] [--limit N] [--offset N] [--store FILE]
   search --on-chain [<text>] [--prefix] [--province P] [--kind K] [--class 甲|乙] [--section S] [--code C] [--category C] [--limit N] [--bookmark B]
   item <id> [--version N | --date D] [--province P]
@@ -348,7 +351,7 @@ export const en = {
   'cli.usage.versionDiff': 'usage: catalog version diff <a> <b>',
   'cli.usage.version': 'usage: catalog version list | show [<n>] [--date D] | diff <a> <b>',
   'cli.usage.import':
-    'usage: catalog import nrdl <csv> | province-items <csv> --province P [--kind service|material] --effective-from D',
+    'usage: catalog import nrdl <csv> | province-items <csv> --province P [--kind service|material] | rule-base <data folder> [--province P] [--dry-run] --effective-from D',
   'cli.usage.importKind': '--kind must be service or material, got "{value}"',
   'cli.usage.effectiveFromRequired': '--effective-from YYYY-MM-DD is required',
   'cli.usage.apiKey': 'usage: catalog api-key <org>/<identity>',
@@ -639,12 +642,26 @@ export const en = {
     'lines {lines}: {count} operations of the group {group}: the second and later are charged at a reduced rate, review (rules {rule})',
   'claim.finding.course': 'lines {lines}: a course limit to review: {description} (rule {rule})',
   'claim.finding.unknownRule': 'lines {lines}: rule {rule} ({type}) needs a review over the claim',
-  'claim.status.ok': 'ok',
-  'claim.status.notCovered': 'not covered',
-  'claim.status.restricted': 'restricted',
-  'claim.status.review': 'review',
-  'claim.status.flagged': 'flagged',
-  'claim.status.error': 'error',
+  'cli.claim.status.ok': 'ok',
+  'cli.claim.status.notCovered': 'not covered',
+  'cli.claim.status.restricted': 'restricted',
+  'cli.claim.status.review': 'review',
+  'cli.claim.status.flagged': 'flagged',
+  'cli.claim.status.error': 'error',
+  'cli.usage.claim':
+    'usage: catalog claim check <claim.json|claim.csv> [--province P] [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit V] [--insurance T] [--csv out.csv]',
+  'cli.usage.insurance': '--insurance must be one of {list}, got "{value}"',
+  'cli.usage.cannotWrite': 'cannot write {file}: {reason}',
+  'import.ruleBase.drugs': 'drug names: {names}, linked {linked} ({detail})',
+  'import.ruleBase.codes': 'NRDL items given national drug codes: {items} ({codes} codes)',
+  'import.ruleBase.services': 'national service codes: {codes}, linked {linked} ({detail})',
+  'import.ruleBase.rules': 'rules: {rules} ({detail}); {review} need review',
+  'import.ruleBase.skipped': 'rows without a rule: {count} ({detail})',
+  'import.ruleBase.nameMismatch': '  name mismatch: {code} {name} ≠ {localCode} {localName}',
+  'import.ruleBase.drugUnlinked': '  drug not linked: {name}',
+  'import.ruleBase.formMismatch': '  drug form not in the NRDL: {name} (NRDL: {nrdl})',
+  'cli.ruleBase.dryRun':
+    'dry run: {rules} rules and {items} NRDL items with national drug codes, {chunks} chunks of at most {size}; nothing was sent',
   'cli.claim.summary':
     'claim: {lines} lines ({errors} with errors), {findings} claim findings; catalog version {version}, {batches} batches',
   'cli.claim.csvWritten': 'results written to {file}',

@@ -277,12 +277,15 @@ export const zh: Readonly<Record<MessageKey, string>> = {
                                  导入国家医保药品目录（CSV），生成并推进全国提案
   import province-items <csv> --province P [--kind service|material] --effective-from D [--approve-as …]
                                  导入本省医疗服务项目或医用耗材目录
+  import rule-base <数据目录> [--province Shaanxi] --effective-from D [--approve-as …] [--dry-run]
+                                 将国家医保局规则库作为全国规则集导入（药品关联目录药品，服务项目关联本省项目）
   import nrdl|province-items … [--encoding auto|utf-8|gb18030|gbk]
                                  CSV 文件的编码（默认 auto：UTF-8，否则按 GB18030 读取）
   coverage --province P (--item ID | --name N [--form F] | --code C) [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit inpatient|outpatient]
                                  查询某项目在某省某日能否报销（可附参保人年龄、性别、医院等级、门诊/住院）
   coverage-batch --province P --file claim.json|claim.csv [--encoding auto|utf-8|gb18030]
                                  按结算清单文件逐行批量查询
+  claim check <claim.json|claim.csv> [--province P] [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit V] [--insurance T] [--csv out.csv]
   search <text> [--province P] [--kind K] [--class 甲|乙] [--section S] [--limit N] [--offset N] [--store FILE]
                                  从检索库按名称、拼音码（全拼或首字母）、编码、备注检索目录（先跟随通道到最新区块）
   search --on-chain [<text>] [--prefix] [--province P] [--kind K] [--class 甲|乙] [--section S] [--code C] [--category C] [--limit N] [--bookmark B]
@@ -351,7 +354,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'cli.usage.versionDiff': '用法：catalog version diff <a> <b>',
   'cli.usage.version': '用法：catalog version list | show [<n>] [--date D] | diff <a> <b>',
   'cli.usage.import':
-    '用法：catalog import nrdl <csv> | province-items <csv> --province P [--kind service|material] --effective-from D',
+    '用法：catalog import nrdl <csv> | province-items <csv> --province P [--kind service|material] | rule-base <数据目录> [--province P] [--dry-run] --effective-from D',
   'cli.usage.importKind': '--kind 只能是 service（医疗服务项目）或 material（医用耗材），实际为“{value}”',
   'cli.usage.effectiveFromRequired': '必须提供 --effective-from YYYY-MM-DD（生效日期）',
   'cli.usage.apiKey': '用法：catalog api-key <org>/<identity>',
@@ -634,12 +637,26 @@ export const zh: Readonly<Record<MessageKey, string>> = {
     '第 {lines} 行：{group}共 {count} 项手术，第二项起应按比例降低收费，需人工审核（规则 {rule}）',
   'claim.finding.course': '第 {lines} 行：疗程限制需人工审核：{description}（规则 {rule}）',
   'claim.finding.unknownRule': '第 {lines} 行：规则 {rule}（{type}）需对整张费用单人工审核',
-  'claim.status.ok': '通过',
-  'claim.status.notCovered': '不予支付',
-  'claim.status.restricted': '限制支付',
-  'claim.status.review': '需人工审核',
-  'claim.status.flagged': '违规',
-  'claim.status.error': '错误',
+  'cli.claim.status.ok': '通过',
+  'cli.claim.status.notCovered': '不予支付',
+  'cli.claim.status.restricted': '限制支付',
+  'cli.claim.status.review': '需人工审核',
+  'cli.claim.status.flagged': '违规',
+  'cli.claim.status.error': '错误',
+  'cli.usage.claim':
+    '用法：catalog claim check <claim.json|claim.csv> [--province P] [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit V] [--insurance T] [--csv out.csv]',
+  'cli.usage.insurance': '--insurance 只能是 {list} 之一，实际为“{value}”',
+  'cli.usage.cannotWrite': '无法写入 {file}：{reason}',
+  'import.ruleBase.drugs': '药品名称：{names} 个，已关联 {linked} 个（{detail}）',
+  'import.ruleBase.codes': '获得国家医保药品代码的目录药品：{items} 个（共 {codes} 个代码）',
+  'import.ruleBase.services': '国家医疗服务项目代码：{codes} 个，已关联 {linked} 个（{detail}）',
+  'import.ruleBase.rules': '规则：{rules} 条（{detail}）；其中 {review} 条需人工审核',
+  'import.ruleBase.skipped': '未生成规则的行：{count} 行（{detail}）',
+  'import.ruleBase.nameMismatch': '  名称不符：{code} {name} ≠ {localCode} {localName}',
+  'import.ruleBase.drugUnlinked': '  药品未关联：{name}',
+  'import.ruleBase.formMismatch': '  目录未收该剂型：{name}（目录：{nrdl}）',
+  'cli.ruleBase.dryRun':
+    '试运行：{rules} 条规则、{items} 个带国家医保药品代码的目录药品，分 {chunks} 块（每块最多 {size} 项）；未发送任何交易',
   'cli.claim.summary':
     '费用单：{lines} 行（{errors} 行有错误），整单发现 {findings} 项；目录版本 {version}，共 {batches} 批',
   'cli.claim.csvWritten': '结果已写入 {file}',

@@ -119,6 +119,7 @@ export {
   assertRule,
   batchCode,
   buildRuleBase,
+  courseDays,
   drugRestriction,
   linkReportLines,
   normaliseName,

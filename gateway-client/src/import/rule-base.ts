@@ -36,6 +36,7 @@ import {
   type RuleInput,
   definitions,
 } from '@nrdl-catalog/chaincode/model';
+import { CATALOGUES, fill, type Lang, type MessageKey, type Params } from '@nrdl-catalog/chaincode/messages';
 import { Ajv } from 'ajv';
 import { ImportError, csvField, readCsvFile, type CsvTable } from './csv';
 import { readNrdlFile, type NrdlEntry } from './nrdl';
@@ -531,8 +532,17 @@ type Restriction = { type: RuleInput['type']; fields: RuleFields; review?: true 
 function ageRule(value: string, description: string): Restriction {
   const group = AGE_GROUPS[value.trim()];
   if (group !== undefined) return { type: 'age', fields: { ...group, value: value.trim() } };
-  // 法定就业年龄 and any other printed age without a number: a judgement the data cannot give.
-  return { type: 'age', fields: { value: text(value) ?? text(description) }, review: true };
+  // 法定就业年龄 (and any other printed age without a number) has no numeric range: the legal working
+  // age depends on sex, occupation and the retirement reform. An age rule needs a range, so the row
+  // is reported for review instead of guessed.
+  return { unhandled: `age without a numeric range (review): ${text(value) ?? text(description) ?? ''}` };
+}
+
+/** The fund-paid days a course description states (`支付不超过30天`, `不超过一年`), or undefined. */
+export function courseDays(description: string): number | undefined {
+  const days = /不超过(\d+)天/u.exec(description)?.[1];
+  if (days !== undefined) return Number(days);
+  return /不超过一年/u.test(description) ? 365 : undefined;
 }
 
 /** The rule type and fields of a drug restriction row. */
@@ -607,8 +617,12 @@ export function serviceRestriction(
       const max = Number(quantity === '' ? '1' : quantity);
       return { type: 'quantity', fields: { maxQuantity: max, periodDays: days, value: `${max}/${days}天` } };
     }
-    case '限定疗程':
-      return { type: 'course', fields: { value: null }, review: true };
+    case '限定疗程': {
+      // the limit is in the description; the course itself (total days, intervals) needs review
+      const days = courseDays(description);
+      if (days === undefined) return { unhandled: `${type} without a number of days` };
+      return { type: 'course', fields: { paymentDays: days, value: `${days}天` }, review: true };
+    }
     default:
       return { unhandled: type };
   }
@@ -876,25 +890,48 @@ export function readRuleBase(folder: string, province: ProvinceInfo): RuleBase {
   });
 }
 
-/** The report as text lines (the import's printed summary). */
-export function linkReportLines(report: LinkReport): string[] {
+/** The report as text lines in `lang` (the import's printed summary). */
+export function linkReportLines(report: LinkReport, lang: Lang = 'en'): string[] {
+  const sep = lang === 'zh' ? '，' : ', ';
   const pairs = (record: Readonly<Record<string, number>>): string =>
     Object.entries(record)
       .map(([key, value]) => `${key} ${value}`)
-      .join(', ');
+      .join(sep);
+  const say = (key: MessageKey, params: Params): string => fill(CATALOGUES[lang][key], params, lang);
   const lines = [
-    `drug names: ${report.drugs.names}, linked ${report.drugs.linked} (${pairs(report.drugs.byStatus)})`,
-    `NRDL items given national drug codes: ${report.drugs.itemsWithCodes} (${report.drugs.codes} codes)`,
-    `service codes: ${report.services.codes}, linked ${report.services.linked} (${pairs(report.services.byStatus)})`,
-    `rules: ${Object.values(report.rules).reduce((a, b) => a + b, 0)} (${pairs(report.rules)}); ${report.review} need review`,
-    `rows without a rule: ${report.skipped.count} (${pairs(report.skipped.byReason)})`,
+    say('import.ruleBase.drugs', {
+      names: report.drugs.names,
+      linked: report.drugs.linked,
+      detail: pairs(report.drugs.byStatus),
+    }),
+    say('import.ruleBase.codes', { items: report.drugs.itemsWithCodes, codes: report.drugs.codes }),
+    say('import.ruleBase.services', {
+      codes: report.services.codes,
+      linked: report.services.linked,
+      detail: pairs(report.services.byStatus),
+    }),
+    say('import.ruleBase.rules', {
+      rules: Object.values(report.rules).reduce((a, b) => a + b, 0),
+      detail: pairs(report.rules),
+      review: report.review,
+    }),
+    say('import.ruleBase.skipped', { count: report.skipped.count, detail: pairs(report.skipped.byReason) }),
   ];
   for (const link of report.services.examples.nameMismatch ?? []) {
-    lines.push(`  name mismatch: ${link.code} ${link.name} ≠ ${link.localCode} ${link.localName ?? ''}`);
+    lines.push(
+      say('import.ruleBase.nameMismatch', {
+        code: link.code,
+        name: link.name,
+        localCode: link.localCode,
+        localName: link.localName ?? '',
+      }),
+    );
   }
-  for (const link of report.drugs.examples.unlinked ?? []) lines.push(`  drug not linked: ${link.name}`);
+  for (const link of report.drugs.examples.unlinked ?? []) {
+    lines.push(say('import.ruleBase.drugUnlinked', { name: link.name }));
+  }
   for (const link of report.drugs.examples.formMismatch ?? []) {
-    lines.push(`  drug form not listed: ${link.name} (NRDL: ${link.nrdlNames.join(', ')})`);
+    lines.push(say('import.ruleBase.formMismatch', { name: link.name, nrdl: link.nrdlNames.join(sep) }));
   }
   return lines;
 }

@@ -351,6 +351,28 @@ describe('claim check: claim-level rules', () => {
       ['course', 'review', '总时间不超过90天'],
     ]);
     expect(course.lines[0]?.status).to.equal('review');
+    const long = await run(
+      {
+        'S-SN-K': [
+          rule(
+            'R-s8-3-course-5',
+            'course',
+            'claim',
+            { paymentDays: 30 },
+            { description: '支付不超过30天。' },
+          ),
+        ],
+      },
+      [
+        { itemId: 'S-SN-K', date: '2026-03-01' },
+        { itemId: 'S-SN-K', date: '2026-04-15' },
+      ],
+    );
+    expect(long.findings.map((f) => [f.kind, f.outcome])).to.deep.equal([
+      ['course', 'review'],
+      ['paymentDays', 'violated'],
+    ]);
+    expect(long.lines.map((l) => l.status)).to.deep.equal(['flagged', 'flagged']);
     const odd = await run({ 'S-SN-U': [rule('R-u-1', 'sex', 'claim')] }, [{ itemId: 'S-SN-U' }]);
     expect(odd.findings.map((f) => f.kind)).to.deep.equal(['unknownRule']);
     const freq = await run({ 'S-SN-A': [dup('每周')] }, [{ itemId: 'S-SN-A' }, { itemId: 'S-SN-B' }]);

@@ -43,6 +43,10 @@ const valid: Record<string, { url: string; request?: Call }> = {
     url: '/v1/coverage/batch',
     request: { body: { province: 'Guangdong', lines: [{ itemId: ITEM_ID }] } },
   },
+  checkClaim: {
+    url: '/v1/claims/check',
+    request: { body: { province: 'Guangdong', lines: [{ itemId: ITEM_ID }] } },
+  },
   searchItems: { url: '/v1/items?kind=drug' },
   search: { url: `/v1/search?q=${encodeURIComponent('复方')}` },
   getItem: { url: `/v1/items/${ITEM_ID}` },

@@ -85,6 +85,55 @@ const cases: readonly Case[] = [
     check: (body) => expect(body.results).to.have.length(2),
   },
   {
+    operationId: 'checkClaim',
+    url: '/v1/claims/check',
+    request: {
+      body: {
+        province: 'Sichuan',
+        date: '2025-06-01',
+        patient: { age: 40, sex: 'female', insuranceType: 'employee' },
+        lines: [{ itemId: ITEM_ID, quantity: 2 }, { quantity: 1 }, { name: '复方硼砂', time: '08:00' }],
+      },
+    },
+    schema: 'ClaimCheck',
+    calls: [
+      [
+        'checkCoverageBatch',
+        {
+          lines: [
+            {
+              province: 'Sichuan',
+              itemId: ITEM_ID,
+              date: '2025-06-01',
+              patient: { age: 40, sex: 'female', insuranceType: 'employee' },
+            },
+            {
+              province: 'Sichuan',
+              name: '复方硼砂',
+              date: '2025-06-01',
+              patient: { age: 40, sex: 'female', insuranceType: 'employee' },
+            },
+          ],
+        },
+      ],
+    ],
+    check: (body) => {
+      const lines = body.lines as {
+        line: number;
+        status: string;
+        error: { code: string; text: { zh: string } } | null;
+      }[];
+      expect(lines.map((l) => [l.line, l.status])).to.deep.equal([
+        [1, 'ok'],
+        [2, 'error'],
+        [3, 'ok'],
+      ]);
+      expect(lines[1]?.error?.code).to.equal('INVALID_INPUT');
+      expect(lines[1]?.error?.text.zh).to.equal('请给出 itemId、name 或 code 之一');
+      expect(body.findings).to.deep.equal([]);
+    },
+  },
+  {
     operationId: 'searchItems',
     url: `/v1/items?name=${encodeURIComponent('硼砂')}&prefix=${encodeURIComponent('复')}&code=XA01&category=XA01&class=${encodeURIComponent('甲')}&section=s&kind=drug&province=Guangdong&version=2&limit=5&bookmark=b`,
     schema: 'ItemPage',
