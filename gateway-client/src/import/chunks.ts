@@ -74,8 +74,14 @@ export function splitIntoChunks<T>(items: readonly T[], size: number = DEFAULT_C
  */
 export const MAX_CHUNK_KEYS = 4000;
 
-/** The state keys ApplyChunk writes for one change (index, record, and an upsert's lookup keys). */
+/**
+ * The state keys ApplyChunk writes for one change (index, record, and an upsert's lookup keys; a
+ * rule's lookup key per item it names).
+ */
 export function changeKeyCount(change: Change): number {
+  if (change.op === 'upsertRule') {
+    return 2 + change.rule.targets.length + (change.rule.pairedWith?.length ?? 0);
+  }
   if (change.op !== 'upsertItem') return 2;
   const { item } = change;
   const codes = new Set([item.code, ...(item.codes ?? [])].filter((c) => c !== null && c !== undefined));

@@ -111,6 +111,16 @@ describe('chunks: keys per transaction', () => {
     expect(changeKeyCount(item(0))).to.equal(4);
     expect(changeKeyCount(item(0, 10))).to.equal(14);
     expect(changeKeyCount({ op: 'removeItem', itemId: 'D-1' })).to.equal(2);
+    // a rule: index, record and a lookup key per item it names
+    const rule = {
+      id: 'R-t-1',
+      type: 'duplicateCharge' as const,
+      targets: ['S-SN-1', 'S-SN-2'],
+      pairedWith: ['S-SN-3'],
+      source: { batch: 'b', file: 'f', row: 2 },
+    };
+    expect(changeKeyCount({ op: 'upsertRule', rule })).to.equal(5);
+    expect(changeKeyCount({ op: 'upsertRule', rule: { ...rule, pairedWith: undefined } })).to.equal(4);
   });
 
   it('cuts a chunk before it would write more than MAX_CHUNK_KEYS keys; ordinary items keep the size', () => {
