@@ -132,12 +132,12 @@ describe('catalog import rule-base --dry-run (real data files, no network)', fun
     expect(zh.code, zh.stderr).to.equal(0);
     expect(zh.stdout).to.contain('药品名称：889 个，已关联 373 个');
     expect(zh.stdout).to.contain('名称不符：001204000070000 小儿头皮静脉输液 ≠ 120400007 小儿静脉输液');
-    expect(zh.stdout).to.contain('试运行：2059 条规则、291 个带国家医保药品代码的目录药品，分 10 块');
+    expect(zh.stdout).to.contain('试运行：2059 条规则、291 个带国家医保药品代码的目录药品，分 12 块');
     const json = await runCatalog(
       ['import', 'rule-base', data, '--dry-run', '--topology', topology, '--json'],
       {},
     );
     const summary = JSON.parse(json.stdout) as { rules: number; items: number; chunks: number };
-    expect(summary).to.include({ rules: 2059, items: 291, chunks: 10 });
+    expect(summary).to.include({ rules: 2059, items: 291, chunks: 12 });
   });
 });
