@@ -845,6 +845,8 @@ export interface Operation {
   readonly responses: Readonly<Record<string, Schema | undefined>>;
   /** Groups of query parameters of which at most one may be given (`x-exclusive-parameters`). */
   readonly exclusive: readonly (readonly string[])[];
+  /** Groups of query parameters of which exactly one must be given (`x-one-of-parameters`). */
+  readonly oneOf: readonly (readonly string[])[];
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
@@ -881,7 +883,12 @@ export function operationsOf(document: Readonly<Record<string, unknown>>): Opera
             ? undefined
             : { schema: bodySchema as Schema, required: requestBody?.required === true },
         responses,
-        exclusive: (op['x-exclusive-parameters'] as string[][] | undefined) ?? [],
+        // a group of which exactly one must be given is exclusive too
+        exclusive: [
+          ...((op['x-exclusive-parameters'] as string[][] | undefined) ?? []),
+          ...((op['x-one-of-parameters'] as string[][] | undefined) ?? []),
+        ],
+        oneOf: (op['x-one-of-parameters'] as string[][] | undefined) ?? [],
       });
     }
   }
@@ -992,7 +999,8 @@ export class RequestArbitraries {
     );
     const query = fc
       .tuple(text('/query', parametersSchema(operation, 'query')), fc.nat())
-      .map(([q, pick]) => exclusiveKept(operation, q, pick));
+      .map(([q, pick]) => exclusiveKept(operation, q, pick))
+      .filter((q) => operation.oneOf.every((group) => group.some((name) => name in q)));
     const bodyOptions = partOptions(options, '/body', 'json');
     const body: fc.Arbitrary<{ hasBody: boolean; body?: unknown }> = operation.body
       ? operation.body.required

@@ -73,6 +73,11 @@ export interface Route {
    * the document names them in `x-exclusive-parameters` (OpenAPI has no keyword for it).
    */
   readonly exclusive?: readonly (readonly string[])[];
+  /**
+   * Groups of query parameters of which exactly one must be given (the query schema's `oneOf`, which
+   * the parameter list of the document cannot show); named in `x-one-of-parameters`.
+   */
+  readonly oneOfParameters?: readonly (readonly string[])[];
   handle(ctx: RouteContext): Promise<unknown>;
 }
 
@@ -324,6 +329,7 @@ export const routes: readonly Route[] = [
     operationId: 'checkCoverage',
     summary: 'Is an item covered in a province on a date, for a patient?',
     query: coverageQuery,
+    oneOfParameters: [Object.keys(coverageQueryProperties)],
     response: 'CoverageAnswer',
     handle: ({ client, query: q }: RouteContext): Promise<unknown> =>
       named(

@@ -409,6 +409,7 @@ export async function buildApi(options: Readonly<ApiOptions>): Promise<FastifyIn
         ...(route.params ? { params: route.params } : {}),
         ...(route.body ? { body: route.body } : {}),
         ...(route.exclusive ? { 'x-exclusive-parameters': route.exclusive } : {}),
+        ...(route.oneOfParameters ? { 'x-one-of-parameters': route.oneOfParameters } : {}),
         response: responsesOf(route),
       },
       onRequest: authenticate,
