@@ -265,6 +265,30 @@ export async function checkClaim(
   const errors = new Map<number, ClaimLineError>();
   for (const line of parsed) if (!('request' in line)) errors.set(Number(line.params.line), line);
   const refusals: ChaincodeError[] = [];
+  /**
+   * Keeps a line's answer. A line by name or code that matched no item, or several (dosage forms:
+   * give `dosageForm`), gets a coded error naming the forms instead of a guess.
+   */
+  const settle = (line: ClaimLine, result: CoverageResult): void => {
+    const matches = (result as { matches?: readonly (CoverageResult & { dosageForm?: string | null })[] })
+      .matches;
+    if (matches === undefined) {
+      answers.set(line.line, result);
+      return;
+    }
+    const [only] = matches;
+    if (matches.length === 1 && only !== undefined) {
+      answers.set(line.line, only);
+      return;
+    }
+    const forms = matches.map((m) => `${m.itemId} ${m.dosageForm ?? '-'}`).join('; ');
+    errors.set(
+      line.line,
+      matches.length === 0
+        ? { ...lineError(line.line, 'claim.error.noMatch'), code: 'ITEM_NOT_FOUND' }
+        : lineError(line.line, 'claim.error.ambiguous', { count: matches.length, forms }),
+    );
+  };
   let pin: number | null = null;
   let batches = 0;
   const ask = async (lines: readonly ClaimLine[]): Promise<CoverageResult[]> => {
@@ -284,7 +308,7 @@ export async function checkClaim(
       const results = await ask(slice);
       slice.forEach((line, index) => {
         const result = results[index];
-        if (result !== undefined) answers.set(line.line, result);
+        if (result !== undefined) settle(line, result);
       });
     } catch (error) {
       if (!(error instanceof ChaincodeError)) throw error;
@@ -292,7 +316,7 @@ export async function checkClaim(
       for (const line of slice) {
         try {
           const [result] = await ask([line]);
-          if (result !== undefined) answers.set(line.line, result);
+          if (result !== undefined) settle(line, result);
         } catch (lineFailure) {
           if (!(lineFailure instanceof ChaincodeError)) throw lineFailure;
           errors.set(line.line, chainError(line.line, lineFailure));

@@ -330,6 +330,11 @@ export const routes: readonly Route[] = [
     summary: 'Is an item covered in a province on a date, for a patient?',
     query: coverageQuery,
     oneOfParameters: [Object.keys(coverageQueryProperties)],
+    // a dosage form narrows a name: never with an id or a code
+    exclusive: [
+      ['itemId', 'form'],
+      ['code', 'form'],
+    ],
     response: 'CoverageAnswer',
     handle: ({ client, query: q }: RouteContext): Promise<unknown> =>
       named(

@@ -625,6 +625,8 @@ export const en = {
   'claim.error.time': 'time must be HH:MM, got "{value}"',
   'claim.error.tooManyLines': 'a claim has at most {max} lines, got {count}',
   'claim.error.noLines': 'a claim needs at least one line',
+  'claim.error.noMatch': 'no item of that name or code is listed in the catalog version asked',
+  'claim.error.ambiguous': '{count} items match (give dosageForm, or the itemId): {forms}',
   'claim.error.noAnswer': 'the chain gave no answer for this line',
   'claim.error.chain': '{detail}',
   'claim.finding.duplicateCharge':

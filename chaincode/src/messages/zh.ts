@@ -623,6 +623,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'claim.error.time': '时间必须是 HH:MM 格式，实际为“{value}”',
   'claim.error.tooManyLines': '一张费用单最多 {max} 行，实际为 {count} 行',
   'claim.error.noLines': '费用单至少需要一行明细',
+  'claim.error.noMatch': '所查目录版本中没有该名称或编码的项目',
+  'claim.error.ambiguous': '有 {count} 个项目匹配（请给出剂型 dosageForm 或项目编号 itemId）：{forms}',
   'claim.error.noAnswer': '链上未返回该行的结果',
   'claim.error.chain': '{detail}',
   'claim.finding.duplicateCharge': '第 {lines} 行：{names} 不得同时收费（{frequency}；规则 {rule}）',

@@ -158,6 +158,45 @@ describe('claim check: lines', () => {
   });
 });
 
+describe('claim check: lines by name or code', () => {
+  it('takes the one match, and answers no match or several (with their forms) as a coded line error', async () => {
+    const matches = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        ...answer(`D-${String(i)}`, 7),
+        dosageForm: `form ${String(i)}`,
+      }));
+    const client: ClaimClient = {
+      checkCoverageBatch: (input: CheckCoverageBatchInput) => {
+        const raw = input as unknown as { lines: { name?: string }[] };
+        return Promise.resolve({
+          results: raw.lines.map((line) => {
+            const n = Number(line.name?.slice(1));
+            return n === 1
+              ? { ...answer('D-0', 7), dosageForm: 'form 0', query: { name: 'n1', dosageForm: null } }
+              : {
+                  province: 'Shaanxi',
+                  date: '2026-03-01',
+                  catalogVersion: 7,
+                  query: { name: line.name, dosageForm: null },
+                  matches: matches(n),
+                };
+          }),
+        } as never);
+      },
+    };
+    const result = await checkClaim(client, claim([{ name: 'n1' }, { name: 'n0' }, { name: 'n2' }]));
+    const [one, none, two] = result.lines;
+    expect(one?.status).to.equal('ok');
+    expect(one?.coverage?.itemId).to.equal('D-0');
+    expect(none?.status).to.equal('error');
+    expect(none?.error?.code).to.equal('ITEM_NOT_FOUND');
+    expect(two?.status).to.equal('error');
+    expect(two?.error?.message).to.equal(
+      'INVALID_INPUT: line 3: 2 items match (give dosageForm, or the itemId): D-0 form 0; D-1 form 1',
+    );
+  });
+});
+
 describe('claim check: batches', () => {
   it('asks in batches of at most 200 and pins every later batch to the first batch’s version', async () => {
     const client = fakeClient({}, { version: 12 });
