@@ -330,6 +330,8 @@ export async function checkClaim(
   const [firstRefusal] = refusals;
   if (
     firstRefusal !== undefined &&
+    // a line the schema refuses is that line's error, reported by its number
+    !(firstRefusal instanceof InvalidInputError) &&
     answers.size === 0 &&
     refusals.length === valid.length &&
     refusals.every((refusal) => refusal.code === firstRefusal.code)

@@ -301,8 +301,11 @@ async function named<T extends { readonly province?: string | null }>(
 /** The query of GET /v1/coverage: the item by id, by name (+ form) or by code — exactly one. */
 const coverageQueryProperties = {
   itemId: str('item id (or give name, or code)', { pattern: ITEM_ID_PATTERN, maxLength: 64 }),
-  name: str('generic name, resolved on chain (every item of that name answers)', { maxLength: 300 }),
-  code: str('official code, resolved on chain', { maxLength: 56 }),
+  name: str('generic name, resolved on chain (every item of that name answers)', {
+    minLength: 1,
+    maxLength: 300,
+  }),
+  code: str('official code, resolved on chain', { pattern: '^[A-Za-z0-9.-]{1,56}$', maxLength: 56 }),
 };
 const coverageQuery: JsonSchema = {
   ...query(

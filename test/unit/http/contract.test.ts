@@ -376,6 +376,13 @@ describe('HTTP API contract', function () {
         for (const [error, status, code] of failures) {
           api.fake.failWith = error;
           const response = await call(api, request?.url ?? '', request?.request);
+          if (route.operationId === 'checkClaim' && code === 'INVALID_INPUT') {
+            // a line the chain's schema refuses is that line's error, by line number (the claim is answered)
+            expect(response.statusCode, `${route.operationId} ${code}`).to.equal(200);
+            const claim = JSON.parse(response.body) as { lines: { error: { code: string } | null }[] };
+            expect(claim.lines.map((l) => l.error?.code)).to.include('INVALID_INPUT');
+            continue;
+          }
           expect(response.statusCode, `${route.operationId} ${code}`).to.equal(status);
           expect(declared, `${route.operationId} declares ${status}`).to.include(String(status));
           const body = bodyOf(api, response, 'Error');
