@@ -143,14 +143,28 @@ export async function importLists(
     lanes.set(lane, [...(lanes.get(lane) ?? []), list]);
   }
   const started = performance.now();
-  const timings = await Promise.all(
+  // Every lane runs to its end before a failure is reported, so the error is the last thing the
+  // run prints (not buried under the other lanes' progress) and no import is left half-done.
+  const settled = await Promise.allSettled(
     [...lanes.values()].map(async (lane) => {
       const done: ImportTiming[] = [];
-      for (const list of lane) done.push(await importList(channel, list, log));
+      for (const list of lane) {
+        try {
+          done.push(await importList(channel, list, log));
+        } catch (error) {
+          throw new Error(
+            `import of ${list.title} failed: ${error instanceof Error ? error.message : String(error)}`,
+            { cause: error },
+          );
+        }
+      }
       return done;
     }),
   );
-  return { timings: timings.flat(), seconds: (performance.now() - started) / 1000 };
+  const failed = settled.find((lane) => lane.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  const timings = settled.flatMap((lane) => (lane.status === 'fulfilled' ? lane.value : []));
+  return { timings, seconds: (performance.now() - started) / 1000 };
 }
 
 async function importList(

@@ -39,7 +39,16 @@ describe('real network: benchmark harness (smoke round of each workload)', funct
       process.execPath,
       ['--conditions=nrdl-source', '-r', 'ts-node/register', 'bench/src/run.ts', '--smoke', '--out', out],
       { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' }, maxBuffer: 64 * 1024 * 1024 },
-    );
+    ).catch((error: unknown) => {
+      // The run's own error line (`bench: …`) first, then the end of what it printed.
+      const stderr = (error as { stderr?: string }).stderr ?? '';
+      const reason = stderr
+        .split('\n')
+        .filter((line) => line.startsWith('bench: ') && !line.startsWith('bench: channel '));
+      throw new Error(
+        `the smoke run failed: ${reason.join(' | ') || 'no error line'}\n${stderr.split('\n').slice(-40).join('\n')}`,
+      );
+    });
     expect(stdout).to.match(/^report: smoke-\d+\.md/m);
     const json = readdirSync(out).find((name) => name.endsWith('.json'));
     expect(json, 'results JSON').to.not.equal(undefined);
