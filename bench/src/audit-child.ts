@@ -4,11 +4,15 @@
  * new SQLite store, or fetches and decodes every block storing nothing (the floor);
  * `audit-child.ts verify <channel> <store.sqlite> <genesis.block>` verifies that store on its own
  * (re-executing every catalog transaction); `audit-child.ts search <store.sqlite>` builds the
- * auditors' read model from it and times name searches over the catalog as of a date.
+ * auditors' read model from it and times name searches over the catalog as of a date;
+ * `audit-child.ts read-model <channel> <store.sqlite> <names.json> [concurrency] [seconds] [repeats]`
+ * brings the search read model (what `GET /v1/search` answers from) up to the channel's head, then
+ * times searches from `concurrency` callers at once (the load of the Caliper rounds) for `seconds`,
+ * `repeats` times: latency from call to answer, digest check included.
  * Prints one JSON line.
  */
 import { readFileSync } from 'node:fs';
-import { openConnection } from '@nrdl-catalog/gateway-client';
+import { CatalogClient, openConnection } from '@nrdl-catalog/gateway-client';
 import {
   buildLedgerModel,
   catalogAsOf,
@@ -18,7 +22,10 @@ import {
   SqliteAuditStore,
   verifyIndependently,
 } from '@nrdl-catalog/gateway-client/audit';
+import { chainVersionsOf, SearchReadModel } from '@nrdl-catalog/gateway-client/search';
 import { rssOf } from './resources';
+import { searchQueries, timeSearches } from './read-model-measure';
+import { spread } from './stats';
 import { BENCH_DATE, WALLET_DIR } from './setup';
 
 async function main(): Promise<Record<string, unknown>> {
@@ -110,7 +117,36 @@ async function main(): Promise<Record<string, unknown>> {
       await store.close();
     }
   }
-  throw new Error(`usage: audit-child.ts replay|raw|verify|search …`);
+  if (mode === 'read-model') {
+    const [channel = '', file = '', namesFile = '', c = '16', s = '6', r = '3'] = args;
+    const names = (JSON.parse(readFileSync(namesFile, 'utf8')) as { names: string[] }).names;
+    const client = CatalogClient.connect({ as: 'audit/auditor', channel, walletDir: WALLET_DIR });
+    const model = SearchReadModel.open(file, chainVersionsOf(client));
+    try {
+      const caughtUp = performance.now();
+      await model.catchUp(client.network);
+      const catchUpMs = performance.now() - caughtUp;
+      const repeats = await timeSearches(model, searchQueries(names), Number(c), Number(s) * 1000, Number(r));
+      const p99 = spread(repeats.map((repeat) => repeat.p99));
+      return {
+        mode,
+        concurrency: Number(c),
+        catchUpMs,
+        catalogVersion: (await model.state())?.version ?? 0,
+        searches: repeats.reduce((total, repeat) => total + repeat.searches, 0),
+        throughput: spread(repeats.map((repeat) => repeat.throughput)).median,
+        p50: spread(repeats.map((repeat) => repeat.p50)).median,
+        p99: p99.median,
+        p99Min: p99.min,
+        p99Max: p99.max,
+        peakRssMb: peak(),
+      };
+    } finally {
+      await model.close();
+      client.close();
+    }
+  }
+  throw new Error(`usage: audit-child.ts replay|raw|verify|search|read-model …`);
 }
 
 main().then(

@@ -34,6 +34,7 @@ export function workloadPlans(smoke: boolean): WorkloadPlan[] {
     { workload: 'search-prefix', name: 'search-prefix', levels: one },
     { workload: 'coverage-name', name: 'coverage-name', levels: one },
     { workload: 'coverage-code', name: 'coverage-code', levels: one },
+    { workload: 'coverage-provincial', name: 'coverage-provincial', levels: one },
     { workload: 'list-versions', name: 'list-versions', levels: one },
     { workload: 'floor-submit', name: 'floor-submit', levels: smoke ? [2] : [1, 16] },
   ];

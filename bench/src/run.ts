@@ -110,13 +110,17 @@ async function auditChild(args: readonly string[]): Promise<Record<string, numbe
   });
 }
 
-/** Replay, raw fetch-and-decode (alternating, `times` each), verify and read-model search of `channel`. */
+/**
+ * Replay, raw fetch-and-decode (alternating, `times` each), verify and the ledger model's search of
+ * `channel`; with `readModel`, the search read model's latency at load 16 (`times` repeats of `seconds`).
+ */
 async function auditMeasures(
   channel: string,
   topology: Topology,
   workDir: string,
   names: string,
   times: number,
+  readModel?: { readonly seconds: number },
 ): Promise<BenchResults['audit']> {
   const replays: Record<string, number | boolean | string>[] = [];
   const raws: Record<string, number | boolean | string>[] = [];
@@ -133,7 +137,20 @@ async function auditMeasures(
   const verify = await auditChild(['verify', channel, store, genesis]);
   log(`  verify ${Number(verify.transactions)} transactions in ${Number(verify.ms).toFixed(0)} ms`);
   const search = await auditChild(['search', store, names]);
-  return { replays, raws, verify, search };
+  if (readModel === undefined) return { replays, raws, verify, search };
+  const measured = await auditChild([
+    'read-model',
+    channel,
+    path.join(workDir, `read-model-${channel}.sqlite`),
+    names,
+    '16',
+    String(readModel.seconds),
+    String(times),
+  ]);
+  log(
+    `  read-model search at load 16: p50 ${Number(measured.p50).toFixed(1)} ms, p99 ${Number(measured.p99).toFixed(1)} ms, ${Number(measured.throughput).toFixed(0)} searches/s`,
+  );
+  return { replays, raws, verify, search, readModel: measured };
 }
 
 /** Collects the samples of every round Caliper ran. */
@@ -252,7 +269,9 @@ async function run(options: RunOptions): Promise<string> {
 
   const main = await caliperRounds(topology, channel, fixturesFile, workDir, { ...options, tag: 'main' });
   log('audit:');
-  const audit = await auditMeasures(channel, topology, workDir, namesFile, options.smoke ? 1 : 3);
+  const audit = await auditMeasures(channel, topology, workDir, namesFile, options.smoke ? 1 : 3, {
+    seconds: options.seconds,
+  });
 
   const growth: GrowthPoint[] = [];
   const baseItems = imported.reduce((total, list) => total + list.items.length, 0);

@@ -71,6 +71,7 @@ describe('real network: benchmark harness (smoke round of each workload)', funct
     expect(operations).to.include.members([
       'coverage-name',
       'coverage-code',
+      'coverage-provincial',
       'search-exact',
       'search-prefix',
     ]);

@@ -10,7 +10,8 @@
  *   search on chain), `list-versions`.
  * - lookups: `search-exact` (SearchItems by exact name), `search-prefix` (by a two-character name
  *   prefix), `coverage-name` (CheckCoverage of a drug by its name), `coverage-code` (of a Shaanxi
- *   service or material by its code).
+ *   service or material by its code), `coverage-provincial` (CheckCoverage of the same Shaanxi items by
+ *   id, through the same peer: what `coverage-code` is rated against).
  */
 import { Workload } from './base';
 
@@ -154,6 +155,19 @@ export class CoverageByCode extends Workload {
   public async submitTransaction(): Promise<void> {
     const itemId = this.pick(this.fixtures.provincialIds, this.workerIndex * 7919 + this.counter++);
     const line = { province: 'Shaanxi', code: codeOfProvincialId(itemId), date: this.fixtures.date };
+    await this.send('shaanxi/hospital1', 'Catalog:CheckCoverage', [JSON.stringify(line)], true);
+  }
+}
+
+/**
+ * CheckCoverage of the same Shaanxi items as {@link CoverageByCode}, in the same order and through the
+ * same hospital's peer, named by id: the like-for-like baseline of coverage by code (`coverage` asks
+ * Guangdong's peer about national drugs).
+ */
+export class CoverageProvincial extends Workload {
+  public async submitTransaction(): Promise<void> {
+    const itemId = this.pick(this.fixtures.provincialIds, this.workerIndex * 7919 + this.counter++);
+    const line = { province: 'Shaanxi', itemId, date: this.fixtures.date };
     await this.send('shaanxi/hospital1', 'Catalog:CheckCoverage', [JSON.stringify(line)], true);
   }
 }

@@ -7,12 +7,14 @@ import { parseLabel, planRounds, roundLabel } from '../../../bench/src/plan';
 import {
   buildReport,
   lookupTargets,
+  readModelTarget,
   operationFigures,
   writeReport,
   type BenchResults,
   type OperationFigure,
   type RoundResult,
 } from '../../../bench/src/report';
+import { searchQueries, timeSearches } from '../../../bench/src/read-model-measure';
 import { statusField } from '../../../bench/src/resources';
 import { codeOfProvincialId } from '../../../bench/src/workloads/operations';
 import { parseOptions } from '../../../bench/src/run';
@@ -346,8 +348,9 @@ describe('bench: report', function () {
         targets: unknown[];
       };
       expect(json.rounds[0]).to.not.have.property('latencies');
-      // 8 targets, and the four lookup targets (coverage by name / code, search by exact name / prefix)
-      expect(json.targets).to.have.length(12);
+      // 8 targets, the four lookup targets (coverage by name / code, search by exact name / prefix)
+      // and the read model's
+      expect(json.targets).to.have.length(13);
       expect(existsSync(path.join(base, 'throughput.svg'))).to.equal(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -391,6 +394,7 @@ describe('bench: lookup targets', function () {
       fig('floor-evaluate', 120),
       fig('coverage-name', 85),
       fig('coverage-code', 70),
+      fig('coverage-provincial', 100),
       fig('search-exact', 61),
     ]);
     expect(targets.map((t) => [t.measured, t.met])).to.deep.equal([
@@ -401,5 +405,86 @@ describe('bench: lookup targets', function () {
     ]);
     expect(codeOfProvincialId('S-SN-110900004--2')).to.equal('110900004');
     expect(codeOfProvincialId('M-SN-C1234')).to.equal('C1234');
+  });
+});
+
+describe('bench: the search read model measure', function () {
+  it('asks each name whole, by its first two and by its first four characters', function () {
+    expect(searchQueries(['阿莫西林胶囊', '蜂蜜'])).to.deep.equal([
+      '阿莫西林胶囊',
+      '阿莫',
+      '阿莫西林',
+      '蜂蜜',
+      '蜂蜜',
+      '蜂蜜',
+    ]);
+  });
+
+  it('keeps the callers busy for the time given and reports every answer, in order of the queries', async function () {
+    const asked: string[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const searcher = {
+      search: async (input: { q: string }): Promise<unknown> => {
+        asked.push(input.q);
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        inFlight -= 1;
+        return {};
+      },
+    };
+    const repeats = await timeSearches(searcher, ['a', 'b', 'c'], 4, 60, 2);
+    expect(repeats).to.have.length(2);
+    expect(most).to.equal(4);
+    // one warm-up search, then the queries in turn
+    expect(asked.slice(0, 5)).to.deep.equal(['a', 'a', 'b', 'c', 'a']);
+    for (const repeat of repeats) {
+      expect(repeat.searches).to.be.greaterThan(4);
+      expect(repeat.p99).to.be.at.least(repeat.p50);
+      expect(repeat.p50).to.be.at.least(1);
+      expect(repeat.throughput).to.be.greaterThan(0);
+    }
+    expect(1 + repeats[0]!.searches + repeats[1]!.searches).to.be.at.most(asked.length);
+    await timeSearches(searcher, [], 1, 1, 1).then(
+      () => expect.fail('no queries must be refused'),
+      (error: unknown) => expect(String(error)).to.include('no names'),
+    );
+  });
+
+  it("rates the read model's p99 against GetItem's at load 16, unmeasured when either is missing", function () {
+    const getItem = {
+      name: 'get-item',
+      rate: 'c16',
+      p99: { median: 100, min: 90, max: 110, n: 3 },
+    } as unknown as OperationFigure;
+    expect(readModelTarget([getItem], { p99: 120 })).to.include({ measured: '1.20', met: true });
+    expect(readModelTarget([getItem], { p99: 151 })).to.include({ measured: '1.51', met: false });
+    expect(readModelTarget([getItem], undefined)).to.include({ measured: '–', met: null });
+    expect(readModelTarget([], { p99: 10 }).met).to.equal(null);
+  });
+
+  it('the report gives the read model its sentence when it was measured', function () {
+    const base = results([]);
+    const withModel = {
+      ...base,
+      audit: {
+        ...base.audit,
+        readModel: {
+          catchUpMs: 4000,
+          catalogVersion: 3,
+          searches: 9000,
+          throughput: 500,
+          p50: 20,
+          p99: 40,
+          p99Min: 35,
+          p99Max: 45,
+        },
+      },
+    } as BenchResults;
+    expect(buildReport(withModel, null).markdown).to.match(
+      /Search read model .*p99 40\.0 ms \(35\.0–45\.0\)/,
+    );
+    expect(buildReport(base, null).markdown).to.not.include('Search read model');
   });
 });
