@@ -72,6 +72,8 @@ export interface OperationFigure {
   readonly p50: Spread;
   readonly p99: Spread;
   readonly failed: number;
+  /** Requests sent again (lifecycle steps refused by a peer a block behind; see stats.ts). */
+  readonly retried: number;
   readonly repeats: number;
 }
 
@@ -108,6 +110,7 @@ export function operationFigures(rounds: readonly RoundResult[]): OperationFigur
       p50: spread(group.map((round) => round.stats.p50)),
       p99: spread(group.map((round) => round.stats.p99)),
       failed: group.reduce((total, round) => total + round.stats.failed, 0),
+      retried: group.reduce((total, round) => total + (round.stats.retried ?? 0), 0),
       repeats: group.length,
     };
   });
@@ -218,7 +221,7 @@ export function buildReport(results: BenchResults, previous: BenchResults | null
     const floor = find(figures, floorName, figure.rate);
     const lineCount = size.get(figure.name) ?? 1;
     push(
-      `| ${figure.name} | ${figure.rate} | ${f1(figure.throughput.median)}${range(figure.throughput)} | ${f2(ratio(figure.throughput.median, floor?.throughput.median ?? Number.NaN))} | ${f1(figure.p50.median)} | ${f1(figure.p99.median)}${range(figure.p99)} | ${f2(ratio(figure.p99.median, floor?.p99.median ?? Number.NaN))} | ${lineCount > 1 ? f0(figure.throughput.median * lineCount) : ''} | ${figure.failed} |`,
+      `| ${figure.name} | ${figure.rate} | ${f1(figure.throughput.median)}${range(figure.throughput)} | ${f2(ratio(figure.throughput.median, floor?.throughput.median ?? Number.NaN))} | ${f1(figure.p50.median)} | ${f1(figure.p99.median)}${range(figure.p99)} | ${f2(ratio(figure.p99.median, floor?.p99.median ?? Number.NaN))} | ${lineCount > 1 ? f0(figure.throughput.median * lineCount) : ''} | ${figure.failed}${figure.retried > 0 ? ` (${figure.retried} retried)` : ''} |`,
     );
   }
   push('');

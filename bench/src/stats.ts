@@ -4,6 +4,12 @@
 export interface RoundStats {
   readonly requests: number;
   readonly failed: number;
+  /**
+   * Requests refused and sent again (sample status 2): a lifecycle step refused at endorsement,
+   * endorsed again as the client library does for a peer a block behind; neither success nor failure
+   * (absent from results written before it was counted).
+   */
+  readonly retried?: number;
   /** Successful requests per second over the round's span (first start to last finish). */
   readonly throughput: number;
   readonly p50: number;
@@ -31,6 +37,7 @@ export function roundStats(
 ): RoundStats {
   const durations: number[] = [];
   let failed = 0;
+  let retried = 0;
   let throughput = 0;
   for (const samples of workers) {
     let first = Number.POSITIVE_INFINITY;
@@ -38,6 +45,10 @@ export function roundStats(
     let ok = 0;
     for (const [start, duration, success] of samples) {
       if (start < warmUpMs) continue;
+      if (success === 2) {
+        retried += 1;
+        continue;
+      }
       first = Math.min(first, start);
       last = Math.max(last, start + duration);
       if (success === 1) {
@@ -52,6 +63,7 @@ export function roundStats(
   return {
     requests: durations.length + failed,
     failed,
+    retried,
     throughput,
     p50: quantile(durations, 0.5),
     p90: quantile(durations, 0.9),

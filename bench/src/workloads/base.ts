@@ -68,8 +68,11 @@ export interface LifecycleItem {
   readonly item: Readonly<Record<string, unknown>>;
 }
 
-/** One request's outcome: start offset and duration in ms from the round's first request, ok or not. */
-export type Sample = readonly [startMs: number, durationMs: number, ok: 0 | 1];
+/**
+ * One request's outcome: start offset and duration in ms from the round's first request, and
+ * 1 success, 0 failure or 2 refused and sent again (see stats.ts `retried`).
+ */
+export type Sample = readonly [startMs: number, durationMs: number, ok: 0 | 1 | 2];
 
 /** Identity `org/name` as Caliper names it: the identity name plus its organisation's MSP id. */
 export interface Invoker {
@@ -121,12 +124,16 @@ export abstract class Workload {
 
   public abstract submitTransaction(): Promise<void>;
 
-  /** Sends one request through Caliper's connector, recording its latency; returns its result text. */
+  /**
+   * Sends one request through Caliper's connector, recording its latency (a failure the caller will
+   * send again, `willRetry`, is recorded as retried, not failed); returns its result text.
+   */
   protected async send(
     as: string,
     contractFunction: string,
     args: readonly string[],
     readOnly: boolean,
+    willRetry = false,
   ): Promise<{ ok: boolean; text: string }> {
     const started = performance.now();
     const status = await this.sut.sendRequests({
@@ -138,7 +145,7 @@ export abstract class Workload {
       readOnly,
     });
     const ok = status.GetStatus() === 'success';
-    this.samples.push([started - this.origin, performance.now() - started, ok ? 1 : 0]);
+    this.samples.push([started - this.origin, performance.now() - started, ok ? 1 : willRetry ? 2 : 0]);
     const result = status.GetResult();
     const text =
       result instanceof Uint8Array

@@ -5,7 +5,14 @@
  * until it is the new one. Every step goes through Caliper's connector (and is counted by it);
  * our own measures: `lifecycle` (create to sealed) and `vote-to-read` (the deciding vote committed
  * → the first hospital read that answers the new version).
+ *
+ * Caliper's connector endorses once: a step endorsed on another organisation's peer that has not yet
+ * committed the block of the step before (the connector waits for the commit on its own gateway
+ * peer only) is refused. The catalog's client library endorses such a refusal again after 0.5 s,
+ * then 1 s (gateway-client `submitWithRetry`); the workload does the same for a refused submit step,
+ * and the round counts these as retried, not failed. A step refused three times fails.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Workload } from './base';
 
 interface Reviewed {
@@ -18,9 +25,13 @@ const APPROVERS = ['nhsa/approver', 'guangdong/approver', 'sichuan/approver'] as
 
 export class Lifecycle extends Workload {
   private async step(as: string, fn: string, input: unknown, readOnly = false): Promise<unknown> {
-    const { ok, text } = await this.send(as, fn, [JSON.stringify(input)], readOnly);
-    if (!ok) throw new Error(`${fn} as ${as} failed`);
-    return JSON.parse(text) as unknown;
+    const retries = readOnly ? 0 : 2;
+    for (let attempt = 0; ; attempt += 1) {
+      const { ok, text } = await this.send(as, fn, [JSON.stringify(input)], readOnly, attempt < retries);
+      if (ok) return JSON.parse(text) as unknown;
+      if (attempt >= retries) throw new Error(`${fn} as ${as} failed`);
+      await sleep(500 * (attempt + 1));
+    }
   }
 
   public async submitTransaction(): Promise<void> {

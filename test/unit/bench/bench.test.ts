@@ -115,6 +115,19 @@ describe('bench: statistics', function () {
     const warm = roundStats([worker], 1000);
     expect(warm.requests).to.equal(3);
     expect(warm.throughput).to.be.closeTo((2 * 1000) / 990, 1e-9);
+    expect(all.retried).to.equal(0);
+  });
+
+  it('round stats: a request refused and sent again (status 2) is counted as retried, neither success nor failure', function () {
+    const stats = roundStats([
+      [
+        [0, 100, 2],
+        [600, 100, 1],
+        [800, 50, 0],
+      ],
+    ]);
+    expect(stats).to.include({ requests: 2, failed: 1, retried: 1, p50: 100 });
+    expect(stats.throughput).to.be.closeTo(1000 / 250, 1e-9);
   });
 
   it('spread gives median and range; ratio is NaN for a zero or missing floor', function () {
@@ -486,5 +499,14 @@ describe('bench: the search read model measure', function () {
       /Search read model .*p99 40\.0 ms \(35\.0–45\.0\)/,
     );
     expect(buildReport(base, null).markdown).to.not.include('Search read model');
+  });
+});
+
+describe('bench: retried requests in the report', function () {
+  it("the table's Failed column says how many requests were sent again", function () {
+    const plain = round('lifecycle-c1-r1', 1, 900, 1000);
+    const lifecycle: RoundResult = { ...plain, stats: { ...plain.stats, retried: 2 } };
+    const markdown = buildReport(results([lifecycle]), null).markdown;
+    expect(markdown).to.match(/\| lifecycle \| c1 \|.*\| 0 \(2 retried\) \|/);
   });
 });
