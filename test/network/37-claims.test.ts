@@ -8,12 +8,11 @@
 import { expect } from 'chai';
 import path from 'node:path';
 import { checkClaim, type ClaimResult } from '../../gateway-client/src';
-import { CatalogClientError } from '../../gateway-client/src/errors';
-import { clientAs, closeClients, ensureCatalog } from './support/catalog';
+import { clientAs, closeClients } from './support/catalog';
+import { ensureFullCatalog, NATIONAL_APPROVE_AS } from './support/full-catalog';
 import { REPO, runCatalog } from './support/cli';
 
 const DATA = path.join(REPO, 'data');
-const APPROVERS = 'nhsa/approver,guangdong/approver,sichuan/approver';
 /** 儿童清肺口服液 (rule R-d1-age-2, 限定年龄对象 儿童: 0-17). */
 const CHILD_DRUG = 'D-8aa3615afa0242d3';
 /** 阿帕他胺片 (rule R-d1-sex-2, 限定性别对象 男). */
@@ -27,16 +26,6 @@ const EMERGENCY_VISIT = 'S-SN-110200003';
 /** 平衡试验 (R-s8-4-qty-6: once in 14 days). */
 const BALANCE_TEST = 'S-SN-310401022';
 
-async function listed(itemId: string): Promise<boolean> {
-  try {
-    await clientAs('audit/auditor').getItem({ itemId });
-    return true;
-  } catch (error) {
-    if (error instanceof CatalogClientError && error.code === 'ITEM_NOT_FOUND') return false;
-    throw error;
-  }
-}
-
 function line(result: ClaimResult, n: number): ClaimResult['lines'][number] {
   const found = result.lines.find((l) => l.line === n);
   if (found === undefined) throw new Error(`no line ${n}`);
@@ -45,36 +34,8 @@ function line(result: ClaimResult, n: number): ClaimResult['lines'][number] {
 
 describe('real network: the NHSA rule base and the claim check', function () {
   before(async function () {
-    await ensureCatalog();
     // the rule base links to the NRDL items and Shaanxi's service items: import them when absent
-    if (!(await listed(CHILD_DRUG))) {
-      const run = await runCatalog([
-        'import',
-        'nrdl',
-        path.join(DATA, 'nrdl-2024-drugs.csv'),
-        '--effective-from',
-        '2025-01-01',
-        '--approve-as',
-        APPROVERS,
-        '--json',
-      ]);
-      expect(run.code, run.stderr).to.equal(0);
-    }
-    if (!(await listed(EMERGENCY_MONITORING))) {
-      const run = await runCatalog([
-        'import',
-        'province-items',
-        path.join(DATA, 'shaanxi-2021-medical-service-prices.csv'),
-        '--province',
-        'Shaanxi',
-        '--effective-from',
-        '2025-01-01',
-        '--approve-as',
-        'shaanxi/approver',
-        '--json',
-      ]);
-      expect(run.code, run.stderr).to.equal(0);
-    }
+    await ensureFullCatalog();
   });
 
   after(function () {
@@ -91,7 +52,7 @@ describe('real network: the NHSA rule base and the claim check', function () {
       '--effective-from',
       '2025-01-01',
       '--approve-as',
-      APPROVERS,
+      NATIONAL_APPROVE_AS,
       '--json',
     ]);
     expect(run.code, run.stderr).to.equal(0);
