@@ -27,6 +27,8 @@ export const en = {
   'error.INVALID_INPUT.ruleAgeRange': 'rule {ruleId}: minAge > maxAge ({minAge} > {maxAge})',
   'error.INVALID_INPUT.rulePairedTarget':
     'rule {ruleId}: {itemId} is both a target and paired with the targets',
+  'error.INVALID_INPUT.policyRowOverlap':
+    'payment policy of {province}: rows {otherRow} and {row} both answer {insuranceType} / {visitType} / level {level}',
   'error.INVALID_INPUT.versionOrDate': 'give either version or date, not both',
   'error.INVALID_INPUT.provinceMissing': 'a provincial proposal needs a province',
   'error.INVALID_INPUT.provinceUnexpected': 'a {scope} proposal has no province',
@@ -43,6 +45,9 @@ export const en = {
   'error.RULE_NOT_FOUND': 'no rule {ruleId}',
   'error.RULE_NOT_FOUND.notListed': 'rule {ruleId} is not in force, cannot remove it',
   'error.RULE_NOT_FOUND.notInVersion': 'rule {ruleId} is not in force in version {version}',
+  'error.POLICY_NOT_FOUND': 'no payment policy of {province}',
+  'error.POLICY_NOT_FOUND.notSet': '{province} has no payment policy in force, cannot clear it',
+  'error.POLICY_NOT_FOUND.notInVersion': '{province} has no payment policy in force in version {version}',
   'error.VERSION_NOT_FOUND': 'no such catalog version: {detail}',
   'error.VERSION_NOT_FOUND.notSealed': 'no sealed version {version}',
   'error.VERSION_NOT_FOUND.notInForce': 'no version in force on {date}',
@@ -67,6 +72,7 @@ export const en = {
   'error.DUPLICATE_CHANGE.item': 'change {index} (item {itemId}) is already in {proposalId}',
   'error.DUPLICATE_CHANGE.overlay': 'change {index} (overlay {itemId}/{province}) is already in {proposalId}',
   'error.DUPLICATE_CHANGE.rule': 'change {index} (rule {ruleId}) is already in {proposalId}',
+  'error.DUPLICATE_CHANGE.policy': 'change {index} (payment policy of {province}) is already in {proposalId}',
   'error.SCOPE_VIOLATION': "the change is outside the proposal's scope: {detail}",
   'error.SCOPE_VIOLATION.provincialItem': '{itemId}: {kind} items are provincial, not in a national proposal',
   'error.SCOPE_VIOLATION.otherProvinceItem':
@@ -80,6 +86,10 @@ export const en = {
     'overlay of {province} cannot be cleared by a province {proposalProvince} proposal',
   'error.SCOPE_VIOLATION.ruleNotNational':
     'rule {ruleId}: the national rule base changes only through a national proposal, not a {scope} one',
+  'error.SCOPE_VIOLATION.policyNotProvincial':
+    'the payment policy of {province} changes only through its own provincial proposal, not a {scope} one',
+  'error.SCOPE_VIOLATION.policyOtherProvince':
+    'the payment policy of {province} cannot be changed by a proposal of {proposalProvince}',
   'error.FORBIDDEN_ROLE': "role '{role}' may not do this (needs {roles})",
   'error.FORBIDDEN_ROLE.noRole': 'the caller has no catalog.role (needs {roles})',
   'error.FORBIDDEN_ORG': 'organisation {org} may not do this: {detail}',
@@ -134,6 +144,13 @@ export const en = {
   'error.VERSION_CONFLICT.ruleChanged':
     'rule {ruleId} changed in version {version}, after the base version {baseVersion} of this proposal',
   'error.VERSION_CONFLICT.ruleRemoved': 'rule {ruleId} is no longer in force',
+  'error.VERSION_CONFLICT.policyWritten':
+    'the payment policy of {province} is already written by this proposal ({proposalId})',
+  'error.VERSION_CONFLICT.policyPending':
+    'the payment policy of {province} has a pending change by proposal {otherProposalId}',
+  'error.VERSION_CONFLICT.policyChanged':
+    'the payment policy of {province} changed in version {version}, after the base version {baseVersion} of this proposal',
+  'error.VERSION_CONFLICT.policyCleared': 'the payment policy of {province} is no longer set',
   'error.VERSION_CONFLICT.governance':
     '{proposalId} was opened on governance version {openedOn}, version {inForce} is in force',
   'error.GOVERNANCE_NOT_INITIALISED': 'call Governance:InitGovernance (NHSA admin) first',
@@ -168,6 +185,7 @@ export const en = {
   'error.INTERNAL.headMissing': 'head names missing version {version}',
   'error.INTERNAL.recordMissing': 'missing record of {itemId} by {proposalId}',
   'error.INTERNAL.ruleRecordMissing': 'missing record of rule {ruleId} by {proposalId}',
+  'error.INTERNAL.policyRecordMissing': 'missing record of the payment policy of {province} by {proposalId}',
 
   // ---- codes raised by the client library, the CLI and the HTTP API ----
   'error.ENDORSE_FAILED': 'endorsement failed: {detail}',
@@ -244,6 +262,8 @@ export const en = {
   'op.clearOverlay': 'clear provincial terms',
   'op.upsertRule': 'add or change rule',
   'op.removeRule': 'remove rule',
+  'op.setPaymentPolicy': 'set payment policy',
+  'op.clearPaymentPolicy': 'clear payment policy',
   'rule.none': 'no province',
   'rule.own': 'its own province',
   'rule.majority': 'a majority of provinces',
@@ -623,6 +643,9 @@ export const en = {
   'claim.error.quantity': 'quantity must be a number greater than 0, got "{value}"',
   'claim.error.date': 'date must be a calendar date YYYY-MM-DD, got "{value}"',
   'claim.error.time': 'time must be HH:MM, got "{value}"',
+  'claim.error.amount':
+    'amount must be yuan with at most two decimals (or amountFen an integer number of fen), got "{value}"',
+  'claim.error.amountMany': 'give only one of amount or amountFen',
   'claim.error.tooManyLines': 'a claim has at most {max} lines, got {count}',
   'claim.error.noLines': 'a claim needs at least one line',
   'claim.error.noMatch': 'no item of that name or code is listed in the catalog version asked',
