@@ -30,6 +30,11 @@ import {
   type Version,
 } from '@nrdl-catalog/chaincode/model';
 import { clearVersionCache } from '../../../chaincode/src/model/coverage-reader';
+import { buildLedgerModel, entriesAt, verifyStore } from '../../../gateway-client/src/audit';
+import { RecordingNetwork, recordedToChain } from '../audit/support/recording-network';
+import { findWrite } from '../audit/support/stored-writes';
+import { overwriteSqlite, sqliteStoreOf } from '../audit/support/verify-contract';
+import { initInput } from '../support/members';
 import { MEMBERS } from '../support/members';
 import type { Network } from './support/fabric-stub';
 import {
@@ -534,6 +539,65 @@ describe('payment policies (医保待遇) and cross-province care (异地就医)
         'VERSION_CONFLICT',
       );
       expect(changed).to.include('policyChanged');
+    });
+  });
+
+  describe("the auditors' model", () => {
+    let recorded: RecordingNetwork;
+    const versions: Version[] = [];
+
+    before(async () => {
+      clearVersionCache();
+      recorded = new RecordingNetwork();
+      await recorded.submit(A.nhsaAdmin, 'Governance:InitGovernance', initInput());
+      versions.push(await nationalVersion(recorded, [upserts([boraxItem])], '2025-01-01'));
+      versions.push(
+        await provincialVersion(recorded, 'Sichuan', [policyChange(examplePolicy())], '2025-02-01'),
+      );
+      const policy = examplePolicy();
+      const changed = { ...policy, rows: policy.rows.slice(0, 2) };
+      versions.push(await provincialVersion(recorded, 'Sichuan', [policyChange(changed)], '2025-03-01'));
+      versions.push(
+        await provincialVersion(
+          recorded,
+          'Sichuan',
+          [{ op: 'clearPaymentPolicy', province: 'Sichuan' }],
+          '2025-04-01',
+        ),
+      );
+    });
+
+    it('replays the policy versions and recomputes every digest with them', async () => {
+      const store = await sqliteStoreOf(recordedToChain(recorded.recorded, 3).blocks);
+      expect(await verifyStore(store)).to.deep.include({ ok: true });
+      const model = await buildLedgerModel(store);
+      expect(model.versions.map((v) => v.recomputedDigest)).to.deep.equal(versions.map((v) => v.digest));
+      const policyAt = (version: number): DigestEntry[] =>
+        [...entriesAt(model, version).values()].filter((e) => e.type === 'policy');
+      expect(policyAt(2).map((e) => (e.data as PaymentPolicy).rows.length)).to.deep.equal([7]);
+      expect(policyAt(3).map((e) => (e.data as PaymentPolicy).rows.length)).to.deep.equal([2]);
+      expect(policyAt(4)).to.deep.equal([]);
+      const change = model.versions[2]?.changes.find((c) => c.kind === 'policy');
+      expect(change).to.deep.include({
+        kind: 'policy',
+        itemId: 'Sichuan',
+        province: 'Sichuan',
+        mspId: 'SichuanMSP',
+        op: 'set',
+      });
+      await store.close();
+    });
+
+    it('flags a tampered policy record', async () => {
+      const store = await sqliteStoreOf(recordedToChain(recorded.recorded, 3).blocks);
+      const pid = versions[1]?.proposalIds[0] ?? '';
+      const row = await findWrite(store, 'ppolv', ['SichuanMSP', pid]);
+      const stored = row.value['policy'] as PaymentPolicy;
+      const rows = stored.rows.map((r, i) => (i === 0 ? { ...r, fundRatioBp: 9900 } : r));
+      await overwriteSqlite(store, row, { ...row.value, policy: { ...stored, rows } });
+      const result = await verifyStore(store);
+      expect(result.ok).to.equal(false);
+      await store.close();
     });
   });
 
