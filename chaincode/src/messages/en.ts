@@ -316,9 +316,9 @@ export const en = {
   import province-items <csv> --province P [--kind service|material] --effective-from D [--approve-as …]
   import rule-base <data folder> [--province Shaanxi] --effective-from D [--approve-as …] [--dry-run]   the NHSA rule base as a national rule set
   import nrdl|province-items … [--encoding auto|utf-8|gb18030|gbk]   the CSV's encoding (default auto: UTF-8, else GB18030)
-  coverage --province P (--item ID | --name N [--form F] | --code C) [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit inpatient|outpatient]
+  coverage --province P (--item ID | --name N [--form F] | --code C) [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit inpatient|outpatient] [--insurance T] [--insured P] [--registered|--unregistered] [--chronic]
   coverage-batch --province P --file claim.json|claim.csv [--encoding auto|utf-8|gb18030]
-  claim check <claim.json|claim.csv> [--province P] [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit V] [--insurance T] [--csv out.csv]
+  claim check <claim.json|claim.csv> [--province P] [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit V] [--insurance T] [--insured P] [--registered|--unregistered] [--chronic] [--csv out.csv]
   search <text> [--province P] [--kind K] [--class 甲|乙] [--section S] [--limit N] [--offset N] [--store FILE]
   search --on-chain [<text>] [--prefix] [--province P] [--kind K] [--class 甲|乙] [--section S] [--code C] [--category C] [--limit N] [--bookmark B]
   item <id> [--version N | --date D] [--province P]
@@ -674,7 +674,7 @@ export const en = {
   'cli.claim.status.flagged': 'flagged',
   'cli.claim.status.error': 'error',
   'cli.usage.claim':
-    'usage: catalog claim check <claim.json|claim.csv> [--province P] [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit V] [--insurance T] [--csv out.csv]',
+    'usage: catalog claim check <claim.json|claim.csv> [--province P] [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit V] [--insurance T] [--insured P] [--registered|--unregistered] [--chronic] [--csv out.csv]',
   'cli.usage.insurance': '--insurance must be one of {list}, got "{value}"',
   'cli.usage.cannotWrite': 'cannot write {file}: {reason}',
   'import.ruleBase.drugs': 'drug names: {names}, linked {linked} ({detail})',
@@ -697,6 +697,34 @@ export const en = {
   'cli.col.finding': 'FINDING',
   'cli.col.lines': 'LINES',
   'cli.col.message': 'MESSAGE',
+  'cli.usage.registered': 'give only one of --registered and --unregistered',
+  'cli.cross.provinces':
+    'treated in {treatment} (catalog: item, restrictions, local terms) · insured in {insured} (payment policy)',
+  'cli.cross.policyNone': 'payment policy of {insured}: none on the ledger for {date}: no split is estimated',
+  'cli.cross.policyFound':
+    'payment policy of {insured}: version {version} ({document}); row {row}: {insurance} / {visit} / levels {levels}: deductible {deductible}, fund {ratio} ({basis}), cap {cap}, class 乙 self-pay {classB}',
+  'cli.cross.policyNoRow':
+    'payment policy of {insured}: version {version} ({document}); no row for this patient{missing}',
+  'cli.cross.missing': ' (give {fields})',
+  'cli.cross.basis.local': 'local',
+  'cli.cross.basis.registered': 'cross-province, registered 已备案',
+  'cli.cross.basis.unregistered': 'cross-province, unregistered 未备案',
+  'cli.split.title':
+    'estimated split (fen rounded half up once per ratio and line; 示例 figures are examples)',
+  'cli.split.total': 'total',
+  'cli.split.status.noAmount': 'no amount',
+  'cli.split.status.noPolicy': 'no policy',
+  'cli.split.status.noRow': 'no policy row',
+  'cli.split.status.noAnswer': 'no answer',
+  'cli.split.remaining': 'left this year: deductible {deductible}, fund cap {cap}',
+  'cli.col.amount': 'AMOUNT',
+  'cli.col.notCovered': 'NOT COVERED',
+  'cli.col.classB': 'CLASS 乙',
+  'cli.col.deductible': 'DEDUCTIBLE',
+  'cli.col.coinsurance': 'CO-PAY',
+  'cli.col.aboveCap': 'ABOVE CAP',
+  'cli.col.fund': 'FUND PAYS',
+  'cli.col.patient': 'PATIENT PAYS',
 } as const;
 
 /** A key of the message catalogue. */

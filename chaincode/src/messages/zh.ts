@@ -298,11 +298,11 @@ export const zh: Readonly<Record<MessageKey, string>> = {
                                  将国家医保局规则库作为全国规则集导入（药品关联目录药品，服务项目关联本省项目）
   import nrdl|province-items … [--encoding auto|utf-8|gb18030|gbk]
                                  CSV 文件的编码（默认 auto：UTF-8，否则按 GB18030 读取）
-  coverage --province P (--item ID | --name N [--form F] | --code C) [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit inpatient|outpatient]
+  coverage --province P (--item ID | --name N [--form F] | --code C) [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit inpatient|outpatient] [--insurance T] [--insured P] [--registered|--unregistered] [--chronic]
                                  查询某项目在某省某日能否报销（可附参保人年龄、性别、医院等级、门诊/住院）
   coverage-batch --province P --file claim.json|claim.csv [--encoding auto|utf-8|gb18030]
                                  按结算清单文件逐行批量查询
-  claim check <claim.json|claim.csv> [--province P] [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit V] [--insurance T] [--csv out.csv]
+  claim check <claim.json|claim.csv> [--province P] [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit V] [--insurance T] [--insured P] [--registered|--unregistered] [--chronic] [--csv out.csv]
   search <text> [--province P] [--kind K] [--class 甲|乙] [--section S] [--limit N] [--offset N] [--store FILE]
                                  从检索库按名称、拼音码（全拼或首字母）、编码、备注检索目录（先跟随通道到最新区块）
   search --on-chain [<text>] [--prefix] [--province P] [--kind K] [--class 甲|乙] [--section S] [--code C] [--category C] [--limit N] [--bookmark B]
@@ -665,7 +665,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'cli.claim.status.flagged': '违规',
   'cli.claim.status.error': '错误',
   'cli.usage.claim':
-    '用法：catalog claim check <claim.json|claim.csv> [--province P] [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit V] [--insurance T] [--csv out.csv]',
+    '用法：catalog claim check <claim.json|claim.csv> [--province P] [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit V] [--insurance T] [--insured P] [--registered|--unregistered] [--chronic] [--csv out.csv]',
   'cli.usage.insurance': '--insurance 只能是 {list} 之一，实际为“{value}”',
   'cli.usage.cannotWrite': '无法写入 {file}：{reason}',
   'import.ruleBase.drugs': '药品名称：{names} 个，已关联 {linked} 个（{detail}）',
@@ -688,4 +688,31 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'cli.col.finding': '发现',
   'cli.col.lines': '行',
   'cli.col.message': '说明',
+  'cli.usage.registered': '--registered 与 --unregistered 只能给一个',
+  'cli.cross.provinces':
+    '就医地 {treatment}（目录：药品项目、限制、本地条件）· 参保地 {insured}（医保待遇政策）',
+  'cli.cross.policyNone': '{insured} 医保待遇政策：{date} 账本上没有，不估算基金支付',
+  'cli.cross.policyFound':
+    '{insured} 医保待遇政策：版本 {version}（{document}）；第 {row} 行：{insurance} / {visit} / {levels} 级：起付标准 {deductible}，基金支付 {ratio}（{basis}），最高支付限额 {cap}，乙类先行自付 {classB}',
+  'cli.cross.policyNoRow':
+    '{insured} 医保待遇政策：版本 {version}（{document}）；没有适用于该患者的行{missing}',
+  'cli.cross.missing': '（请给出 {fields}）',
+  'cli.cross.basis.local': '参保地就医',
+  'cli.cross.basis.registered': '跨省异地，已备案',
+  'cli.cross.basis.unregistered': '跨省异地，未备案',
+  'cli.split.title': '基金支付估算（以分计，每行每个比例四舍五入一次；示例数据非真实标准）',
+  'cli.split.total': '合计',
+  'cli.split.status.noAmount': '未给金额',
+  'cli.split.status.noPolicy': '无待遇政策',
+  'cli.split.status.noRow': '无适用政策行',
+  'cli.split.status.noAnswer': '无答复',
+  'cli.split.remaining': '本年剩余：起付标准 {deductible}，基金限额 {cap}',
+  'cli.col.amount': '金额',
+  'cli.col.notCovered': '目录外自费',
+  'cli.col.classB': '乙类先行自付',
+  'cli.col.deductible': '起付线内',
+  'cli.col.coinsurance': '按比例自付',
+  'cli.col.aboveCap': '超限额',
+  'cli.col.fund': '基金支付',
+  'cli.col.patient': '个人负担',
 };
