@@ -35,6 +35,8 @@ import { RecordingNetwork, recordedToChain } from '../audit/support/recording-ne
 import { findWrite } from '../audit/support/stored-writes';
 import { overwriteSqlite, sqliteStoreOf } from '../audit/support/verify-contract';
 import { initInput } from '../support/members';
+import { clientOn } from '../support/in-memory-client';
+import { diffCatalogVersions } from '../../../gateway-client/src/version-diff';
 import { MEMBERS } from '../support/members';
 import type { Network } from './support/fabric-stub';
 import {
@@ -586,6 +588,20 @@ describe('payment policies (医保待遇) and cross-province care (异地就医)
         op: 'set',
       });
       await store.close();
+    });
+
+    it('the version diff names the policy added, changed and removed, field by field', async () => {
+      const client = clientOn(recorded, A.auditor);
+      const [, set, changed, cleared] = versions.map((v) => v.version);
+      expect(await diffCatalogVersions(client, set! - 1, set!)).to.deep.equal([
+        { change: 'added', kind: 'policy', itemId: 'Sichuan', province: 'Sichuan', name: null, fields: [] },
+      ]);
+      const diff = await diffCatalogVersions(client, set!, changed!);
+      expect(diff.map((d) => [d.change, d.kind, d.itemId])).to.deep.equal([['changed', 'policy', 'Sichuan']]);
+      expect(diff[0]?.fields.length).to.be.greaterThan(0);
+      expect((await diffCatalogVersions(client, changed!, cleared!)).map((d) => d.change)).to.deep.equal([
+        'removed',
+      ]);
     });
 
     it('flags a tampered policy record', async () => {
