@@ -189,7 +189,7 @@ describe('real network: cross-province care (就医地目录、参保地政策)'
       expect.fail('Guangdong added Sichuan policy');
     } catch (error) {
       expect((error as CatalogClientError).code).to.equal('SCOPE_VIOLATION');
-      expect((error as CatalogClientError).message).to.contain('policyOtherProvince');
+      expect((error as CatalogClientError).template).to.equal('SCOPE_VIOLATION.policyOtherProvince');
     } finally {
       await gd.withdrawProposal({ proposalId: own.value.id, reason: 'test done' });
     }
