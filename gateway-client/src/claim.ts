@@ -727,14 +727,19 @@ export const CLAIM_CSV_COLUMNS = [
   'lines',
   'sources',
   'message',
+  'amountFen',
+  'estimate',
+  'fundPaysFen',
+  'patientPaysFen',
 ] as const;
 
 type CsvColumn = (typeof CLAIM_CSV_COLUMNS)[number];
 
 /**
  * The answer as CSV (with the byte order mark spreadsheets need): one `line` row per claim line
- * (its coverage, every rule that applied as `ruleId:outcome`, its error), then one `finding` row per
- * claim-level finding (the rules, the lines, the sources, the text in `lang`).
+ * (its coverage, every rule that applied as `ruleId:outcome`, its error, its amount and estimated
+ * split in fen), one `split` row with the claim's totals when lines give amounts, then one `finding`
+ * row per claim-level finding (the rules, the lines, the sources, the text in `lang`).
  */
 export function claimCsv(result: ClaimResult, lang: Lang = 'zh'): string {
   const rows: Record<CsvColumn, string | number | boolean | null>[] = [];
@@ -758,6 +763,20 @@ export function claimCsv(result: ClaimResult, lang: Lang = 'zh'): string {
       rules: line.rules.map((rule) => `${rule.ruleId}:${rule.outcome}`).join('; '),
       sources: line.rules.map((rule) => `${rule.source.file}#${rule.source.row}`).join('; '),
       message: line.error === null ? (line.coverage?.restriction ?? null) : claimText(line.error, lang),
+      amountFen: line.amountFen ?? null,
+      estimate: line.estimate?.status ?? null,
+      fundPaysFen: line.estimate?.split?.fundPaysFen ?? null,
+      patientPaysFen: line.estimate?.split?.patientPaysFen ?? null,
+    });
+  }
+  if (result.split !== undefined) {
+    rows.push({
+      ...empty,
+      record: 'split',
+      amountFen: result.split.totals.amountFen,
+      estimate: result.split.status,
+      fundPaysFen: result.split.totals.fundPaysFen,
+      patientPaysFen: result.split.totals.patientPaysFen,
     });
   }
   for (const finding of result.findings) {

@@ -9,6 +9,7 @@ import type { CoverageResult, PaymentPolicyAnswer, PaymentPolicyRow } from '@nrd
 import {
   applyRatio,
   checkClaim,
+  claimCsv,
   estimateSplit,
   roundHalfUp,
   yuanToFen,
@@ -16,6 +17,7 @@ import {
   type ClaimClient,
   type SplitLine,
 } from '@nrdl-catalog/gateway-client';
+import { parseCsv } from '@nrdl-catalog/gateway-client/import';
 
 const row: PaymentPolicyRow = {
   insuranceType: 'employee',
@@ -349,6 +351,13 @@ describe('fund split in the claim check', () => {
       [123_456, 'estimated'],
       [50_005, 'estimated'],
       [8_800, 'estimated'],
+    ]);
+    const csv = parseCsv(claimCsv(result, 'en'));
+    expect(csv.records.map((r) => [r.values.record, r.values.estimate, r.values.fundPaysFen])).to.deep.equal([
+      ['line', 'estimated', '36938'],
+      ['line', 'estimated', '38253'],
+      ['line', 'estimated', '0'],
+      ['split', 'estimated', '75191'],
     ]);
     const plain = await checkClaim(client, { province: 'Guangdong', lines: [{ itemId: 'D-jia' }] });
     expect(plain).to.not.have.property('split');
