@@ -65,7 +65,26 @@ export {
   tally,
 } from './model/governance';
 export { normaliseChange, ruleLinks, type Chunk, type StoredChange } from './model/workflow';
-export type { ItemRecord, OverlayRecord, RuleLink, RuleRecord } from './model/store';
+export type { ItemRecord, OverlayRecord, PolicyRecord, RuleLink, RuleRecord } from './model/store';
+export {
+  POLICY_FIELDS,
+  SCOPE_FIELDS,
+  fundRatioOf,
+  insuredParts,
+  normalisePaymentPolicy,
+  policyRowFor,
+  policyVisitTypeOf,
+  type InsuredCoverageResult,
+  type InsuredParts,
+  type PaymentPolicy,
+  type PaymentPolicyAnswer,
+  type PaymentPolicyInput,
+  type PaymentPolicyRow,
+  type PolicyInForce,
+  type PolicyProvenance,
+  type PolicyVisitType,
+  type RatioBasis,
+} from './model/payment-policy';
 export { rulesFromLinks } from './model/store';
 export {
   normaliseRule,
@@ -115,6 +134,7 @@ export type {
   OverlayInput,
   Page,
   PatientContext,
+  PaymentPolicyView,
   ItemRule,
   Rule,
   RuleInput,
@@ -149,6 +169,7 @@ export type {
   GetItemInput,
   GetProposalInput,
   GetRuleInput,
+  GetPaymentPolicyInput,
   GetVersionInput,
   InitGovernanceInput,
   ListProposalsInput,

@@ -15,6 +15,8 @@ import {
   type GetItemInput,
   type GetProposalInput,
   type GetRuleInput,
+  type GetPaymentPolicyInput,
+  type PaymentPolicyView,
   type ItemRule,
   type RuleView,
   type GetVersionInput,
@@ -212,6 +214,14 @@ export class CatalogClient {
   /** A rule of the national rule base as of the head, a version or a date, with its sealed changes (evaluate). */
   public getRule(input: GetRuleInput): Promise<RuleView> {
     return this.evaluate('Catalog.GetRule', input);
+  }
+
+  /**
+   * A province's payment policy (医保待遇) as of the head, a version or a date, with its sealed changes
+   * (evaluate); POLICY_NOT_FOUND when none is in force there.
+   */
+  public getPaymentPolicy(input: GetPaymentPolicyInput): Promise<PaymentPolicyView> {
+    return this.evaluate('Catalog.GetPaymentPolicy', input);
   }
 
   /**

@@ -33,6 +33,7 @@ import {
 } from '@nrdl-catalog/chaincode/model';
 import { CATALOGUES, fill, isMessageKey, type Lang } from '@nrdl-catalog/chaincode/messages';
 import { CatalogClientError, ChaincodeError, InvalidInputError } from './errors';
+import { estimateSplit, yuanToFen, type ClaimSplit, type LineEstimate } from './fund-split';
 import { CSV_BOM, toCsv } from './import/csv';
 
 /** Most lines of one claim. */
@@ -48,6 +49,15 @@ export interface ClaimLineInput {
   readonly date?: unknown;
   /** HH:MM, for the rules counted in hours. */
   readonly time?: unknown;
+  /** The line's amount (price × quantity) in yuan, at most two decimals; or `amountFen` in fen. */
+  readonly amount?: unknown;
+  readonly amountFen?: unknown;
+}
+
+/** What the fund already paid, and the deductible already filled, this year (fen): the start of the split's cap and deductible. */
+export interface ClaimAccumulated {
+  readonly fundPaidFen?: number;
+  readonly deductibleFen?: number;
 }
 
 /** A claim: where, when and for whom, and its lines. */
@@ -57,6 +67,8 @@ export interface ClaimInput {
   readonly date?: string;
   readonly patient?: PatientContext;
   readonly lines: readonly unknown[];
+  /** Already paid this year (for the estimated split; default nothing). */
+  readonly accumulated?: ClaimAccumulated;
 }
 
 /** A catalogue key and parameters of a claim message (rendered by the CLI and the API). */
@@ -81,6 +93,8 @@ export interface ClaimLine {
   readonly quantity: number;
   readonly date: string | null;
   readonly time: string | null;
+  /** The line's amount in fen, when the claim gives one. */
+  readonly amountFen?: number;
 }
 
 /** How a line came out. */
@@ -96,6 +110,9 @@ export interface ClaimLineResult {
   /** Every rule that applied to the line, with its source (from the chain's answer). */
   readonly rules: readonly RuleFinding[];
   readonly error: ClaimLineError | null;
+  /** The line's amount (fen) and its estimated split: only in a claim that gives amounts. */
+  readonly amountFen?: number | null;
+  readonly estimate?: LineEstimate;
 }
 
 /** What a claim-level finding is about. */
@@ -134,6 +151,10 @@ export interface ClaimResult {
     readonly findings: number;
     readonly batches: number;
   };
+  /** The insured province (参保地) of the patient context, when it names one. */
+  readonly insuredProvince?: string;
+  /** What the fund pays, estimated (see ./fund-split.ts): only in a claim that gives amounts. */
+  readonly split?: ClaimSplit;
 }
 
 /** What the claim check needs of a client. */
@@ -197,6 +218,8 @@ export function parseClaimLine(
   if (time !== undefined && !/^([01]\d|2[0-3]):[0-5]\d$/u.test(time)) {
     return lineError(line, 'claim.error.time', { value: time });
   }
+  const amount = amountOf(input);
+  if (typeof amount === 'object') return lineError(line, amount.key, amount.params);
   const dosageForm = stringOf(input.dosageForm);
   const item =
     itemId !== undefined
@@ -215,7 +238,27 @@ export function parseClaimLine(
     quantity,
     date: date ?? null,
     time: time ?? null,
+    ...(amount === undefined ? {} : { amountFen: amount }),
   };
+}
+
+/** A line's amount in fen (`amount` in yuan or `amountFen`), undefined when it gives none, or the error. */
+function amountOf(
+  input: ClaimLineInput,
+): number | undefined | { key: string; params: ClaimMessage['params'] } {
+  const yuan = stringOf(input.amount);
+  const fen = stringOf(input.amountFen);
+  if (yuan !== undefined && fen !== undefined) return { key: 'claim.error.amountMany', params: {} };
+  if (yuan !== undefined) {
+    return yuanToFen(yuan) ?? { key: 'claim.error.amount', params: { value: yuan } };
+  }
+  if (fen !== undefined) {
+    const n = Number(fen);
+    return /^\d{1,15}$/u.test(fen) && Number.isSafeInteger(n)
+      ? n
+      : { key: 'claim.error.amount', params: { value: fen } };
+  }
+  return undefined;
 }
 
 /** Options of {@link checkClaim}. */
@@ -379,12 +422,37 @@ export async function checkClaim(
     error: 0,
   };
   for (const line of lines) byStatus[line.status] += 1;
+  const withAmounts = valid.some((line) => line.amountFen !== undefined);
+  const amounts = parsed.map((entry) => ('request' in entry ? (entry.amountFen ?? null) : null));
+  const split = withAmounts
+    ? estimateSplit(
+        lines.map((line, index) => ({
+          amountFen: amounts[index] ?? null,
+          coverage: line.coverage,
+          covered: line.coverage?.covered === true && line.status !== 'restricted',
+        })),
+        claim.accumulated,
+      )
+    : null;
+  const insured = claim.patient?.insuredProvince;
+  const insuredName = lines.find(
+    (line) => (line.coverage as { insuredProvince?: string } | null)?.insuredProvince !== undefined,
+  )?.coverage as { insuredProvince?: string } | undefined;
   return {
     province: claim.province,
     catalogVersion: pin,
-    lines,
+    lines:
+      split === null
+        ? lines
+        : lines.map((line, index) => ({
+            ...line,
+            amountFen: amounts[index] ?? null,
+            ...(split.lines[index] === undefined ? {} : { estimate: split.lines[index] }),
+          })),
     findings,
     summary: { lines: lines.length, errors: byStatus.error, byStatus, findings: findings.length, batches },
+    ...(insured === undefined ? {} : { insuredProvince: insuredName?.insuredProvince ?? insured }),
+    ...(split === null ? {} : { split }),
   };
 }
 
@@ -659,14 +727,19 @@ export const CLAIM_CSV_COLUMNS = [
   'lines',
   'sources',
   'message',
+  'amountFen',
+  'estimate',
+  'fundPaysFen',
+  'patientPaysFen',
 ] as const;
 
 type CsvColumn = (typeof CLAIM_CSV_COLUMNS)[number];
 
 /**
  * The answer as CSV (with the byte order mark spreadsheets need): one `line` row per claim line
- * (its coverage, every rule that applied as `ruleId:outcome`, its error), then one `finding` row per
- * claim-level finding (the rules, the lines, the sources, the text in `lang`).
+ * (its coverage, every rule that applied as `ruleId:outcome`, its error, its amount and estimated
+ * split in fen), one `split` row with the claim's totals when lines give amounts, then one `finding`
+ * row per claim-level finding (the rules, the lines, the sources, the text in `lang`).
  */
 export function claimCsv(result: ClaimResult, lang: Lang = 'zh'): string {
   const rows: Record<CsvColumn, string | number | boolean | null>[] = [];
@@ -690,6 +763,20 @@ export function claimCsv(result: ClaimResult, lang: Lang = 'zh'): string {
       rules: line.rules.map((rule) => `${rule.ruleId}:${rule.outcome}`).join('; '),
       sources: line.rules.map((rule) => `${rule.source.file}#${rule.source.row}`).join('; '),
       message: line.error === null ? (line.coverage?.restriction ?? null) : claimText(line.error, lang),
+      amountFen: line.amountFen ?? null,
+      estimate: line.estimate?.status ?? null,
+      fundPaysFen: line.estimate?.split?.fundPaysFen ?? null,
+      patientPaysFen: line.estimate?.split?.patientPaysFen ?? null,
+    });
+  }
+  if (result.split !== undefined) {
+    rows.push({
+      ...empty,
+      record: 'split',
+      amountFen: result.split.totals.amountFen,
+      estimate: result.split.status,
+      fundPaysFen: result.split.totals.fundPaysFen,
+      patientPaysFen: result.split.totals.patientPaysFen,
     });
   }
   for (const finding of result.findings) {

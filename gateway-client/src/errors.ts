@@ -78,6 +78,7 @@ export class TransactionError extends CatalogClientError {
 const NOT_FOUND = new Set<ErrorCode>([
   'ITEM_NOT_FOUND',
   'RULE_NOT_FOUND',
+  'POLICY_NOT_FOUND',
   'PROPOSAL_NOT_FOUND',
   'VERSION_NOT_FOUND',
   'CHUNK_NOT_FOUND',

@@ -103,4 +103,18 @@ export {
   type ClaimLineStatus,
   type ClaimMessage,
   type ClaimResult,
+  type ClaimAccumulated,
 } from './claim';
+export {
+  applyRatio,
+  estimateSplit,
+  roundHalfUp,
+  yuanToFen,
+  type ClaimSplit,
+  type LineEstimate,
+  type LineSplit,
+  type SplitGap,
+  type SplitLine,
+  type SplitSource,
+  type SplitTotals,
+} from './fund-split';

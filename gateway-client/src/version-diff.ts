@@ -1,4 +1,4 @@
-import type { Change, Rule, Version } from '@nrdl-catalog/chaincode/model';
+import type { Change, PaymentPolicy, Rule, Version } from '@nrdl-catalog/chaincode/model';
 import { fieldDifferences, type FieldDifference } from './audit/json-diff';
 import type { CatalogClient, ItemView } from './catalog-client';
 import { CatalogClientError } from './errors';
@@ -6,8 +6,8 @@ import { CatalogClientError } from './errors';
 /** One item, overlay or rule of the national rule base that differs between two versions. */
 export interface VersionDiffEntry {
   readonly change: 'added' | 'removed' | 'changed';
-  readonly kind: 'item' | 'overlay' | 'rule';
-  /** The item's id (the rule's id for a rule). */
+  readonly kind: 'item' | 'overlay' | 'rule' | 'policy';
+  /** The item's id (the rule's id for a rule, the province for a payment policy). */
   readonly itemId: string;
   readonly province: string | null;
   readonly name: string | null;
@@ -34,8 +34,26 @@ async function ruleAt(client: CatalogClient, ruleId: string, version: number): P
   }
 }
 
-function targetOf(change: Change): { itemId: string } | { ruleId: string } {
+async function policyAt(
+  client: CatalogClient,
+  province: string,
+  version: number,
+): Promise<PaymentPolicy | null> {
+  if (version === 0) return null;
+  try {
+    return (await client.getPaymentPolicy({ province, version })).policy;
+  } catch (error) {
+    if (error instanceof CatalogClientError && error.code === 'POLICY_NOT_FOUND') return null;
+    throw error;
+  }
+}
+
+function targetOf(change: Change): { itemId: string } | { ruleId: string } | { policy: string } {
   switch (change.op) {
+    case 'setPaymentPolicy':
+      return { policy: change.policy.province };
+    case 'clearPaymentPolicy':
+      return { policy: change.province };
     case 'upsertItem':
       return { itemId: change.item.id ?? '' };
     case 'setOverlay':
@@ -64,6 +82,7 @@ export async function diffCatalogVersions(
   }
   const touched = new Set<string>();
   const rules = new Set<string>();
+  const policies = new Set<string>();
   for (let number = from + 1; number <= to; number += 1) {
     const version: Version = await client.getVersion({ version: number });
     for (const proposalId of version.proposalIds) {
@@ -74,6 +93,7 @@ export async function diffCatalogVersions(
         for (const change of chunk.changes ?? []) {
           const target = targetOf(change);
           if ('ruleId' in target) rules.add(target.ruleId);
+          else if ('policy' in target) policies.add(target.policy);
           else touched.add(target.itemId);
         }
     }
@@ -117,6 +137,22 @@ export async function diffCatalogVersions(
             ? 'changed'
             : null;
     if (change) entries.push({ change, kind: 'rule', itemId: ruleId, province: null, name, fields });
+  }
+  for (const province of [...policies].sort()) {
+    const [before, after] = [await policyAt(client, province, from), await policyAt(client, province, to)];
+    const fields = before !== null && after !== null ? fieldDifferences(before, after) : [];
+    const change =
+      before === null
+        ? after === null
+          ? null
+          : 'added'
+        : after === null
+          ? 'removed'
+          : fields.length > 0
+            ? 'changed'
+            : null;
+    const named = after?.province ?? before?.province ?? province;
+    if (change) entries.push({ change, kind: 'policy', itemId: named, province: named, name: null, fields });
   }
   return entries;
 }

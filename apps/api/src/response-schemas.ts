@@ -67,6 +67,95 @@ const ruleFinding = {
     limits: { type: 'object' },
   },
 };
+/** A row of a province's payment policy. */
+const policyRow = {
+  type: 'object',
+  required: [
+    'insuranceType',
+    'visitType',
+    'hospitalLevels',
+    'deductibleFen',
+    'fundRatioBp',
+    'annualCapFen',
+    'classBSelfPayBp',
+    'crossProvince',
+  ],
+  properties: {
+    insuranceType: { enum: ['employee', 'resident'] },
+    visitType: { enum: ['inpatient', 'outpatient', 'chronicOutpatient'] },
+    hospitalLevels: { type: 'array', items: int },
+    deductibleFen: { type: 'integer', description: '起付标准, fen' },
+    fundRatioBp: { type: 'integer', description: 'fund payment ratio, basis points (10000 = 100 %)' },
+    annualCapFen: { type: 'integer', description: '年度最高支付限额, fen' },
+    classBSelfPayBp: { type: 'integer', description: '乙类先行自付比例, basis points' },
+    crossProvince: nullable({
+      type: 'object',
+      properties: { registeredBp: nullable(int), unregisteredBp: nullable(int) },
+    }),
+    note: nullable(str),
+  },
+};
+const policyProvenance = {
+  type: 'object',
+  required: ['title', 'documentNumber', 'date'],
+  properties: { title: str, documentNumber: str, url: nullable(str), date: str, note: nullable(str) },
+};
+/** Where the parts of a cross-province answer come from. */
+const fieldsFrom = {
+  type: 'object',
+  required: ['province', 'fields'],
+  properties: { province: str, fields: { type: 'array', items: str } },
+};
+/** Where a figure of the estimated split comes from. */
+const splitSource = {
+  type: 'object',
+  required: ['province', 'rule', 'version'],
+  properties: {
+    province: str,
+    rule: { enum: ['policy', 'overlay', 'catalog'] },
+    rowIndex: nullable(int),
+    proposalId: nullable(str),
+    version: int,
+    value: nullable(int),
+  },
+};
+const splitFigures = {
+  amountFen: int,
+  notCoveredFen: int,
+  classBSelfPayFen: int,
+  deductibleFen: int,
+  fundShareFen: int,
+  coinsuranceFen: int,
+  aboveCapFen: int,
+  fundPaysFen: int,
+  patientPaysFen: int,
+};
+const lineEstimate = {
+  type: 'object',
+  description: 'the estimated split of the line (fen), or why there is none',
+  required: ['status', 'split'],
+  properties: {
+    status: { enum: ['estimated', 'noAmount', 'noPolicy', 'noRow', 'noAnswer'] },
+    split: nullable({
+      type: 'object',
+      required: Object.keys(splitFigures),
+      properties: {
+        ...splitFigures,
+        sources: {
+          type: 'object',
+          properties: {
+            notCovered: splitSource,
+            classBSelfPay: splitSource,
+            deductible: splitSource,
+            fundShare: splitSource,
+            aboveCap: splitSource,
+          },
+        },
+      },
+    }),
+  },
+};
+
 /** A message in both languages (Chinese first). */
 const texts = { type: 'object', required: ['zh', 'en'], properties: { zh: str, en: str } };
 
@@ -164,6 +253,65 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
       txId: nullable(str),
       dosageForm: nullable(str),
       query: lookupQuery,
+      insuredProvince: {
+        type: 'string',
+        description: 'the insured province (参保地), when the patient context names one',
+      },
+      scopeFrom: { ...fieldsFrom, description: 'the province (就医地) whose catalog supplied these fields' },
+      policyFrom: {
+        ...fieldsFrom,
+        description: 'the province (参保地) whose payment policy supplied these fields',
+      },
+      policyStatus: { enum: ['found', 'none'] },
+      paymentPolicy: nullable({ $ref: 'PaymentPolicyAnswer#' }),
+    },
+  },
+  PaymentPolicyAnswer: {
+    type: 'object',
+    description: "the insured province's payment-policy row for the patient and the fund ratio that applies",
+    required: ['province', 'proposalId', 'listedInVersion', 'row', 'crossProvince', 'fundRatioBp'],
+    properties: {
+      province: str,
+      proposalId: str,
+      listedInVersion: int,
+      provenance: policyProvenance,
+      visitType: nullable({ enum: ['inpatient', 'outpatient', 'chronicOutpatient'] }),
+      row: nullable(policyRow),
+      rowIndex: nullable(int),
+      missing: { type: 'array', items: str },
+      crossProvince: { type: 'boolean' },
+      registered: nullable({ type: 'boolean' }),
+      ratioBasis: nullable({ enum: ['local', 'registered', 'unregistered'] }),
+      fundRatioBp: nullable(int),
+    },
+  },
+  PaymentPolicyView: {
+    type: 'object',
+    required: ['catalogVersion', 'province', 'policy', 'listedInVersion', 'proposalId', 'changes'],
+    properties: {
+      provinceNames,
+      catalogVersion: int,
+      versionEffectiveFrom: str,
+      province: str,
+      policy: {
+        type: 'object',
+        required: ['province', 'rows', 'provenance'],
+        properties: {
+          province: str,
+          rows: { type: 'array', items: policyRow },
+          provenance: policyProvenance,
+        },
+      },
+      listedInVersion: int,
+      proposalId: str,
+      changes: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['version', 'proposalId', 'op'],
+          properties: { version: int, proposalId: str, op: str },
+        },
+      },
     },
   },
   CoverageMatches: {
@@ -205,6 +353,8 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
             date: nullable(str),
             coverage: nullable({ $ref: 'Coverage#' }),
             rules: { type: 'array', items: ruleFinding },
+            amountFen: nullable(int),
+            estimate: lineEstimate,
             error: nullable({
               type: 'object',
               required: ['code', 'message'],
@@ -246,6 +396,28 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
         type: 'object',
         required: ['lines', 'errors', 'byStatus', 'findings', 'batches'],
         properties: { lines: int, errors: int, byStatus: { type: 'object' }, findings: int, batches: int },
+      },
+      insuredProvince: str,
+      split: {
+        type: 'object',
+        description:
+          'what the fund pays, estimated (fen; each ratio rounded half up once per line): present when lines give amounts',
+        required: ['status', 'lines', 'totals', 'accumulated', 'remaining'],
+        properties: {
+          status: { enum: ['estimated', 'partial', 'none'] },
+          lines: { type: 'array', items: lineEstimate },
+          totals: { type: 'object', required: Object.keys(splitFigures), properties: splitFigures },
+          accumulated: {
+            type: 'object',
+            required: ['fundPaidFen', 'deductibleFen'],
+            properties: { fundPaidFen: int, deductibleFen: int },
+          },
+          remaining: nullable({
+            type: 'object',
+            required: ['deductibleFen', 'annualCapFen'],
+            properties: { deductibleFen: int, annualCapFen: int },
+          }),
+        },
       },
     },
   },

@@ -32,6 +32,7 @@ import {
   checkClaim,
   claimText,
   MAX_CLAIM_LINES,
+  type ClaimInput,
   type ClaimMessage,
 } from '@nrdl-catalog/gateway-client';
 import { DEFAULT_CHUNK_SIZE, fingerprint, splitIntoChunks } from '@nrdl-catalog/gateway-client/import';
@@ -160,6 +161,19 @@ const PATIENT = {
   sex: str('patient sex', { enum: ['M', 'F'] }),
   level: int('hospital level 1, 2 or 3', { enum: [1, 2, 3] }),
   visit: str('visit type', { enum: ['inpatient', 'outpatient'] }),
+  insurance: str('insurance type: employee (职工), resident (居民), workInjury, maternity', {
+    enum: ['employee', 'resident', 'workInjury', 'maternity'],
+  }),
+  insured: str(
+    'the province where the patient is insured (参保地), in any form of its name: the answer adds its payment policy (就医地目录、参保地政策)',
+    { maxLength: 40 },
+  ),
+  registered: str('whether the move was registered with the insured province (已备案 true / 未备案 false)', {
+    enum: ['true', 'false'],
+  }),
+  chronic: str('an outpatient visit for a chronic or special disease (门诊慢特病)', {
+    enum: ['true', 'false'],
+  }),
 };
 const PROVINCE_TEXT =
   'province in any form the governance record lists (Guangdong, 广东省, 广东, 粤, GD, GuangdongMSP, 440000), in any letter case';
@@ -185,7 +199,18 @@ function patientOf(q: Readonly<Record<string, unknown>>): PatientContext | undef
     const value = q[name];
     if (typeof value === 'string' || typeof value === 'number') fields[name] = String(value);
   }
-  return parsePatient(fields);
+  const insurance = text(q, 'insurance') as PatientContext['insuranceType'];
+  const insured = text(q, 'insured');
+  const registered = text(q, 'registered');
+  const chronic = text(q, 'chronic');
+  const patient: PatientContext = {
+    ...parsePatient(fields),
+    ...(insurance === undefined ? {} : { insuranceType: insurance }),
+    ...(insured === undefined ? {} : { insuredProvince: insured }),
+    ...(registered === undefined ? {} : { registered: registered === 'true' }),
+    ...(chronic === undefined ? {} : { chronic: chronic === 'true' }),
+  };
+  return Object.keys(patient).length === 0 ? undefined : patient;
 }
 
 /**
@@ -438,14 +463,36 @@ export const routes: readonly Route[] = [
               quantity: { type: 'number', description: 'greater than 0 (default 1)' },
               date: { type: 'string', maxLength: 10, description: 'YYYY-MM-DD (default: the claim date)' },
               time: { type: 'string', maxLength: 5, description: 'HH:MM, for rules counted in hours' },
+              amount: {
+                type: 'string',
+                maxLength: 14,
+                description:
+                  'the line amount (price × quantity) in yuan, at most two decimals, for the estimated fund split (or amountFen)',
+              },
+              amountFen: {
+                type: 'integer',
+                minimum: 0,
+                maximum: 999_999_999_999_999,
+                description: 'the line amount in fen (分), instead of amount',
+              },
             },
+          },
+        },
+        accumulated: {
+          type: 'object',
+          additionalProperties: false,
+          description:
+            'already paid this year (fen): the fund (against the annual cap) and the deductible filled (起付标准)',
+          properties: {
+            fundPaidFen: { type: 'integer', minimum: 0, maximum: 999_999_999_999_999 },
+            deductibleFen: { type: 'integer', minimum: 0, maximum: 999_999_999_999_999 },
           },
         },
       },
     },
     response: 'ClaimCheck',
     handle: async ({ client, body }: RouteContext): Promise<unknown> => {
-      const input = body as { province: string; date?: string; patient?: PatientContext; lines: unknown[] };
+      const input = body as ClaimInput;
       const texts = (message: ClaimMessage): { zh: string; en: string } => ({
         zh: claimText(message, 'zh'),
         en: claimText(message, 'en'),
@@ -459,6 +506,27 @@ export const routes: readonly Route[] = [
         findings: result.findings.map((finding) => ({ ...finding, text: texts(finding) })),
       };
     },
+  },
+  {
+    method: 'GET',
+    path: '/v1/payment-policies/{province}',
+    operationId: 'getPaymentPolicy',
+    summary:
+      "A province's payment policy (医保待遇: deductible, fund ratio, cap, class 乙 self-pay, cross-province ratios) as of the head, a version or a date",
+    params: pathParams({ province: str(PROVINCE_TEXT, { maxLength: 40 }) }),
+    exclusive: [['version', 'date']],
+    query: query({
+      version: int('catalog version (not together with date)', { minimum: 1 }),
+      date: dateParam('YYYY-MM-DD: the version in force that day (not together with version)'),
+    }),
+    response: 'PaymentPolicyView',
+    handle: ({ client, params, query: q }: RouteContext): Promise<unknown> =>
+      named(
+        client,
+        client.getPaymentPolicy(
+          defined({ province: params.province ?? '', version: num(q, 'version'), date: text(q, 'date') }),
+        ),
+      ),
   },
   {
     method: 'GET',

@@ -10,7 +10,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
-import type { InsuranceType, PatientContext } from '@nrdl-catalog/chaincode/model';
+import type { PatientContext } from '@nrdl-catalog/chaincode/model';
 import {
   checkClaim,
   claimCsv,
@@ -24,6 +24,7 @@ import {
 import { decodeText, type TextEncodingName } from '@nrdl-catalog/gateway-client/import';
 import { CommandContext, UsageError, dateOption, parseCommand, str } from './context';
 import { codeCell, columns, t, type CliKey, type Lang } from './i18n';
+import { CROSS_OPTIONS, crossPatient, crossProvinceText, insuredAnswer, splitText } from './cross-province';
 import { encodingOption, patientFrom } from './query-commands';
 
 /** The catalogue key of each line status. */
@@ -36,14 +37,14 @@ const STATUS_KEYS: Readonly<Record<ClaimLineStatus, CliKey>> = {
   error: 'cli.claim.status.error',
 };
 
-const INSURANCE_TYPES: readonly InsuranceType[] = ['employee', 'resident', 'workInjury', 'maternity'];
-
 /** A claim file's header (what the file says of the whole claim) and its raw lines. */
 export interface ClaimDocument {
   readonly province?: string;
   readonly date?: string;
   readonly patient?: PatientContext;
   readonly lines: readonly unknown[];
+  /** Already paid this year, fen (`{ fundPaidFen, deductibleFen }`), for the estimated split. */
+  readonly accumulated?: { readonly fundPaidFen?: number; readonly deductibleFen?: number };
 }
 
 /** Reads a claim file: JSON (`{…, lines}` or an array of lines) or CSV (one line per row). */
@@ -83,6 +84,9 @@ export function readClaimDocument(file: string, encoding: TextEncodingName = 'au
     ...(typeof doc.province === 'string' ? { province: doc.province } : {}),
     ...(typeof doc.date === 'string' ? { date: doc.date } : {}),
     ...(doc.patient !== null && typeof doc.patient === 'object' ? { patient: doc.patient } : {}),
+    ...(doc.accumulated !== null && typeof doc.accumulated === 'object'
+      ? { accumulated: doc.accumulated }
+      : {}),
   };
 }
 
@@ -104,7 +108,10 @@ function lineRows(lang: Lang, result: ClaimResult): unknown[][] {
 
 /** The human rendering of a claim's answer: the lines, the findings, the summary. */
 export function claimResultText(lang: Lang, result: ClaimResult): string {
+  const insured = insuredAnswer(result);
+  const split = splitText(lang, result);
   const parts = [
+    ...(insured === null ? [] : [crossProvinceText(lang, insured), '']),
     table(
       columns(lang, [
         'cli.col.line',
@@ -139,6 +146,7 @@ export function claimResultText(lang: Lang, result: ClaimResult): string {
           ]),
         ),
     '',
+    ...(split === '' ? [] : [split, '']),
     t(lang, 'cli.claim.summary', {
       lines: result.summary.lines,
       errors: result.summary.errors,
@@ -150,7 +158,10 @@ export function claimResultText(lang: Lang, result: ClaimResult): string {
   return parts.join('\n');
 }
 
-/** `catalog claim check <file> [--province P] [--date D] [patient…] [--insurance T] [--csv out.csv]` */
+/**
+ * `catalog claim check <file> [--province P] [--date D] [patient…] [--insurance T] [--insured P]
+ * [--registered|--unregistered] [--chronic] [--csv out.csv]`
+ */
 export async function claimCommand(ctx: CommandContext, args: string[]): Promise<number> {
   const [what, ...rest] = args;
   const { values, positionals } = parseCommand(rest, {
@@ -160,7 +171,7 @@ export async function claimCommand(ctx: CommandContext, args: string[]): Promise
     sex: { type: 'string' },
     level: { type: 'string' },
     visit: { type: 'string' },
-    insurance: { type: 'string' },
+    ...CROSS_OPTIONS,
     csv: { type: 'string' },
     encoding: { type: 'string' },
   });
@@ -170,19 +181,16 @@ export async function claimCommand(ctx: CommandContext, args: string[]): Promise
   const province = str(values, 'province') ?? doc.province;
   if (province === undefined) throw new UsageError('cli.usage.required', { name: 'province' });
   const date = dateOption(values, 'date') ?? doc.date;
-  const insurance = str(values, 'insurance');
-  if (insurance !== undefined && !INSURANCE_TYPES.includes(insurance as InsuranceType)) {
-    throw new UsageError('cli.usage.insurance', { list: INSURANCE_TYPES.join(', '), value: insurance });
-  }
   const patient: PatientContext = {
     ...doc.patient,
     ...patientFrom(values),
-    ...(insurance === undefined ? {} : { insuranceType: insurance as InsuranceType }),
+    ...crossPatient(values),
   };
   const result = await checkClaim(ctx.client(), {
     province,
     ...(date === undefined ? {} : { date }),
     ...(Object.keys(patient).length > 0 ? { patient } : {}),
+    ...(doc.accumulated === undefined ? {} : { accumulated: doc.accumulated }),
     lines: doc.lines,
   });
   const csv = str(values, 'csv');

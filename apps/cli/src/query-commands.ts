@@ -6,6 +6,7 @@ import {
   type CoverageInput,
   type CoverageResult,
   type Governance,
+  type InsuredCoverageResult,
   type Item,
   type Overlay,
   MAX_BATCH_LINES,
@@ -50,6 +51,7 @@ import {
   type Lang,
 } from './i18n';
 import { TEXT_ENCODINGS, decodeText, type TextEncodingName } from '@nrdl-catalog/gateway-client/import';
+import { CROSS_OPTIONS, crossPatient, crossProvinceText } from './cross-province';
 
 const COVERAGE_COLUMNS: readonly CliKey[] = [
   'cli.col.item',
@@ -121,6 +123,7 @@ export async function coverageCommand(ctx: CommandContext, args: string[]): Prom
     sex: { type: 'string' },
     level: { type: 'string' },
     visit: { type: 'string' },
+    ...CROSS_OPTIONS,
   });
   const province = required(values, 'province');
   const item = str(values, 'item');
@@ -131,7 +134,9 @@ export async function coverageCommand(ctx: CommandContext, args: string[]): Prom
     throw new UsageError('cli.usage.itemOrName');
   }
   const date = dateOption(values, 'date');
-  const patient = patientFrom(values);
+  const cross = crossPatient(values);
+  const patient =
+    Object.keys(cross).length === 0 ? patientFrom(values) : { ...patientFrom(values), ...cross };
   const base = { province, ...(date ? { date } : {}), ...(patient ? { patient } : {}) };
   let results: readonly CoverageResult[];
   if (item !== undefined) {
@@ -151,11 +156,17 @@ export async function coverageCommand(ctx: CommandContext, args: string[]): Prom
         : new CliCodedError('ITEM_NOT_FOUND', 'cli.coverage.noItemNamed', { name: what });
     }
   }
+  const insured = results.find(
+    (r): r is InsuredCoverageResult => (r as Partial<InsuredCoverageResult>).insuredProvince !== undefined,
+  );
   ctx.print({ results }, () =>
-    table(
-      columns(ctx.lang, COVERAGE_COLUMNS),
-      results.map((result) => coverageRow(ctx.lang, result)),
-    ),
+    [
+      ...(insured === undefined ? [] : [crossProvinceText(ctx.lang, insured)]),
+      table(
+        columns(ctx.lang, COVERAGE_COLUMNS),
+        results.map((result) => coverageRow(ctx.lang, result)),
+      ),
+    ].join('\n'),
   );
   return 0;
 }

@@ -14,10 +14,12 @@ import {
   getHead,
   getItemIndex,
   getOverlayIndex,
+  getPolicyIndex,
   getRuleIndex,
   getVersion,
   itemAsOf,
   overlayAsOf,
+  policyAsOf,
   requireGovernance,
   resolveVersion,
   ruleAsOf,
@@ -33,6 +35,7 @@ import type {
   ItemHistory,
   ItemSummary,
   Overlay,
+  PaymentPolicyView,
   RuleView,
   Version,
 } from '../model/types';
@@ -177,6 +180,44 @@ export class CatalogContract extends Contract {
         versionEffectiveFrom: version.effectiveFrom,
         ruleId: a.ruleId,
         rule: found.rule,
+        listedInVersion: found.version,
+        proposalId: found.record.proposalId,
+        changes,
+      };
+    });
+  }
+
+  /**
+   * A province's payment policy (医保待遇) as of a version (`version`), the version in force on
+   * `date`, or the head, with every sealed change of it (oldest first). POLICY_NOT_FOUND when the
+   * province has none in force there.
+   */
+  @Transaction(false)
+  @Returns('string')
+  public async GetPaymentPolicy(ctx: Context, input: string): Promise<string> {
+    return runTx(ctx, 'Catalog.GetPaymentPolicy', input, async (tx, a): Promise<PaymentPolicyView> => {
+      if (a.version !== undefined && a.date !== undefined) {
+        raise('INVALID_INPUT.versionOrDate', {});
+      }
+      const province = normaliseProvince(await requireGovernance(tx), a.province);
+      const version = await resolveVersion(tx, a);
+      const found = await policyAsOf(tx, province.mspId, version.version);
+      if (found?.policy == null) {
+        raise('POLICY_NOT_FOUND.notInVersion', { province: province.name, version: version.version });
+      }
+      const changes: PaymentPolicyView['changes'][number][] = [];
+      for (const entry of (await getPolicyIndex(tx, province.mspId))?.entries ?? []) {
+        const sealed = await sealedVersionOf(tx, entry.proposalId);
+        if (sealed !== null) {
+          changes.push({ version: sealed, proposalId: entry.proposalId, op: entry.op });
+        }
+      }
+      changes.sort((x, y) => x.version - y.version);
+      return {
+        catalogVersion: version.version,
+        versionEffectiveFrom: version.effectiveFrom,
+        province: province.name,
+        policy: found.policy,
         listedInVersion: found.version,
         proposalId: found.record.proposalId,
         changes,

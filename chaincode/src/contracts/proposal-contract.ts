@@ -244,6 +244,15 @@ export class ProposalContract extends Contract {
           if (target.type === 'rule') {
             raise('DUPLICATE_CHANGE.rule', { index: i, ruleId: target.ruleId, proposalId: p.id });
           }
+          if (target.type === 'policy') {
+            const province =
+              stored.op === 'setPaymentPolicy'
+                ? stored.policy.province
+                : stored.op === 'clearPaymentPolicy'
+                  ? stored.province
+                  : target.mspId;
+            raise('DUPLICATE_CHANGE.policy', { index: i, province, proposalId: p.id });
+          }
           if (stored.op === 'setOverlay' || stored.op === 'clearOverlay') {
             const province = stored.op === 'setOverlay' ? stored.overlay.province : stored.province;
             raise('DUPLICATE_CHANGE.overlay', {

@@ -1,6 +1,7 @@
 /**
  * Whole-catalog digest: an LtHash (lattice hash, Bellare–Micciancio / Lewi et al.) over the set of
- * live catalog entries (listed items, provincial overlays and the rules of the national rule base).
+ * live catalog entries (listed items, provincial overlays, the rules of the national rule base and
+ * the provinces' payment policies).
  *
  * Each entry is expanded with SHAKE-256 to 1024 unsigned 16-bit words; the lattice is the
  * element-wise sum of all entries' vectors modulo 2^16. Adding or removing an entry is one vector
@@ -18,7 +19,8 @@ export const LATTICE_WORDS = 1024;
 export type DigestEntry =
   | { readonly type: 'item'; readonly itemId: string; readonly data: unknown }
   | { readonly type: 'overlay'; readonly itemId: string; readonly province: string; readonly data: unknown }
-  | { readonly type: 'rule'; readonly ruleId: string; readonly data: unknown };
+  | { readonly type: 'rule'; readonly ruleId: string; readonly data: unknown }
+  | { readonly type: 'policy'; readonly province: string; readonly data: unknown };
 
 /** The bytes hashed for an entry: canonical JSON of a tagged tuple. */
 export function entryBytes(entry: DigestEntry): Buffer {
@@ -27,7 +29,9 @@ export function entryBytes(entry: DigestEntry): Buffer {
       ? ['item', entry.itemId, entry.data]
       : entry.type === 'overlay'
         ? ['overlay', entry.itemId, entry.province, entry.data]
-        : ['rule', entry.ruleId, entry.data];
+        : entry.type === 'rule'
+          ? ['rule', entry.ruleId, entry.data]
+          : ['policy', entry.province, entry.data];
   return Buffer.from(canonicalJson(tuple), 'utf8');
 }
 

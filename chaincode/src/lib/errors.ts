@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   UNKNOWN_PROVINCE: 'The province is not a member of the catalog network',
   ITEM_NOT_FOUND: 'No such item (or it is not listed in the requested version)',
   RULE_NOT_FOUND: 'No such rule of the national rule base (or it is not in force in the requested version)',
+  POLICY_NOT_FOUND: 'The province has no payment policy in force (in the requested version)',
   VERSION_NOT_FOUND: 'No such catalog version, or no version is in force at the requested date',
   PROPOSAL_NOT_FOUND: 'No such proposal',
   PROPOSAL_STATE: 'The proposal is not in a state that allows this operation',

@@ -18,10 +18,12 @@ export const T = {
   rule: 'rule', // [ruleId] -> RuleIndex
   ruleRecord: 'rulev', // [ruleId, proposalId] -> RuleRecord
   ruleLink: 'rulei', // [itemId, ruleId, proposalId] -> RuleLink (lookup of an item's rules)
+  policy: 'ppol', // [provinceMsp] -> PolicyIndex (a province's payment policy)
+  policyRecord: 'ppolv', // [provinceMsp, proposalId] -> PolicyRecord
   proposal: 'proposal', // [proposalId] -> Proposal
   chunk: 'chunk', // [proposalId, chunkIndex(5)] -> Chunk (written once, by AddChunk)
   applied: 'chunkdone', // [proposalId, chunkIndex(5)] -> AppliedChunk (written once, by ApplyChunk)
-  claim: 'pchg', // [proposalId, 'item'|'ovl'|'rule', itemId|ruleId, (provinceMsp)] -> { chunkIndex }
+  claim: 'pchg', // [proposalId, 'item'|'ovl'|'rule'|'ppol', itemId|ruleId|provinceMsp, (provinceMsp)] -> { chunkIndex }
   vote: 'vote', // [proposalId, mspId] -> Vote
   version: 'ver', // [version(10)] -> Version
   lattice: 'lattice', // [version(10)] -> { lattice }
@@ -58,6 +60,14 @@ export function ruleRecordKey(stub: ChaincodeStub, ruleId: string, proposalId: s
 export function ruleLinkKey(stub: ChaincodeStub, itemId: string, ruleId: string, proposalId: string): string {
   return stub.createCompositeKey(T.ruleLink, [itemId, ruleId, proposalId]);
 }
+/** The index of a province's payment policy (owned by the province). */
+export function policyKey(stub: ChaincodeStub, mspId: string): string {
+  return stub.createCompositeKey(T.policy, [mspId]);
+}
+/** One immutable version of a province's payment policy, as a proposal wrote it. */
+export function policyRecordKey(stub: ChaincodeStub, mspId: string, proposalId: string): string {
+  return stub.createCompositeKey(T.policyRecord, [mspId, proposalId]);
+}
 export function proposalKey(stub: ChaincodeStub, proposalId: string): string {
   return stub.createCompositeKey(T.proposal, [proposalId]);
 }
@@ -85,11 +95,14 @@ export function claimKey(stub: ChaincodeStub, proposalId: string, target: Change
       return stub.createCompositeKey(T.claim, [proposalId, 'ovl', target.itemId, target.mspId]);
     case 'rule':
       return stub.createCompositeKey(T.claim, [proposalId, 'rule', target.ruleId]);
+    case 'policy':
+      return stub.createCompositeKey(T.claim, [proposalId, 'ppol', target.mspId]);
   }
 }
 
-/** What a change writes: an item, one province's overlay of an item, or a rule of the rule base. */
+/** What a change writes: an item, one province's overlay of an item, a rule of the rule base, or a province's payment policy. */
 export type ChangeTarget =
   | { readonly type: 'item'; readonly itemId: string }
   | { readonly type: 'overlay'; readonly itemId: string; readonly mspId: string }
-  | { readonly type: 'rule'; readonly ruleId: string };
+  | { readonly type: 'rule'; readonly ruleId: string }
+  | { readonly type: 'policy'; readonly mspId: string };

@@ -27,6 +27,8 @@ export const en = {
   'error.INVALID_INPUT.ruleAgeRange': 'rule {ruleId}: minAge > maxAge ({minAge} > {maxAge})',
   'error.INVALID_INPUT.rulePairedTarget':
     'rule {ruleId}: {itemId} is both a target and paired with the targets',
+  'error.INVALID_INPUT.policyRowOverlap':
+    'payment policy of {province}: rows {otherRow} and {row} both answer {insuranceType} / {visitType} / level {level}',
   'error.INVALID_INPUT.versionOrDate': 'give either version or date, not both',
   'error.INVALID_INPUT.provinceMissing': 'a provincial proposal needs a province',
   'error.INVALID_INPUT.provinceUnexpected': 'a {scope} proposal has no province',
@@ -43,6 +45,9 @@ export const en = {
   'error.RULE_NOT_FOUND': 'no rule {ruleId}',
   'error.RULE_NOT_FOUND.notListed': 'rule {ruleId} is not in force, cannot remove it',
   'error.RULE_NOT_FOUND.notInVersion': 'rule {ruleId} is not in force in version {version}',
+  'error.POLICY_NOT_FOUND': 'no payment policy of {province}',
+  'error.POLICY_NOT_FOUND.notSet': '{province} has no payment policy in force, cannot clear it',
+  'error.POLICY_NOT_FOUND.notInVersion': '{province} has no payment policy in force in version {version}',
   'error.VERSION_NOT_FOUND': 'no such catalog version: {detail}',
   'error.VERSION_NOT_FOUND.notSealed': 'no sealed version {version}',
   'error.VERSION_NOT_FOUND.notInForce': 'no version in force on {date}',
@@ -67,6 +72,7 @@ export const en = {
   'error.DUPLICATE_CHANGE.item': 'change {index} (item {itemId}) is already in {proposalId}',
   'error.DUPLICATE_CHANGE.overlay': 'change {index} (overlay {itemId}/{province}) is already in {proposalId}',
   'error.DUPLICATE_CHANGE.rule': 'change {index} (rule {ruleId}) is already in {proposalId}',
+  'error.DUPLICATE_CHANGE.policy': 'change {index} (payment policy of {province}) is already in {proposalId}',
   'error.SCOPE_VIOLATION': "the change is outside the proposal's scope: {detail}",
   'error.SCOPE_VIOLATION.provincialItem': '{itemId}: {kind} items are provincial, not in a national proposal',
   'error.SCOPE_VIOLATION.otherProvinceItem':
@@ -80,6 +86,10 @@ export const en = {
     'overlay of {province} cannot be cleared by a province {proposalProvince} proposal',
   'error.SCOPE_VIOLATION.ruleNotNational':
     'rule {ruleId}: the national rule base changes only through a national proposal, not a {scope} one',
+  'error.SCOPE_VIOLATION.policyNotProvincial':
+    'the payment policy of {province} changes only through its own provincial proposal, not a {scope} one',
+  'error.SCOPE_VIOLATION.policyOtherProvince':
+    'the payment policy of {province} cannot be changed by a proposal of {proposalProvince}',
   'error.FORBIDDEN_ROLE': "role '{role}' may not do this (needs {roles})",
   'error.FORBIDDEN_ROLE.noRole': 'the caller has no catalog.role (needs {roles})',
   'error.FORBIDDEN_ORG': 'organisation {org} may not do this: {detail}',
@@ -134,6 +144,13 @@ export const en = {
   'error.VERSION_CONFLICT.ruleChanged':
     'rule {ruleId} changed in version {version}, after the base version {baseVersion} of this proposal',
   'error.VERSION_CONFLICT.ruleRemoved': 'rule {ruleId} is no longer in force',
+  'error.VERSION_CONFLICT.policyWritten':
+    'the payment policy of {province} is already written by this proposal ({proposalId})',
+  'error.VERSION_CONFLICT.policyPending':
+    'the payment policy of {province} has a pending change by proposal {otherProposalId}',
+  'error.VERSION_CONFLICT.policyChanged':
+    'the payment policy of {province} changed in version {version}, after the base version {baseVersion} of this proposal',
+  'error.VERSION_CONFLICT.policyCleared': 'the payment policy of {province} is no longer set',
   'error.VERSION_CONFLICT.governance':
     '{proposalId} was opened on governance version {openedOn}, version {inForce} is in force',
   'error.GOVERNANCE_NOT_INITIALISED': 'call Governance:InitGovernance (NHSA admin) first',
@@ -168,6 +185,7 @@ export const en = {
   'error.INTERNAL.headMissing': 'head names missing version {version}',
   'error.INTERNAL.recordMissing': 'missing record of {itemId} by {proposalId}',
   'error.INTERNAL.ruleRecordMissing': 'missing record of rule {ruleId} by {proposalId}',
+  'error.INTERNAL.policyRecordMissing': 'missing record of the payment policy of {province} by {proposalId}',
 
   // ---- codes raised by the client library, the CLI and the HTTP API ----
   'error.ENDORSE_FAILED': 'endorsement failed: {detail}',
@@ -244,6 +262,8 @@ export const en = {
   'op.clearOverlay': 'clear provincial terms',
   'op.upsertRule': 'add or change rule',
   'op.removeRule': 'remove rule',
+  'op.setPaymentPolicy': 'set payment policy',
+  'op.clearPaymentPolicy': 'clear payment policy',
   'rule.none': 'no province',
   'rule.own': 'its own province',
   'rule.majority': 'a majority of provinces',
@@ -296,9 +316,9 @@ export const en = {
   import province-items <csv> --province P [--kind service|material] --effective-from D [--approve-as …]
   import rule-base <data folder> [--province Shaanxi] --effective-from D [--approve-as …] [--dry-run]   the NHSA rule base as a national rule set
   import nrdl|province-items … [--encoding auto|utf-8|gb18030|gbk]   the CSV's encoding (default auto: UTF-8, else GB18030)
-  coverage --province P (--item ID | --name N [--form F] | --code C) [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit inpatient|outpatient]
+  coverage --province P (--item ID | --name N [--form F] | --code C) [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit inpatient|outpatient] [--insurance T] [--insured P] [--registered|--unregistered] [--chronic]
   coverage-batch --province P --file claim.json|claim.csv [--encoding auto|utf-8|gb18030]
-  claim check <claim.json|claim.csv> [--province P] [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit V] [--insurance T] [--csv out.csv]
+  claim check <claim.json|claim.csv> [--province P] [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit V] [--insurance T] [--insured P] [--registered|--unregistered] [--chronic] [--csv out.csv]
   search <text> [--province P] [--kind K] [--class 甲|乙] [--section S] [--limit N] [--offset N] [--store FILE]
   search --on-chain [<text>] [--prefix] [--province P] [--kind K] [--class 甲|乙] [--section S] [--code C] [--category C] [--limit N] [--bookmark B]
   item <id> [--version N | --date D] [--province P]
@@ -623,6 +643,9 @@ export const en = {
   'claim.error.quantity': 'quantity must be a number greater than 0, got "{value}"',
   'claim.error.date': 'date must be a calendar date YYYY-MM-DD, got "{value}"',
   'claim.error.time': 'time must be HH:MM, got "{value}"',
+  'claim.error.amount':
+    'amount must be yuan with at most two decimals (or amountFen an integer number of fen), got "{value}"',
+  'claim.error.amountMany': 'give only one of amount or amountFen',
   'claim.error.tooManyLines': 'a claim has at most {max} lines, got {count}',
   'claim.error.noLines': 'a claim needs at least one line',
   'claim.error.noMatch': 'no item of that name or code is listed in the catalog version asked',
@@ -651,7 +674,7 @@ export const en = {
   'cli.claim.status.flagged': 'flagged',
   'cli.claim.status.error': 'error',
   'cli.usage.claim':
-    'usage: catalog claim check <claim.json|claim.csv> [--province P] [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit V] [--insurance T] [--csv out.csv]',
+    'usage: catalog claim check <claim.json|claim.csv> [--province P] [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit V] [--insurance T] [--insured P] [--registered|--unregistered] [--chronic] [--csv out.csv]',
   'cli.usage.insurance': '--insurance must be one of {list}, got "{value}"',
   'cli.usage.cannotWrite': 'cannot write {file}: {reason}',
   'import.ruleBase.drugs': 'drug names: {names}, linked {linked} ({detail})',
@@ -674,6 +697,34 @@ export const en = {
   'cli.col.finding': 'FINDING',
   'cli.col.lines': 'LINES',
   'cli.col.message': 'MESSAGE',
+  'cli.usage.registered': 'give only one of --registered and --unregistered',
+  'cli.cross.provinces':
+    'treated in {treatment} (catalog: item, restrictions, local terms) · insured in {insured} (payment policy)',
+  'cli.cross.policyNone': 'payment policy of {insured}: none on the ledger for {date}: no split is estimated',
+  'cli.cross.policyFound':
+    'payment policy of {insured}: version {version} ({document}); row {row}: {insurance} / {visit} / levels {levels}: deductible {deductible}, fund {ratio} ({basis}), cap {cap}, class 乙 self-pay {classB}',
+  'cli.cross.policyNoRow':
+    'payment policy of {insured}: version {version} ({document}); no row for this patient{missing}',
+  'cli.cross.missing': ' (give {fields})',
+  'cli.cross.basis.local': 'local',
+  'cli.cross.basis.registered': 'cross-province, registered 已备案',
+  'cli.cross.basis.unregistered': 'cross-province, unregistered 未备案',
+  'cli.split.title':
+    'estimated split (fen rounded half up once per ratio and line; 示例 figures are examples)',
+  'cli.split.total': 'total',
+  'cli.split.status.noAmount': 'no amount',
+  'cli.split.status.noPolicy': 'no policy',
+  'cli.split.status.noRow': 'no policy row',
+  'cli.split.status.noAnswer': 'no answer',
+  'cli.split.remaining': 'left this year: deductible {deductible}, fund cap {cap}',
+  'cli.col.amount': 'AMOUNT',
+  'cli.col.notCovered': 'NOT COVERED',
+  'cli.col.classB': 'CLASS 乙',
+  'cli.col.deductible': 'DEDUCTIBLE',
+  'cli.col.coinsurance': 'CO-PAY',
+  'cli.col.aboveCap': 'ABOVE CAP',
+  'cli.col.fund': 'FUND PAYS',
+  'cli.col.patient': 'PATIENT PAYS',
 } as const;
 
 /** A key of the message catalogue. */

@@ -21,6 +21,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
     '规则 {ruleId}：最小年龄 minAge（{minAge}）大于最大年龄 maxAge（{maxAge}）',
   'error.INVALID_INPUT.rulePairedTarget':
     '规则 {ruleId}：项目 {itemId} 既是规则对象，又被列为与其重复收费的项目',
+  'error.INVALID_INPUT.policyRowOverlap':
+    '{province} 的医保待遇政策：第 {otherRow} 行与第 {row} 行都适用于 {insuranceType} / {visitType} / {level} 级医院',
   'error.INVALID_INPUT.versionOrDate': '目录版本与日期只能指定其一，不能同时指定',
   'error.INVALID_INPUT.provinceMissing': '省级提案须指定省份',
   'error.INVALID_INPUT.provinceUnexpected': '{scope} 提案不应指定省份',
@@ -37,6 +39,9 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'error.RULE_NOT_FOUND': '没有规则 {ruleId}',
   'error.RULE_NOT_FOUND.notListed': '规则 {ruleId} 不在现行规则库中，无法移除',
   'error.RULE_NOT_FOUND.notInVersion': '规则 {ruleId} 不在目录版本 {version} 的规则库中',
+  'error.POLICY_NOT_FOUND': '{province} 没有医保待遇政策',
+  'error.POLICY_NOT_FOUND.notSet': '{province} 没有现行医保待遇政策，无法清除',
+  'error.POLICY_NOT_FOUND.notInVersion': '目录版本 {version} 中 {province} 没有医保待遇政策',
   'error.VERSION_NOT_FOUND': '没有这个目录版本：{detail}',
   'error.VERSION_NOT_FOUND.notSealed': '没有已封版的目录版本 {version}',
   'error.VERSION_NOT_FOUND.notInForce': '{date} 没有生效的目录版本',
@@ -61,6 +66,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'error.DUPLICATE_CHANGE.overlay':
     '第 {index} 条变更（项目 {itemId} 的 {province} 省级规定）已包含在提案 {proposalId} 中',
   'error.DUPLICATE_CHANGE.rule': '第 {index} 条变更（规则 {ruleId}）已包含在提案 {proposalId} 中',
+  'error.DUPLICATE_CHANGE.policy': '第 {index} 项变更（{province} 医保待遇政策）已在提案 {proposalId} 中',
   'error.SCOPE_VIOLATION': '该变更超出提案范围：{detail}',
   'error.SCOPE_VIOLATION.provincialItem': '{itemId}：{kind} 类项目属于省级目录，不能列入全国提案',
   'error.SCOPE_VIOLATION.otherProvinceItem': '{itemId}：本提案只能包含 {province} 的医疗服务项目和医用耗材',
@@ -72,6 +78,9 @@ export const zh: Readonly<Record<MessageKey, string>> = {
     '{proposalProvince} 的省级提案不能清除 {province} 的省级规定',
   'error.SCOPE_VIOLATION.ruleNotNational':
     '规则 {ruleId}：全国规则库只能通过全国提案修改，不能通过 {scope} 提案修改',
+  'error.SCOPE_VIOLATION.policyNotProvincial':
+    '{province} 的医保待遇政策只能通过本省的省级提案修改，不能通过 {scope} 提案修改',
+  'error.SCOPE_VIOLATION.policyOtherProvince': '{proposalProvince} 的提案不能修改 {province} 的医保待遇政策',
   'error.FORBIDDEN_ROLE': '角色“{role}”无权执行此操作（需要 {roles}）',
   'error.FORBIDDEN_ROLE.noRole': '调用者的证书未设置 catalog.role 属性（需要 {roles}）',
   'error.FORBIDDEN_ORG': '机构 {org} 无权执行此操作：{detail}',
@@ -121,6 +130,11 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'error.VERSION_CONFLICT.ruleChanged':
     '规则 {ruleId} 在目录版本 {version} 中已被修改，晚于本提案开启时所依据的版本 {baseVersion}',
   'error.VERSION_CONFLICT.ruleRemoved': '规则 {ruleId} 已不在规则库中',
+  'error.VERSION_CONFLICT.policyWritten': '{province} 的医保待遇政策已由本提案（{proposalId}）写入',
+  'error.VERSION_CONFLICT.policyPending': '{province} 的医保待遇政策有提案 {otherProposalId} 的待定变更',
+  'error.VERSION_CONFLICT.policyChanged':
+    '{province} 的医保待遇政策在版本 {version} 中已变更，晚于本提案的基准版本 {baseVersion}',
+  'error.VERSION_CONFLICT.policyCleared': '{province} 的医保待遇政策已被清除',
   'error.VERSION_CONFLICT.governance':
     '提案 {proposalId} 开启时的治理版本为 {openedOn}，现行治理版本为 {inForce}',
   'error.GOVERNANCE_NOT_INITIALISED': '请先调用 Governance:InitGovernance（国家医保局管理员）',
@@ -152,6 +166,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'error.INTERNAL.headMissing': '当前版本指针指向不存在的目录版本 {version}',
   'error.INTERNAL.recordMissing': '缺少提案 {proposalId} 写入的项目 {itemId} 记录',
   'error.INTERNAL.ruleRecordMissing': '缺少提案 {proposalId} 写入的规则 {ruleId} 记录',
+  'error.INTERNAL.policyRecordMissing': '缺少提案 {proposalId} 写入的 {province} 医保待遇政策记录',
 
   // ---- 客户端库、命令行与 HTTP 接口的错误码 ----
   'error.ENDORSE_FAILED': '背书失败：{detail}',
@@ -225,6 +240,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'op.clearOverlay': '清除本省规定',
   'op.upsertRule': '新增或修改规则',
   'op.removeRule': '移除规则',
+  'op.setPaymentPolicy': '设定医保待遇政策',
+  'op.clearPaymentPolicy': '清除医保待遇政策',
   'rule.none': '无需省份',
   'rule.own': '本省',
   'rule.majority': '过半数省份',
@@ -281,11 +298,11 @@ export const zh: Readonly<Record<MessageKey, string>> = {
                                  将国家医保局规则库作为全国规则集导入（药品关联目录药品，服务项目关联本省项目）
   import nrdl|province-items … [--encoding auto|utf-8|gb18030|gbk]
                                  CSV 文件的编码（默认 auto：UTF-8，否则按 GB18030 读取）
-  coverage --province P (--item ID | --name N [--form F] | --code C) [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit inpatient|outpatient]
+  coverage --province P (--item ID | --name N [--form F] | --code C) [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit inpatient|outpatient] [--insurance T] [--insured P] [--registered|--unregistered] [--chronic]
                                  查询某项目在某省某日能否报销（可附参保人年龄、性别、医院等级、门诊/住院）
   coverage-batch --province P --file claim.json|claim.csv [--encoding auto|utf-8|gb18030]
                                  按结算清单文件逐行批量查询
-  claim check <claim.json|claim.csv> [--province P] [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit V] [--insurance T] [--csv out.csv]
+  claim check <claim.json|claim.csv> [--province P] [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit V] [--insurance T] [--insured P] [--registered|--unregistered] [--chronic] [--csv out.csv]
   search <text> [--province P] [--kind K] [--class 甲|乙] [--section S] [--limit N] [--offset N] [--store FILE]
                                  从检索库按名称、拼音码（全拼或首字母）、编码、备注检索目录（先跟随通道到最新区块）
   search --on-chain [<text>] [--prefix] [--province P] [--kind K] [--class 甲|乙] [--section S] [--code C] [--category C] [--limit N] [--bookmark B]
@@ -621,6 +638,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'claim.error.quantity': '数量必须是大于 0 的数，实际为“{value}”',
   'claim.error.date': '日期必须是 YYYY-MM-DD 格式的日历日期，实际为“{value}”',
   'claim.error.time': '时间必须是 HH:MM 格式，实际为“{value}”',
+  'claim.error.amount': '金额 amount 须为最多两位小数的元数（或 amountFen 为整数分），收到“{value}”',
+  'claim.error.amountMany': 'amount 与 amountFen 只能给一个',
   'claim.error.tooManyLines': '一张费用单最多 {max} 行，实际为 {count} 行',
   'claim.error.noLines': '费用单至少需要一行明细',
   'claim.error.noMatch': '所查目录版本中没有该名称或编码的项目',
@@ -646,7 +665,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'cli.claim.status.flagged': '违规',
   'cli.claim.status.error': '错误',
   'cli.usage.claim':
-    '用法：catalog claim check <claim.json|claim.csv> [--province P] [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit V] [--insurance T] [--csv out.csv]',
+    '用法：catalog claim check <claim.json|claim.csv> [--province P] [--date D] [--age N] [--sex M|F] [--level 1|2|3] [--visit V] [--insurance T] [--insured P] [--registered|--unregistered] [--chronic] [--csv out.csv]',
   'cli.usage.insurance': '--insurance 只能是 {list} 之一，实际为“{value}”',
   'cli.usage.cannotWrite': '无法写入 {file}：{reason}',
   'import.ruleBase.drugs': '药品名称：{names} 个，已关联 {linked} 个（{detail}）',
@@ -669,4 +688,31 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'cli.col.finding': '发现',
   'cli.col.lines': '行',
   'cli.col.message': '说明',
+  'cli.usage.registered': '--registered 与 --unregistered 只能给一个',
+  'cli.cross.provinces':
+    '就医地 {treatment}（目录：药品项目、限制、本地条件）· 参保地 {insured}（医保待遇政策）',
+  'cli.cross.policyNone': '{insured} 医保待遇政策：{date} 账本上没有，不估算基金支付',
+  'cli.cross.policyFound':
+    '{insured} 医保待遇政策：版本 {version}（{document}）；第 {row} 行：{insurance} / {visit} / {levels} 级：起付标准 {deductible}，基金支付 {ratio}（{basis}），最高支付限额 {cap}，乙类先行自付 {classB}',
+  'cli.cross.policyNoRow':
+    '{insured} 医保待遇政策：版本 {version}（{document}）；没有适用于该患者的行{missing}',
+  'cli.cross.missing': '（请给出 {fields}）',
+  'cli.cross.basis.local': '参保地就医',
+  'cli.cross.basis.registered': '跨省异地，已备案',
+  'cli.cross.basis.unregistered': '跨省异地，未备案',
+  'cli.split.title': '基金支付估算（以分计，每行每个比例四舍五入一次；示例数据非真实标准）',
+  'cli.split.total': '合计',
+  'cli.split.status.noAmount': '未给金额',
+  'cli.split.status.noPolicy': '无待遇政策',
+  'cli.split.status.noRow': '无适用政策行',
+  'cli.split.status.noAnswer': '无答复',
+  'cli.split.remaining': '本年剩余：起付标准 {deductible}，基金限额 {cap}',
+  'cli.col.amount': '金额',
+  'cli.col.notCovered': '目录外自费',
+  'cli.col.classB': '乙类先行自付',
+  'cli.col.deductible': '起付线内',
+  'cli.col.coinsurance': '按比例自付',
+  'cli.col.aboveCap': '超限额',
+  'cli.col.fund': '基金支付',
+  'cli.col.patient': '个人负担',
 };

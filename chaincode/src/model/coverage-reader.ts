@@ -26,10 +26,19 @@
  */
 import { canonicalJson } from '../lib/canonical-json';
 import { raise } from '../lib/errors';
-import { itemKey, itemRecordKey, overlayKey, overlayRecordKey, T } from '../lib/keys';
+import {
+  itemKey,
+  itemRecordKey,
+  overlayKey,
+  overlayRecordKey,
+  policyKey,
+  policyRecordKey,
+  T,
+} from '../lib/keys';
 import { normaliseProvince, type ProvinceInfo } from '../lib/orgs';
 import type { Tx } from '../lib/tx';
 import { evaluateCoverage } from './coverage';
+import { insuredParts, type PolicyInForce } from './payment-policy';
 import {
   lookupMatches,
   lookupQueryOf,
@@ -45,6 +54,8 @@ import {
   type ItemRecord,
   type OverlayIndex,
   type OverlayRecord,
+  type PolicyIndex,
+  type PolicyRecord,
   rulesFromLinks,
   type RuleLink,
 } from './store';
@@ -189,6 +200,7 @@ export class CoverageReader implements InForceSource {
   readonly #reads = new Map<string, unknown>();
   readonly #items = new Map<string, InForce | null>();
   readonly #overlays = new Map<string, Overlay | null>();
+  readonly #policies = new Map<string, PolicyInForce | null>();
   readonly #itemRules = new Map<string, ItemRule[]>();
   #rulesPresent: boolean | null = null;
   readonly #answers = new Map<string, string>();
@@ -263,7 +275,13 @@ export class CoverageReader implements InForceSource {
     if (atVersion !== undefined && !this.#versions.some((v) => v.version === atVersion)) {
       raise('VERSION_NOT_FOUND.notSealed', { version: atVersion });
     }
-    const checked = lines.map((line) => ({ line, province: normaliseProvince(this.#g, line.province) }));
+    const checked = lines.map((line) => {
+      const province = normaliseProvince(this.#g, line.province);
+      const insured = line.patient?.insuredProvince;
+      // checked in line order too, so UNKNOWN_PROVINCE names the first unknown province of the lines
+      if (insured !== undefined) normaliseProvince(this.#g, insured);
+      return { line, province };
+    });
     const out: { text: string; matches: number | null; inForce: boolean }[] = [];
     for (const { line, province } of checked) {
       const query = lookupQueryOf(line);
@@ -325,17 +343,31 @@ export class CoverageReader implements InForceSource {
     const overlay =
       version === null || item === null ? null : await this.#overlayAt(itemId, province, version.version);
     const rules = version === null || item === null ? [] : await this.#rulesAt(itemId, version.version);
+    const result = evaluateCoverage({
+      province: province.name,
+      itemId,
+      date,
+      patient,
+      version,
+      item,
+      overlay,
+      rules,
+    });
+    // 就医地目录、参保地政策: with an insured province the answer adds that province's payment policy
+    const insured =
+      patient.insuredProvince === undefined ? null : normaliseProvince(this.#g, patient.insuredProvince);
     const answer = canonicalJson(
-      evaluateCoverage({
-        province: province.name,
-        itemId,
-        date,
-        patient,
-        version,
-        item,
-        overlay,
-        rules,
-      }),
+      insured === null
+        ? result
+        : {
+            ...result,
+            ...insuredParts(
+              province.name,
+              insured.name,
+              patient,
+              version === null ? null : await this.#policyAt(insured, version.version),
+            ),
+          },
     );
     this.#answers.set(key, answer);
     return answer;
@@ -526,6 +558,38 @@ export class CoverageReader implements InForceSource {
     }
     cache.values.set(key, value);
     return value;
+  }
+
+  /**
+   * A province's payment policy as of `version` (null when none or cleared), as {@link policyAsOf}:
+   * only its provincial proposals write it, so with none sealed nothing is read.
+   */
+  async #policyAt(province: ProvinceInfo, version: number): Promise<PolicyInForce | null> {
+    const memo = `policy\u0000${province.mspId}\u0000${version}`;
+    if (this.#policies.has(memo)) {
+      return this.#policies.get(memo) ?? null;
+    }
+    const stub = this.#tx.stub;
+    let found: PolicyInForce | null = null;
+    const writers = this.#ownersKnown ? this.#writers(province.mspId, version) : null;
+    if (writers === null || writers.length > 0) {
+      const index = await this.#readIndex<PolicyIndex>(policyKey(stub, province.mspId));
+      const entry = index === null ? null : this.#entryAsOf(index.entries, version);
+      if (entry !== null) {
+        const record = await this.#readRecord<PolicyRecord>(
+          policyRecordKey(stub, province.mspId, entry.proposalId),
+        );
+        if (record?.policy != null) {
+          found = {
+            policy: record.policy,
+            proposalId: entry.proposalId,
+            version: this.#sealed.get(entry.proposalId) ?? 0,
+          };
+        }
+      }
+    }
+    this.#policies.set(memo, found);
+    return found;
   }
 
   /** One province's overlay of an item as of `version` (null when none or cleared), as {@link overlayAsOf}. */

@@ -40,6 +40,7 @@ export type SearchItemsInput = InputOf<'Catalog.SearchItems'>;
 export type CheckCoverageBatchInput = InputOf<'Catalog.CheckCoverageBatch'>;
 export type GetItemHistoryInput = InputOf<'Catalog.GetItemHistory'>;
 export type GetRuleInput = InputOf<'Catalog.GetRule'>;
+export type GetPaymentPolicyInput = InputOf<'Catalog.GetPaymentPolicy'>;
 export type GetVersionInput = InputOf<'Catalog.GetVersion'>;
 /** A page request (ListVersions; ListProposals adds filters). */
 export type PageInput = InputOf<'Catalog.ListVersions'>;

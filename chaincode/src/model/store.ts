@@ -14,6 +14,8 @@ import {
   itemRecordKey,
   overlayKey,
   overlayRecordKey,
+  policyKey,
+  policyRecordKey,
   proposalKey,
   ruleKey,
   ruleRecordKey,
@@ -21,6 +23,7 @@ import {
   versionKey,
 } from '../lib/keys';
 import type { Tx } from '../lib/tx';
+import type { PaymentPolicy } from './payment-policy';
 import type {
   Governance,
   Head,
@@ -121,6 +124,29 @@ export interface RuleLink {
   readonly proposalId: string;
   readonly role: RuleRole | null;
   readonly rule: Rule | null;
+}
+
+/** One write of a province's payment policy by one of its provincial proposals. */
+export interface PolicyIndexEntry {
+  readonly proposalId: string;
+  readonly op: 'set' | 'clear';
+}
+
+/** The mutable index of a province's payment policy (key `ppol`). Carries the province's policy. */
+export interface PolicyIndex {
+  readonly province: string;
+  readonly mspId: string;
+  readonly entries: readonly PolicyIndexEntry[];
+}
+
+/** Immutable payment-policy record written by ApplyChunk (key `ppolv`). */
+export interface PolicyRecord {
+  readonly province: string;
+  readonly proposalId: string;
+  readonly op: 'set' | 'clear';
+  readonly policy: PaymentPolicy | null;
+  readonly txId: string;
+  readonly timestamp: string;
 }
 
 /** The governance record, read once per transaction (every province argument is looked up in it). */
@@ -333,4 +359,28 @@ export async function rulesOfItemAsOf(tx: Tx, itemId: string, version: number): 
     }
   }
   return rulesFromLinks(links, version, (id) => sealed.get(id) ?? null);
+}
+
+export async function getPolicyIndex(tx: Tx, mspId: string): Promise<PolicyIndex | null> {
+  return tx.read<PolicyIndex>(policyKey(tx.stub, mspId));
+}
+
+/** A province's payment policy as of `version` (null when never set or cleared), with its record and the version that wrote it. */
+export async function policyAsOf(
+  tx: Tx,
+  mspId: string,
+  version: number,
+): Promise<{ policy: PaymentPolicy | null; record: PolicyRecord; version: number } | null> {
+  const index = await getPolicyIndex(tx, mspId);
+  const found = index === null ? null : await entryAsOf(tx, index.entries, version);
+  if (found === null) {
+    return null;
+  }
+  const record =
+    (await tx.read<PolicyRecord>(policyRecordKey(tx.stub, mspId, found.entry.proposalId))) ??
+    raise('INTERNAL.policyRecordMissing', {
+      province: index?.province ?? mspId,
+      proposalId: found.entry.proposalId,
+    });
+  return { policy: record.policy, record, version: found.version };
 }

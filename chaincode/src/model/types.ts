@@ -5,6 +5,7 @@
  * returns are written out here.
  */
 import type { CreateProposalInput, DefinitionOf, ListProposalsInput } from './io';
+import type { PaymentPolicy } from './payment-policy';
 
 /** An item as the importer supplies it in an `upsertItem` change. */
 export type ItemInput = DefinitionOf<'itemInput'>;
@@ -361,6 +362,17 @@ export interface RuleView {
   readonly versionEffectiveFrom: string;
   readonly ruleId: string;
   readonly rule: Rule;
+  readonly listedInVersion: number;
+  readonly proposalId: string;
+  readonly changes: readonly { readonly version: number; readonly proposalId: string; readonly op: string }[];
+}
+
+/** What `Catalog:GetPaymentPolicy` answers: a province's payment policy as of a version, and every sealed change of it. */
+export interface PaymentPolicyView {
+  readonly catalogVersion: number;
+  readonly versionEffectiveFrom: string;
+  readonly province: string;
+  readonly policy: PaymentPolicy;
   readonly listedInVersion: number;
   readonly proposalId: string;
   readonly changes: readonly { readonly version: number; readonly proposalId: string; readonly op: string }[];

@@ -23,6 +23,8 @@ import {
   latticeKey,
   overlayKey,
   overlayRecordKey,
+  policyKey,
+  policyRecordKey,
   proposalKey,
   ruleKey,
   ruleLinkKey,
@@ -36,17 +38,20 @@ import { normaliseProvince } from '../lib/orgs';
 import { KEEP_POLICY, type Tx } from '../lib/tx';
 import { immutablePolicy, nationalPolicy, ownedPolicy } from './governance';
 import { normaliseItem, normaliseOverlay, ownerMspOf, summarise } from './items';
+import { normalisePaymentPolicy, type PaymentPolicy } from './payment-policy';
 import { normaliseRule, ruleItems } from './rules';
 import { lookupKeysOf, type LookupValue } from './lookup';
 import {
   getHead,
   getItemIndex,
   getOverlayIndex,
+  getPolicyIndex,
   getProposal,
   getRuleIndex,
   getVersion,
   itemAsOf,
   overlayAsOf,
+  policyAsOf,
   ruleAsOf,
   type ItemIndex,
   type ItemIndexEntry,
@@ -54,6 +59,8 @@ import {
   type OverlayIndex,
   type OverlayIndexEntry,
   type OverlayRecord,
+  type PolicyIndex,
+  type PolicyRecord,
   type RuleIndex,
   type RuleLink,
   type RuleRecord,
@@ -68,7 +75,9 @@ export type StoredChange =
   | { readonly op: 'clearOverlay'; readonly itemId: string; readonly province: string }
   | { readonly op: 'upsertRule'; readonly rule: Rule }
   | { readonly op: 'removeRule'; readonly ruleId: string }
-  | { readonly op: 'reindexItem'; readonly itemId: string };
+  | { readonly op: 'reindexItem'; readonly itemId: string }
+  | { readonly op: 'setPaymentPolicy'; readonly policy: PaymentPolicy }
+  | { readonly op: 'clearPaymentPolicy'; readonly province: string };
 
 /**
  * A chunk of a proposal (key `chunk`), written once by AddChunk and never rewritten. `applied`,
@@ -200,6 +209,24 @@ export function normaliseChange(
         change.op === 'upsertRule' ? { op: 'upsertRule', rule: normaliseRule(change.rule) } : change;
       return { stored, target: { type: 'rule', ruleId } };
     }
+    case 'setPaymentPolicy':
+    case 'clearPaymentPolicy': {
+      const prov = normaliseProvince(
+        g,
+        change.op === 'setPaymentPolicy' ? change.policy.province : change.province,
+      );
+      if (p.scope !== 'provincial') {
+        raise('SCOPE_VIOLATION.policyNotProvincial', { province: prov.name, scope: p.scope });
+      }
+      if (prov.name !== p.province) {
+        raise('SCOPE_VIOLATION.policyOtherProvince', { province: prov.name, proposalProvince: p.province });
+      }
+      const stored: StoredChange =
+        change.op === 'setPaymentPolicy'
+          ? { op: 'setPaymentPolicy', policy: normalisePaymentPolicy(g, change.policy) }
+          : { op: 'clearPaymentPolicy', province: prov.name };
+      return { stored, target: { type: 'policy', mspId: prov.mspId } };
+    }
   }
 }
 
@@ -240,6 +267,12 @@ export async function precheckChange(
     if (current?.rule == null) {
       raise('RULE_NOT_FOUND.notListed', { ruleId: change.ruleId });
     }
+  } else if (change.op === 'clearPaymentPolicy') {
+    const mspId = normaliseProvince(g, change.province).mspId;
+    const current = headVersion > 0 ? await policyAsOf(tx, mspId, headVersion) : null;
+    if (current?.policy == null) {
+      raise('POLICY_NOT_FOUND.notSet', { province: change.province });
+    }
   }
 }
 
@@ -251,6 +284,8 @@ interface ReplacedKey {
   readonly itemId: string;
   readonly province?: string;
   readonly ruleId?: string;
+  /** A province's payment policy (`itemId` empty). */
+  readonly policy?: string;
 }
 
 /** Throws the VERSION_CONFLICT of an item or of an overlay. */
@@ -261,7 +296,24 @@ function conflict(
     | { readonly kind: 'pending'; readonly otherProposalId: string }
     | { readonly kind: 'changed'; readonly version: number; readonly baseVersion: number },
 ): never {
-  const { itemId, province, ruleId } = what;
+  const { itemId, province, ruleId, policy } = what;
+  if (policy !== undefined) {
+    switch (reason.kind) {
+      case 'written':
+        return raise('VERSION_CONFLICT.policyWritten', { province: policy, proposalId: reason.proposalId });
+      case 'pending':
+        return raise('VERSION_CONFLICT.policyPending', {
+          province: policy,
+          otherProposalId: reason.otherProposalId,
+        });
+      case 'changed':
+        return raise('VERSION_CONFLICT.policyChanged', {
+          province: policy,
+          version: reason.version,
+          baseVersion: reason.baseVersion,
+        });
+    }
+  }
   if (ruleId !== undefined) {
     switch (reason.kind) {
       case 'written':
@@ -371,6 +423,59 @@ async function applyRuleChange(
 }
 
 /**
+ * Applies a payment-policy change: the policy record (immutable) and the province's policy index
+ * (the province's policy at creation: it and one other organisation).
+ */
+async function applyPolicyChange(
+  tx: Tx,
+  g: Governance,
+  p: Proposal,
+  change: Extract<StoredChange, { op: 'setPaymentPolicy' | 'clearPaymentPolicy' }>,
+): Promise<{ removed: DigestEntry | null; added: DigestEntry | null }> {
+  const province = normaliseProvince(
+    g,
+    change.op === 'setPaymentPolicy' ? change.policy.province : change.province,
+  );
+  const index = await getPolicyIndex(tx, province.mspId);
+  const replaced = await replacedEntry(tx, p, index?.entries ?? [], { itemId: '', policy: province.name });
+  let old: PaymentPolicy | null = null;
+  if (replaced !== null) {
+    const rec = await tx.read<PolicyRecord>(
+      policyRecordKey(tx.stub, province.mspId, replaced.entry.proposalId),
+    );
+    old = rec?.policy ?? null;
+  }
+  if (change.op === 'clearPaymentPolicy' && old === null) {
+    raise('VERSION_CONFLICT.policyCleared', { province: province.name });
+  }
+  const policy = change.op === 'setPaymentPolicy' ? change.policy : null;
+  const op = policy === null ? 'clear' : 'set';
+  const nextIndex: PolicyIndex = {
+    province: province.name,
+    mspId: province.mspId,
+    entries: [...(index?.entries ?? []), { proposalId: p.id, op }],
+  };
+  const record: PolicyRecord = {
+    province: province.name,
+    proposalId: p.id,
+    op,
+    policy,
+    txId: tx.txId,
+    timestamp: tx.time,
+  };
+  tx.put(
+    policyKey(tx.stub, province.mspId),
+    nextIndex,
+    index === null ? ownedPolicy(g, province.mspId) : KEEP_POLICY,
+  );
+  tx.put(policyRecordKey(tx.stub, province.mspId, p.id), record, immutablePolicy(g));
+  return {
+    removed: old === null ? null : { type: 'policy', province: province.name, data: old },
+    added: policy === null ? null : { type: 'policy', province: province.name, data: policy },
+  };
+}
+
+/**
  * The lookup keys a rule change writes (item id order): one per item the new rule (`after`) or the
  * replaced one (`before`) names, with the new rule where it still names the item. The auditors'
  * model derives them the same way from the rule records.
@@ -440,6 +545,9 @@ async function applyChange(
 ): Promise<{ removed: DigestEntry | null; added: DigestEntry | null }> {
   if (change.op === 'upsertRule' || change.op === 'removeRule') {
     return applyRuleChange(tx, g, p, change);
+  }
+  if (change.op === 'setPaymentPolicy' || change.op === 'clearPaymentPolicy') {
+    return applyPolicyChange(tx, g, p, change);
   }
   if (change.op === 'reindexItem') {
     await reindexItem(tx, g, p, change.itemId);

@@ -239,6 +239,75 @@ const ruleInput = {
   },
 } as const;
 
+/** An amount of money in fen (分, 1/100 yuan): a non-negative integer, at most 10^12 fen. */
+const fen = { type: 'integer', minimum: 0, maximum: 1_000_000_000_000 } as const;
+/** A ratio in basis points (1/10,000): 10000 is 100 %. */
+const basisPoints = { type: 'integer', minimum: 0, maximum: 10_000 } as const;
+/** Visit types of a payment policy (住院 / 普通门诊 / 门诊慢特病). */
+const policyVisitType = { enum: ['inpatient', 'outpatient', 'chronicOutpatient'] } as const;
+
+/**
+ * One row of a province's payment policy (医保待遇): for an insurance type, a visit type and the
+ * hospital levels it names — deductible (起付标准), fund payment ratio (统筹基金支付比例), annual cap
+ * (年度最高支付限额), the class-乙 self-pay ratio (乙类先行自付比例), and the ratio for patients treated
+ * in another province, registered (已备案) or not (未备案), when it differs.
+ */
+const paymentPolicyRow = {
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'insuranceType',
+    'visitType',
+    'hospitalLevels',
+    'deductibleFen',
+    'fundRatioBp',
+    'annualCapFen',
+    'classBSelfPayBp',
+  ],
+  properties: {
+    insuranceType: { enum: ['employee', 'resident'] },
+    visitType: policyVisitType,
+    hospitalLevels: { type: 'array', items: hospitalLevel, minItems: 1, maxItems: 3, uniqueItems: true },
+    deductibleFen: fen,
+    fundRatioBp: basisPoints,
+    annualCapFen: fen,
+    classBSelfPayBp: basisPoints,
+    crossProvince: {
+      type: 'object',
+      additionalProperties: false,
+      minProperties: 1,
+      properties: { registeredBp: basisPoints, unregisteredBp: basisPoints },
+    },
+    note: text(400),
+  },
+} as const;
+
+/**
+ * A province's payment policy as its provincial proposal supplies it (change op `setPaymentPolicy`):
+ * the rows and the public document they come from.
+ */
+const paymentPolicyInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['province', 'rows', 'provenance'],
+  properties: {
+    province,
+    rows: { type: 'array', minItems: 1, maxItems: 200, items: paymentPolicyRow },
+    provenance: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['title', 'documentNumber', 'date'],
+      properties: {
+        title: text(300),
+        documentNumber: text(100),
+        url: nullable(text(500)),
+        date,
+        note: nullable(text(1000)),
+      },
+    },
+  },
+} as const;
+
 const change = {
   type: 'object',
   required: ['op'],
@@ -252,6 +321,8 @@ const change = {
         'reindexItem',
         'upsertRule',
         'removeRule',
+        'setPaymentPolicy',
+        'clearPaymentPolicy',
       ],
     },
   },
@@ -292,6 +363,18 @@ const change = {
       additionalProperties: false,
       required: ['op', 'ruleId'],
       properties: { op: { const: 'removeRule' }, ruleId },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['op', 'policy'],
+      properties: { op: { const: 'setPaymentPolicy' }, policy: paymentPolicyInput },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['op', 'province'],
+      properties: { op: { const: 'clearPaymentPolicy' }, province },
     },
     {
       /** Writes the lookup keys of an item's sealed entries that lack them (no content change). */
@@ -371,6 +454,15 @@ const patient = {
     hospitalLevel,
     visitType,
     insuranceType,
+    /**
+     * The province where the patient is insured (参保地), in any form of its name. Given, the answer
+     * composes the treatment province's catalog with this province's payment policy (就医地目录、参保地政策).
+     */
+    insuredProvince: province,
+    /** Whether the move was registered with the insured province (已备案 / 未备案); cross-province care only. */
+    registered: { type: 'boolean' },
+    /** An outpatient visit for a chronic or special disease (门诊慢特病): the policy's `chronicOutpatient` rows. */
+    chronic: { type: 'boolean' },
   },
 } as const;
 
@@ -428,6 +520,8 @@ export const definitions = {
   itemInput,
   overlayInput,
   ruleInput,
+  paymentPolicyInput,
+  paymentPolicyRow,
   change,
   rules,
   patient,
@@ -463,6 +557,7 @@ export const schemas = {
   }),
   'Catalog.GetItemHistory': obj(['itemId'], { itemId, province }),
   'Catalog.GetRule': obj(['ruleId'], { ruleId, version: versionNumber, date }),
+  'Catalog.GetPaymentPolicy': obj(['province'], { province, version: versionNumber, date }),
   'Catalog.GetVersion': obj([], { version: versionNumber, date, includeLattice: { type: 'boolean' } }),
   'Catalog.ListVersions': obj([], { pageSize, bookmark }),
   'Proposal.CreateProposal': obj(['scope', 'title', 'rationale', 'effectiveFrom'], {

@@ -109,7 +109,7 @@ export interface AsOfFilter {
 
 /** An added or removed entry. */
 export interface DiffEntry {
-  readonly kind: 'item' | 'overlay' | 'rule';
+  readonly kind: 'item' | 'overlay' | 'rule' | 'policy';
   /** The item's id (the rule's id for a rule of the national rule base). */
   readonly itemId: string;
   readonly province: string | null;
@@ -118,7 +118,7 @@ export interface DiffEntry {
 
 /** A changed entry with its differing fields. */
 export interface DiffChange {
-  readonly kind: 'item' | 'overlay' | 'rule';
+  readonly kind: 'item' | 'overlay' | 'rule' | 'policy';
   readonly itemId: string;
   readonly province: string | null;
   readonly fields: readonly FieldDifference[];
@@ -244,7 +244,7 @@ export function itemHistory(model: LedgerModel, itemId: string): ItemHistoryEntr
   const out: ItemHistoryEntry[] = [];
   for (const v of model.versions) {
     for (const c of v.changes) {
-      if (c.kind === 'rule' || c.itemId !== itemId) {
+      if (c.kind === 'rule' || c.kind === 'policy' || c.itemId !== itemId) {
         continue;
       }
       out.push({
@@ -285,7 +285,7 @@ function groupEntries(
 ): Map<string, { item: Item | null; overlays: Map<string, Overlay> }> {
   const byItem = new Map<string, { item: Item | null; overlays: Map<string, Overlay> }>();
   for (const e of entries) {
-    if (e.type === 'rule') {
+    if (e.type === 'rule' || e.type === 'policy') {
       continue;
     }
     const slot = byItem.get(e.itemId) ?? { item: null, overlays: new Map<string, Overlay>() };
@@ -368,8 +368,8 @@ export function catalogAsOf(model: LedgerModel, date: string, filter: AsOfFilter
 function describe(entry: DigestEntry): DiffEntry {
   return {
     kind: entry.type,
-    itemId: entry.type === 'rule' ? entry.ruleId : entry.itemId,
-    province: entry.type === 'overlay' ? entry.province : null,
+    itemId: entry.type === 'rule' ? entry.ruleId : entry.type === 'policy' ? entry.province : entry.itemId,
+    province: entry.type === 'overlay' || entry.type === 'policy' ? entry.province : null,
     data: entry.data,
   };
 }

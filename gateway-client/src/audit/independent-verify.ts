@@ -156,6 +156,25 @@ async function checkReaderView(
     const answer = JSON.parse(Buffer.from(shown.payload).toString('utf8')) as { rule: Rule };
     entries.push({ type: 'rule', ruleId, data: answer.rule });
   }
+  for (const entry of state.range('\u0000ppol\u0000', '\u0000ppol\u0001')) {
+    const mspId = entry.key.split('\u0000')[2] ?? '';
+    const shown = await query('Catalog:GetPaymentPolicy', { province: mspId, version: version.version });
+    if (shown.status !== 200) {
+      if (!/POLICY_NOT_FOUND/.test(shown.message)) {
+        findings.push({
+          code: 'READER_VIEW',
+          message: `Catalog:GetPaymentPolicy ${mspId}: ${shown.message}`,
+          key: entry.key,
+        });
+      }
+      continue;
+    }
+    const answer = JSON.parse(Buffer.from(shown.payload).toString('utf8')) as {
+      province: string;
+      policy: unknown;
+    };
+    entries.push({ type: 'policy', province: answer.province, data: answer.policy });
+  }
   const digest = digestOfEntries(entries);
   if (digest !== version.digest) {
     findings.push({

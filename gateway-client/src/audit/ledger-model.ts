@@ -23,6 +23,7 @@ import {
   lookupKeysOf,
   type LookupValue,
   type OverlayRecord,
+  type PolicyRecord,
   type Proposal,
   type Rule,
   type RuleRecord,
@@ -48,12 +49,12 @@ export interface TxRef {
 
 /** One change of the live catalog made by a sealed version. */
 export interface EntryChange {
-  readonly kind: 'item' | 'overlay' | 'rule';
-  /** The item's id (the rule's id for a rule of the national rule base). */
+  readonly kind: 'item' | 'overlay' | 'rule' | 'policy';
+  /** The item's id (the rule's id for a rule of the national rule base, the province's name for a payment policy). */
   readonly itemId: string;
-  /** Province display name (overlays only). */
+  /** Province display name (overlays and payment policies only). */
   readonly province: string | null;
-  /** Province MSP id from the overlay key (overlays only). */
+  /** Province MSP id from the overlay or payment-policy key (those only). */
   readonly mspId: string | null;
   readonly op: 'upsert' | 'remove' | 'set' | 'clear';
   /** The entry's data before the version (null if absent). */
@@ -61,7 +62,7 @@ export interface EntryChange {
   /** The entry's data after the version (null if removed / cleared). */
   readonly after: unknown;
   readonly proposalId: string;
-  /** The record key (`itemv` / `ovlv` / `rulev`) and the transaction that wrote it (ApplyChunk). */
+  /** The record key (`itemv` / `ovlv` / `rulev` / `ppolv`) and the transaction that wrote it (ApplyChunk). */
   readonly recordKey: string;
   readonly recordTx: TxRef;
 }
@@ -158,7 +159,7 @@ export interface LedgerModel {
   readonly validTransactions: number;
 }
 
-/** Key of a live catalog entry: `item|<id>`, `overlay|<id>|<province>` or `rule|<ruleId>`. */
+/** Key of a live catalog entry: `item|<id>`, `overlay|<id>|<province>`, `rule|<ruleId>` or `policy|<province>`. */
 export function entryKey(entry: Pick<EntryChange, 'kind' | 'itemId' | 'province'>): string {
   return entry.kind === 'overlay'
     ? `overlay|${entry.itemId}|${entry.province ?? ''}`
@@ -177,6 +178,8 @@ export function digestEntry(
       return { type: 'overlay', itemId: change.itemId, province: change.province ?? '', data };
     case 'rule':
       return { type: 'rule', ruleId: change.itemId, data };
+    case 'policy':
+      return { type: 'policy', province: change.province ?? change.itemId, data };
   }
 }
 
@@ -247,7 +250,8 @@ class Builder {
       if (
         (w.objectType === T.itemRecord ||
           w.objectType === T.overlayRecord ||
-          w.objectType === T.ruleRecord) &&
+          w.objectType === T.ruleRecord ||
+          w.objectType === T.policyRecord) &&
         !w.isDelete
       ) {
         const pid = w.attributes[w.attributes.length - 1] ?? '';
@@ -437,15 +441,32 @@ class Builder {
     }
     const isItem = key.startsWith(`\u0000${T.itemRecord}\u0000`);
     const isRule = key.startsWith(`\u0000${T.ruleRecord}\u0000`);
-    let value: ItemRecord | OverlayRecord | RuleRecord;
+    const isPolicy = key.startsWith(`\u0000${T.policyRecord}\u0000`);
+    let value: ItemRecord | OverlayRecord | RuleRecord | PolicyRecord;
     try {
-      value = JSON.parse(utf8.decode(stored.bytes)) as ItemRecord | OverlayRecord | RuleRecord;
+      value = JSON.parse(utf8.decode(stored.bytes)) as ItemRecord | OverlayRecord | RuleRecord | PolicyRecord;
     } catch (error) {
       this.anomalies.push({ tx: stored.tx, key, message: `not JSON: ${(error as Error).message}` });
       return null;
     }
     const attrs = key.slice(1, -1).split('\u0000').slice(1);
     const itemId = attrs[0] ?? '';
+    if (isPolicy) {
+      const r = value as PolicyRecord;
+      const province = r.province;
+      return {
+        kind: 'policy',
+        itemId: province,
+        province,
+        mspId: itemId,
+        op: r.op,
+        before: this.entries.get(entryKey({ kind: 'policy', itemId: province, province }))?.data ?? null,
+        after: r.op === 'clear' ? null : r.policy,
+        proposalId,
+        recordKey: key,
+        recordTx: stored.tx,
+      };
+    }
     if (isRule) {
       const r = value as RuleRecord;
       return {

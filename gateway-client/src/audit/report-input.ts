@@ -37,7 +37,7 @@ export interface ReportActor {
 export interface ReportChange {
   readonly version: number;
   /** `rule`: a rule of the national rule base (`itemId` is the rule's id). */
-  readonly kind: 'item' | 'overlay' | 'rule';
+  readonly kind: 'item' | 'overlay' | 'rule' | 'policy';
   readonly op: string;
   readonly itemId: string;
   /** Item name (from the item's data, for overlays too), or null when unknown. */

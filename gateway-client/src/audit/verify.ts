@@ -183,6 +183,18 @@ function expectedEntries(chunks: readonly Chunk[]): Map<string, { change: Stored
         case 'removeRule':
           out.set(entryKey({ kind: 'rule', itemId: change.ruleId, province: null }), { change, after: null });
           break;
+        case 'setPaymentPolicy':
+          out.set(
+            entryKey({ kind: 'policy', itemId: change.policy.province, province: change.policy.province }),
+            { change, after: change.policy },
+          );
+          break;
+        case 'clearPaymentPolicy':
+          out.set(entryKey({ kind: 'policy', itemId: change.province, province: change.province }), {
+            change,
+            after: null,
+          });
+          break;
       }
     }
   }

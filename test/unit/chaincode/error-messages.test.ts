@@ -273,6 +273,45 @@ describe('chaincode refusals in both languages', () => {
     const shaanxi = await created(net, A.snProposer, { scope: 'provincial', province: 'Shaanxi' });
     const addSn = (changes: readonly Change[]) => add(shaanxi, changes, A.snProposer);
     await refused('SCOPE_VIOLATION.ruleNotNational', () => addSn([{ op: 'removeRule', ruleId: 'R-1' }]));
+    await refused('SCOPE_VIOLATION.policyOtherProvince', () =>
+      addSn([{ op: 'clearPaymentPolicy', province: 'Guangdong' }]),
+    );
+    await refused('SCOPE_VIOLATION.policyNotProvincial', () =>
+      add(national, [{ op: 'clearPaymentPolicy', province: 'Shaanxi' }]),
+    );
+    await refused('POLICY_NOT_FOUND.notSet', () =>
+      addSn([{ op: 'clearPaymentPolicy', province: 'Shaanxi' }]),
+    );
+    const policyRow = {
+      insuranceType: 'employee',
+      visitType: 'inpatient',
+      hospitalLevels: [3],
+      deductibleFen: 0,
+      fundRatioBp: 8000,
+      annualCapFen: 100,
+      classBSelfPayBp: 0,
+    } as const;
+    const shaanxiPolicy = {
+      op: 'setPaymentPolicy',
+      policy: {
+        province: 'Shaanxi',
+        rows: [policyRow],
+        provenance: { title: 't', documentNumber: 'n', date: '2025-01-01' },
+      },
+    } as const;
+    await refused('DUPLICATE_CHANGE.policy', () => addSn([shaanxiPolicy, shaanxiPolicy]));
+    await refused('INVALID_INPUT.policyRowOverlap', () =>
+      addSn([
+        {
+          op: 'setPaymentPolicy',
+          policy: {
+            province: 'Shaanxi',
+            rows: [policyRow, policyRow],
+            provenance: { title: 't', documentNumber: 'n', date: '2025-01-01' },
+          },
+        },
+      ]),
+    );
     await refused('SCOPE_VIOLATION.otherProvinceItem', () => addSn(upserts([boraxItem])));
     await refused('SCOPE_VIOLATION.setOverlayOtherProvince', () =>
       addSn([{ op: 'setOverlay', overlay: { itemId: boraxId, province: 'Guangdong', suspended: true } }]),
@@ -321,6 +360,9 @@ describe('chaincode refusals in both languages', () => {
     );
     await refused('RULE_NOT_FOUND.notInVersion', () =>
       net.evaluate(A.auditor, 'Catalog:GetRule', { ruleId: 'R-0' }),
+    );
+    await refused('POLICY_NOT_FOUND.notInVersion', () =>
+      net.evaluate(A.auditor, 'Catalog:GetPaymentPolicy', { province: 'Shaanxi' }),
     );
     await refused('FORBIDDEN_ORG.itemOwner', () => addSn([{ op: 'removeItem', itemId: boraxId }]));
 

@@ -59,6 +59,9 @@ interface CoverageLineBase {
     readonly hospitalLevel?: 1 | 2 | 3;
     readonly visitType?: 'inpatient' | 'outpatient';
     readonly insuranceType?: 'employee' | 'resident' | 'workInjury' | 'maternity';
+    readonly insuredProvince?: string;
+    readonly registered?: boolean;
+    readonly chronic?: boolean;
   };
 }
 // a line names its item by id, by name (+ form) or by code
@@ -88,7 +91,15 @@ expectType<Equal<Scope, 'national' | 'provincial' | 'governance'>>(true);
 expectType<
   Equal<
     Change['op'],
-    'upsertItem' | 'removeItem' | 'setOverlay' | 'clearOverlay' | 'reindexItem' | 'upsertRule' | 'removeRule'
+    | 'upsertItem'
+    | 'removeItem'
+    | 'setOverlay'
+    | 'clearOverlay'
+    | 'reindexItem'
+    | 'upsertRule'
+    | 'removeRule'
+    | 'setPaymentPolicy'
+    | 'clearPaymentPolicy'
   >
 >(true);
 expectType<

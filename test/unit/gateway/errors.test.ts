@@ -30,6 +30,7 @@ const EXPECTED: Record<ErrorCode, ErrorClass> = {
   UNKNOWN_PROVINCE: ChaincodeError,
   ITEM_NOT_FOUND: NotFoundError,
   RULE_NOT_FOUND: NotFoundError,
+  POLICY_NOT_FOUND: NotFoundError,
   VERSION_NOT_FOUND: NotFoundError,
   PROPOSAL_NOT_FOUND: NotFoundError,
   PROPOSAL_STATE: ConflictError,

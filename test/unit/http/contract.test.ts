@@ -51,6 +51,7 @@ const valid: Record<string, { url: string; request?: Call }> = {
   search: { url: `/v1/search?q=${encodeURIComponent('复方')}` },
   getItem: { url: `/v1/items/${ITEM_ID}` },
   getItemHistory: { url: `/v1/items/${ITEM_ID}/history` },
+  getPaymentPolicy: { url: '/v1/payment-policies/Sichuan' },
   listVersions: { url: '/v1/versions' },
   getVersion: { url: '/v1/versions/head' },
   listProposals: { url: '/v1/proposals' },

@@ -195,7 +195,7 @@ describe('OpenAPI request generator (fast-check arbitraries from JSON Schemas)',
 
     it('finds every operation with its parameters, body and responses', function () {
       const operations = operationsOf(document);
-      expect(operations).to.have.length(18);
+      expect(operations).to.have.length(19);
       const approve = operations.find((op) => op.operationId === 'approveProposal');
       expect(approve).to.include({ method: 'POST', path: '/v1/proposals/{proposalId}/approve' });
       expect(approve?.parameters.map((p) => `${p.in}:${p.name}`)).to.deep.equal(['path:proposalId']);

@@ -50,6 +50,70 @@ const cases: readonly Case[] = [
   },
   {
     operationId: 'checkCoverage',
+    url: `/v1/coverage?province=Guangdong&itemId=${ITEM_ID}&level=3&visit=outpatient&insurance=employee&insured=%E5%B7%9D&registered=false&chronic=true`,
+    schema: 'Coverage',
+    calls: [
+      [
+        'checkCoverage',
+        {
+          province: 'Guangdong',
+          itemId: ITEM_ID,
+          patient: {
+            hospitalLevel: 3,
+            visitType: 'outpatient',
+            insuranceType: 'employee',
+            insuredProvince: '川',
+            registered: false,
+            chronic: true,
+          },
+        },
+      ],
+      ['getGovernance', undefined],
+    ],
+  },
+  {
+    operationId: 'checkClaim',
+    url: '/v1/claims/check',
+    request: {
+      body: {
+        province: 'Guangdong',
+        patient: { insuranceType: 'employee', insuredProvince: 'Sichuan', registered: true },
+        accumulated: { fundPaidFen: 0, deductibleFen: 0 },
+        lines: [
+          { itemId: ITEM_ID, amount: '12.30' },
+          { itemId: ITEM_ID, amountFen: 100 },
+        ],
+      },
+    },
+    schema: 'ClaimCheck',
+    calls: [
+      [
+        'checkCoverageBatch',
+        {
+          lines: [
+            {
+              province: 'Guangdong',
+              itemId: ITEM_ID,
+              patient: { insuranceType: 'employee', insuredProvince: 'Sichuan', registered: true },
+            },
+            {
+              province: 'Guangdong',
+              itemId: ITEM_ID,
+              patient: { insuranceType: 'employee', insuredProvince: 'Sichuan', registered: true },
+            },
+          ],
+        },
+      ],
+    ],
+    check: (body) => {
+      const split = body.split as { status: string; lines: { status: string }[] };
+      // the fake chain's answers carry no payment policy
+      expect(split.lines.map((l) => l.status)).to.deep.equal(['noPolicy', 'noPolicy']);
+      expect((body.lines as { amountFen: number }[]).map((l) => l.amountFen)).to.deep.equal([1230, 100]);
+    },
+  },
+  {
+    operationId: 'checkCoverage',
     url: `/v1/coverage?province=Guangdong&itemId=${ITEM_ID}&sex=M`,
     schema: 'Coverage',
     calls: [
@@ -165,6 +229,16 @@ const cases: readonly Case[] = [
       ['getItem', { itemId: ITEM_ID, version: 2, date: '2025-06-01', province: 'Guangdong' }],
       ['getGovernance', undefined],
     ],
+  },
+  {
+    operationId: 'getPaymentPolicy',
+    url: '/v1/payment-policies/%E5%B7%9D?date=2025-06-01',
+    schema: 'PaymentPolicyView',
+    calls: [
+      ['getPaymentPolicy', { province: '川', date: '2025-06-01' }],
+      ['getGovernance', undefined],
+    ],
+    check: (body) => expect(body).to.deep.include({ province: 'Sichuan', listedInVersion: 3 }),
   },
   {
     operationId: 'getItemHistory',

@@ -31,6 +31,8 @@ export function clientOn(net: Network, caller: Caller): CatalogClient {
     getProposal: (input: unknown) => call('evaluate', 'Proposal:GetProposal', input),
     getVersion: (input: unknown) => call('evaluate', 'Catalog:GetVersion', input),
     getItem: (input: unknown) => call('evaluate', 'Catalog:GetItem', input),
+    getRule: (input: unknown) => call('evaluate', 'Catalog:GetRule', input),
+    getPaymentPolicy: (input: unknown) => call('evaluate', 'Catalog:GetPaymentPolicy', input),
     createProposal: (input: unknown) => submit('Proposal:CreateProposal', input),
     addChunk: (input: unknown) => submit('Proposal:AddChunk', input),
     openProposal: (input: unknown) => submit('Proposal:OpenProposal', input),

@@ -152,6 +152,37 @@ export function fakeClient(): FakeClient {
       proposalId: 'proposal-1',
       overlays: [],
     })),
+    getPaymentPolicy: method('getPaymentPolicy', () => ({
+      catalogVersion: 3,
+      versionEffectiveFrom: '2025-03-01',
+      province: 'Sichuan',
+      policy: {
+        province: 'Sichuan',
+        rows: [
+          {
+            insuranceType: 'employee',
+            visitType: 'inpatient',
+            hospitalLevels: [3],
+            deductibleFen: 80000,
+            fundRatioBp: 8500,
+            annualCapFen: 30000000,
+            classBSelfPayBp: 1000,
+            crossProvince: { registeredBp: 8500, unregisteredBp: 7500 },
+            note: null,
+          },
+        ],
+        provenance: {
+          title: '示例数据，非真实标准',
+          documentNumber: '示例-1',
+          url: null,
+          date: '2025-01-01',
+          note: null,
+        },
+      },
+      listedInVersion: 3,
+      proposalId: 'proposal-sc',
+      changes: [{ version: 3, proposalId: 'proposal-sc', op: 'set' }],
+    })),
     getItemHistory: method('getItemHistory', () => ({ itemId: ITEM_ID, versions: [item] })),
     getVersion: method('getVersion', () => version),
     listVersions: method('listVersions', () => ({
