@@ -1,5 +1,6 @@
 import { EndorseError, GatewayError, type Contract } from '@hyperledger/fabric-gateway';
 import { peer } from '@hyperledger/fabric-protos';
+import { errorCodeOf } from '@nrdl-catalog/chaincode/model';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TransactionError, toClientError, validationCodeName } from './errors';
 
@@ -22,6 +23,9 @@ export interface RetryPolicy {
    * peers — the caller's own peer, which has committed everything the caller waited for, agreed —
    * another peer is most likely a block behind (it has not seen the vote or chunk just committed),
    * and the same proposal is endorsed again after a short wait (twice at most, 0.5 s then 1 s).
+   * The same holds, whichever peers refused, for a refusal saying only that a proposal has not yet
+   * reached the step asked for ({@link PROGRESS_CODES}): the step before it may have been committed
+   * through another organisation's gateway, whose block the caller's own peer has not yet committed.
    */
   readonly localMspId?: string;
 }
@@ -39,6 +43,25 @@ export function isRemoteRefusal(error: unknown, localMspId: string | undefined):
     error.code === ABORTED &&
     error.details.length > 0 &&
     error.details.every((detail) => detail.mspId !== localMspId)
+  );
+}
+
+/**
+ * Refusals that mean "the proposal is not at that step yet": the vote that completes the quorum, or
+ * the chunk, open or apply before, may be in a block the endorsing peers have not yet committed.
+ */
+export const PROGRESS_CODES: ReadonlySet<string> = new Set(['QUORUM_NOT_MET', 'PROPOSAL_STATE']);
+
+/**
+ * An endorsement refused, by any peers, only with {@link PROGRESS_CODES}: endorsed again after a
+ * short wait like a remote refusal (a genuine refusal comes back the same, 1.5 s later).
+ */
+export function isProgressRefusal(error: unknown): boolean {
+  return (
+    error instanceof EndorseError &&
+    error.code === ABORTED &&
+    error.details.length > 0 &&
+    error.details.every((detail) => PROGRESS_CODES.has(errorCodeOf(detail.message) ?? ''))
   );
 }
 
@@ -133,7 +156,7 @@ async function endorseWhenPlannable(
     try {
       return await proposal.endorse();
     } catch (error) {
-      if (isRemoteRefusal(error, localMspId) && lagRetries < 2) {
+      if ((isRemoteRefusal(error, localMspId) || isProgressRefusal(error)) && lagRetries < 2) {
         lagRetries += 1;
         await sleep(500 * lagRetries);
         continue;

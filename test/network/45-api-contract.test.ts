@@ -288,6 +288,17 @@ describe('real network: HTTP API contract fuzzing against its own OpenAPI docume
       callers: ['auditor', 'approver'],
       options: { examples: { '/query/bookmark': oneOf(() => bookmarks, 'no-such-bookmark') } },
     },
+    getPaymentPolicy: {
+      write: false,
+      callers: ['hospital', 'auditor'],
+      options: {
+        examples: {
+          '/path/province': provinces,
+          '/query/date': dates,
+          '/query/version': fc.constantFrom(1, 2, 3),
+        },
+      },
+    },
     getVersion: {
       write: false,
       callers: ['auditor', 'hospital'],

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CatalogClient,
   CatalogClientError,
@@ -91,10 +92,21 @@ export async function mapPool<T, R>(
 /** The approvers whose votes make a national proposal pass under the default governance. */
 export const NATIONAL_APPROVERS = ['nhsa/approver', 'guangdong/approver', 'sichuan/approver'] as const;
 
-/** A vote input for `proposalId` bound to what the chain shows now (manifest, base, governance version). */
+/**
+ * A vote input for `proposalId` bound to what the chain shows now (manifest, base, governance
+ * version). Read from NHSA's peer, which may not yet have committed the block of an open done
+ * through another organisation's gateway: a proposal without a manifest is read again (up to 2 s).
+ */
 export async function review(proposalId: string): Promise<VoteInput> {
-  const { proposal } = await clientAs('nhsa/proposer').getProposal({ proposalId });
-  return { proposalId, ...reviewedOf(proposal) };
+  for (let tries = 1; ; tries += 1) {
+    const { proposal } = await clientAs('nhsa/proposer').getProposal({ proposalId });
+    try {
+      return { proposalId, ...reviewedOf(proposal) };
+    } catch (error) {
+      if (tries >= 8) throw error;
+      await sleep(250);
+    }
+  }
 }
 
 /** Votes to approve `proposalId` as each of `approvers`, in order. */

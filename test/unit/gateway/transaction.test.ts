@@ -5,7 +5,7 @@
  * retried until discoveryWaitMs, and everything else fails at once with a typed error.
  */
 import * as grpc from '@grpc/grpc-js';
-import { GatewayError } from '@hyperledger/fabric-gateway';
+import { EndorseError, GatewayError } from '@hyperledger/fabric-gateway';
 import { peer } from '@hyperledger/fabric-protos';
 import { expect } from 'chai';
 import {
@@ -14,7 +14,7 @@ import {
   NotFoundError,
   TransactionError,
 } from '../../../gateway-client/src/errors';
-import { isUnplannable, submitWithRetry } from '../../../gateway-client/src/transaction';
+import { isProgressRefusal, isUnplannable, submitWithRetry } from '../../../gateway-client/src/transaction';
 import {
   MockGateway,
   commitStatus,
@@ -302,7 +302,7 @@ describe('submitWithRetry over a mocked gateway', function () {
   it("does not endorse again when the caller's own peer refused, or without knowing the caller's organisation", async function () {
     const refusal = (mspId: string) => (): grpc.ServiceError =>
       serviceError(grpc.status.ABORTED, 'failed', [
-        { mspId, message: 'chaincode response 500, QUORUM_NOT_MET: x' },
+        { mspId, message: 'chaincode response 500, FORBIDDEN_ORG: x' },
       ]);
     mock.otherwise('Endorse', refusal('NHSAMSP'));
     await virtualTime(() => rejection(submitWithRetry(mock.contract, 'F', [], { localMspId: 'NHSAMSP' })));
@@ -310,6 +310,40 @@ describe('submitWithRetry over a mocked gateway', function () {
     mock.otherwise('Endorse', refusal('GuangdongMSP'));
     await virtualTime(() => rejection(submitWithRetry(mock.contract, 'F', [])));
     expect(mock.callsOf('Endorse')).to.have.length(2);
+  });
+
+  it("endorses again, twice at most, when the caller's own peer says only that the proposal is not at that step yet", async function () {
+    const behind = (code: string) => (): grpc.ServiceError =>
+      serviceError(grpc.status.ABORTED, 'failed', [
+        { mspId: 'NHSAMSP', message: `chaincode response 500, ${code}: proposal p is still open` },
+      ]);
+    mock.queue('Endorse', behind('QUORUM_NOT_MET')(), behind('PROPOSAL_STATE')(), endorseResponse('"ok"'));
+    const [done, elapsed] = await virtualTime(async (clock) => {
+      const result = await submitWithRetry(mock.contract, 'F', [], { localMspId: 'NHSAMSP' });
+      return [result, clock()] as const;
+    });
+    expect(Buffer.from(done.result).toString()).to.equal('"ok"');
+    expect(elapsed).to.equal(500 + 1000);
+    mock.otherwise('Endorse', behind('QUORUM_NOT_MET'));
+    const before = mock.callsOf('Endorse').length;
+    const failure = await virtualTime(() => rejection(submitWithRetry(mock.contract, 'F', [])));
+    expect(failure).to.be.instanceOf(ConflictError).and.to.include({ code: 'QUORUM_NOT_MET' });
+    expect(mock.callsOf('Endorse').length - before).to.equal(3);
+    // a refusal mixing a progress code with another is not a lag
+    expect(
+      isProgressRefusal(
+        new EndorseError({
+          code: grpc.status.ABORTED,
+          message: 'failed',
+          transactionId: 't',
+          cause: serviceError(grpc.status.ABORTED, 'failed', []),
+          details: [
+            { address: 'a', mspId: 'NHSAMSP', message: 'chaincode response 500, QUORUM_NOT_MET: x' },
+            { address: 'b', mspId: 'SichuanMSP', message: 'chaincode response 500, FORBIDDEN_ORG: y' },
+          ],
+        }),
+      ),
+    ).to.equal(false);
   });
 
   it('does not retry a chaincode conflict', async function () {
