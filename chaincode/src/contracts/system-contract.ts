@@ -37,6 +37,10 @@ export class SystemContract extends Contract {
   @Transaction(false)
   @Returns('string')
   public async GetPing(ctx: Context, mspId: string, txId: string): Promise<string> {
+    // An empty part names no ping (and fabric-shim refuses it as a composite-key attribute, uncoded).
+    if (mspId === '' || txId === '') {
+      raise('NOT_FOUND.ping', { mspId, txId });
+    }
     const key = ctx.stub.createCompositeKey('ping', [mspId, txId]);
     const bytes = await ctx.stub.getState(key);
     if (bytes.length === 0) {
