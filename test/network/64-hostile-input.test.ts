@@ -12,7 +12,13 @@ import fc from 'fast-check';
 import { common } from '@hyperledger/fabric-protos';
 import { ERROR_CODES } from '@nrdl-catalog/chaincode/model';
 import { openConnection, toClientError, type CatalogConnection } from '../../gateway-client/src';
-import { argumentsOf, describeCase, fuzzTransactions, type KnownIds } from '../support/chaincode-fuzz';
+import {
+  argumentsOf,
+  describeCase,
+  fuzzTransactions,
+  MAX_REFUSAL_BYTES,
+  type KnownIds,
+} from '../support/chaincode-fuzz';
 import { NETWORK_RUNS, report, SEED } from '../support/fuzz-config';
 import { clientAs, closeClients, ensureCatalog, mapPool } from './support/catalog';
 import { WALLET_DIR } from './support/network';
@@ -33,6 +39,8 @@ function problemOf(message: string): string | null {
   if (code === undefined) return `uncoded: ${message.slice(0, 300)}`;
   if (!(code in ERROR_CODES)) return `not a chaincode code (${code}): ${message.slice(0, 300)}`;
   if (code === 'INTERNAL') return `INTERNAL: ${message.slice(0, 300)}`;
+  if (Buffer.byteLength(message) > 2 * MAX_REFUSAL_BYTES)
+    return `a refusal of ${String(Buffer.byteLength(message))} bytes`;
   return null;
 }
 
@@ -57,7 +65,8 @@ describe('real network: hostile input on every transaction (evaluate)', function
   before(async function () {
     this.timeout(600_000);
     await ensureCatalog();
-    for (const as of CALLERS) connections.set(as, openConnection({ as, walletDir: WALLET_DIR }));
+    for (const as of CALLERS)
+      connections.set(as, openConnection({ as, walletDir: WALLET_DIR, deadlines: { evaluate: 20_000 } }));
     const reader = clientAs('audit/auditor');
     const proposals = await reader.listProposals({ pageSize: 20 });
     const items = await reader.searchItems({ pageSize: 20 });

@@ -67,6 +67,12 @@ export interface KnownIds {
   readonly ruleIds?: readonly string[];
   readonly mspIds?: readonly string[];
   readonly txIds?: readonly string[];
+  /**
+   * Arguments that make sense on that ledger, per schema (a vote naming what an open proposal shows,
+   * a chunk for a draft, …): drawn as they are, or with one property taken from a schema-valid value,
+   * so the fuzz also reaches the checks after "not found" and "wrong state".
+   */
+  readonly plausible?: Partial<Record<SchemaName, readonly Record<string, unknown>[]>>;
 }
 
 const PROVINCE_FORMS = [
@@ -170,6 +176,22 @@ export function jsonArgument(name: SchemaName, known: KnownIds): fc.Arbitrary<st
     },
   ];
   if (invalid !== null) parts.push({ weight: 4, arbitrary: invalid.map((i) => JSON.stringify(i.value)) });
+  const plausible = known.plausible?.[name] ?? [];
+  if (plausible.length > 0) {
+    parts.push({
+      weight: 6,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...plausible), valid, fc.nat(), fc.boolean())
+        .map(([base, other, pick, mix]) => {
+          const keys = Object.keys(base);
+          const key = keys[pick % Math.max(1, keys.length)];
+          const from = typeof other === 'object' && other !== null ? (other as Record<string, unknown>) : {};
+          return JSON.stringify(
+            mix && key !== undefined && key in from ? { ...base, [key]: from[key] } : base,
+          );
+        }),
+    });
+  }
   return fc.oneof(...parts);
 }
 
@@ -198,6 +220,9 @@ export function argumentsOf(tx: FuzzTransaction, known: KnownIds): fc.Arbitrary<
     .map((args) => [...args]);
 }
 
+/** Longest refusal message the fuzz accepts: it travels in gRPC trailers (grpc-js keeps 8 KiB of metadata). */
+export const MAX_REFUSAL_BYTES = 4096;
+
 /**
  * Null when `message` is a registered refusal (`CODE: text`, code in ERROR_CODES, not INTERNAL);
  * else why it is not.
@@ -210,6 +235,10 @@ export function refusalProblem(error: unknown): string | null {
   }
   if (!(code in ERROR_CODES)) return `unregistered code ${code}`;
   if (code === 'INTERNAL') return `INTERNAL (a crash inside the chaincode): ${error.message.slice(0, 300)}`;
+  // The refusal reaches the client in gRPC trailers (a few kilobytes at most): it must stay short.
+  if (Buffer.byteLength(error.message) > MAX_REFUSAL_BYTES) {
+    return `a refusal of ${String(Buffer.byteLength(error.message))} bytes (at most ${String(MAX_REFUSAL_BYTES)}): ${error.message.slice(0, 200)}`;
+  }
   return null;
 }
 

@@ -44,9 +44,13 @@ import {
   shaanxiWardItem,
   upserts,
 } from './support/fixtures';
+import { initInput } from '../support/members';
 
 const CALLERS: readonly Caller[] = [
   ...Object.values(A),
+  // the callers who may write, twice more: more cases get past the role checks
+  ...[A.nhsaProposer, A.gdProposer, A.nhsaApprover, A.gdApprover, A.scApprover, A.nhsaAdmin],
+  ...[A.nhsaProposer, A.gdProposer, A.nhsaApprover, A.gdApprover, A.scApprover, A.nhsaAdmin],
   { msp: 'NHSAMSP', role: null },
   { msp: 'GuangdongMSP', role: 'superuser' },
   { msp: 'RogueMSP', role: 'admin' },
@@ -99,9 +103,55 @@ async function seeded(): Promise<{ net: Network; known: KnownIds }> {
   const items = await net.evaluate<{ records: { itemId: string }[] }>(A.auditor, 'Catalog:SearchItems', {
     pageSize: 100,
   });
+  const [draftId = '', openId = ''] = ids;
+  const base = { title: 'fuzz', rationale: 'fuzz', effectiveFrom: '2025-06-01' };
+  const vote = async (id: string): Promise<Record<string, unknown>> => ({
+    ...(await reviewed(net, id)),
+    comment: 'fuzz',
+  });
+  const plausible: KnownIds['plausible'] = {
+    'Proposal.CreateProposal': [
+      { ...base, scope: 'national' },
+      { ...base, scope: 'provincial', province: '粤' },
+      { ...base, scope: 'governance', governance: { maxChunkChanges: 100 } },
+    ],
+    'Proposal.AddChunk': [
+      { proposalId: draftId, chunkIndex: 0, changes: [overlay] },
+      {
+        proposalId: draftId,
+        chunkIndex: 1,
+        changes: [{ op: 'clearOverlay', itemId: 'D-7233e7b335261587', province: 'GD' }],
+      },
+    ],
+    'Proposal.OpenProposal': [{ proposalId: draftId }],
+    'Proposal.WithdrawProposal': [{ proposalId: draftId, reason: 'fuzz' }, { proposalId: openId }],
+    'Proposal.ApproveProposal': [await vote(openId)],
+    'Proposal.RejectProposal': [await vote(openId)],
+    'Proposal.ApplyChunk': [{ proposalId: approved, chunkIndex: 0 }],
+    'Proposal.SealVersion': [{ proposalId: approved }],
+    'Proposal.GetProposal': [{ proposalId: approved, includeChunks: true }],
+    'Catalog.GetItem': [
+      { itemId: 'D-7233e7b335261587', province: 'Shaanxi' },
+      { itemId: 'D-7233e7b335261587', date: '2025-02-01' },
+    ],
+    'Catalog.CheckCoverage': [
+      { province: 'Guangdong', itemId: 'D-7233e7b335261587', date: '2025-06-01', patient: { age: 30 } },
+    ],
+    'Catalog.CheckCoverageBatch': [
+      {
+        lines: [
+          { province: 'Guangdong', itemId: 'D-7233e7b335261587' },
+          { province: 'SN', name: '复方硼砂' },
+        ],
+      },
+    ],
+    'Catalog.GetItemHistory': [{ itemId: 'D-7233e7b335261587', province: 'Guangdong' }],
+    'Governance.InitGovernance': [initInput()],
+  };
   return {
     net,
     known: {
+      plausible,
       proposalIds: [...new Set([...ids, ...records.map((r) => r.id)])],
       itemIds: items.records.map((r) => r.itemId),
       mspIds: ['NHSAMSP', 'GuangdongMSP'],
