@@ -133,6 +133,7 @@ export function writeSoakTable(
     file,
     replaceSection(readFileSync(file, 'utf8'), SOAK_BEGIN, SOAK_END, renderSoakTable(reports, run)),
   );
+  prettify(file);
 }
 
 if (require.main === module) {

@@ -188,7 +188,9 @@ export function toClientError(error: unknown, transactionId?: string): CatalogCl
       const coded = codedMessage(message);
       if (coded) return chaincodeError(coded.code, coded.text, options);
     }
-    for (const message of messages) {
+    // Refusals before the chaincode runs come from evaluating or endorsing a proposal only.
+    const proposing = !(error instanceof CommitStatusError) && error.name !== 'SubmitError';
+    for (const message of proposing ? messages : []) {
       const refused = refusalOf(message);
       if (refused) {
         return new RefusedCallError(refused.code, refused.detail, {

@@ -19,6 +19,7 @@ import {
   type Fixture,
   type OperationName,
 } from './support/access-matrix';
+import { report } from '../support/fuzz-config';
 import { callerContract, enrolApproverClaim, type CallerContract } from './support/callers';
 import {
   clientAs,
@@ -203,7 +204,18 @@ describe('real network: access matrix (organisation × role × transaction)', fu
     process.stderr.write(
       `      ${String(cells.length)} cells in ${String(Math.round((Date.now() - started) / 1000))} s\n`,
     );
+    const height = await heightOf(probe);
+    report({
+      suite: 'access matrix (real network)',
+      target: 'every caller × transaction',
+      cases: cells.length,
+      refused: cells.filter((c) => c.expected !== 'ok').length,
+      accepted: cells.filter((c) => c.expected === 'ok').length,
+      failures: failures.length,
+      ms: Date.now() - started,
+      note: `every cell as the table says (${String(callers.length)} callers × ${String(cells.length / callers.length)} transactions); channel height unchanged`,
+    });
     expect(failures, failures.join('\n')).to.deep.equal([]);
-    expect(await heightOf(probe), 'no cell committed anything').to.equal(before);
+    expect(height, 'no cell committed anything').to.equal(before);
   });
 });

@@ -116,6 +116,7 @@ describe('real network: hostile input on every transaction (evaluate)', function
         accepted: cases.length - refused,
         failures: problems.length,
         ms: Date.now() - started,
+        note: 'every refusal a registered code; channel height and head digest unchanged',
       });
       expect(problems, problems.join('\n')).to.deep.equal([]);
       expect(await height(), 'the ledger height').to.equal(h0);
