@@ -75,6 +75,35 @@ export class TransactionError extends CatalogClientError {
   }
 }
 
+/**
+ * The call was refused before the catalog's code ran, by fabric-shim's contract dispatch
+ * (`UNKNOWN_TRANSACTION`: no such contract or transaction; `ARGUMENT_COUNT`: the wrong number of
+ * arguments) or by the peer (`ACCESS_DENIED`: the creator is not a valid identity of a channel
+ * member). Nothing ran and nothing changed.
+ */
+export class RefusedCallError extends CatalogClientError {}
+
+/**
+ * Refusals that fabric-shim or the peer raise before any chaincode code runs, by the text they
+ * carry (fabric-shim 2.5 `chaincodefromcontract.js` / fabric-contract-api `contract.js`,
+ * `datamarshall.js`; the peer's proposal check). The client gives each its own code.
+ */
+const REFUSALS: readonly (readonly [RegExp, string])[] = [
+  [/You've asked to invoke a function that does not exist: ?(.*)$/, 'UNKNOWN_TRANSACTION'],
+  [/Contract name is not known: ?(.*)$/, 'UNKNOWN_TRANSACTION'],
+  [/(Expected \d+ parameters, but \d+ have been supplied)/, 'ARGUMENT_COUNT'],
+  [/(access denied.*)$/i, 'ACCESS_DENIED'],
+];
+
+/** The code and detail of a refusal in {@link REFUSALS}, or null. */
+export function refusalOf(message: string): { code: string; detail: string } | null {
+  for (const [pattern, code] of REFUSALS) {
+    const match = pattern.exec(message);
+    if (match !== null) return { code, detail: (match[1] ?? '').trim() || message };
+  }
+  return null;
+}
+
 const NOT_FOUND = new Set<ErrorCode>([
   'ITEM_NOT_FOUND',
   'RULE_NOT_FOUND',
@@ -159,6 +188,18 @@ export function toClientError(error: unknown, transactionId?: string): CatalogCl
     for (const message of messages) {
       const coded = codedMessage(message);
       if (coded) return chaincodeError(coded.code, coded.text, options);
+    }
+    // Refusals before the chaincode runs come from evaluating or endorsing a proposal only.
+    const proposing = !(error instanceof CommitStatusError) && error.name !== 'SubmitError';
+    for (const message of proposing ? messages : []) {
+      const refused = refusalOf(message);
+      if (refused) {
+        return new RefusedCallError(refused.code, refused.detail, {
+          ...options,
+          template: refused.code,
+          params: { detail: refused.detail },
+        });
+      }
     }
     const details = error.details.map((detail) => `${detail.mspId}: ${detail.message}`).join('; ');
     const text = details ? `${error.message} (${details})` : error.message;

@@ -11,7 +11,8 @@ export function channelBlock(topology: Topology, paths: NetworkPaths): string {
   return path.join(paths.channelDir, `${topology.channel.name}.block`);
 }
 
-function osnadminArgs(topology: Topology, org: OrgSpec, paths: NetworkPaths): string[] {
+/** The `osnadmin` connection flags of `org`'s orderer (admin endpoint and mutual TLS). */
+export function osnadminArgs(topology: Topology, org: OrgSpec, paths: NetworkPaths): string[] {
   if (!org.orderer) throw new Error(`${org.name} runs no orderer`);
   const tls = orgPaths(paths, org).ordererTls;
   return [

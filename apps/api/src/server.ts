@@ -264,8 +264,15 @@ export async function buildApi(options: Readonly<ApiOptions>): Promise<FastifyIn
   });
 
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
-    const body = text as string;
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, bytes, done) => {
+    let body: string;
+    try {
+      // JSON is UTF-8 (RFC 8259): bytes that are not are refused, not replaced by U+FFFD.
+      body = new TextDecoder('utf-8', { fatal: true }).decode(bytes as Buffer);
+    } catch {
+      done(new ApiError('INVALID_INPUT', 'request body is not UTF-8 text'), undefined);
+      return;
+    }
     if (body.trim() === '') {
       done(null, undefined);
       return;

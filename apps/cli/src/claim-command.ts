@@ -62,13 +62,17 @@ export function readClaimDocument(file: string, encoding: TextEncodingName = 'au
     throw new UsageError('cli.usage.notText', { file: displayPath(file), encoding });
   }
   if (file.toLowerCase().endsWith('.csv')) {
-    const lines = parseCsv<Record<string, string>>(text, {
-      columns: true,
-      skip_empty_lines: true,
-      trim: true,
-      bom: true,
-    });
-    return { lines };
+    try {
+      const lines = parseCsv<Record<string, string>>(text, {
+        columns: true,
+        skip_empty_lines: true,
+        trim: true,
+        bom: true,
+      });
+      return { lines };
+    } catch (error) {
+      throw new UsageError('cli.usage.notCsv', { file: displayPath(file), detail: (error as Error).message });
+    }
   }
   let parsed: unknown;
   try {

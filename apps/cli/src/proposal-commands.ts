@@ -53,8 +53,13 @@ export async function proposeCommand(ctx: CommandContext, args: string[]): Promi
       reason: error instanceof SyntaxError ? error.message : fsReason(error),
     });
   }
-  const changes = (Array.isArray(parsed) ? parsed : (parsed as { changes?: unknown }).changes) as
-    Change[] | undefined;
+  const changes = (
+    Array.isArray(parsed)
+      ? parsed
+      : parsed !== null && typeof parsed === 'object'
+        ? (parsed as { changes?: unknown }).changes
+        : undefined
+  ) as Change[] | undefined;
   if (!Array.isArray(changes) || changes.length === 0)
     throw new UsageError('cli.usage.changes', { file: displayPath(file) });
   const effectiveFrom = dateOption(values, 'effective-from') ?? new Date().toISOString().slice(0, 10);

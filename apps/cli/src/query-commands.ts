@@ -215,12 +215,17 @@ export function readClaimFile(
     throw new UsageError('cli.usage.notText', { file: displayPath(file), encoding });
   }
   if (file.toLowerCase().endsWith('.csv')) {
-    const records = parseCsv<{ record: Record<string, string>; info: { lines: number } }>(text, {
-      columns: true,
-      skip_empty_lines: true,
-      info: true,
-      trim: true,
-    });
+    let records: { record: Record<string, string>; info: { lines: number } }[];
+    try {
+      records = parseCsv<{ record: Record<string, string>; info: { lines: number } }>(text, {
+        columns: true,
+        skip_empty_lines: true,
+        info: true,
+        trim: true,
+      });
+    } catch (error) {
+      throw new UsageError('cli.usage.notCsv', { file: displayPath(file), detail: (error as Error).message });
+    }
     return records.map(({ record, info }) => claimLine(info.lines, record, province));
   }
   let parsed: unknown;
@@ -229,7 +234,11 @@ export function readClaimFile(
   } catch (error) {
     throw new UsageError('cli.usage.notJson', { file: displayPath(file), detail: (error as Error).message });
   }
-  const lines = Array.isArray(parsed) ? parsed : (parsed as { lines?: unknown }).lines;
+  const lines = Array.isArray(parsed)
+    ? parsed
+    : parsed !== null && typeof parsed === 'object'
+      ? (parsed as { lines?: unknown }).lines
+      : undefined;
   if (!Array.isArray(lines)) throw new UsageError('cli.usage.claimLines', { file: displayPath(file) });
   return lines.map((entry: unknown, index) =>
     claimLine(index + 1, (entry ?? {}) as Record<string, unknown>, province),

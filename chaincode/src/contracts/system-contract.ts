@@ -6,6 +6,15 @@ import { unsatisfiablePolicy } from '../lib/sbe';
 /** Longest message a ping may carry: room for a catalog item record's size, so a ping is the benchmark's PutState floor. */
 export const MAX_PING_MESSAGE = 4096;
 
+/** Longest MSP id or transaction id a ping key may have (longer ones name no ping). */
+const MAX_PING_KEY_PART = 256;
+
+/** At most 64 characters of `text` (whole code points), `…` when cut. */
+function shortened(text: string): string {
+  const chars = Array.from(text);
+  return chars.length > 64 ? `${chars.slice(0, 64).join('')}…` : text;
+}
+
 /** Who called, as the chaincode sees it: MSP, certificate subject and the `catalog.role` attribute. */
 export interface CallerInfo {
   readonly mspId: string;
@@ -37,10 +46,16 @@ export class SystemContract extends Contract {
   @Transaction(false)
   @Returns('string')
   public async GetPing(ctx: Context, mspId: string, txId: string): Promise<string> {
+    // The refusal quotes the parts cut short: it travels back in gRPC trailers, which have a size limit.
+    const notFound = (): never => raise('NOT_FOUND.ping', { mspId: shortened(mspId), txId: shortened(txId) });
+    // An empty part names no ping (and fabric-shim refuses it as a composite-key attribute, uncoded).
+    if (mspId === '' || txId === '' || mspId.length > MAX_PING_KEY_PART || txId.length > MAX_PING_KEY_PART) {
+      notFound();
+    }
     const key = ctx.stub.createCompositeKey('ping', [mspId, txId]);
     const bytes = await ctx.stub.getState(key);
     if (bytes.length === 0) {
-      raise('NOT_FOUND.ping', { mspId, txId });
+      notFound();
     }
     return Buffer.from(bytes).toString('utf8');
   }

@@ -2,7 +2,7 @@
  * Real self-signed X.509 certificates (ECDSA P-256) for synthetic blocks, built with node:crypto and
  * a few DER helpers, carrying the Fabric CA attribute extension (OID 1.2.3.4.5.6.7.8.1).
  */
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { msp } from '@hyperledger/fabric-protos';
 import { derElement, derOid, derUnsignedInteger } from '../../../../gateway-client/src/audit/der';
 
@@ -13,6 +13,8 @@ export interface TestIdentity {
   readonly ou: string;
   readonly pem: string;
   readonly serialized: Uint8Array;
+  /** The certificate's private key (a client made of this identity signs with it). */
+  readonly privateKey: KeyObject;
 }
 
 const seq = (...parts: Buffer[]): Buffer => derElement(0x30, Buffer.concat(parts));
@@ -65,7 +67,7 @@ export function testIdentity(
   const identity = new msp.SerializedIdentity();
   identity.setMspid(mspId);
   identity.setIdBytes(Buffer.from(pem, 'utf8'));
-  const result = { mspId, cn, ou, pem, serialized: identity.serializeBinary() };
+  const result = { mspId, cn, ou, pem, serialized: identity.serializeBinary(), privateKey };
   cache.set(cacheKey, result);
   return result;
 }

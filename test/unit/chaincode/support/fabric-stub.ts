@@ -149,6 +149,14 @@ export class Ledger {
     return [...this.#state.keys()].sort(cmp);
   }
 
+  /**
+   * How many commits (and seeds) changed this ledger: a block height of sorts. Unchanged across a
+   * refused call, as a peer's ledger height is.
+   */
+  public get height(): number {
+    return this.#version;
+  }
+
   /** A copy of the committed state (to prove that a refused call wrote nothing). */
   public snapshot(): Map<string, string> {
     return new Map([...this.#state].map(([k, v]) => [k, `${v.version}:${v.value.toString('base64')}`]));
