@@ -7,6 +7,8 @@
  * proposals it acts on are created first and withdrawn at the end.
  */
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { common } from '@hyperledger/fabric-protos';
 import type { Change, Proposal, VoteInput } from '@nrdl-catalog/chaincode/model';
 import { membersFromTopology, reviewedOf, toClientError } from '../../gateway-client/src';
@@ -21,6 +23,7 @@ import {
 } from './support/access-matrix';
 import { report } from '../support/fuzz-config';
 import { callerContract, enrolApproverClaim, type CallerContract } from './support/callers';
+import { REPO } from './support/cli';
 import {
   clientAs,
   closeClients,
@@ -39,6 +42,18 @@ function overlay(province: string): Change {
     op: 'setOverlay',
     overlay: { itemId: idOf(drugItem(uniqueName('矩阵覆盖药'))), province, selfPayRatio: 0.2 },
   };
+}
+
+/** The example policy (docs/examples, invented figures) as `province`'s. */
+const EXAMPLE_POLICY = (
+  JSON.parse(readFileSync(path.join(REPO, 'docs', 'examples', 'policy-sichuan-example.json'), 'utf8')) as {
+    changes: { policy: Record<string, unknown> }[];
+  }
+).changes[0]?.policy;
+
+function paymentPolicy(province: string): Change {
+  if (EXAMPLE_POLICY === undefined) throw new Error('no policy in docs/examples/policy-sichuan-example.json');
+  return { op: 'setPaymentPolicy', policy: { ...EXAMPLE_POLICY, province } } as unknown as Change;
 }
 
 /** Creates a fixture proposal and drives it to its state. */
@@ -112,6 +127,11 @@ function argumentOf(name: OperationName, fixtures: ReadonlyMap<Fixture, Proposal
       return [JSON.stringify({ proposalId, chunkIndex: 1, changes: [overlay('Guangdong')] })];
     case 'ovl-sc':
       return [JSON.stringify({ proposalId, chunkIndex: 1, changes: [overlay('Sichuan')] })];
+    case 'pol-nat':
+    case 'pol-gd':
+      return [JSON.stringify({ proposalId, chunkIndex: 1, changes: [paymentPolicy('Guangdong')] })];
+    case 'pol-sc':
+      return [JSON.stringify({ proposalId, chunkIndex: 1, changes: [paymentPolicy('Sichuan')] })];
     case 'ap-nat':
     case 'rj-nat':
     case 'ap-gd':
