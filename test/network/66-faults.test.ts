@@ -5,7 +5,8 @@
  * network recorded (network/data/pids) are killed, by PID.
  */
 import { expect } from 'chai';
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { common, peer } from '@hyperledger/fabric-protos';
 import { type CatalogClient, toClientError } from '../../gateway-client/src';
@@ -105,13 +106,23 @@ describe('real network: faults — a killed chaincode process, a killed orderer'
 
   it("Guangdong's chaincode process killed: its peer relaunches it, and evaluates and an endorsement by Guangdong succeed", async function () {
     this.timeout(300_000);
-    const file = readdirSync(paths.pidDir).find(
-      (f) => f.startsWith('chaincode-GuangdongMSP-') && runningPid(paths.pidDir, f.slice(0, -4)) !== null,
-    );
+    const hospital = clientAs('guangdong/hospital1');
+    // The catalog package's process (label `<name>_<hash>`), not another package Guangdong's peer
+    // may also run (60-trust's rogue `<name>-rogue_…` on its throwaway channel, which nothing
+    // relaunches); the newest if several versions run.
+    await hospital.getGovernance();
+    const file = readdirSync(paths.pidDir)
+      .filter(
+        (f) =>
+          f.startsWith(`chaincode-GuangdongMSP-${topology.chaincode.name}_`) &&
+          runningPid(paths.pidDir, f.slice(0, -4)) !== null,
+      )
+      .sort(
+        (a, b) => statSync(path.join(paths.pidDir, b)).mtimeMs - statSync(path.join(paths.pidDir, a)).mtimeMs,
+      )[0];
     expect(file, 'a running chaincode process of Guangdong is recorded').to.be.a('string');
     const name = (file as string).slice(0, -'.pid'.length);
     const pid = runningPid(paths.pidDir, name) as number;
-    const hospital = clientAs('guangdong/hospital1');
     const before = await hospital.getGovernance();
     process.kill(pid, 'SIGKILL');
     await gone(pid);
