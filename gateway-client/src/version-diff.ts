@@ -14,6 +14,17 @@ export interface VersionDiffEntry {
   readonly fields: readonly FieldDifference[];
 }
 
+/** How a record differs between two versions (null: absent there): no change when equal or absent in both. */
+function compared(
+  before: object | null,
+  after: object | null,
+): { change: VersionDiffEntry['change'] | null; fields: readonly FieldDifference[] } {
+  if (before === null) return { change: after === null ? null : 'added', fields: [] };
+  if (after === null) return { change: 'removed', fields: [] };
+  const fields = fieldDifferences(before, after);
+  return { change: fields.length > 0 ? 'changed' : null, fields };
+}
+
 async function itemAt(client: CatalogClient, itemId: string, version: number): Promise<ItemView | null> {
   if (version === 0) return null;
   try {
@@ -102,55 +113,28 @@ export async function diffCatalogVersions(
   for (const itemId of [...touched].sort()) {
     const [before, after] = [await itemAt(client, itemId, from), await itemAt(client, itemId, to)];
     const name = after?.item.name ?? before?.item.name ?? null;
-    if (before === null && after !== null)
-      entries.push({ change: 'added', kind: 'item', itemId, province: null, name, fields: [] });
-    else if (before !== null && after === null)
-      entries.push({ change: 'removed', kind: 'item', itemId, province: null, name, fields: [] });
-    else if (before !== null && after !== null) {
-      const fields = fieldDifferences(before.item, after.item);
-      if (fields.length > 0)
-        entries.push({ change: 'changed', kind: 'item', itemId, province: null, name, fields });
-    }
+    const item = compared(before?.item ?? null, after?.item ?? null);
+    if (item.change)
+      entries.push({ change: item.change, kind: 'item', itemId, province: null, name, fields: item.fields });
     const provinces = new Set(
       [...(before?.overlays ?? []), ...(after?.overlays ?? [])].map((overlay) => overlay.province),
     );
     for (const province of [...provinces].sort()) {
       const old = before?.overlays.find((overlay) => overlay.province === province) ?? null;
       const now = after?.overlays.find((overlay) => overlay.province === province) ?? null;
-      const fields = old && now ? fieldDifferences(old, now) : [];
-      const change = old === null ? 'added' : now === null ? 'removed' : fields.length > 0 ? 'changed' : null;
+      const { change, fields } = compared(old, now);
       if (change) entries.push({ change, kind: 'overlay', itemId, province, name, fields });
     }
   }
   for (const ruleId of [...rules].sort()) {
     const [before, after] = [await ruleAt(client, ruleId, from), await ruleAt(client, ruleId, to)];
     const name = after?.name ?? before?.name ?? null;
-    const fields = before !== null && after !== null ? fieldDifferences(before, after) : [];
-    const change =
-      before === null
-        ? after === null
-          ? null
-          : 'added'
-        : after === null
-          ? 'removed'
-          : fields.length > 0
-            ? 'changed'
-            : null;
+    const { change, fields } = compared(before, after);
     if (change) entries.push({ change, kind: 'rule', itemId: ruleId, province: null, name, fields });
   }
   for (const province of [...policies].sort()) {
     const [before, after] = [await policyAt(client, province, from), await policyAt(client, province, to)];
-    const fields = before !== null && after !== null ? fieldDifferences(before, after) : [];
-    const change =
-      before === null
-        ? after === null
-          ? null
-          : 'added'
-        : after === null
-          ? 'removed'
-          : fields.length > 0
-            ? 'changed'
-            : null;
+    const { change, fields } = compared(before, after);
     const named = after?.province ?? before?.province ?? province;
     if (change) entries.push({ change, kind: 'policy', itemId: named, province: named, name: null, fields });
   }

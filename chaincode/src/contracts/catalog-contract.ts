@@ -101,6 +101,19 @@ function searchRange(
   return null;
 }
 
+/** The sealed ones of a record's index entries, with the version that sealed each, oldest first. */
+async function sealedChanges<O extends string>(
+  tx: Tx,
+  entries: readonly { readonly proposalId: string; readonly op: O }[],
+): Promise<{ version: number; proposalId: string; op: O }[]> {
+  const changes: { version: number; proposalId: string; op: O }[] = [];
+  for (const entry of entries) {
+    const sealed = await sealedVersionOf(tx, entry.proposalId);
+    if (sealed !== null) changes.push({ version: sealed, proposalId: entry.proposalId, op: entry.op });
+  }
+  return changes.sort((x, y) => x.version - y.version);
+}
+
 /**
  * Read-only catalog queries (all evaluate-only): items as of a version or date, coverage, search,
  * history and versions.
@@ -167,14 +180,7 @@ export class CatalogContract extends Contract {
       if (found?.rule == null) {
         raise('RULE_NOT_FOUND.notInVersion', { ruleId: a.ruleId, version: version.version });
       }
-      const changes: RuleView['changes'][number][] = [];
-      for (const entry of (await getRuleIndex(tx, a.ruleId))?.entries ?? []) {
-        const sealed = await sealedVersionOf(tx, entry.proposalId);
-        if (sealed !== null) {
-          changes.push({ version: sealed, proposalId: entry.proposalId, op: entry.op });
-        }
-      }
-      changes.sort((x, y) => x.version - y.version);
+      const changes = await sealedChanges(tx, (await getRuleIndex(tx, a.ruleId))?.entries ?? []);
       return {
         catalogVersion: version.version,
         versionEffectiveFrom: version.effectiveFrom,
@@ -205,14 +211,7 @@ export class CatalogContract extends Contract {
       if (found?.policy == null) {
         raise('POLICY_NOT_FOUND.notInVersion', { province: province.name, version: version.version });
       }
-      const changes: PaymentPolicyView['changes'][number][] = [];
-      for (const entry of (await getPolicyIndex(tx, province.mspId))?.entries ?? []) {
-        const sealed = await sealedVersionOf(tx, entry.proposalId);
-        if (sealed !== null) {
-          changes.push({ version: sealed, proposalId: entry.proposalId, op: entry.op });
-        }
-      }
-      changes.sort((x, y) => x.version - y.version);
+      const changes = await sealedChanges(tx, (await getPolicyIndex(tx, province.mspId))?.entries ?? []);
       return {
         catalogVersion: version.version,
         versionEffectiveFrom: version.effectiveFrom,
