@@ -52,6 +52,7 @@ export {
   decodeSignaturePolicy,
   nationalAndProvincesSpec,
   policyOrgs,
+  policySatisfiedBy,
   type PolicySpec,
 } from './lib/sbe';
 export { GOVERNANCE_KEY, HEAD_KEY, T as KEY_TYPES } from './lib/keys';

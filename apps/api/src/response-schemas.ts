@@ -643,6 +643,11 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
           },
         },
       },
+      suspended: {
+        type: 'array',
+        items: str,
+        description: 'MSP ids of member provinces whose votes and writes governance has suspended',
+      },
       auditors: { type: 'array', items: str },
       rules: {
         type: 'object',

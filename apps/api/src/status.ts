@@ -134,7 +134,7 @@ export function answerFor(error: unknown, lang: Lang = 'zh'): ErrorAnswer {
 export const STATUS_DESCRIPTIONS: Readonly<Record<number, string>> = {
   400: 'Invalid input: query, path or body fails the schema, malformed URL, unknown province, a bookmark that is not from the previous page of the same query (INVALID_INPUT, BAD_URL, UNKNOWN_PROVINCE, CHUNK_TOO_LARGE, INVALID_BOOKMARK)',
   401: 'Missing or unknown x-api-key (UNAUTHENTICATED)',
-  403: "The caller's role or organisation may not do this (FORBIDDEN_ROLE, FORBIDDEN_ORG, SELF_APPROVAL, SCOPE_VIOLATION, ID_MISMATCH)",
+  403: "The caller's role or organisation may not do this (FORBIDDEN_ROLE, FORBIDDEN_ORG, SELF_APPROVAL, MEMBER_SUSPENDED, SCOPE_VIOLATION, ID_MISMATCH)",
   404: 'No such item, proposal, version or chunk',
   409: 'Conflicts with the current state (PROPOSAL_STATE, VERSION_CONFLICT, ALREADY_VOTED, STALE_REVIEW, …)',
   413: 'Request body larger than the limit (PAYLOAD_TOO_LARGE)',

@@ -500,6 +500,7 @@ const GOVERNANCE_FIELDS: FieldNames = {
   nationalMsp: 'cli.field.nationalMsp',
   nationalNames: 'cli.field.nationalNames',
   provinces: 'cli.field.provinces',
+  suspended: 'cli.field.suspended',
   auditors: 'cli.field.auditors',
   rules: 'cli.field.rules',
   maxChunkChanges: 'cli.field.maxChunkChanges',
@@ -563,6 +564,9 @@ function governanceText(lang: Lang, governance: Governance): string {
     {
       ...governance,
       provinces: governance.provinces.map((p) => `${p.zh}（${p.name}，${p.mspId}）`).join('、'),
+      suspended: (governance.suspended ?? [])
+        .map((msp) => governance.provinces.find((p) => p.mspId === msp)?.zh ?? msp)
+        .join('、'),
       rules: (['national', 'provincial', 'governance'] as const)
         .map((scope) => `${label(lang, 'scope', scope)}：${rule(governance.rules[scope])}`)
         .join('；'),

@@ -5,7 +5,7 @@ import { chunkKey, claimKey, T, voteKey } from '../lib/keys';
 import { normaliseProvince } from '../lib/orgs';
 import { decodeBookmark, runTx, type Tx } from '../lib/tx';
 import { requireMsp, requireRole } from '../model/access';
-import { applyGovernanceUpdate, mayVote, tally } from '../model/governance';
+import { applyGovernanceUpdate, mayVote, requireActiveMember, tally } from '../model/governance';
 import type { VoteInput } from '../model/io';
 import { filteredPage } from '../model/paging';
 import { getGovernance, getHead, requireGovernance, requireProposal } from '../model/store';
@@ -95,6 +95,7 @@ async function vote(tx: Tx, input: VoteInput, decision: 'approve' | 'reject'): P
   const p = await requireProposal(tx, input.proposalId);
   requireStatus(p, 'open');
   requireRole(tx, 'approver');
+  requireActiveMember(g, tx.caller.mspId);
   if (!mayVote(g, p, tx.caller.mspId)) {
     raise('FORBIDDEN_ORG.notVoter', { org: tx.caller.mspId, scope: p.scope, proposalId: p.id });
   }
@@ -169,6 +170,7 @@ export class ProposalContract extends Contract {
         ownerMsp,
         province === null ? { action: 'propose', scope: a.scope } : { action: 'proposeProvincial', province },
       );
+      requireActiveMember(g, ownerMsp);
       if (a.scope === 'governance') {
         applyGovernanceUpdate(g, a.governance ?? raise('INVALID_INPUT.governanceMissing', {}), '', '', '');
       } else if (a.governance !== undefined) {
@@ -220,6 +222,7 @@ export class ProposalContract extends Contract {
       }
       requireRole(tx, 'proposer');
       requireMsp(tx, p.ownerMsp, { action: 'addChunk', proposalId: p.id });
+      requireActiveMember(g, p.ownerMsp);
       if (a.changes.length > g.maxChunkChanges) {
         raise('CHUNK_TOO_LARGE', { count: a.changes.length, max: g.maxChunkChanges });
       }
@@ -299,6 +302,7 @@ export class ProposalContract extends Contract {
       requireStatus(p, 'draft');
       requireRole(tx, 'proposer');
       requireMsp(tx, p.ownerMsp, { action: 'open', proposalId: p.id });
+      requireActiveMember(g, p.ownerMsp);
       const chunks = p.scope === 'governance' ? [] : await chunksOf(tx, p.id);
       if (p.scope !== 'governance') {
         if (chunks.length === 0) {
@@ -383,6 +387,7 @@ export class ProposalContract extends Contract {
       }
       requireRole(tx, 'proposer', 'admin');
       requireMsp(tx, p.ownerMsp, { action: 'apply', proposalId: p.id });
+      requireActiveMember(g, p.ownerMsp);
       const chunk =
         a.chunkIndex < (p.chunkCount ?? 0)
           ? await tx.read<Chunk>(chunkKey(tx.stub, p.id, a.chunkIndex))
@@ -426,6 +431,7 @@ export class ProposalContract extends Contract {
       requireStatus(p, 'approved');
       requireRole(tx, 'proposer', 'admin');
       requireMsp(tx, p.ownerMsp, { action: 'seal', proposalId: p.id });
+      requireActiveMember(g, p.ownerMsp);
       const chunkCount = p.chunkCount ?? 0;
       const markers = await appliedOf(tx, p.id);
       const applied: AppliedChunk[] = [];

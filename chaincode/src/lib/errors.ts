@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   FORBIDDEN_ROLE: "The caller's catalog.role does not allow this operation",
   FORBIDDEN_ORG: "The caller's organisation may not perform this operation",
   SELF_APPROVAL: 'The proposer may not approve its own proposal',
+  MEMBER_SUSPENDED: "Governance has suspended the organisation's votes and writes",
   ALREADY_VOTED: 'This organisation has already voted on the proposal',
   STALE_REVIEW:
     'The vote names a manifest, base version or governance version other than the proposal has now',

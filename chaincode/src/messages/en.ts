@@ -106,6 +106,8 @@ export const en = {
   'error.FORBIDDEN_ORG.itemOwner': '{itemId} is owned by {owner}',
   'error.FORBIDDEN_ORG.notVoter': '{org} does not vote on {scope} proposal {proposalId}',
   'error.SELF_APPROVAL': 'the proposer may not approve its own proposal {proposalId}',
+  'error.MEMBER_SUSPENDED':
+    '{province} ({org}) is suspended by governance version {version}: it may not vote or write; its data stays readable',
   'error.ALREADY_VOTED': '{org} has already voted on proposal {proposalId}',
   'error.STALE_REVIEW':
     'the vote names a manifest, base version or governance version other than proposal {proposalId} has now',
@@ -176,6 +178,12 @@ export const en = {
     'national keys must need NHSA and at least one province (nationalKeyPolicy.provinces >= 1)',
   'error.GOVERNANCE_INVALID.keyPolicyMax':
     'nationalKeyPolicy names more provinces ({count}) than there are ({total})',
+  'error.GOVERNANCE_INVALID.suspendedNotMember': 'suspended MSP id {mspId} is not a member province',
+  'error.GOVERNANCE_INVALID.suspendedTwice': 'a province is listed twice among the suspended',
+  'error.GOVERNANCE_INVALID.noActiveProvince': 'at least one province must keep its votes and writes',
+  'error.GOVERNANCE_INVALID.alreadySuspended': '{mspId} is already suspended',
+  'error.GOVERNANCE_INVALID.notSuspended': '{mspId} is not suspended: nothing to reinstate',
+  'error.GOVERNANCE_INVALID.suspendAndReinstate': '{mspId} is both suspended and reinstated by one update',
   'error.NOT_FOUND': 'no such record: {detail}',
   'error.NOT_FOUND.ping': 'no ping {mspId}/{txId}',
   'error.INTERNAL': 'unexpected internal error: {detail}',
@@ -440,6 +448,7 @@ export const en = {
   'cli.field.nationalMsp': 'nationalMsp',
   'cli.field.nationalNames': 'nationalNames',
   'cli.field.provinces': 'provinces',
+  'cli.field.suspended': 'suspended members',
   'cli.field.auditors': 'auditors',
   'cli.field.rules': 'rules',
   'cli.field.maxChunkChanges': 'maxChunkChanges',

@@ -96,6 +96,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'error.FORBIDDEN_ORG.itemOwner': '项目 {itemId} 归 {owner} 所有，不能由其他机构变更',
   'error.FORBIDDEN_ORG.notVoter': '{org} 无权对 {scope} 提案 {proposalId} 投票',
   'error.SELF_APPROVAL': '提案人不得批准自己的提案 {proposalId}',
+  'error.MEMBER_SUSPENDED': '{province}（{org}）已被治理版本 {version} 暂停投票和写入；其数据仍可读取',
   'error.ALREADY_VOTED': '{org} 已对提案 {proposalId} 投过票',
   'error.STALE_REVIEW': '投票所依据的清单、基础版本或治理版本与提案 {proposalId} 当前的不一致',
   'error.STALE_REVIEW.manifest':
@@ -157,6 +158,12 @@ export const zh: Readonly<Record<MessageKey, string>> = {
     '全国目录的数据须同时经国家医保局和至少一个省份背书（nationalKeyPolicy.provinces >= 1）',
   'error.GOVERNANCE_INVALID.keyPolicyMax':
     'nationalKeyPolicy 要求的省份数（{count}）超过现有省份数（{total}）',
+  'error.GOVERNANCE_INVALID.suspendedNotMember': '被暂停的 MSP {mspId} 不是成员省份',
+  'error.GOVERNANCE_INVALID.suspendedTwice': '被暂停的省份重复列出',
+  'error.GOVERNANCE_INVALID.noActiveProvince': '至少须有一个省份保留投票和写入权',
+  'error.GOVERNANCE_INVALID.alreadySuspended': '{mspId} 已被暂停',
+  'error.GOVERNANCE_INVALID.notSuspended': '{mspId} 未被暂停，无需恢复',
+  'error.GOVERNANCE_INVALID.suspendAndReinstate': '同一更新既暂停又恢复 {mspId}',
   'error.NOT_FOUND': '没有该记录：{detail}',
   'error.NOT_FOUND.ping': '没有 ping 记录 {mspId}/{txId}',
   'error.INTERNAL': '意外的内部错误：{detail}',
@@ -440,6 +447,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'cli.field.nationalMsp': '国家医保局 MSP',
   'cli.field.nationalNames': '国家机构名称',
   'cli.field.provinces': '成员省份',
+  'cli.field.suspended': '已暂停的成员',
   'cli.field.auditors': '审计机构',
   'cli.field.rules': '审批规则',
   'cli.field.maxChunkChanges': '每块最多变更数',

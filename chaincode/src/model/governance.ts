@@ -2,7 +2,7 @@
  * Governance: who the members are, what each scope needs, quorum evaluation, key-level policies.
  */
 import { raise } from '../lib/errors';
-import { AUDIT_MSP, NATIONAL_MSP, PROVINCE_FORMS, provinceKey } from '../lib/orgs';
+import { AUDIT_MSP, NATIONAL_MSP, PROVINCE_FORMS, normaliseProvince, provinceKey } from '../lib/orgs';
 import { buildSignaturePolicy, oneAndKOfSpec, unsatisfiablePolicy, type PolicySpec } from '../lib/sbe';
 import type { InitGovernanceInput } from './io';
 import type { Governance, GovernanceUpdate, Proposal, ProvinceMember, ScopeRule, Tally, Vote } from './types';
@@ -28,6 +28,7 @@ export function initialGovernance(input: InitGovernanceInput, txId: string, time
       zhShort: p.zhShort,
       abbr: p.abbr,
     })),
+    suspended: [],
     auditors: [...(input.auditors ?? [AUDIT_MSP])],
     rules: {
       national: { national: true, provinces: 'majority' },
@@ -132,6 +133,17 @@ export function checkGovernance(g: Governance): void {
       raise('GOVERNANCE_INVALID.noApproval', { scope: name });
     }
   }
+  const members = new Set(g.provinces.map((p) => p.mspId));
+  const suspended = suspendedOf(g);
+  for (const mspId of suspended) {
+    if (!members.has(mspId)) raise('GOVERNANCE_INVALID.suspendedNotMember', { mspId });
+  }
+  if (new Set(suspended).size !== suspended.length) {
+    raise('GOVERNANCE_INVALID.suspendedTwice', {});
+  }
+  if (suspended.length >= g.provinces.length) {
+    raise('GOVERNANCE_INVALID.noActiveProvince', {});
+  }
   if (g.nationalKeyPolicy.provinces < 1) {
     raise('GOVERNANCE_INVALID.keyPolicyMin', {});
   }
@@ -143,6 +155,51 @@ export function checkGovernance(g: Governance): void {
   }
 }
 
+/** MSP ids of the member provinces whose votes and writes are suspended (none in older records). */
+export function suspendedOf(g: Pick<Governance, 'suspended'>): readonly string[] {
+  return g.suspended ?? [];
+}
+
+/** The member provinces whose votes and writes count (not suspended). */
+export function activeProvinces(g: Pick<Governance, 'provinces' | 'suspended'>): ProvinceMember[] {
+  const suspended = suspendedOf(g);
+  return g.provinces.filter((p) => !suspended.includes(p.mspId));
+}
+
+/**
+ * Throws MEMBER_SUSPENDED when `mspId` is a province whose votes and writes governance suspended
+ * (every catalog write of a proposal it owns, and its votes; reads and withdrawing stay open).
+ */
+export function requireActiveMember(g: Governance, mspId: string): void {
+  if (suspendedOf(g).includes(mspId)) {
+    const province = g.provinces.find((p) => p.mspId === mspId);
+    raise('MEMBER_SUSPENDED', { org: mspId, province: province?.name ?? mspId, version: g.version });
+  }
+}
+
+/**
+ * Membership after an update: `addProvinces` appended (in their order), then `suspendProvinces`
+ * and `reinstateProvinces` (any form of a member's name; an added province can be named) applied.
+ * Suspending a suspended province, reinstating an active one or naming one in both is
+ * GOVERNANCE_INVALID; so is a new province that shares an MSP id or a name form (checkMembers).
+ */
+function membersAfter(g: Governance, update: GovernanceUpdate): Pick<Governance, 'provinces' | 'suspended'> {
+  const provinces: ProvinceMember[] = [...g.provinces, ...(update.addProvinces ?? []).map((p) => ({ ...p }))];
+  const withNew = { provinces };
+  const suspendMsps = (update.suspendProvinces ?? []).map((n) => normaliseProvince(withNew, n).mspId);
+  const reinstateMsps = (update.reinstateProvinces ?? []).map((n) => normaliseProvince(withNew, n).mspId);
+  const before = suspendedOf(g);
+  for (const mspId of suspendMsps) {
+    if (before.includes(mspId)) raise('GOVERNANCE_INVALID.alreadySuspended', { mspId });
+    if (reinstateMsps.includes(mspId)) raise('GOVERNANCE_INVALID.suspendAndReinstate', { mspId });
+  }
+  for (const mspId of reinstateMsps) {
+    if (!before.includes(mspId)) raise('GOVERNANCE_INVALID.notSuspended', { mspId });
+  }
+  const suspended = [...before.filter((m) => !reinstateMsps.includes(m)), ...suspendMsps];
+  return { provinces, suspended: [...new Set(suspended)] };
+}
+
 /** The governance record after a governance proposal's update. */
 export function applyGovernanceUpdate(
   g: Governance,
@@ -151,8 +208,15 @@ export function applyGovernanceUpdate(
   txId: string,
   timestamp: string,
 ): Governance {
+  const membership =
+    update.addProvinces === undefined &&
+    update.suspendProvinces === undefined &&
+    update.reinstateProvinces === undefined
+      ? {}
+      : membersAfter(g, update);
   const next: Governance = {
     ...g,
+    ...membership,
     version: g.version + 1,
     rules: { ...g.rules, ...(update.rules ?? {}) },
     maxChunkChanges: update.maxChunkChanges ?? g.maxChunkChanges,
@@ -177,11 +241,12 @@ export function eligibleProvinces(g: Governance, proposal: Pick<Proposal, 'scope
   if (rule.provinces === 'none') {
     return [];
   }
+  const active = activeProvinces(g);
   if (rule.provinces === 'own') {
-    const own = g.provinces.find((p) => p.name === proposal.province);
+    const own = active.find((p) => p.name === proposal.province);
     return own === undefined ? [] : [own.mspId];
   }
-  return g.provinces.map((p) => p.mspId);
+  return active.map((p) => p.mspId);
 }
 
 /** May this organisation vote on the proposal? */

@@ -127,6 +127,11 @@ export interface Governance {
   readonly nationalNames: { readonly en: string; readonly zh: string } | null;
   /** The member provinces: the one list of provinces (seeded from network/topology.json). */
   readonly provinces: readonly ProvinceMember[];
+  /**
+   * MSP ids of member provinces whose votes and writes governance has suspended (their data stays
+   * readable and verifiable). Absent in records written before membership could change: none.
+   */
+  readonly suspended?: readonly string[];
   readonly auditors: readonly string[];
   readonly rules: {
     readonly national: ScopeRule;

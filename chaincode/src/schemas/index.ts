@@ -396,28 +396,6 @@ const scopeRule = {
   },
 } as const;
 
-const governanceUpdate = {
-  type: 'object',
-  additionalProperties: false,
-  minProperties: 1,
-  properties: {
-    rules: {
-      type: 'object',
-      additionalProperties: false,
-      minProperties: 1,
-      properties: { national: scopeRule, provincial: scopeRule, governance: scopeRule },
-    },
-    maxChunkChanges: { type: 'integer', minimum: 1, maximum: MAX_CHUNK_CHANGES },
-    allowSelfApproval: { type: 'boolean' },
-    nationalKeyPolicy: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['provinces'],
-      properties: { provinces: { type: 'integer', minimum: 1, maximum: 16 } },
-    },
-  },
-} as const;
-
 /** An MSP id, as Fabric and the topology spell them (`GuangdongMSP`). */
 const mspId = { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9.-]{0,63}$' } as const;
 /** A name: no control characters, no whitespace at either end. */
@@ -442,6 +420,34 @@ const provinceMember = {
     zh: memberName(20),
     zhShort: memberName(20),
     abbr: memberName(4),
+  },
+} as const;
+
+const governanceUpdate = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    rules: {
+      type: 'object',
+      additionalProperties: false,
+      minProperties: 1,
+      properties: { national: scopeRule, provincial: scopeRule, governance: scopeRule },
+    },
+    maxChunkChanges: { type: 'integer', minimum: 1, maximum: MAX_CHUNK_CHANGES },
+    allowSelfApproval: { type: 'boolean' },
+    nationalKeyPolicy: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['provinces'],
+      properties: { provinces: { type: 'integer', minimum: 1, maximum: 16 } },
+    },
+    /** New member provinces (an organisation already added to the channel, with every form of its name). */
+    addProvinces: { type: 'array', minItems: 1, maxItems: 8, items: provinceMember },
+    /** Member provinces (any form of their names) whose votes and writes are suspended. */
+    suspendProvinces: { type: 'array', minItems: 1, maxItems: 40, items: province },
+    /** Suspended provinces (any form of their names) whose votes and writes count again. */
+    reinstateProvinces: { type: 'array', minItems: 1, maxItems: 40, items: province },
   },
 } as const;
 

@@ -534,6 +534,38 @@ describe('chaincode refusals in both languages', () => {
       return Promise.resolve();
     });
 
+    await refused('GOVERNANCE_INVALID.suspendedNotMember', async () => {
+      checkGovernance({ ...ruled, suspended: ['HubeiMSP'] });
+      return Promise.resolve();
+    });
+    await refused('GOVERNANCE_INVALID.suspendedTwice', async () => {
+      checkGovernance({ ...ruled, suspended: ['ShaanxiMSP', 'ShaanxiMSP'] });
+      return Promise.resolve();
+    });
+
+    // ---- membership: a suspended province, updates that make no sense ----
+    const members2 = await bootstrapped();
+    const suspend = await created(members2, A.nhsaProposer, {
+      scope: 'governance',
+      governance: { suspendProvinces: ['Shaanxi'] },
+    });
+    await members2.submit(A.nhsaProposer, 'Proposal:OpenProposal', { proposalId: suspend });
+    for (const voter of [A.nhsaApprover, A.gdApprover, A.scApprover]) {
+      await members2.submit(voter, 'Proposal:ApproveProposal', await reviewed(members2, suspend));
+    }
+    await members2.submit(A.nhsaProposer, 'Governance:ApplyGovernanceProposal', { proposalId: suspend });
+    await refused('MEMBER_SUSPENDED', () =>
+      created(members2, A.snProposer, { scope: 'provincial', province: 'Shaanxi' }),
+    );
+    for (const [template, governance] of [
+      ['GOVERNANCE_INVALID.alreadySuspended', { suspendProvinces: ['陕'] }],
+      ['GOVERNANCE_INVALID.notSuspended', { reinstateProvinces: ['GD'] }],
+      ['GOVERNANCE_INVALID.suspendAndReinstate', { suspendProvinces: ['GD'], reinstateProvinces: ['广东'] }],
+      ['GOVERNANCE_INVALID.noActiveProvince', { suspendProvinces: ['GD', 'SC'] }],
+    ] as const) {
+      await refused(template, () => created(members2, A.nhsaProposer, { scope: 'governance', governance }));
+    }
+
     // ---- a small chunk limit ----
     const small = newNetwork();
     await small.submit(A.nhsaAdmin, 'Governance:InitGovernance', initInput({ maxChunkChanges: 1 }));

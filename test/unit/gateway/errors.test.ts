@@ -43,6 +43,7 @@ const EXPECTED: Record<ErrorCode, ErrorClass> = {
   FORBIDDEN_ROLE: ForbiddenError,
   FORBIDDEN_ORG: ForbiddenError,
   SELF_APPROVAL: ForbiddenError,
+  MEMBER_SUSPENDED: ForbiddenError,
   ALREADY_VOTED: ConflictError,
   STALE_REVIEW: ConflictError,
   MANIFEST_MISMATCH: ConflictError,
