@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { addOrgsToChannel } from './channel-members';
 import type { FabricInstall } from './fabric-home';
 import { adminCliEnv, bin } from './node-env';
 import { orgPaths, type NetworkPaths } from './paths';
@@ -40,7 +41,8 @@ export async function createAndJoinChannel(
 ): Promise<void> {
   const name = topology.channel.name;
   const block = channelBlock(topology, paths);
-  if (!existsSync(block)) {
+  const existed = existsSync(block);
+  if (!existed) {
     mkdirSync(paths.channelDir, { recursive: true });
     await runCommand(
       bin(fabric, 'configtxgen'),
@@ -87,6 +89,7 @@ export async function createAndJoinChannel(
       log(`orderer0.${org.name} joined ${name}`);
     }),
   );
+  const pending: OrgSpec[] = [];
   for (const org of topology.orgs) {
     const env = adminCliEnv(topology, org, paths);
     // A restarted peer opens every channel's ledger before its gRPC listener accepts: retry a refusal.
@@ -94,8 +97,13 @@ export async function createAndJoinChannel(
       () => runCommand(bin(fabric, 'peer'), ['channel', 'list'], env),
       retryDelayMs,
     );
-    if (listed.split('\n').some((line) => line.trim() === name)) continue;
-    await joinWithRetry(fabric, env, block, retryDelayMs);
+    if (!listed.split('\n').some((line) => line.trim() === name)) pending.push(org);
+  }
+  // A peer not joined to a channel made before may be of an organisation added to the topology
+  // since: the channel's configuration gets it first (a configuration update; no-op for members).
+  if (existed && pending.length > 0) await addOrgsToChannel(fabric, topology, paths, log);
+  for (const org of pending) {
+    await joinWithRetry(fabric, adminCliEnv(topology, org, paths), block, retryDelayMs);
     log(`peer0.${org.name} joined ${name}`);
   }
 }

@@ -47,7 +47,8 @@ function implicit(rule: string): { Type: string; Rule: string } {
   return { Type: 'ImplicitMeta', Rule: rule };
 }
 
-function orgSection(topology: Topology, org: OrgSpec, paths: NetworkPaths): Record<string, unknown> {
+/** One organisation's section of configtx.yaml (MSP folder, policies, anchor peer, orderer endpoint). */
+export function orgSection(topology: Topology, org: OrgSpec, paths: NetworkPaths): Record<string, unknown> {
   const section: Record<string, unknown> = {
     Name: org.mspId,
     ID: org.mspId,

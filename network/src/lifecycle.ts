@@ -1,3 +1,4 @@
+import { msp, peer } from '@hyperledger/fabric-protos';
 import { orgPaths, REPO_ROOT, type NetworkPaths } from './paths';
 import { adminCliEnv, bin, ordererArgs } from './node-env';
 import { buildChaincodePackage, contentHash, type ChaincodePackage } from './chaincode-package';
@@ -10,6 +11,28 @@ import { ordererOrgs, type OrgSpec, type Topology } from './topology';
 export interface CommittedChaincode {
   readonly version: string;
   readonly sequence: number;
+  /** MSP ids whose peers the definition's endorsement policy names (sorted; empty when not a signature policy). */
+  readonly endorsers?: readonly string[];
+}
+
+/** MSP ids of the `'X.peer'` principals of a signature policy string such as `OutOf(2, 'A.peer', 'B.peer')`, sorted. */
+export function policyStringOrgs(policy: string): string[] {
+  return [
+    ...new Set([...policy.matchAll(/'([A-Za-z0-9.-]+)\.(?:peer|member|admin)'/g)].map((m) => m[1] ?? '')),
+  ].sort();
+}
+
+/** MSP ids of the principals of a definition's `validation_parameter` (a serialised ApplicationPolicy), sorted. */
+export function validationParameterOrgs(base64: string): string[] {
+  const policy = peer.ApplicationPolicy.deserializeBinary(Buffer.from(base64, 'base64'));
+  const envelope = policy.getSignaturePolicy();
+  if (envelope === undefined) return [];
+  const out = new Set<string>();
+  for (const principal of envelope.getIdentitiesList()) {
+    if (principal.getPrincipalClassification() !== msp.MSPPrincipal.Classification.ROLE) continue;
+    out.add(msp.MSPRole.deserializeBinary(principal.getPrincipal_asU8()).getMspIdentifier());
+  }
+  return [...out].sort();
 }
 
 /** Asks `org`'s peer which definition of the catalog chaincode is committed. */
@@ -35,8 +58,15 @@ export async function queryCommitted(
       ],
       adminCliEnv(topology, org, paths),
     );
-    const parsed = JSON.parse(out.slice(out.indexOf('{'))) as { version: string; sequence: number };
-    return { version: parsed.version, sequence: parsed.sequence };
+    const parsed = JSON.parse(out.slice(out.indexOf('{'))) as {
+      version: string;
+      sequence: number;
+      validation_parameter?: string;
+    };
+    const committed = { version: parsed.version, sequence: parsed.sequence };
+    return parsed.validation_parameter === undefined
+      ? committed
+      : { ...committed, endorsers: validationParameterOrgs(parsed.validation_parameter) };
   } catch (error) {
     if (error instanceof Error && /not found|404/i.test(error.message)) return null;
     throw error;
@@ -189,7 +219,13 @@ export async function deployChaincode(
       committedAt: new Date().toISOString(),
     });
   };
-  if (committed?.version === pkg.version) {
+  // A new organisation in the endorsement policy is a new definition too (the same package, the
+  // next sequence, approved again by every organisation: a peer whose organisation has not approved
+  // the definition in force does not endorse).
+  const samePolicy =
+    committed?.endorsers === undefined ||
+    committed.endorsers.join(',') === policyStringOrgs(topology.chaincode.endorsementPolicy).join(',');
+  if (committed?.version === pkg.version && samePolicy) {
     record(committed.sequence);
     return { pkg, sequence: committed.sequence, changed: false };
   }

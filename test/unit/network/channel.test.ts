@@ -8,6 +8,20 @@ import { networkPaths, orgPaths, type NetworkPaths } from '../../../network/src/
 import { loadTopology, ordererOrgs, type OrgSpec } from '../../../network/src/topology';
 import { argAfter, failure, fabricAt, line, ScriptedRunner, unexpected, type Call } from './support/fakes';
 
+/** What a scripted `configtxlator proto_decode` of a config block writes: a channel holding `orgs`. */
+export function memberConfig(call: Call, orgs: readonly OrgSpec[]): string {
+  const config = {
+    channel_group: {
+      groups: { Application: { groups: Object.fromEntries(orgs.map((org) => [org.mspId, {}])) } },
+    },
+  };
+  writeFileSync(
+    argAfter(call, '--output'),
+    JSON.stringify({ data: { data: [{ payload: { data: { config } } }] } }),
+  );
+  return '';
+}
+
 describe('network: creating and joining the channel (scripted Fabric CLIs)', function () {
   const topology = loadTopology();
   const fabric = fabricAt('/opt/fabric');
@@ -126,13 +140,13 @@ describe('network: creating and joining the channel (scripted Fabric CLIs)', fun
     expect(peerCalls.map((call) => `${orgOf(call).name}: ${line(call)}`)).to.deep.equal([
       'nhsa: channel list',
       'guangdong: channel list',
-      `guangdong: channel join -b ${block}`,
       'sichuan: channel list',
-      `sichuan: channel join -b ${block}`,
-      `sichuan: channel join -b ${block}`,
-      `sichuan: channel join -b ${block}`,
       'shaanxi: channel list',
       'audit: channel list',
+      `guangdong: channel join -b ${block}`,
+      `sichuan: channel join -b ${block}`,
+      `sichuan: channel join -b ${block}`,
+      `sichuan: channel join -b ${block}`,
       `audit: channel join -b ${block}`,
     ]);
     for (const call of peerCalls) {
@@ -173,6 +187,9 @@ describe('network: creating and joining the channel (scripted Fabric CLIs)', fun
     runner.respond = (call) => {
       if (call.bin === 'osnadmin') return '{"channels":[{"name":"catalog"}]}';
       if (line(call) === 'channel list') return orgOf(call) === nhsa ? '' : 'catalog\n';
+      // a peer not joined: the channel's configuration is read first — NHSA is a member already
+      if (line(call).startsWith('channel fetch config')) return '';
+      if (call.bin === 'configtxlator') return memberConfig(call, topology.orgs);
       throw failure(call, 'Error: genesis block mismatch');
     };
     const error = await createAndJoinChannel(fabric, topology, paths, log, 1).then(
@@ -182,7 +199,8 @@ describe('network: creating and joining the channel (scripted Fabric CLIs)', fun
     expect(error).to.be.instanceOf(Error);
     expect((error as Error).message).to.equal('peer channel failed: Error: genesis block mismatch');
     expect(runner.of('peer', 'channel join')).to.have.length(5);
-    expect(runner.of('peer', 'channel list')).to.have.length(1);
+    expect(runner.of('peer', 'channel list')).to.have.length(topology.orgs.length);
+    expect(runner.of('peer', 'channel update')).to.have.length(0);
     expect(logged).to.deep.equal([]);
   });
 

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { common, msp, peer } from '@hyperledger/fabric-protos';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -187,7 +188,7 @@ describe('network: chaincode lifecycle (scripted peer CLI)', function () {
   describe('deployChaincode', function () {
     /** Scripts a channel with `committed` (or nothing), `installedOn` and `approvedBy`. */
     function scriptChannel(options: {
-      committed: { version: string; sequence: number } | null;
+      committed: { version: string; sequence: number; validation_parameter?: string } | null;
       installedOn: readonly string[];
       approvedBy: readonly string[];
     }): void {
@@ -334,6 +335,40 @@ describe('network: chaincode lifecycle (scripted peer CLI)', function () {
       expect(readDeployments(paths).map((entry) => [entry.sequence, entry.version])).to.deep.equal([
         [5, version],
       ]);
+    });
+
+    it('deploys the same package as the next sequence when the endorsement policy names another organisation', async function () {
+      const version = contentHash(chaincode.source.dir).slice(0, 12);
+      const committedPolicy = (orgs: readonly string[]): string => {
+        const envelope = new common.SignaturePolicyEnvelope();
+        envelope.setIdentitiesList(
+          orgs.map((id) => {
+            const role = new msp.MSPRole();
+            role.setMspIdentifier(id);
+            const principal = new msp.MSPPrincipal();
+            principal.setPrincipal(role.serializeBinary());
+            return principal;
+          }),
+        );
+        const policy = new peer.ApplicationPolicy();
+        policy.setSignaturePolicy(envelope);
+        return Buffer.from(policy.serializeBinary()).toString('base64');
+      };
+      const catalogOrgs = topology.orgs.filter((org) => org.kind !== 'auditor').map((org) => org.mspId);
+      scriptChannel({
+        committed: { version, sequence: 5, validation_parameter: committedPolicy(catalogOrgs) },
+        installedOn: [],
+        approvedBy: [],
+      });
+      const same = await deployChaincode(fabric, topology, paths, log);
+      expect(same).to.include({ sequence: 5, changed: false });
+      scriptChannel({
+        committed: { version, sequence: 5, validation_parameter: committedPolicy(catalogOrgs.slice(0, 3)) },
+        installedOn: [],
+        approvedBy: [],
+      });
+      const grown = await deployChaincode(fabric, topology, paths, log);
+      expect(grown).to.include({ sequence: 6, changed: true });
     });
 
     it('refuses a topology without organisations', async function () {
