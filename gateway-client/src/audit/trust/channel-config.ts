@@ -81,6 +81,8 @@ export interface ConfigGroupNode {
   readonly policies: ReadonlyMap<string, ConfigPolicyEntry>;
   /** Raw config values by name (MSP, Capabilities, BatchSize, …). */
   readonly values: ReadonlyMap<string, Uint8Array>;
+  /** Version and modification policy of each value (what a config update's signatures must satisfy). */
+  readonly valueMeta: ReadonlyMap<string, { readonly version: number; readonly modPolicy: string }>;
   /** MSP id of an organisation group, or null. */
   readonly mspId: string | null;
 }
@@ -232,8 +234,10 @@ function parseGroup(
     });
   }
   const values = new Map<string, Uint8Array>();
+  const valueMeta = new Map<string, { version: number; modPolicy: string }>();
   for (const [valueName, value] of entries<common.ConfigValue>(group.getValuesMap())) {
     values.set(valueName, bytesOf(value.getValue()));
+    valueMeta.set(valueName, { version: value.getVersion(), modPolicy: value.getModPolicy() });
   }
   let mspId: string | null = null;
   const mspValue = values.get('MSP');
@@ -257,6 +261,7 @@ function parseGroup(
     groups,
     policies,
     values,
+    valueMeta,
     mspId,
   };
 }

@@ -10,6 +10,7 @@
 import type { ChaincodeResponse, RecordedExecution } from '../reexecute/compare';
 import { common, peer } from '@hyperledger/fabric-protos';
 import { blockDataHash, blockHeaderBytes, blockHeaderHash } from '../block-hash';
+import { checkConfigUpdate } from './config-update';
 import { configFromBlock, configFromEnvelope, type ChannelConfig } from './channel-config';
 import { isError, type Finding } from './findings';
 import { LIFECYCLE_NAMESPACE } from './lifecycle';
@@ -567,8 +568,10 @@ export async function verifyChain(
         }
       }
       if (analysis.headerType === common.HeaderType.CONFIG && analysis.code === V.VALID) {
+        let read: ReturnType<typeof configFromEnvelope> = null;
         try {
-          pendingConfig = configFromEnvelope(envelope)?.config ?? null;
+          read = configFromEnvelope(envelope);
+          pendingConfig = read?.config ?? null;
         } catch (error) {
           findings.push({
             code: 'CONFIG',
@@ -576,12 +579,18 @@ export async function verifyChain(
             block: number,
           });
         }
-        findings.push({
-          code: 'CONFIG_UPDATE_NOT_VERIFIED',
-          message: `block ${number}: config update to sequence ${pendingConfig?.sequence ?? '?'} is adopted without checking its signatures against the modification policies (not implemented)`,
-          block: number,
-          txIndex: i,
-        });
+        if (read !== null && chain.config !== null && chain.resolver !== null) {
+          // the update's signatures against the modification policies of the configuration in force
+          const check = checkConfigUpdate(chain.config, read.envelope, read.config.sequence, chain.resolver);
+          if (check.problems.length > 0) {
+            findings.push({
+              code: 'CONFIG_UPDATE',
+              message: `block ${number}: config update to sequence ${String(read.config.sequence)} is not authorised: ${check.problems.join('; ')}`,
+              block: number,
+              txIndex: i,
+            });
+          }
+        }
       }
 
       const expectedCode = analysis.code;

@@ -324,6 +324,8 @@ export interface ConfigTxSpec {
   readonly channel?: string;
   /** Default 2025-01-01. */
   readonly timestampMs?: number;
+  /** The CONFIG_UPDATE envelope the config came from (none in a genesis block). */
+  readonly lastUpdate?: common.Envelope;
 }
 
 /** Serialized envelope of a CONFIG transaction (the genesis block's, or a config update). */
@@ -340,6 +342,7 @@ export function configEnvelope(spec: ConfigTxSpec): Uint8Array {
   const configEnv = new common.ConfigEnvelope();
   const config = spec.config ?? new common.Config();
   configEnv.setConfig(config);
+  if (spec.lastUpdate !== undefined) configEnv.setLastUpdate(spec.lastUpdate);
   return signedEnvelope(ch.serializeBinary(), sh.serializeBinary(), configEnv.serializeBinary(), spec.signer);
 }
 

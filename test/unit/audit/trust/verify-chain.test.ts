@@ -15,6 +15,8 @@ import {
   outOf,
   SignedChain,
   withCatalogDefined,
+  withNewApplicationOrg,
+  configUpdateEnvelope,
   type TxSpec,
 } from './support/chain';
 import { createCa, issue } from './support/pki';
@@ -203,16 +205,56 @@ describe('independent ledger verifier (verifyChain)', function () {
       expect(codes(await verify(tampered))).to.include('DATA_HASH');
     });
 
-    it('refuses to pass a config update it cannot verify', async () => {
+    it('refuses a config update without the update it came from', async () => {
       const chain = definedChain();
       const next = genesisConfig();
       next.setSequence(1);
       chain.append([configEnvelope({ config: next, signer: nhsa.orderer })]);
       chain.append([endorserTx(write('item~1', 'v1')).envelope]);
       const result = await verify(chain);
-      expect(codes(result)).to.deep.equal(['CONFIG_UPDATE_NOT_VERIFIED']);
+      expect(codes(result)).to.deep.equal(['CONFIG_UPDATE']);
       expect(result.findings[0]?.block).to.equal(2);
+      expect(result.findings[0]?.message).to.include('carries no update');
       expect(result.blocks).to.equal(4);
+    });
+
+    it('adopts an organisation added with a majority of the application admins (3 of 4), and then accepts its transactions', async () => {
+      const hubei = org('HubeiMSP');
+      const chain = definedChain();
+      const { next, writeSet } = withNewApplicationOrg('HubeiMSP');
+      const lastUpdate = configUpdateEnvelope(writeSet, [nhsa.admin, gd.admin, sc.admin]);
+      chain.append([configEnvelope({ config: next, signer: nhsa.orderer, lastUpdate })]);
+      // the new organisation's creator and peer are known from here on
+      chain.append([
+        endorserTx(write('item~1', 'v1', { creator: hubei.client, endorsers: [nhsa.peer, gd.peer] }))
+          .envelope,
+      ]);
+      const result = await verify(chain);
+      expect(errors(result)).to.deep.equal([]);
+      expect(result.ok).to.equal(true);
+    });
+
+    it('catches an organisation added without enough admin signatures, or with signatures that do not count', async () => {
+      for (const signers of [
+        [nhsa.admin, gd.admin],
+        [nhsa.admin, gd.admin, sc.client],
+        [nhsa.admin, nhsa.admin, gd.admin],
+      ]) {
+        const chain = definedChain();
+        const { next, writeSet } = withNewApplicationOrg('HubeiMSP');
+        const lastUpdate = configUpdateEnvelope(writeSet, signers);
+        chain.append([configEnvelope({ config: next, signer: nhsa.orderer, lastUpdate })]);
+        const result = await verify(chain);
+        expect(codes(result)).to.deep.equal(['CONFIG_UPDATE']);
+        expect(result.findings[0]?.message).to.include('/Channel/Application/Admins is not satisfied');
+      }
+      const other = definedChain();
+      const { next, writeSet } = withNewApplicationOrg('HubeiMSP');
+      const lastUpdate = configUpdateEnvelope(writeSet, [nhsa.admin, gd.admin, sc.admin], 'otherchannel');
+      other.append([configEnvelope({ config: next, signer: nhsa.orderer, lastUpdate })]);
+      const result = await verify(other);
+      expect(codes(result)).to.deep.equal(['CONFIG_UPDATE']);
+      expect(result.findings[0]?.message).to.include('names channel otherchannel');
     });
   });
 

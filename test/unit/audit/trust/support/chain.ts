@@ -184,7 +184,8 @@ export function mspValue(
   return value;
 }
 
-function orgGroup(mspId: string, orderer: boolean): common.ConfigGroup {
+/** An organisation's config group (MSP value, Readers/Writers/Admins/Endorsement policies). */
+export function orgGroup(mspId: string, orderer: boolean): common.ConfigGroup {
   const g = new common.ConfigGroup();
   valuesOf(g).set('MSP', mspValue(mspId));
   const policies = policiesOf(g);
@@ -430,4 +431,65 @@ export function withCatalogDefined(
     namespaces: [{ namespace: '_lifecycle', writes: chaincodeDefinitionWrites('catalog', policy) }],
   });
   chain.append([tx.envelope]);
+}
+
+// ---------- config updates ----------
+
+/**
+ * The configuration after adding `mspId` to the application group (its version bumped), and the
+ * write set `configtxlator compute_update` gives for it: the channel group at its version, the
+ * application group at the next one listing every child (existing ones bare, at their versions).
+ */
+export function withNewApplicationOrg(mspId: string): { next: common.Config; writeSet: common.ConfigGroup } {
+  const next = genesisConfig();
+  next.setSequence(1);
+  const application = next.getChannelGroup()?.getGroupsMap().get('Application') as common.ConfigGroup;
+  groupsOf(application).set(mspId, orgGroup(mspId, false));
+  application.setVersion(1);
+  const writtenApplication = new common.ConfigGroup();
+  writtenApplication.setVersion(1);
+  writtenApplication.setModPolicy('Admins');
+  for (const existing of APP_ORGS) groupsOf(writtenApplication).set(existing, new common.ConfigGroup());
+  groupsOf(writtenApplication).set(mspId, orgGroup(mspId, false));
+  const writeSet = new common.ConfigGroup();
+  groupsOf(writeSet).set('Application', writtenApplication);
+  return { next, writeSet };
+}
+
+/** A CONFIG_UPDATE envelope of `writeSet` for `channel`, signed by `signers` (each over header ‖ update). */
+export function configUpdateEnvelope(
+  writeSet: common.ConfigGroup,
+  signers: readonly SigningIdentity[],
+  channel = CHANNEL,
+): common.Envelope {
+  const update = new common.ConfigUpdate();
+  update.setChannelId(channel);
+  update.setReadSet(new common.ConfigGroup());
+  update.setWriteSet(writeSet);
+  const updateBytes = update.serializeBinary();
+  const cue = new common.ConfigUpdateEnvelope();
+  cue.setConfigUpdate(updateBytes);
+  cue.setSignaturesList(
+    signers.map((signer) => {
+      const header = new common.SignatureHeader();
+      header.setCreator(signer.serialized);
+      header.setNonce(randomBytes(24));
+      const headerBytes = header.serializeBinary();
+      const signature = new common.ConfigSignature();
+      signature.setSignatureHeader(headerBytes);
+      signature.setSignature(signer.sign(Buffer.concat([headerBytes, updateBytes])));
+      return signature;
+    }),
+  );
+  const channelHeader = new common.ChannelHeader();
+  channelHeader.setType(common.HeaderType.CONFIG_UPDATE);
+  channelHeader.setChannelId(channel);
+  const payloadHeader = new common.Header();
+  payloadHeader.setChannelHeader(channelHeader.serializeBinary());
+  const payload = new common.Payload();
+  payload.setHeader(payloadHeader);
+  payload.setData(cue.serializeBinary());
+  const envelope = new common.Envelope();
+  envelope.setPayload(payload.serializeBinary());
+  return envelope;
 }
