@@ -42,6 +42,10 @@ import { ensureCatalog, idOf, upserts } from './support/catalog';
 import { runCatalog } from './support/cli';
 import { WALLET_DIR } from './support/network';
 
+/** The auditors' block of the port plan: Hubei takes the ports 30 above it (free in the plan). */
+const AUDIT = loadTopology().orgs.find((org) => org.kind === 'auditor');
+const BASE = AUDIT?.peer.port ?? 21451;
+
 const HUBEI: OrgSpec = {
   name: 'hubei',
   mspId: 'HubeiMSP',
@@ -53,8 +57,8 @@ const HUBEI: OrgSpec = {
   zh: '湖北省',
   zhShort: '湖北',
   abbr: '鄂',
-  ca: { port: 21484, operationsPort: 21485 },
-  peer: { port: 21481, chaincodePort: 21482, operationsPort: 21483 },
+  ca: { port: BASE + 33, operationsPort: BASE + 34 },
+  peer: { port: BASE + 30, chaincodePort: BASE + 31, operationsPort: BASE + 32 },
   identities: [
     { name: 'admin', role: 'admin' },
     { name: 'proposer', role: 'proposer' },
