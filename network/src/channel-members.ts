@@ -195,9 +195,11 @@ async function printOrg(
     {
       ...process.env,
       FABRIC_CFG_PATH: configDir,
+      FABRIC_LOGGING_SPEC: 'error',
     },
   );
-  return JSON.parse(out.slice(out.indexOf('{'))) as Record<string, unknown>;
+  // the JSON document (the output may carry log lines around it)
+  return JSON.parse(out.slice(out.indexOf('{'), out.lastIndexOf('}') + 1)) as Record<string, unknown>;
 }
 
 /**

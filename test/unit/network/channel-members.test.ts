@@ -144,7 +144,7 @@ describe('network: adding organisations to a running channel', function () {
       if (call.bin === 'configtxgen') {
         const dir = argAfter(call, '-configPath');
         expect(readFileSync(path.join(dir, 'configtx.yaml'), 'utf8')).to.include('HubeiMSP');
-        return `2026 INFO noise\n{"values":{"MSP":{"value":{"config":{"name":"${argAfter(call, '-printOrg')}"}}}}}`;
+        return `2026 INFO noise\n{"values":{"MSP":{"value":{"config":{"name":"${argAfter(call, '-printOrg')}"}}}}}\n2026 INFO done\n`;
       }
       if (call.bin === 'peer' && line(call).startsWith('channel signconfigtx')) return '';
       if (call.bin === 'peer' && line(call).startsWith('channel update')) {
