@@ -514,12 +514,72 @@ const GOVERNANCE_FIELDS: FieldNames = {
 /** Where `governance init` reads the members from when `--topology` is not given (working directory). */
 export const DEFAULT_TOPOLOGY = path.join('network', 'topology.json');
 
-/** `catalog governance show | init [--topology FILE] [--max-chunk N]` */
+/** The governance update of `governance propose`: members added (from the topology), suspended, reinstated. */
+function membershipUpdate(values: Record<string, unknown>): Record<string, unknown> {
+  const list = (name: string): string[] =>
+    (str(values, name) ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+  const update: Record<string, unknown> = {};
+  const added = list('add-province');
+  if (added.length > 0) {
+    const file = path.resolve(str(values, 'topology') ?? DEFAULT_TOPOLOGY);
+    let members: GovernanceMembers;
+    try {
+      members = readTopologyMembers(file);
+    } catch (error) {
+      if (error instanceof MembersError) throw new UsageError(error.message);
+      throw error;
+    }
+    update.addProvinces = added.map((name) => {
+      const key = name.toLowerCase();
+      const found = members.provinces.find(
+        (p) => p.name.toLowerCase() === key || p.mspId.toLowerCase() === key,
+      );
+      if (found === undefined)
+        throw new UsageError('cli.usage.governanceProvince', { province: name, file: displayPath(file) });
+      return found;
+    });
+  }
+  if (list('suspend').length > 0) update.suspendProvinces = list('suspend');
+  if (list('reinstate').length > 0) update.reinstateProvinces = list('reinstate');
+  if (Object.keys(update).length === 0) throw new UsageError('cli.usage.governance');
+  return update;
+}
+
+/**
+ * `catalog governance show | init [--topology FILE] [--max-chunk N] | propose --add-province P |
+ * --suspend P | --reinstate P [--title T] [--effective-from D]`
+ */
 export async function governanceCommand(ctx: CommandContext, args: string[]): Promise<number> {
   const { values, positionals } = parseCommand(args, {
     'max-chunk': { type: 'string' },
     topology: { type: 'string' },
+    'add-province': { type: 'string' },
+    suspend: { type: 'string' },
+    reinstate: { type: 'string' },
+    title: { type: 'string' },
+    rationale: { type: 'string' },
+    'effective-from': { type: 'string' },
   });
+  if (positionals[0] === 'propose') {
+    const governance = membershipUpdate(values);
+    const client = ctx.client();
+    const title = str(values, 'title') ?? ctx.t('cli.governance.membershipTitle', {});
+    const created = await client.createProposal({
+      scope: 'governance',
+      title,
+      rationale: str(values, 'rationale') ?? title,
+      effectiveFrom: dateOption(values, 'effective-from') ?? new Date().toISOString().slice(0, 10),
+      governance,
+    });
+    const opened = await client.openProposal({ proposalId: created.value.id });
+    ctx.print(opened.value, () =>
+      ctx.t('cli.governance.proposed', { id: opened.value.id, manifest: opened.value.manifestHash ?? '-' }),
+    );
+    return 0;
+  }
   if (positionals[0] === 'init') {
     const maxChunkChanges = int(values, 'max-chunk', 1, MAX_CHUNK_CHANGES);
     // the members come from the topology the channel was made from, and from the chain afterwards

@@ -376,7 +376,10 @@ export const en = {
   'cli.usage.claimLines': '{file} must hold an array of lines or { "lines": [...] }',
   'cli.usage.itemNeedsId': 'catalog item <id> needs an item id',
   'cli.usage.versionOrDate': 'give --version or --date, not both',
-  'cli.usage.governance': 'usage: catalog governance show | init [--topology FILE] [--max-chunk N]',
+  'cli.usage.governance':
+    'usage: catalog governance show | init [--topology FILE] [--max-chunk N] | propose --add-province P | --suspend P | --reinstate P [--title T] [--effective-from D]',
+  'cli.usage.governanceProvince':
+    'no province {province} in {file}: add it with npm run network:add-org first',
   'cli.usage.changes': '{file} must hold a non-empty array of changes',
   'cli.usage.proposal': 'usage: catalog proposal list | show|approve|reject|withdraw|apply <id>',
   'cli.usage.versionNumber': 'version must be a number, got "{value}"',
@@ -496,6 +499,9 @@ export const en = {
   'cli.col.match': 'MATCH',
   'cli.usage.searchOnChainOnly': '--{name} is an option of the on-chain search: add --on-chain',
   'cli.usage.searchText': 'catalog search needs the text to search for',
+  'cli.governance.proposed':
+    'governance proposal {id} is open for votes (manifest {manifest}): approvers vote with catalog proposal approve {id}; NHSA applies it with catalog proposal apply {id}',
+  'cli.governance.membershipTitle': 'membership of the catalog network',
   'cli.governance.created': 'governance record created (tx {tx}): {provinces} with {national}',
   'cli.governance.national': 'NHSA',
   'cli.proposal.status': 'proposal {id}: {status}',

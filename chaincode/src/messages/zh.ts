@@ -375,7 +375,9 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'cli.usage.claimLines': '{file} 应为结算明细数组或 { "lines": [...] }',
   'cli.usage.itemNeedsId': 'catalog item <id> 需要项目编号',
   'cli.usage.versionOrDate': '--version 与 --date 只能给出其一',
-  'cli.usage.governance': '用法：catalog governance show | init [--topology FILE] [--max-chunk N]',
+  'cli.usage.governance':
+    '用法：catalog governance show | init [--topology FILE] [--max-chunk N] | propose --add-province P | --suspend P | --reinstate P [--title T] [--effective-from D]',
+  'cli.usage.governanceProvince': '{file} 中没有省份 {province}：请先用 npm run network:add-org 添加',
   'cli.usage.changes': '{file} 应包含非空的变更数组',
   'cli.usage.proposal': '用法：catalog proposal list | show|approve|reject|withdraw|apply <id>',
   'cli.usage.versionNumber': '版本号必须是数字，实际为“{value}”',
@@ -495,6 +497,9 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'cli.col.match': '匹配',
   'cli.usage.searchOnChainOnly': '--{name} 是链上检索的选项：请加 --on-chain',
   'cli.usage.searchText': 'catalog search 需要检索的文字',
+  'cli.governance.proposed':
+    '治理提案 {id} 已开放投票（清单 {manifest}）：审批人用 catalog proposal approve {id} 投票；国家医保局用 catalog proposal apply {id} 生效',
+  'cli.governance.membershipTitle': '目录网络成员变更',
   'cli.governance.created': '治理记录已创建（交易 {tx}）：{provinces}，国家机构 {national}',
   'cli.governance.national': '国家医保局',
   'cli.proposal.status': '提案 {id}：{status}',

@@ -3,7 +3,9 @@
  * in-memory peer, on a catalog built through the CLI (see seededCatalog).
  */
 import { expect } from 'chai';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { addProvinceToTopology } from '../../../network/src/add-org';
+import { TOPOLOGY_FILE } from '../../../network/src/topology';
 import path from 'node:path';
 import type { Governance, Page, Proposal, Version } from '@nrdl-catalog/chaincode/model';
 import type { ProposalDetails } from '../../../gateway-client/src/catalog-client';
@@ -469,6 +471,9 @@ describe('catalog proposal commands (in-process, real contracts)', () => {
   });
 });
 
+const USAGE_GOVERNANCE =
+  'usage: catalog governance show | init [--topology FILE] [--max-chunk N] | propose --add-province P | --suspend P | --reinstate P [--title T] [--effective-from D]';
+
 describe('catalog proposal apply of governance, and version diff without differences', () => {
   const dir = tempDirPerSuite('catalog-governance-cli-');
   let c: SeededCatalog;
@@ -494,6 +499,73 @@ describe('catalog proposal apply of governance, and version diff without differe
     expect(done).to.deep.equal({ code: 0, stdout: 'governance updated to version 2', stderr: '' });
     const governance = await c.json<Governance>(['governance', 'show']);
     expect(governance).to.deep.include({ version: 2, maxChunkChanges: 100, updatedByProposal: created.id });
+  });
+
+  it('governance propose adds a province of the topology as a member, and suspends it; approvers vote and NHSA applies as for any proposal', async () => {
+    const topology = addProvinceToTopology(
+      JSON.parse(readFileSync(TOPOLOGY_FILE, 'utf8')) as Record<string, unknown>,
+      {
+        name: 'hubei',
+        mspId: 'HubeiMSP',
+        province: 'Hubei',
+        zh: '湖北省',
+        zhShort: '湖北',
+        abbr: '鄂',
+        code: 'HB',
+        division: '420000',
+      },
+    ).topology;
+    const file = c.file('topology-hubei.json', topology);
+    const proposed = await c.json<Proposal>([
+      'governance',
+      'propose',
+      '--add-province',
+      'hubei',
+      '--topology',
+      file,
+    ]);
+    expect(proposed).to.deep.include({
+      scope: 'governance',
+      status: 'open',
+      governance: {
+        addProvinces: [
+          {
+            name: 'Hubei',
+            mspId: 'HubeiMSP',
+            code: 'HB',
+            division: '420000',
+            zh: '湖北省',
+            zhShort: '湖北',
+            abbr: '鄂',
+          },
+        ],
+      },
+    });
+    const text = await c.run(['governance', 'propose', '--suspend', 'Shaanxi', '--title', 'pause Shaanxi']);
+    expect(text.code, text.stderr).to.equal(0);
+    expect(text.stdout).to.match(
+      /^governance proposal \S+ is open for votes \(manifest [0-9a-f]{64}\): approvers vote with catalog proposal approve/,
+    );
+    for (const as of NATIONAL_APPROVERS.split(',')) {
+      const vote = await c.run(['proposal', 'approve', proposed.id, '--as', as]);
+      expect(vote.code, vote.stderr).to.equal(0);
+    }
+    expect((await c.run(['proposal', 'apply', proposed.id])).code).to.equal(0);
+    const governance = await c.json<Governance>(['governance', 'show']);
+    expect(governance.provinces.map((p) => p.name)).to.include('Hubei');
+    const suspend = await c.json<Proposal>(['governance', 'propose', '--suspend', '鄂']);
+    for (const as of [...NATIONAL_APPROVERS.split(','), 'shaanxi/approver']) {
+      const vote = await c.run(['proposal', 'approve', suspend.id, '--as', as]);
+      expect(vote.code, vote.stderr).to.equal(0);
+    }
+    expect((await c.run(['proposal', 'apply', suspend.id])).code).to.equal(0);
+    expect((await c.json<Governance>(['governance', 'show'])).suspended).to.deep.equal(['HubeiMSP']);
+    const zh = await c.run(['--lang', 'zh', 'governance', 'show']);
+    expect(zh.stdout).to.match(/已暂停的成员\s*[：:]?\s*湖北省/);
+    expect(await c.run(['governance', 'propose'])).to.deep.equal(usageRefusal(USAGE_GOVERNANCE));
+    const unknown = await c.run(['governance', 'propose', '--add-province', 'tibet', '--topology', file]);
+    expect(unknown.code).to.equal(2);
+    expect(unknown.stderr).to.include('no province tibet');
   });
 
   it('says so when two versions list the same items', async () => {

@@ -443,7 +443,8 @@ export function withCatalogDefined(
 export function withNewApplicationOrg(mspId: string): { next: common.Config; writeSet: common.ConfigGroup } {
   const next = genesisConfig();
   next.setSequence(1);
-  const application = next.getChannelGroup()?.getGroupsMap().get('Application') as common.ConfigGroup;
+  const groups: unknown = next.getChannelGroup()?.getGroupsMap();
+  const application = (groups as { get(key: string): common.ConfigGroup }).get('Application');
   groupsOf(application).set(mspId, orgGroup(mspId, false));
   application.setVersion(1);
   const writtenApplication = new common.ConfigGroup();
