@@ -492,7 +492,9 @@ describe('catalog query commands (in-process, real contracts)', () => {
         usageRefusal('--max-chunk must be an integer from 1 to 500, got "0"'),
       );
       expect(await c.run(['governance', 'frobnicate'])).to.deep.equal(
-        usageRefusal('usage: catalog governance show | init [--topology FILE] [--max-chunk N]'),
+        usageRefusal(
+          'usage: catalog governance show | init [--topology FILE] [--max-chunk N] | propose --add-province P | --suspend P | --reinstate P [--title T] [--effective-from D]',
+        ),
       );
     });
 
