@@ -171,6 +171,38 @@ export function registerInvocation(
   };
 }
 
+/**
+ * `fabric-ca-client reenroll` of the identity whose certificate and key are in `mspDir`: the CA
+ * authenticates the request by that certificate, so no secret is involved. With `reuseKey` the
+ * new certificate keeps the key pair (`--csr.keyrequest.reusekey`): a Raft orderer's TLS
+ * certificate renewed that way needs no channel configuration update, because the orderers compare
+ * only the public keys of the consenters' certificates.
+ */
+export function reenrollInvocation(
+  topology: Topology,
+  org: OrgSpec,
+  paths: NetworkPaths,
+  request: { mspDir: string; hosts?: string; tls?: boolean; reuseKey?: boolean },
+  base: NodeJS.ProcessEnv = process.env,
+): CaClientInvocation {
+  const args = [
+    'reenroll',
+    '-u',
+    `https://${topology.host}:${org.ca.port}`,
+    '--tls.certfiles',
+    orgPaths(paths, org).caCert,
+    '--mspdir',
+    request.mspDir,
+  ];
+  if (request.tls === true) args.push('--enrollment.profile', 'tls');
+  if (request.hosts !== undefined) args.push('--csr.hosts', request.hosts);
+  if (request.reuseKey === true) args.push('--csr.keyrequest.reusekey');
+  return {
+    args,
+    env: { ...without(base, 'FABRIC_CA_CLIENT_'), FABRIC_CA_CLIENT_HOME: caClientHome(paths, org) },
+  };
+}
+
 /** Whether `file` holds a private key: `key.pem`, `*_sk`, `server.key`, or anything in a `keystore/`. */
 export function isPrivateKeyFile(file: string): boolean {
   const name = path.basename(file);
