@@ -4,6 +4,7 @@
  * Exit codes: 0 success, 1 failure (message on stderr), 2 usage error.
  */
 import { table } from '@nrdl-catalog/gateway-client';
+import { backupOrg, restoreOrg, type BackupOptions, type BackupResult } from './backup';
 import { FabricNotFoundError, FabricVersionError } from './fabric-home';
 import { formatBytes, type OperationsThresholds } from './operations';
 import { redactPaths } from './paths';
@@ -26,7 +27,8 @@ import {
 
 const USAGE =
   'usage: network/src/cli.ts up | down [--purge] | status [--json] [--org <name>] [--cert-warn-days N] ' +
-  '[--disk-warn-percent P] [--disk-warn-gib G] | deploy | renew --org <name> [--node peer|orderer|identities|all] [--json]';
+  '[--disk-warn-percent P] [--disk-warn-gib G] | deploy | renew --org <name> [--node peer|orderer|identities|all] [--json] | ' +
+  'backup --org <name> --to <dir> | restore --org <name> --from <dir>';
 
 /** What the CLI runs (unit tests substitute it): the network operations and the output streams. */
 export interface CliDeps {
@@ -35,8 +37,14 @@ export interface CliDeps {
   readonly status: (options: Pick<StatusOptions, 'org' | 'thresholds'>) => Promise<NetworkStatus>;
   readonly deploy: () => Promise<void>;
   readonly renew: (options: RenewOptions) => Promise<RenewResult>;
+  readonly backup: (options: BackupOptions) => Promise<BackupResult>;
+  readonly restore: (options: BackupOptions) => Promise<BackupResult>;
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
+}
+
+function stderrLog(line: string): void {
+  process.stderr.write(`  ${line}\n`);
 }
 
 /** The real operations on the network in this checkout, printing to stdout and stderr. */
@@ -52,6 +60,8 @@ export const NETWORK_CLI: CliDeps = {
         process.stderr.write(`  ${line}\n`);
       },
     }),
+  backup: (options) => backupOrg({ ...options, log: stderrLog }),
+  restore: (options) => restoreOrg({ ...options, log: stderrLog }),
   out: (text) => {
     process.stdout.write(text);
   },
@@ -122,7 +132,15 @@ function printRenewal(result: RenewResult, out: (text: string) => void): void {
 }
 
 /** Flags that take a value, and the flags that stand alone. */
-const VALUED = ['--org', '--node', '--cert-warn-days', '--disk-warn-percent', '--disk-warn-gib'];
+const VALUED = [
+  '--org',
+  '--node',
+  '--to',
+  '--from',
+  '--cert-warn-days',
+  '--disk-warn-percent',
+  '--disk-warn-gib',
+];
 const ALONE = ['--purge', '--json'];
 
 class UsageError extends Error {}
@@ -231,6 +249,36 @@ export async function main(argv: readonly string[], deps: CliDeps = NETWORK_CLI)
       }
       if (flags.has('--json')) deps.out(`${JSON.stringify(result, null, 2)}\n`);
       else printRenewal(result, deps.out);
+      return 0;
+    }
+    case 'backup':
+    case 'restore': {
+      const dir = values.get(command === 'backup' ? '--to' : '--from');
+      if (org === undefined || dir === undefined) {
+        deps.err(
+          `${command} needs --org <name> and ${command === 'backup' ? '--to' : '--from'} <dir>\n${USAGE}\n`,
+        );
+        return 2;
+      }
+      let done: BackupResult;
+      try {
+        done = await (command === 'backup' ? deps.backup : deps.restore)({ org, dir });
+      } catch (error) {
+        if (error instanceof TopologyError) {
+          deps.err(`network: ${error.message}\n`);
+          return 2;
+        }
+        throw error;
+      }
+      if (flags.has('--json')) {
+        deps.out(`${JSON.stringify(done, null, 2)}\n`);
+      } else {
+        const parts = done.manifest.parts.map((part) => `${part.name} ${formatBytes(part.bytes)}`).join(', ');
+        deps.out(
+          `${command === 'backup' ? 'backed up' : 'restored'} ${done.manifest.nodes.join(' and ')} ` +
+            `(backup of ${done.manifest.createdAt}: ${parts}); down for ${String(done.downtimeMs)} ms\n`,
+        );
+      }
       return 0;
     }
     default:

@@ -4,12 +4,14 @@ import { failureMessage, main, NETWORK_CLI, type CliDeps } from '../../../networ
 import { FabricNotFoundError } from '../../../network/src/fabric-home';
 import type { NetworkStatus } from '../../../network/src/network';
 import { REPO_ROOT } from '../../../network/src/paths';
+import type { BackupResult } from '../../../network/src/backup';
 import type { RenewResult } from '../../../network/src/renew';
 import { TopologyError } from '../../../network/src/topology';
 
 const USAGE =
   'usage: network/src/cli.ts up | down [--purge] | status [--json] [--org <name>] [--cert-warn-days N] ' +
-  '[--disk-warn-percent P] [--disk-warn-gib G] | deploy | renew --org <name> [--node peer|orderer|identities|all] [--json]\n';
+  '[--disk-warn-percent P] [--disk-warn-gib G] | deploy | renew --org <name> [--node peer|orderer|identities|all] [--json] | ' +
+  'backup --org <name> --to <dir> | restore --org <name> --from <dir>\n';
 
 const REPORT: Pick<NetworkStatus, 'certificates' | 'disks' | 'thresholds' | 'warnings'> = {
   certificates: [
@@ -99,6 +101,21 @@ const RENEWED: RenewResult = {
   restarted: [{ node: 'peer0.guangdong', pid: 777, ms: 5400 }],
 };
 
+const BACKED_UP: BackupResult = {
+  manifest: {
+    org: 'shaanxi',
+    mspId: 'ShaanxiMSP',
+    nodes: ['peer0.shaanxi', 'ca.shaanxi'],
+    createdAt: '2026-12-02T05:00:00.000Z',
+    parts: [
+      { name: 'peer-ledger', bytes: 25 * 1024 * 1024 },
+      { name: 'ca-home', bytes: 200 * 1024 },
+    ],
+  },
+  dir: '/backups/shaanxi',
+  downtimeMs: 4200,
+};
+
 /** CLI dependencies that record what was asked and print into strings; nothing touches a network. */
 function fakeDeps(overrides: Partial<CliDeps> = {}): {
   deps: CliDeps;
@@ -130,6 +147,14 @@ function fakeDeps(overrides: Partial<CliDeps> = {}): {
       calls.push(`renew ${JSON.stringify(options)}`);
       return Promise.resolve(RENEWED);
     },
+    backup: (options) => {
+      calls.push(`backup ${JSON.stringify(options)}`);
+      return Promise.resolve({ ...BACKED_UP, dir: options.dir });
+    },
+    restore: (options) => {
+      calls.push(`restore ${JSON.stringify(options)}`);
+      return Promise.resolve({ ...BACKED_UP, dir: options.dir, downtimeMs: 9000 });
+    },
     out: (text) => {
       out += text;
     },
@@ -144,11 +169,13 @@ function fakeDeps(overrides: Partial<CliDeps> = {}): {
 describe('network CLI (network/src/cli.ts) with the network operations injected', function () {
   it('by default runs the real network operations and prints to stdout and stderr', function () {
     expect(Object.keys(NETWORK_CLI).sort()).to.deep.equal([
+      'backup',
       'deploy',
       'down',
       'err',
       'out',
       'renew',
+      'restore',
       'status',
       'up',
     ]);
@@ -284,6 +311,38 @@ describe('network CLI (network/src/cli.ts) with the network operations injected'
       (caught: unknown) => caught,
     );
     expect((error as Error).message).to.equal('fabric-ca-client reenroll failed');
+  });
+
+  it('backup --org X --to DIR and restore --org X --from DIR say what they copied and how long the nodes were down', async function () {
+    const backup = fakeDeps();
+    expect(await main(['backup', '--org', 'shaanxi', '--to', '/backups/shaanxi'], backup.deps)).to.equal(0);
+    expect(backup.calls).to.deep.equal(['backup {"org":"shaanxi","dir":"/backups/shaanxi"}']);
+    expect(backup.out()).to.equal(
+      'backed up peer0.shaanxi and ca.shaanxi (backup of 2026-12-02T05:00:00.000Z: peer-ledger 25.0 MiB, ca-home 200 KiB); down for 4200 ms\n',
+    );
+    const restore = fakeDeps();
+    expect(await main(['restore', '--org', 'shaanxi', '--from', '/b', '--json'], restore.deps)).to.equal(0);
+    expect(restore.calls).to.deep.equal(['restore {"org":"shaanxi","dir":"/b"}']);
+    expect(JSON.parse(restore.out())).to.deep.equal({ ...BACKED_UP, dir: '/b', downtimeMs: 9000 });
+    for (const [argv, message] of [
+      [['backup', '--org', 'shaanxi'], 'backup needs --org <name> and --to <dir>'],
+      [['restore', '--from', '/b'], 'restore needs --org <name> and --from <dir>'],
+    ] as [string[], string][]) {
+      const refused = fakeDeps();
+      expect(await main(argv, refused.deps), argv.join(' ')).to.equal(2);
+      expect(refused.err()).to.equal(`${message}\n${USAGE}`);
+    }
+    const unknown = fakeDeps({
+      restore: () => Promise.reject(new TopologyError('unknown organisation "hubei"; expected one of: nhsa')),
+    });
+    expect(await main(['restore', '--org', 'hubei', '--from', '/b'], unknown.deps)).to.equal(2);
+    expect(unknown.err()).to.equal('network: unknown organisation "hubei"; expected one of: nhsa\n');
+    const broken = fakeDeps({ backup: () => Promise.reject(new Error('backup folder x is not empty')) });
+    const error = await main(['backup', '--org', 'nhsa', '--to', 'x'], broken.deps).then(
+      () => null,
+      (caught: unknown) => caught,
+    );
+    expect((error as Error).message).to.equal('backup folder x is not empty');
   });
 
   it('usage errors exit 2 with the usage line', async function () {
