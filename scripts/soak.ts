@@ -1,7 +1,8 @@
 /**
  * `npm run soak`: the hostile-input suites of the test command at soak counts — 10,000 cases per
  * transaction on the in-memory peer (and the CLI and HTTP parsers in proportion), 500 per
- * transaction on the real network — plus the access matrix and the fault suite; then rewrites the
+ * transaction on the real network — plus the access matrix, the fault suite and the operations
+ * suite (backup and restore, a peer joined from a snapshot); then rewrites the
  * soak table of docs/reliability.md from what every suite reported (cases tried, refusals, what
  * happened, data lost). The real-network suites need Fabric (and bring the network up, or reuse a
  * running one); without Fabric they are skipped and the table says so.
@@ -27,6 +28,8 @@ const NETWORK_SUITES = [
   'test/network/62-access-matrix.test.ts',
   'test/network/64-hostile-input.test.ts',
   'test/network/66-faults.test.ts',
+  // operations that stop nodes or add a peer: backup / restore, a peer joined from a snapshot
+  'test/ops/ledger-ops.test.ts',
 ];
 
 function mocha(files: readonly string[], env: NodeJS.ProcessEnv, timeoutMs: number): number {

@@ -171,6 +171,38 @@ export function registerInvocation(
   };
 }
 
+/**
+ * `fabric-ca-client reenroll` of the identity whose certificate and key are in `mspDir`: the CA
+ * authenticates the request by that certificate, so no secret is involved. With `reuseKey` the
+ * new certificate keeps the key pair (`--csr.keyrequest.reusekey`): a Raft orderer's TLS
+ * certificate renewed that way needs no channel configuration update, because the orderers compare
+ * only the public keys of the consenters' certificates.
+ */
+export function reenrollInvocation(
+  topology: Topology,
+  org: OrgSpec,
+  paths: NetworkPaths,
+  request: { mspDir: string; hosts?: string; tls?: boolean; reuseKey?: boolean },
+  base: NodeJS.ProcessEnv = process.env,
+): CaClientInvocation {
+  const args = [
+    'reenroll',
+    '-u',
+    `https://${topology.host}:${org.ca.port}`,
+    '--tls.certfiles',
+    orgPaths(paths, org).caCert,
+    '--mspdir',
+    request.mspDir,
+  ];
+  if (request.tls === true) args.push('--enrollment.profile', 'tls');
+  if (request.hosts !== undefined) args.push('--csr.hosts', request.hosts);
+  if (request.reuseKey === true) args.push('--csr.keyrequest.reusekey');
+  return {
+    args,
+    env: { ...without(base, 'FABRIC_CA_CLIENT_'), FABRIC_CA_CLIENT_HOME: caClientHome(paths, org) },
+  };
+}
+
 /** Whether `file` holds a private key: `key.pem`, `*_sk`, `server.key`, or anything in a `keystore/`. */
 export function isPrivateKeyFile(file: string): boolean {
   const name = path.basename(file);
@@ -327,6 +359,38 @@ function caTypeFor(identity: IdentitySpec): CaIdentityType {
   return identity.role === 'admin' ? 'admin' : 'client';
 }
 
+async function enrollNode(
+  ca: CaClient,
+  node: { id: string; type: CaIdentityType; msp: string; tls: string },
+  caCert: string,
+  root: string,
+): Promise<void> {
+  await ca.register(node.id, node.type, null);
+  await ca.enroll(node.id, node.msp, ['--csr.hosts', ca.hosts(node.id)]);
+  finishMsp(node.msp, root);
+  await ca.enroll(node.id, node.tls, ['--enrollment.profile', 'tls', '--csr.hosts', ca.hosts(node.id)]);
+  finishTls(node.tls, caCert, root);
+}
+
+/**
+ * Registers (once) and enrols one more peer of `org` — e.g. `peer1.<org>`, a peer joined from a
+ * snapshot — into `msp` and `tls`, as {@link enrollOrg} does for `peer0`: signing certificate with
+ * NodeOUs, TLS `server.crt` / `server.key` / `ca.crt`. Its enrolment secret is kept with the others
+ * in the CA's home, so enrolling it again works.
+ */
+export async function enrollExtraPeer(
+  fabric: FabricInstall,
+  topology: Topology,
+  org: OrgSpec,
+  paths: NetworkPaths,
+  node: { id: string; msp: string; tls: string },
+): Promise<void> {
+  const ca = new CaClient(fabric, topology, org, paths);
+  await enrollNode(ca, { ...node, type: 'peer' }, orgPaths(paths, org).caCert, rootOf(paths));
+  restrictKeyModes(node.msp);
+  restrictKeyModes(node.tls);
+}
+
 /**
  * Registers and enrols everything `org` needs from its CA: the peer and orderer (signing and TLS
  * certificates), and every identity of the topology into `wallet/<org>/<name>`. Skips what exists.
@@ -355,11 +419,7 @@ export async function enrollOrg(
   }
   for (const node of nodes) {
     if (existsSync(path.join(node.tls, 'server.crt'))) continue;
-    await ca.register(node.id, node.type, null);
-    await ca.enroll(node.id, node.msp, ['--csr.hosts', ca.hosts(node.id)]);
-    finishMsp(node.msp, root);
-    await ca.enroll(node.id, node.tls, ['--enrollment.profile', 'tls', '--csr.hosts', ca.hosts(node.id)]);
-    finishTls(node.tls, files.caCert, root);
+    await enrollNode(ca, node, files.caCert, root);
   }
   for (const identity of org.identities) {
     const entry = walletEntry(paths, org.name, identity.name);

@@ -19,9 +19,19 @@ export {
   networkDown,
   networkStatus,
   networkUp,
+  restartNode,
   type NetworkStatus,
+  type StatusOptions,
   type UpOptions,
 } from './network';
 export { trackedProcesses, type ManagedProcess } from './processes';
 export { channelBlock } from './channel';
 export { StepReporter } from './progress';
+export { renewCertificates, RENEW_TARGETS, type RenewResult, type RenewTarget } from './renew';
+export { backupOrg, restoreOrg, type BackupManifest, type BackupResult } from './backup';
+export {
+  DEFAULT_THRESHOLDS,
+  type CertificateStatus,
+  type DiskStatus,
+  type OperationsThresholds,
+} from './operations';

@@ -7,6 +7,18 @@ import { findFabric, type FabricInstall } from './fabric-home';
 import { deployChaincode, queryCommitted, warmUpChaincode, type CommittedChaincode } from './lifecycle';
 import { checkTrustModel, markTrustModel } from './deployments';
 import { bin, ordererEnv, peerEnv } from './node-env';
+import {
+  certificateSources,
+  certificateStatus,
+  DEFAULT_THRESHOLDS,
+  diskStatus,
+  ledgerFolders,
+  operationsWarnings,
+  type CertificateStatus,
+  type DiskStatus,
+  type OperationsThresholds,
+  type StatFs,
+} from './operations';
 import { networkPaths, orgPaths, type NetworkPaths } from './paths';
 import {
   portInUse,
@@ -175,6 +187,39 @@ async function startKind(
   await Promise.all(waits);
 }
 
+/**
+ * Stops the node `name` (a peer with its chaincode processes, an orderer or a CA) and starts it
+ * again, alone, waiting until it reports healthy: what a certificate renewal or a restore needs
+ * while the rest of the network keeps running. Resolves with its new PID and the time it took.
+ */
+export async function restartNode(
+  name: string,
+  options: {
+    paths?: NetworkPaths;
+    topology?: Topology;
+    launcher?: NodeLauncher;
+    fabric?: FabricInstall;
+  } = {},
+): Promise<{ pid: number; ms: number }> {
+  const topology = options.topology ?? loadTopology();
+  const paths = options.paths ?? networkPaths();
+  const launcher = options.launcher ?? PROCESS_LAUNCHER;
+  const node = nodesOf(topology).find((candidate) => candidate.name === name);
+  if (node === undefined) {
+    throw new TopologyError(
+      `unknown node "${name}"; expected one of: ${nodesOf(topology)
+        .map((candidate) => candidate.name)
+        .join(', ')}`,
+    );
+  }
+  const fabric = options.fabric ?? (await findFabric());
+  const started = Date.now();
+  await stopProcess(paths.pidDir, node.name);
+  const proc = startNode(fabric, topology, node, paths, launcher);
+  await launcher.waitHealthy(proc, topology.host, node.operationsPort, paths.logDir);
+  return { pid: proc.pid, ms: Date.now() - started };
+}
+
 /** Options of {@link networkUp}. */
 export interface UpOptions {
   readonly paths?: NetworkPaths;
@@ -333,35 +378,65 @@ export interface NodeStatus {
   readonly operations: string;
 }
 
-/** The network's state: every node's health and the committed chaincode definition. */
+/** The network's state: every node's health, the committed chaincode definition, certificates, disks. */
 export interface NetworkStatus {
   readonly nodes: NodeStatus[];
   readonly chaincode: CommittedChaincode | null;
   readonly chaincodeError?: string;
+  /** Every certificate's notAfter and days left (see {@link certificateStatus}). */
+  readonly certificates: CertificateStatus[];
+  /** Free space of each ledger folder's file system (see {@link diskStatus}). */
+  readonly disks: DiskStatus[];
+  readonly thresholds: OperationsThresholds;
+  /** One line per certificate or disk under its threshold. */
+  readonly warnings: string[];
 }
 
-/** Probes every node's `/healthz` and asks a peer for the committed chaincode definition. */
-export async function networkStatus(
-  options: { paths?: NetworkPaths; topology?: Topology; org?: string } = {},
-): Promise<NetworkStatus> {
+/** Options of {@link networkStatus}. */
+export interface StatusOptions {
+  readonly paths?: NetworkPaths;
+  readonly topology?: Topology;
+  readonly org?: string;
+  readonly thresholds?: Partial<OperationsThresholds>;
+  /** The time days left are counted from (default now). */
+  readonly now?: Date;
+  readonly statfs?: StatFs;
+}
+
+/**
+ * Probes every node's `/healthz`, asks a peer for the committed chaincode definition, and reports
+ * every certificate's expiry and every ledger folder's free space, with warnings under the
+ * thresholds.
+ */
+export async function networkStatus(options: StatusOptions = {}): Promise<NetworkStatus> {
   const topology = options.topology ?? loadTopology();
   const paths = options.paths ?? networkPaths();
+  const thresholds: OperationsThresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
   const only = options.org === undefined ? undefined : findOrg(topology, options.org);
+  const orgs = only === undefined ? topology.orgs : [only];
   const selected = nodesOf(topology).filter((node) => only === undefined || node.org === only);
-  const nodes = await Promise.all(
-    selected.map(async (node): Promise<NodeStatus> => {
-      const health = await probeHealth(topology.host, node.operationsPort);
-      return {
-        name: node.name,
-        kind: node.kind,
-        org: node.org.mspId,
-        pid: runningPid(paths.pidDir, node.name),
-        healthy: health.ok,
-        health: health.detail,
-        operations: `${topology.host}:${node.operationsPort}`,
-      };
+  const [nodes, certificates] = await Promise.all([
+    Promise.all(
+      selected.map(async (node): Promise<NodeStatus> => {
+        const health = await probeHealth(topology.host, node.operationsPort);
+        return {
+          name: node.name,
+          kind: node.kind,
+          org: node.org.mspId,
+          pid: runningPid(paths.pidDir, node.name),
+          healthy: health.ok,
+          health: health.detail,
+          operations: `${topology.host}:${node.operationsPort}`,
+        };
+      }),
+    ),
+    certificateStatus(certificateSources(topology, paths, orgs), paths, {
+      warnDays: thresholds.certWarnDays,
+      ...(options.now ? { now: options.now } : {}),
     }),
-  );
+  ]);
+  const disks = diskStatus(ledgerFolders(topology, paths, orgs), paths, thresholds, options.statfs);
+  const report = { certificates, disks, thresholds, warnings: operationsWarnings(certificates, disks) };
   let chaincode: CommittedChaincode | null = null;
   let chaincodeError: string | undefined;
   const peerUp = topology.orgs.find((org) =>
@@ -377,5 +452,7 @@ export async function networkStatus(
   } else {
     chaincodeError = 'no healthy peer';
   }
-  return chaincodeError === undefined ? { nodes, chaincode } : { nodes, chaincode, chaincodeError };
+  return chaincodeError === undefined
+    ? { nodes, chaincode, ...report }
+    : { nodes, chaincode, chaincodeError, ...report };
 }

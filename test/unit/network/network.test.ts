@@ -18,6 +18,7 @@ import {
   networkUp,
   nodesOf,
   PROCESS_LAUNCHER,
+  restartNode,
   type NodeLauncher,
 } from '../../../network/src/network';
 import { ordererEnv, peerEnv } from '../../../network/src/node-env';
@@ -419,6 +420,31 @@ describe('network: up, deploy, status and down with everything injected (no Fabr
     });
   });
 
+  it('restartNode stops one node and starts it alone with its own command, waiting until healthy', async function () {
+    freshNetwork('restart');
+    const old = sleeper('peer0.sichuan');
+    const other = sleeper('peer0.nhsa');
+    const run = recordingLauncher();
+    const restarted = await restartNode('peer0.sichuan', { paths, topology, launcher: run.launcher });
+    expect(isAlive(old)).to.equal(false);
+    expect(isAlive(other), 'the other nodes keep running').to.equal(true);
+    expect(run.starts.map((start) => [start.name, path.basename(start.command), start.args])).to.deep.equal([
+      ['peer0.sichuan', 'peer', ['node', 'start']],
+    ]);
+    expect(run.starts[0]?.env).to.deep.equal(peerEnv(topology, findOrg(topology, 'sichuan'), paths));
+    const sichuan = findOrg(topology, 'sichuan');
+    expect(run.waits).to.deep.equal([
+      ['peer0.sichuan', '127.0.0.1', sichuan.peer.operationsPort, paths.logDir],
+    ]);
+    expect(restarted.pid).to.equal(runningPid(paths.pidDir, 'peer0.sichuan'));
+    expect(restarted.ms).to.be.a('number');
+    const error = await restartNode('peer1.sichuan', { paths, topology, launcher: run.launcher }).then(
+      () => null,
+      (caught: unknown) => caught,
+    );
+    expect((error as Error).message).to.match(/^unknown node "peer1\.sichuan"; expected one of: ca\.nhsa, /);
+  });
+
   describe('networkStatus', function () {
     let server: http.Server;
     let withHealthyPeer: Topology;
@@ -464,6 +490,36 @@ describe('network: up, deploy, status and down with everything injected (no Fabr
         ['lifecycle chaincode querycommitted -C catalog -n catalog --output json', 'GuangdongMSP'],
       ]);
       expect(queries[0]?.command).to.equal(path.join(tmp, 'fabric', 'bin', 'peer'));
+      // certificates (the scripted CA writes no real ones) and ledger folders, with the thresholds
+      expect(status.thresholds).to.deep.equal({ certWarnDays: 30, diskWarnPercent: 10, diskWarnGiB: 2 });
+      expect(status.certificates.find((entry) => entry.owner === 'peer0.guangdong')?.warning).to.equal(
+        'missing',
+      );
+      expect(status.disks.map((disk) => disk.node)).to.deep.equal([
+        'orderer0.nhsa',
+        'peer0.nhsa',
+        'orderer0.guangdong',
+        'peer0.guangdong',
+        'orderer0.sichuan',
+        'peer0.sichuan',
+        'peer0.shaanxi',
+        'peer0.audit',
+      ]);
+      expect(status.warnings.length).to.be.greaterThan(0);
+      const tight = await networkStatus({
+        paths,
+        topology: withHealthyPeer,
+        org: 'nhsa',
+        thresholds: { diskWarnPercent: 101 },
+        now: new Date('2030-01-01T00:00:00Z'),
+        statfs: () => ({ bsize: 4096, blocks: 1000, bavail: 10 }),
+      });
+      expect(tight.thresholds).to.deep.equal({ certWarnDays: 30, diskWarnPercent: 101, diskWarnGiB: 2 });
+      expect(tight.disks.map((disk) => [disk.node, disk.freePercent])).to.deep.equal([
+        ['orderer0.nhsa', 1],
+        ['peer0.nhsa', 1],
+      ]);
+      expect(tight.disks.every((disk) => disk.warning?.includes('< 101 %, < 2 GiB'))).to.equal(true);
     });
 
     it('limits itself to one organisation, and says why there is no chaincode', async function () {
