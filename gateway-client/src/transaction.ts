@@ -206,6 +206,8 @@ const RETRYABLE = new Set<number>([
   peer.TxValidationCode.PHANTOM_READ_CONFLICT,
 ]);
 const DEADLINE_EXCEEDED = 4;
+/** What a commit-status call ends with when its own gRPC deadline passes (fabric-gateway cancels it). */
+const CANCELLED = 1;
 const UNAVAILABLE = 14;
 
 /**
@@ -326,7 +328,8 @@ async function waitForStatus<T>(
         });
       }
       const transient =
-        error instanceof GatewayError && (error.code === DEADLINE_EXCEEDED || error.code === UNAVAILABLE);
+        error instanceof GatewayError &&
+        (error.code === DEADLINE_EXCEEDED || error.code === UNAVAILABLE || error.code === CANCELLED);
       if (!transient || Date.now() >= deadline) {
         if (transient) {
           throw new TransactionError(

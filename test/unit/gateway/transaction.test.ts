@@ -188,6 +188,15 @@ describe('submitWithRetry over a mocked gateway', function () {
     expect(mock.callsOf('Endorse')).to.have.length(1);
   });
 
+  it('answers a commit-status call cancelled at its deadline (as a transaction the orderers accepted but cannot order) with COMMIT_STATUS_TIMEOUT', async function () {
+    mock.otherwise('CommitStatus', () => serviceError(grpc.status.CANCELLED, 'Call cancelled'));
+    const failure = (await virtualTime(() =>
+      rejection(submitWithRetry(mock.contract, 'F', [], { commitWaitMs: 1000 })),
+    )) as TransactionError;
+    expect(failure.code).to.equal('COMMIT_STATUS_TIMEOUT');
+    expect(mock.callsOf('Submit')).to.have.length(1);
+  });
+
   it('does not ask again after another commit-status error', async function () {
     mock.queue(
       'CommitStatus',
