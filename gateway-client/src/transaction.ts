@@ -237,7 +237,19 @@ export async function submitWithRetry(
     try {
       const transaction = await endorseWhenPlannable(proposal, transactionName, policy);
       result = transaction.getResult();
-      const commit = await transaction.submit();
+      const commit = await transaction.submit().catch((error: unknown) => {
+        // the caller's own gateway peer went away during Submit: whether the orderers got the
+        // transaction is unknown (a refusal by the orderers comes with their details instead)
+        const peers = unreachablePeers(error, policy.localMspId, policy.gatewayEndpoint);
+        if (peers === null) throw error;
+        throw peerUnavailable(peers, 'PEER_UNAVAILABLE.commitStatus', {
+          transaction: transactionName,
+          transactionId,
+          attempts: 1,
+          ms: 0,
+          cause: error,
+        });
+      });
       status = await waitForStatus(() => commit.getStatus(), transactionId, policy);
     } catch (error) {
       throw toClientError(error, transactionId);

@@ -381,13 +381,30 @@ describe('submitWithRetry over a mocked gateway', function () {
   });
 
   it('maps a submit error to SUBMIT_FAILED without retrying', async function () {
-    mock.queue('Submit', serviceError(grpc.status.UNAVAILABLE, 'orderer unreachable'));
+    mock.queue(
+      'Submit',
+      serviceError(grpc.status.UNAVAILABLE, 'no orderers could successfully process transaction', [
+        { mspId: 'SichuanMSP', message: 'connection refused' },
+      ]),
+    );
     const failure = (await virtualTime(() =>
       rejection(submitWithRetry(mock.contract, 'F', [])),
     )) as TransactionError;
     expect(failure).to.be.instanceOf(TransactionError);
     expect(failure.code).to.equal('SUBMIT_FAILED');
     expect(failure.transactionId).to.equal(ids(mock, 'Endorse')[0]);
+    expect(mock.calls.map((call) => call.method)).to.deep.equal(['Endorse', 'Submit']);
+  });
+
+  it("answers a Submit cut off by the caller's own gateway peer (no details) with PEER_UNAVAILABLE: outcome unknown", async function () {
+    mock.queue('Submit', serviceError(grpc.status.UNAVAILABLE, 'read ECONNRESET'));
+    const failure = (await virtualTime(() =>
+      rejection(submitWithRetry(mock.contract, 'Proposal:AddChunk', [], { localMspId: 'NHSAMSP' })),
+    )) as TransactionError;
+    expect(failure.code).to.equal('PEER_UNAVAILABLE');
+    expect(failure.template).to.equal('PEER_UNAVAILABLE.commitStatus');
+    expect(failure.transactionId).to.equal(ids(mock, 'Endorse')[0]);
+    expect(failure.message).to.include('NHSAMSP');
     expect(mock.calls.map((call) => call.method)).to.deep.equal(['Endorse', 'Submit']);
   });
 
