@@ -70,6 +70,8 @@ export interface SoakRun {
   readonly date: string;
   readonly unitRuns: number;
   readonly networkRuns: number;
+  /** How long the concurrency soak ran its proposers and hospital checks (seconds). */
+  readonly concurrencySeconds?: number;
   /** Why the real-network suites did not run, or null when they did. */
   readonly networkSkipped: string | null;
   /** Suites whose run failed (their mocha exit code was not 0). */
@@ -89,7 +91,8 @@ export function renderSoakTable(reports: readonly FuzzReport[], run: SoakRun): s
   out.push(
     `Soak run of commit \`${run.commit}\` on ${run.date}: ${fmt(run.unitRuns)} cases per transaction on the in-memory peer, ` +
       (run.networkSkipped === null
-        ? `${fmt(run.networkRuns)} per transaction on the real network.`
+        ? `${fmt(run.networkRuns)} per transaction on the real network` +
+          (run.concurrencySeconds === undefined ? '.' : `; concurrency for ${fmt(run.concurrencySeconds)} s.`)
         : `real-network suites not run (${run.networkSkipped}).`),
   );
   if (run.failedSuites.length > 0) out.push('', `**Failed suites:** ${run.failedSuites.join(', ')}.`);

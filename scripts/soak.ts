@@ -1,11 +1,15 @@
 /**
  * `npm run soak`: the hostile-input suites of the test command at soak counts — 10,000 cases per
  * transaction on the in-memory peer (and the CLI and HTTP parsers in proportion), 500 per
- * transaction on the real network — plus the access matrix, the fault suite and the operations
- * suite (backup and restore, a peer joined from a snapshot); then rewrites the
+ * transaction on the real network — plus the access matrix, the fault suite, the operations suite
+ * (backup and restore, a peer joined from a snapshot) and the long suites (concurrency, long
+ * faults); then rewrites the
  * soak table of docs/reliability.md from what every suite reported (cases tried, refusals, what
  * happened, data lost). The real-network suites need Fabric (and bring the network up, or reuse a
  * running one); without Fabric they are skipped and the table says so.
+ *
+ * Then the long suites of test/soak/: the concurrency soak (`SOAK_CONCURRENCY_SECONDS`, default
+ * 600; `SOAK_PROPOSERS` 50, `SOAK_HOSPITALS` 200) and the long faults (`SOAK_IMPORT_ROWS` 1000).
  *
  * Counts: `SOAK_RUNS` (default 10000) and `SOAK_NETWORK_RUNS` (default 500); `FUZZ_SEED` as usual.
  */
@@ -31,6 +35,8 @@ const NETWORK_SUITES = [
   // operations that stop nodes or add a peer: backup / restore, a peer joined from a snapshot
   'test/ops/ledger-ops.test.ts',
 ];
+/** The long suites only the soak runs (test/soak/, which the test command's mocha configs do not pick up). */
+const SOAK_SUITES = ['test/soak/concurrency.test.ts', 'test/soak/long-faults.test.ts'];
 
 function mocha(files: readonly string[], env: NodeJS.ProcessEnv, timeoutMs: number): number {
   const result = spawnSync(
@@ -67,6 +73,7 @@ function fabricFound(): string | null {
 function main(): number {
   const unitRuns = envInt('SOAK_RUNS', 10_000);
   const networkRuns = envInt('SOAK_NETWORK_RUNS', 500);
+  const concurrencySeconds = envInt('SOAK_CONCURRENCY_SECONDS', 600);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'soak-'));
   const reportFile = path.join(dir, 'report.jsonl');
   const env = {
@@ -74,6 +81,7 @@ function main(): number {
     FUZZ_RUNS: String(unitRuns),
     FUZZ_NETWORK_RUNS: String(networkRuns),
     FUZZ_REPORT: reportFile,
+    SOAK_CONCURRENCY_SECONDS: String(concurrencySeconds),
   };
   const failed: string[] = [];
   try {
@@ -85,6 +93,10 @@ function main(): number {
     if (skipped === null) {
       for (const suite of NETWORK_SUITES) {
         process.stdout.write(`\n== soak: ${suite} (${String(networkRuns)} runs per transaction)\n`);
+        if (mocha([suite], env, 24 * 3_600_000) !== 0) failed.push(suite);
+      }
+      for (const suite of SOAK_SUITES) {
+        process.stdout.write(`\n== soak: ${suite} (${String(concurrencySeconds)} s of concurrency)\n`);
         if (mocha([suite], env, 24 * 3_600_000) !== 0) failed.push(suite);
       }
     } else {
@@ -109,6 +121,7 @@ function main(): number {
       date: new Date().toISOString().slice(0, 10),
       unitRuns,
       networkRuns,
+      concurrencySeconds,
       networkSkipped: skipped,
       failedSuites: failed,
     });

@@ -43,7 +43,7 @@ import {
 } from '@nrdl-catalog/chaincode/model';
 import { openConnection, type CatalogConnection, type ConnectionOptions } from './connection';
 import { chaincodeError, toClientError } from './errors';
-import { submitWithRetry, type RetryPolicy, type SubmitResult } from './transaction';
+import { evaluateWhenReachable, submitWithRetry, type RetryPolicy, type SubmitResult } from './transaction';
 
 /** What `Catalog:GetItem` answers: the item as of a version, with the provinces' overlays. */
 export interface ItemView {
@@ -152,7 +152,11 @@ export class CatalogClient {
 
   /** A client over a connection opened elsewhere (another gRPC client, or a test double of one). */
   public static fromConnection(connection: CatalogConnection, retry: RetryPolicy = {}): CatalogClient {
-    return new CatalogClient(connection, { localMspId: connection.identity.mspId, ...retry });
+    return new CatalogClient(connection, {
+      localMspId: connection.identity.mspId,
+      gatewayEndpoint: connection.profile.peerEndpoint,
+      ...retry,
+    });
   }
 
   /** The channel, for block and event access. */
@@ -183,8 +187,13 @@ export class CatalogClient {
 
   private async evaluate<T>(schema: SchemaName, input: unknown): Promise<T> {
     const json = this.encode(schema, input);
+    const name = schema.replace('.', ':');
     try {
-      const bytes = await this.contract.evaluate(schema.replace('.', ':'), { arguments: [json] });
+      const bytes = await evaluateWhenReachable(
+        name,
+        () => this.contract.evaluate(name, { arguments: [json] }),
+        this.retry,
+      );
       return JSON.parse(decoder.decode(bytes)) as T;
     } catch (error) {
       throw toClientError(error);

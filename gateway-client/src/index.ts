@@ -41,7 +41,16 @@ export {
   toClientError,
   validationCodeName,
 } from './errors';
-export { isUnplannable, submitWithRetry, type RetryPolicy, type SubmitResult } from './transaction';
+export {
+  DEFAULT_UNAVAILABLE_WAIT_MS,
+  evaluateWhenReachable,
+  isUnplannable,
+  submitWithRetry,
+  unreachablePeers,
+  type RetryPolicy,
+  type SubmitResult,
+  type UnreachablePeers,
+} from './transaction';
 export {
   CatalogClient,
   reviewedOf,

@@ -28,7 +28,22 @@ export interface RetryPolicy {
    * through another organisation's gateway, whose block the caller's own peer has not yet committed.
    */
   readonly localMspId?: string;
+  /**
+   * The caller's gateway peer, named when it cannot be reached (see {@link unreachablePeers});
+   * `CatalogClient` sets it from the connection profile.
+   */
+  readonly gatewayEndpoint?: string;
+  /**
+   * How long to retry a peer that cannot be reached (gRPC UNAVAILABLE: the caller's gateway peer is
+   * down, or the gateway could not reach an endorsing organisation's peer) before giving up with
+   * `PEER_UNAVAILABLE`, which names the organisation (default 20 s; back-off 0.5 s doubling to 4 s).
+   * Also bounds how long a commit status is asked for from a gateway peer that is down.
+   */
+  readonly unavailableWaitMs?: number;
 }
+
+/** Default of {@link RetryPolicy.unavailableWaitMs}. */
+export const DEFAULT_UNAVAILABLE_WAIT_MS = 20_000;
 
 const ABORTED = 10;
 
@@ -67,6 +82,107 @@ export function isProgressRefusal(error: unknown): boolean {
 
 const FAILED_PRECONDITION = 9;
 
+/** Texts of a peer that could not be reached, as the gateway reports a failed endorser. */
+const UNREACHABLE =
+  /unavailable|connection refused|ECONNREFUSED|failed to connect|no connection|connection (?:is )?(?:closed|dropped|reset)|transport is closing|context deadline exceeded/i;
+
+/** The unreachable peers an error names: their organisations and addresses. */
+export interface UnreachablePeers {
+  readonly orgs: readonly string[];
+  readonly endpoints: readonly string[];
+}
+
+/**
+ * The peers a gateway error says could not be reached, or null when it says something else. A gRPC
+ * UNAVAILABLE without details is the caller's own gateway peer (`localMspId` at `gatewayEndpoint`);
+ * an endorse error whose every detail is a peer that could not be reached names those peers'
+ * organisations (the gateway tried them and no other peer could stand in).
+ */
+export function unreachablePeers(
+  error: unknown,
+  localMspId: string | undefined,
+  gatewayEndpoint: string | undefined,
+): UnreachablePeers | null {
+  if (!(error instanceof GatewayError)) return null;
+  if (error.code === UNAVAILABLE && error.details.length === 0) {
+    return {
+      orgs: [localMspId ?? 'the caller'],
+      endpoints: [gatewayEndpoint ?? 'its gateway'],
+    };
+  }
+  if (
+    error instanceof EndorseError &&
+    error.details.length > 0 &&
+    error.details.every((detail) => UNREACHABLE.test(detail.message) && errorCodeOf(detail.message) === null)
+  ) {
+    return {
+      orgs: [...new Set(error.details.map((detail) => detail.mspId))],
+      endpoints: [...new Set(error.details.map((detail) => detail.address))],
+    };
+  }
+  return null;
+}
+
+/** The `PEER_UNAVAILABLE` error for peers that stayed unreachable. */
+function peerUnavailable(
+  peers: UnreachablePeers,
+  template: 'PEER_UNAVAILABLE' | 'PEER_UNAVAILABLE.evaluate' | 'PEER_UNAVAILABLE.commitStatus',
+  facts: { transaction: string; transactionId?: string; attempts: number; ms: number; cause: unknown },
+): TransactionError {
+  const detail = (facts.cause instanceof Error ? facts.cause.message : String(facts.cause)).slice(0, 300);
+  const params = {
+    orgs: peers.orgs.join(', '),
+    endpoints: peers.endpoints.join(', '),
+    transaction: facts.transaction,
+    txId: facts.transactionId ?? '-',
+    attempts: facts.attempts,
+    seconds: Number((facts.ms / 1000).toFixed(1)),
+    detail,
+  };
+  const text =
+    template === 'PEER_UNAVAILABLE'
+      ? `the peer of ${params.orgs} cannot be reached (${params.endpoints}): ${params.transaction} needs its endorsement; gave up after ${params.attempts} attempts in ${params.seconds} s, nothing was submitted (${detail})`
+      : template === 'PEER_UNAVAILABLE.evaluate'
+        ? `the gateway peer of ${params.orgs} cannot be reached (${params.endpoints}): ${params.transaction} got no answer after ${params.attempts} attempts in ${params.seconds} s (${detail})`
+        : `the gateway peer of ${params.orgs} cannot be reached (${params.endpoints}) to say whether transaction ${params.txId} committed; gave up after ${params.seconds} s: run the step again when the peer is back, a re-run finds what committed (${detail})`;
+  return new TransactionError('PEER_UNAVAILABLE', text, {
+    ...(facts.transactionId === undefined ? {} : { transactionId: facts.transactionId }),
+    cause: facts.cause,
+    template,
+    params,
+  });
+}
+
+/**
+ * Runs a read (`evaluate`) again while its gateway peer cannot be reached, for at most
+ * `unavailableWaitMs`; then `PEER_UNAVAILABLE` naming the organisation. Other errors pass through.
+ */
+export async function evaluateWhenReachable<T>(
+  transaction: string,
+  read: () => Promise<T>,
+  policy: RetryPolicy = {},
+): Promise<T> {
+  const waitMs = policy.unavailableWaitMs ?? DEFAULT_UNAVAILABLE_WAIT_MS;
+  const started = Date.now();
+  for (let attempt = 1, delay = 500; ; attempt += 1, delay = Math.min(delay * 2, 4000)) {
+    try {
+      return await read();
+    } catch (error) {
+      const peers = unreachablePeers(error, policy.localMspId, policy.gatewayEndpoint);
+      if (peers === null) throw error;
+      if (Date.now() + delay - started > waitMs) {
+        throw peerUnavailable(peers, 'PEER_UNAVAILABLE.evaluate', {
+          transaction,
+          attempts: attempt,
+          ms: Date.now() - started,
+          cause: error,
+        });
+      }
+      await sleep(delay);
+    }
+  }
+}
+
 /** The gateway could not (yet) find peers that satisfy the endorsement policy. */
 export function isUnplannable(error: unknown): boolean {
   return (
@@ -90,6 +206,8 @@ const RETRYABLE = new Set<number>([
   peer.TxValidationCode.PHANTOM_READ_CONFLICT,
 ]);
 const DEADLINE_EXCEEDED = 4;
+/** What a commit-status call ends with when its own gRPC deadline passes (fabric-gateway cancels it). */
+const CANCELLED = 1;
 const UNAVAILABLE = 14;
 
 /**
@@ -117,14 +235,22 @@ export async function submitWithRetry(
     };
     let result: Uint8Array;
     try {
-      const transaction = await endorseWhenPlannable(
-        proposal,
-        policy.discoveryWaitMs ?? 30_000,
-        policy.localMspId,
-      );
+      const transaction = await endorseWhenPlannable(proposal, transactionName, policy);
       result = transaction.getResult();
-      const commit = await transaction.submit();
-      status = await waitForStatus(() => commit.getStatus(), policy.commitWaitMs ?? 120_000, transactionId);
+      const commit = await transaction.submit().catch((error: unknown) => {
+        // the caller's own gateway peer went away during Submit: whether the orderers got the
+        // transaction is unknown (a refusal by the orderers comes with their details instead)
+        const peers = unreachablePeers(error, policy.localMspId, policy.gatewayEndpoint);
+        if (peers === null) throw error;
+        throw peerUnavailable(peers, 'PEER_UNAVAILABLE.commitStatus', {
+          transaction: transactionName,
+          transactionId,
+          attempts: 1,
+          ms: 0,
+          cause: error,
+        });
+      });
+      status = await waitForStatus(() => commit.getStatus(), transactionId, policy);
     } catch (error) {
       throw toClientError(error, transactionId);
     }
@@ -147,18 +273,39 @@ export async function submitWithRetry(
 
 async function endorseWhenPlannable(
   proposal: ReturnType<Contract['newProposal']>,
-  waitMs: number,
-  localMspId: string | undefined,
+  transactionName: string,
+  policy: RetryPolicy,
 ): Promise<Awaited<ReturnType<ReturnType<Contract['newProposal']>['endorse']>>> {
-  const deadline = Date.now() + waitMs;
+  const started = Date.now();
+  const deadline = started + (policy.discoveryWaitMs ?? 30_000);
+  const unavailableWaitMs = policy.unavailableWaitMs ?? DEFAULT_UNAVAILABLE_WAIT_MS;
   let lagRetries = 0;
+  let unreachable = 0;
+  let unreachableDelay = 500;
   for (let delay = 250; ; delay = Math.min(delay * 2, 2000)) {
     try {
       return await proposal.endorse();
     } catch (error) {
-      if ((isRemoteRefusal(error, localMspId) || isProgressRefusal(error)) && lagRetries < 2) {
+      if ((isRemoteRefusal(error, policy.localMspId) || isProgressRefusal(error)) && lagRetries < 2) {
         lagRetries += 1;
         await sleep(500 * lagRetries);
+        continue;
+      }
+      const peers = unreachablePeers(error, policy.localMspId, policy.gatewayEndpoint);
+      if (peers !== null) {
+        // a peer that is down (being restarted, or killed) is asked again, boundedly
+        unreachable += 1;
+        if (Date.now() + unreachableDelay - started > unavailableWaitMs) {
+          throw peerUnavailable(peers, 'PEER_UNAVAILABLE', {
+            transaction: transactionName,
+            transactionId: proposal.getTransactionId(),
+            attempts: unreachable,
+            ms: Date.now() - started,
+            cause: error,
+          });
+        }
+        await sleep(unreachableDelay);
+        unreachableDelay = Math.min(unreachableDelay * 2, 4000);
         continue;
       }
       if (!isUnplannable(error) || Date.now() + delay > deadline) throw error;
@@ -169,16 +316,32 @@ async function endorseWhenPlannable(
 
 async function waitForStatus<T>(
   getStatus: () => Promise<T>,
-  waitMs: number,
   transactionId: string,
+  policy: RetryPolicy,
 ): Promise<T> {
-  const deadline = Date.now() + waitMs;
+  const waitMs = policy.commitWaitMs ?? 120_000;
+  const unavailableWaitMs = policy.unavailableWaitMs ?? DEFAULT_UNAVAILABLE_WAIT_MS;
+  const started = Date.now();
+  const deadline = started + waitMs;
+  let downSince: number | null = null;
   for (;;) {
     try {
       return await getStatus();
     } catch (error) {
+      const peers = unreachablePeers(error, policy.localMspId, policy.gatewayEndpoint);
+      downSince = peers === null ? null : (downSince ?? Date.now());
+      if (peers !== null && downSince !== null && Date.now() - downSince >= unavailableWaitMs) {
+        throw peerUnavailable(peers, 'PEER_UNAVAILABLE.commitStatus', {
+          transaction: 'commit status',
+          transactionId,
+          attempts: 0,
+          ms: Date.now() - started,
+          cause: error,
+        });
+      }
       const transient =
-        error instanceof GatewayError && (error.code === DEADLINE_EXCEEDED || error.code === UNAVAILABLE);
+        error instanceof GatewayError &&
+        (error.code === DEADLINE_EXCEEDED || error.code === UNAVAILABLE || error.code === CANCELLED);
       if (!transient || Date.now() >= deadline) {
         if (transient) {
           throw new TransactionError(

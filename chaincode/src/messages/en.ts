@@ -201,6 +201,12 @@ export const en = {
   'error.COMMIT_STATUS_TIMEOUT': 'no commit status for transaction {txId} in time',
   'error.DEADLINE_EXCEEDED': 'the network did not answer in time: {detail}',
   'error.UNAVAILABLE': 'the gateway peer cannot be reached: {detail}',
+  'error.PEER_UNAVAILABLE':
+    'the peer of {orgs} cannot be reached ({endpoints}): {transaction} needs its endorsement; gave up after {attempts} attempts in {seconds} s, nothing was submitted ({detail})',
+  'error.PEER_UNAVAILABLE.evaluate':
+    'the gateway peer of {orgs} cannot be reached ({endpoints}): {transaction} got no answer after {attempts} attempts in {seconds} s ({detail})',
+  'error.PEER_UNAVAILABLE.commitStatus':
+    'the gateway peer of {orgs} cannot be reached ({endpoints}) to say whether transaction {txId} committed; gave up after {seconds} s: run the step again when the peer is back, a re-run finds what committed ({detail})',
   'error.MVCC_READ_CONFLICT':
     'a value the transaction read was changed by another transaction first; run it again',
   'error.ENDORSEMENT_POLICY_FAILURE': 'the endorsements do not satisfy the key-level policy',

@@ -181,6 +181,12 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'error.COMMIT_STATUS_TIMEOUT': '未能及时获得交易 {txId} 的提交状态',
   'error.DEADLINE_EXCEEDED': '网络未能及时应答：{detail}',
   'error.UNAVAILABLE': '无法连接网关节点：{detail}',
+  'error.PEER_UNAVAILABLE':
+    '无法连接 {orgs} 的节点（{endpoints}）：{transaction} 需要其背书；已尝试 {attempts} 次、{seconds} 秒后放弃，未提交任何交易（{detail}）',
+  'error.PEER_UNAVAILABLE.evaluate':
+    '无法连接 {orgs} 的网关节点（{endpoints}）：{transaction} 已尝试 {attempts} 次、{seconds} 秒仍无应答（{detail}）',
+  'error.PEER_UNAVAILABLE.commitStatus':
+    '无法连接 {orgs} 的网关节点（{endpoints}），不知交易 {txId} 是否已提交；{seconds} 秒后放弃：节点恢复后重新执行该步骤即可，重新执行会找到已提交的部分（{detail}）',
   'error.MVCC_READ_CONFLICT': '交易读取的数据已先被另一笔交易修改，请重新执行',
   'error.ENDORSEMENT_POLICY_FAILURE': '背书不满足键级背书策略',
   'error.IDENTITY': '身份问题：{detail}',

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isUnplannable, openConnection } from '../../../gateway-client/src';
+import { isUnplannable, openConnection, unreachablePeers } from '../../../gateway-client/src';
 import { networkUp } from '../../../network/src/network';
 import { StepReporter } from '../../../network/src/progress';
 import { networkPaths } from '../../../network/src/paths';
@@ -12,9 +12,11 @@ let ready: Promise<void> | undefined;
 /**
  * Waits until the gateway can plan a two-organisation endorsement: right after the peers start,
  * gossip has not yet told discovery about the other organisations' peers, and every write needs
- * two organisations. One `System:Ping` per catalog organisation (as its admin) is the probe.
+ * two organisations. One `System:Ping` per catalog organisation (as its admin) is the probe. Also
+ * after a fault (a restarted peer or orderer): a probe that finds its own gateway peer unreachable
+ * is tried again until `timeoutMs`.
  */
-async function waitForDiscovery(timeoutMs = 90_000): Promise<void> {
+export async function waitForDiscovery(timeoutMs = 90_000): Promise<void> {
   // Each organisation's gateway learns the others' peers by gossip on its own: probe every one.
   for (const org of ['nhsa', 'guangdong', 'sichuan', 'shaanxi']) await probe(`${org}/admin`, timeoutMs);
 }
@@ -28,7 +30,12 @@ async function probe(as: string, timeoutMs: number): Promise<void> {
         await connection.contract.submitTransaction('System:Ping', 'test run: discovery ready');
         return;
       } catch (error) {
-        if (!isUnplannable(error) || Date.now() > deadline) throw error;
+        const retry =
+          isUnplannable(error) ||
+          unreachablePeers(error, undefined, undefined) !== null ||
+          // orderers still electing a Raft leader after a restart
+          (error instanceof Error && error.name === 'SubmitError');
+        if (!retry || Date.now() > deadline) throw error;
         await sleep(1000);
       }
     }

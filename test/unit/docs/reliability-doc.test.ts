@@ -71,6 +71,16 @@ describe('docs/reliability.md', function () {
     );
     expect(table).to.contain('**1 failures**');
     expect(table).to.contain('real-network suites not run (no Fabric)');
+    const withConcurrency = renderSoakTable([], {
+      commit: 'abc',
+      date: '2026-01-01',
+      unitRuns: 10,
+      networkRuns: 5,
+      concurrencySeconds: 600,
+      networkSkipped: null,
+      failedSuites: [],
+    });
+    expect(withConcurrency).to.contain('5 per transaction on the real network; concurrency for 600 s.');
     expect(replaceSection('a[b]c', '[', ']', 'X')).to.equal('aXc');
     expect(() => replaceSection('abc', '[', ']', 'X')).to.throw(/markers/);
   });

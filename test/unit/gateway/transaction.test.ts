@@ -14,13 +14,22 @@ import {
   NotFoundError,
   TransactionError,
 } from '../../../gateway-client/src/errors';
-import { isProgressRefusal, isUnplannable, submitWithRetry } from '../../../gateway-client/src/transaction';
+import { CatalogClient } from '../../../gateway-client/src/catalog-client';
+import { localMessage } from '../../../gateway-client/src/errors';
+import {
+  DEFAULT_UNAVAILABLE_WAIT_MS,
+  isProgressRefusal,
+  isUnplannable,
+  submitWithRetry,
+  unreachablePeers,
+} from '../../../gateway-client/src/transaction';
 import {
   MockGateway,
   commitStatus,
   endorseResponse,
   rejection,
   serviceError,
+  evaluateResponse,
   virtualTime,
 } from './support/mock-gateway';
 
@@ -179,6 +188,15 @@ describe('submitWithRetry over a mocked gateway', function () {
     expect(mock.callsOf('Endorse')).to.have.length(1);
   });
 
+  it('answers a commit-status call cancelled at its deadline (as a transaction the orderers accepted but cannot order) with COMMIT_STATUS_TIMEOUT', async function () {
+    mock.otherwise('CommitStatus', () => serviceError(grpc.status.CANCELLED, 'Call cancelled'));
+    const failure = (await virtualTime(() =>
+      rejection(submitWithRetry(mock.contract, 'F', [], { commitWaitMs: 1000 })),
+    )) as TransactionError;
+    expect(failure.code).to.equal('COMMIT_STATUS_TIMEOUT');
+    expect(mock.callsOf('Submit')).to.have.length(1);
+  });
+
   it('does not ask again after another commit-status error', async function () {
     mock.queue(
       'CommitStatus',
@@ -230,7 +248,12 @@ describe('submitWithRetry over a mocked gateway', function () {
       serviceError(grpc.status.FAILED_PRECONDITION, 'channel not found'),
     ],
     ['ABORTED', serviceError(grpc.status.ABORTED, 'failed to endorse', [{ message: 'proposal rejected' }])],
-    ['UNAVAILABLE', serviceError(grpc.status.UNAVAILABLE, 'no connection')],
+    [
+      'UNAVAILABLE with details that are no unreachable peer',
+      serviceError(grpc.status.UNAVAILABLE, 'failed', [
+        { mspId: 'GuangdongMSP', message: 'chaincode definition for catalog not found' },
+      ]),
+    ],
   ] as const) {
     it(`does not retry an endorse error ${label}`, async function () {
       mock.queue('Endorse', error);
@@ -358,13 +381,30 @@ describe('submitWithRetry over a mocked gateway', function () {
   });
 
   it('maps a submit error to SUBMIT_FAILED without retrying', async function () {
-    mock.queue('Submit', serviceError(grpc.status.UNAVAILABLE, 'orderer unreachable'));
+    mock.queue(
+      'Submit',
+      serviceError(grpc.status.UNAVAILABLE, 'no orderers could successfully process transaction', [
+        { mspId: 'SichuanMSP', message: 'connection refused' },
+      ]),
+    );
     const failure = (await virtualTime(() =>
       rejection(submitWithRetry(mock.contract, 'F', [])),
     )) as TransactionError;
     expect(failure).to.be.instanceOf(TransactionError);
     expect(failure.code).to.equal('SUBMIT_FAILED');
     expect(failure.transactionId).to.equal(ids(mock, 'Endorse')[0]);
+    expect(mock.calls.map((call) => call.method)).to.deep.equal(['Endorse', 'Submit']);
+  });
+
+  it("answers a Submit cut off by the caller's own gateway peer (no details) with PEER_UNAVAILABLE: outcome unknown", async function () {
+    mock.queue('Submit', serviceError(grpc.status.UNAVAILABLE, 'read ECONNRESET'));
+    const failure = (await virtualTime(() =>
+      rejection(submitWithRetry(mock.contract, 'Proposal:AddChunk', [], { localMspId: 'NHSAMSP' })),
+    )) as TransactionError;
+    expect(failure.code).to.equal('PEER_UNAVAILABLE');
+    expect(failure.template).to.equal('PEER_UNAVAILABLE.commitStatus');
+    expect(failure.transactionId).to.equal(ids(mock, 'Endorse')[0]);
+    expect(failure.message).to.include('NHSAMSP');
     expect(mock.calls.map((call) => call.method)).to.deep.equal(['Endorse', 'Submit']);
   });
 
@@ -385,5 +425,154 @@ describe('submitWithRetry over a mocked gateway', function () {
     expect(isUnplannable(await endorseFailure(grpc.status.UNAVAILABLE, UNPLANNABLE))).to.equal(false);
     expect(isUnplannable(await endorseFailure(grpc.status.FAILED_PRECONDITION, 'other'))).to.equal(false);
     expect(isUnplannable(new Error(UNPLANNABLE))).to.equal(false);
+  });
+
+  describe('a peer that cannot be reached (PEER_UNAVAILABLE)', function () {
+    const down = (): grpc.ServiceError =>
+      serviceError(grpc.status.UNAVAILABLE, 'No connection established. Last error: connect ECONNREFUSED');
+    const policy = { localMspId: 'NHSAMSP', gatewayEndpoint: '127.0.0.1:21051' };
+
+    it("endorses the same proposal again while the caller's gateway peer is down, and goes on once it is back", async function () {
+      mock.queue('Endorse', down(), down(), endorseResponse('"ok"'));
+      const [done, elapsed] = await virtualTime(async (clock) => {
+        const result = await submitWithRetry(mock.contract, 'Proposal:AddChunk', ['{}'], policy);
+        return [result, clock()] as const;
+      });
+      expect(Buffer.from(done.result).toString()).to.equal('"ok"');
+      expect(ids(mock, 'Endorse')).to.deep.equal([
+        done.transactionId,
+        done.transactionId,
+        done.transactionId,
+      ]);
+      expect(elapsed).to.equal(500 + 1000);
+      expect(mock.callsOf('Submit')).to.have.length(1);
+    });
+
+    it('gives up after unavailableWaitMs with PEER_UNAVAILABLE naming the organisation and its peer; nothing submitted', async function () {
+      mock.otherwise('Endorse', down);
+      const [error, elapsed] = await virtualTime(async (clock) => {
+        const failure = await rejection(
+          submitWithRetry(mock.contract, 'Proposal:AddChunk', ['{}'], { ...policy, unavailableWaitMs: 5000 }),
+        );
+        return [failure, clock()] as const;
+      });
+      expect(error).to.be.instanceOf(TransactionError);
+      const failure = error as TransactionError;
+      expect(failure.code).to.equal('PEER_UNAVAILABLE');
+      expect(failure.template).to.equal('PEER_UNAVAILABLE');
+      // at 0, 0.5, 1.5 and 3.5 s; the next (4 s later) would pass the 5 s bound
+      expect(mock.callsOf('Endorse')).to.have.length(4);
+      expect(elapsed).to.equal(3500);
+      expect(mock.callsOf('Submit')).to.have.length(0);
+      expect(failure.transactionId).to.equal(ids(mock, 'Endorse')[0]);
+      expect(failure.message).to.match(
+        /^PEER_UNAVAILABLE: the peer of NHSAMSP cannot be reached \(127\.0\.0\.1:21051\): Proposal:AddChunk needs its endorsement; gave up after 4 attempts in 3\.5 s, nothing was submitted \(.*ECONNREFUSED/,
+      );
+      expect(failure.params).to.include({ orgs: 'NHSAMSP', endpoints: '127.0.0.1:21051', attempts: 4 });
+      expect(localMessage(failure, 'zh')).to.match(
+        /^PEER_UNAVAILABLE: 无法连接 NHSAMSP 的节点（127\.0\.0\.1:21051）/,
+      );
+    });
+
+    it('bounds the retries by 20 s by default', async function () {
+      mock.otherwise('Endorse', down);
+      const [error, elapsed] = await virtualTime(async (clock) => {
+        const failure = await rejection(submitWithRetry(mock.contract, 'F', [], policy));
+        return [failure, clock()] as const;
+      });
+      expect((error as TransactionError).code).to.equal('PEER_UNAVAILABLE');
+      expect(DEFAULT_UNAVAILABLE_WAIT_MS).to.equal(20_000);
+      // 0.5 + 1 + 2 + 4 + 4 + 4 + 4 = 19.5 s; the next would end after 20 s
+      expect(elapsed).to.equal(19_500);
+    });
+
+    it('names the other organisation whose peer the gateway could not reach for its endorsement', async function () {
+      mock.otherwise('Endorse', () =>
+        serviceError(grpc.status.ABORTED, 'failed to collect enough transaction endorsements', [
+          {
+            mspId: 'NHSAMSP',
+            address: 'peer0.nhsa:21051',
+            message:
+              'rpc error: code = Unavailable desc = connection error: dial tcp 127.0.0.1:21051: connect: connection refused',
+          },
+        ]),
+      );
+      const failure = (await virtualTime(() =>
+        rejection(
+          submitWithRetry(mock.contract, 'Proposal:ApproveProposal', ['{}'], {
+            localMspId: 'GuangdongMSP',
+            gatewayEndpoint: '127.0.0.1:21151',
+            unavailableWaitMs: 2000,
+          }),
+        ),
+      )) as TransactionError;
+      expect(failure.code).to.equal('PEER_UNAVAILABLE');
+      expect(failure.params).to.include({ orgs: 'NHSAMSP', endpoints: 'peer0.nhsa:21051' });
+      expect(failure.message).to.include('Proposal:ApproveProposal needs its endorsement');
+    });
+
+    it('asks for a commit status from a gateway peer that is down for unavailableWaitMs at most, never resubmitting', async function () {
+      mock.otherwise('CommitStatus', down);
+      const [error, elapsed] = await virtualTime(async (clock) => {
+        const failure = await rejection(
+          submitWithRetry(mock.contract, 'F', [], { ...policy, unavailableWaitMs: 3000 }),
+        );
+        return [failure, clock()] as const;
+      });
+      const failure = error as TransactionError;
+      const [txId] = ids(mock, 'Endorse');
+      expect(failure.code).to.equal('PEER_UNAVAILABLE');
+      expect(failure.template).to.equal('PEER_UNAVAILABLE.commitStatus');
+      expect(failure.transactionId).to.equal(txId);
+      expect(failure.message).to.include(`to say whether transaction ${String(txId)} committed`);
+      expect(elapsed).to.equal(3000);
+      expect(ids(mock, 'CommitStatus')).to.deep.equal([txId, txId, txId, txId, txId, txId, txId]);
+      expect(mock.callsOf('Submit')).to.have.length(1);
+    });
+
+    it("retries a read while the client's gateway peer is down, then PEER_UNAVAILABLE naming it", async function () {
+      const client = CatalogClient.fromConnection(mock.connection(), { unavailableWaitMs: 4000 });
+      mock.queue('Evaluate', down(), evaluateResponse({ version: 3 }));
+      const [got, elapsed] = await virtualTime(async (clock) => {
+        const value = await client.getGovernance();
+        return [value, clock()] as const;
+      });
+      expect(got).to.deep.equal({ version: 3 });
+      expect(elapsed).to.equal(500);
+      mock.otherwise('Evaluate', down);
+      const failure = (await virtualTime(() => rejection(client.getGovernance()))) as TransactionError;
+      expect(failure.code).to.equal('PEER_UNAVAILABLE');
+      expect(failure.template).to.equal('PEER_UNAVAILABLE.evaluate');
+      expect(failure.message).to.match(
+        /^PEER_UNAVAILABLE: the gateway peer of NhsaMSP cannot be reached \(peer0\.nhsa\.example\.com:7051\): Governance:GetGovernance got no answer after 4 attempts in 3\.5 s \(14 UNAVAILABLE/,
+      );
+    });
+
+    it('unreachablePeers tells an unreachable peer from anything else', async function () {
+      const endorseFailure = async (error: grpc.ServiceError): Promise<unknown> => {
+        const probe = new MockGateway();
+        probe.queue('Endorse', error);
+        try {
+          return await rejection(probe.contract.newProposal('F').endorse());
+        } finally {
+          probe.close();
+        }
+      };
+      expect(unreachablePeers(await endorseFailure(down()), undefined, undefined)).to.deep.equal({
+        orgs: ['the caller'],
+        endpoints: ['its gateway'],
+      });
+      const mixed = await endorseFailure(
+        serviceError(grpc.status.ABORTED, 'failed', [
+          { mspId: 'NHSAMSP', message: 'connection refused' },
+          { mspId: 'SichuanMSP', message: 'chaincode response 500, VERSION_CONFLICT: x' },
+        ]),
+      );
+      expect(unreachablePeers(mixed, 'GuangdongMSP', undefined)).to.equal(null);
+      expect(
+        unreachablePeers(await endorseFailure(serviceError(grpc.status.ABORTED, 'failed')), 'X', undefined),
+      ).to.equal(null);
+      expect(unreachablePeers(new Error('connection refused'), 'X', undefined)).to.equal(null);
+    });
   });
 });
