@@ -355,9 +355,11 @@ export async function driveProposal(
   const approvers = options.approvers ?? [];
   for (const [index, approver] of approvers.entries()) {
     if (current.proposal.status !== 'open') break;
+    let decided: Proposal['status'] | null = null;
     try {
       // The vote binds to what this driver read back from the chain: manifest, base and governance version.
-      await approver.approveProposal({ proposalId, ...reviewedOf(current.proposal) });
+      const vote = await approver.approveProposal({ proposalId, ...reviewedOf(current.proposal) });
+      decided = vote.value.proposal.status;
     } catch (error) {
       if (!(error instanceof CatalogClientError && error.code === 'ALREADY_VOTED')) throw error;
     }
@@ -368,6 +370,16 @@ export async function driveProposal(
       detail: approver.connection.identity.mspId,
     });
     current = await view(client, proposalId);
+    // The vote committed on the approver's peer; the proposer's peer may not have it yet (a loaded
+    // machine): read again, for a bounded time, until it shows the status the vote decided.
+    for (
+      let tries = 0;
+      decided !== null && decided !== 'open' && current.proposal.status === 'open' && tries < 20;
+      tries++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      current = await view(client, proposalId);
+    }
   }
   lap('approve');
   if (current.proposal.status !== 'approved' || options.apply === false) {

@@ -337,3 +337,44 @@ describe('proposalTarget: a proposal scope from one word (the CLI --scope, the A
     expect(proposalTarget('National')).to.deep.equal({ scope: 'provincial', province: 'National' });
   });
 });
+
+describe('proposal workflow driver (votes read back from a lagging peer)', () => {
+  it('reads the proposal again until it shows the approval the last vote decided, instead of ending open', async () => {
+    const net = await bootstrapped();
+    const real = clientOn(net, A.nhsaProposer);
+    let stale = 0;
+    // the proposer's peer has not committed the last vote yet for its next three reads
+    const proposer = new Proxy(real, {
+      get(target, property, receiver): unknown {
+        if (property === 'getProposal') {
+          return async (input: { proposalId: string }) => {
+            const answer = await target.getProposal(input);
+            if (stale === 0) return answer;
+            stale -= 1;
+            return { ...answer, proposal: { ...answer.proposal, status: 'open' } };
+          };
+        }
+        return Reflect.get(target, property, receiver) as unknown;
+      },
+    });
+    const voters = [A.nhsaApprover, A.gdApprover, A.scApprover].map((caller, index) => {
+      const client = clientOn(net, caller);
+      return new Proxy(client, {
+        get(target, property, receiver): unknown {
+          if (property === 'approveProposal') {
+            return async (input: Parameters<CatalogClient['approveProposal']>[0]) => {
+              const done = await target.approveProposal(input);
+              if (index === 2) stale = 3;
+              return done;
+            };
+          }
+          return Reflect.get(target, property, receiver) as unknown;
+        },
+      });
+    });
+    const result = await driveProposal(proposer, planOf(changes, 3), { approvers: voters });
+    expect(result.status).to.equal('applied');
+    expect(result.version?.version).to.equal(1);
+    expect(stale).to.equal(0);
+  });
+});
