@@ -115,7 +115,17 @@ export async function settledHeight(timeoutMs = 180_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   let last: number[] = [];
   for (;;) {
-    const heights = await Promise.all(PEER_READERS.map((as) => heightOn(clientAs(as))));
+    // a peer just restarted may not accept connections yet (its client reconnects with backoff):
+    // that is "not settled yet" until the deadline, not a failure
+    let heights: number[];
+    try {
+      heights = await Promise.all(PEER_READERS.map((as) => heightOn(clientAs(as))));
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      last = [];
+      await sleep(1000);
+      continue;
+    }
     const same = heights.every((h) => h === heights[0]);
     if (same && last.length > 0 && last.every((h) => h === heights[0])) return heights[0] ?? 0;
     if (Date.now() > deadline)
