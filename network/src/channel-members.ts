@@ -12,10 +12,11 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { orgSection } from './config-files';
 import type { FabricInstall } from './fabric-home';
+import { firstOrderer } from './lifecycle';
 import { adminCliEnv, bin, ordererArgs } from './node-env';
 import type { NetworkPaths } from './paths';
 import { runCommand } from './run-command';
-import { ordererOrgs, type OrgSpec, type Topology } from './topology';
+import type { OrgSpec, Topology } from './topology';
 
 /** The parts of a decoded `common.Config` (configtxlator's JSON) this module reads and changes. */
 export interface ConfigJson {
@@ -167,12 +168,6 @@ export async function channelConfig(
     data: { data: [{ payload: { data: { config: ConfigJson } } }] };
   };
   return decoded.data.data[0].payload.data.config;
-}
-
-function firstOrderer(topology: Topology): OrgSpec {
-  const [org] = ordererOrgs(topology);
-  if (!org) throw new Error('topology has no orderer');
-  return org;
 }
 
 /** What `configtxgen -printOrg` prints for `org`, from a configtx.yaml holding that organisation alone. */

@@ -73,7 +73,8 @@ export async function queryCommitted(
   }
 }
 
-function firstOrderer(topology: Topology): OrgSpec {
+/** The first orderer organisation of the topology (where CLI calls send transactions). */
+export function firstOrderer(topology: Topology): OrgSpec {
   const [org] = ordererOrgs(topology);
   if (!org) throw new Error('topology has no orderer');
   return org;

@@ -12,7 +12,8 @@ interface ProtoMap<V> {
   forEach(callback: (value: V, key: string) => void): void;
 }
 
-function entries<V>(map: unknown): [string, V][] {
+/** The entries of a google-protobuf map, sorted by key. */
+export function entries<V>(map: unknown): [string, V][] {
   const out: [string, V][] = [];
   (map as ProtoMap<V>).forEach((value, key) => {
     out.push([key, value]);

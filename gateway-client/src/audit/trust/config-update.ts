@@ -9,7 +9,7 @@
  * the application organisations' admins). The new configuration's sequence must be the next one.
  */
 import { common } from '@hyperledger/fabric-protos';
-import type { ChannelConfig, ConfigGroupNode } from './channel-config';
+import { entries, type ChannelConfig, type ConfigGroupNode } from './channel-config';
 import type { IdentityResolver } from './msp';
 import { evaluateConfigPolicy, validIdentities, type SignedData } from './policy';
 
@@ -20,19 +20,6 @@ export interface ConfigUpdateCheck {
   readonly signers: readonly string[];
   /** The modification policies the update needed (absolute paths). */
   readonly policies: readonly string[];
-}
-
-/** The part of a google-protobuf map used here (its types do not resolve). */
-interface ProtoMap<V> {
-  forEach(callback: (value: V, key: string) => void): void;
-}
-
-function entries<V>(map: unknown): [string, V][] {
-  const out: [string, V][] = [];
-  (map as ProtoMap<V>).forEach((value, key) => {
-    out.push([key, value]);
-  });
-  return out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** A modification policy name resolved against its group's path (`Admins` at `/Channel/Application`). */
