@@ -27,6 +27,7 @@ import {
   startProcess,
   stopProcess,
   trackedProcesses,
+  waitGossipMembership,
   waitHealthy,
   type ManagedProcess,
   type StartOptions,
@@ -119,10 +120,21 @@ export async function preflightPorts(topology: Topology, paths: NetworkPaths): P
 export interface NodeLauncher {
   readonly start: (options: StartOptions) => ManagedProcess;
   readonly waitHealthy: (proc: ManagedProcess, host: string, port: number, logDir: string) => Promise<void>;
+  /** Waits for a restarted peer's gossip membership of the channel (see {@link waitGossipMembership}). */
+  readonly waitMembership?: (
+    host: string,
+    port: number,
+    channel: string,
+    expected: number,
+  ) => Promise<number | null>;
 }
 
-/** The real launcher: {@link startProcess} and {@link waitHealthy}. */
-export const PROCESS_LAUNCHER: NodeLauncher = { start: startProcess, waitHealthy };
+/** The real launcher: {@link startProcess}, {@link waitHealthy} and {@link waitGossipMembership}. */
+export const PROCESS_LAUNCHER: NodeLauncher = {
+  start: startProcess,
+  waitHealthy,
+  waitMembership: waitGossipMembership,
+};
 
 function startNode(
   fabric: FabricInstall,
@@ -217,6 +229,11 @@ export async function restartNode(
   await stopProcess(paths.pidDir, node.name);
   const proc = startNode(fabric, topology, node, paths, launcher);
   await launcher.waitHealthy(proc, topology.host, node.operationsPort, paths.logDir);
+  if (node.kind === 'peer' && launcher.waitMembership !== undefined) {
+    // healthy is not ready: its gateway finds the other organisations' endorsers through gossip
+    const others = nodesOf(topology).filter((peer) => peer.kind === 'peer' && peer.name !== node.name);
+    await launcher.waitMembership(topology.host, node.operationsPort, topology.channel.name, others.length);
+  }
   return { pid: proc.pid, ms: Date.now() - started };
 }
 

@@ -181,6 +181,64 @@ export async function waitHealthy(
   );
 }
 
+/**
+ * How many other peers a peer's gossip membership for `channel` counts alive (its
+ * `gossip_membership_total_peers_known` metric on the operations endpoint), or null when it reports
+ * none for that channel (not joined, or its first membership tick has not come yet) or cannot be
+ * reached. The peer's gateway finds other organisations' endorsers through this membership.
+ */
+export async function gossipPeersKnown(
+  host: string,
+  port: number,
+  channel: string,
+  timeoutMs = 2_000,
+): Promise<number | null> {
+  try {
+    const response = await fetch(`http://${host}:${port}/metrics`, {
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!response.ok) return null;
+    return peersKnownIn(await response.text(), channel);
+  } catch {
+    return null;
+  }
+}
+
+/** The `gossip_membership_total_peers_known` value for `channel` in a Prometheus text exposition. */
+export function peersKnownIn(metrics: string, channel: string): number | null {
+  for (const line of metrics.split('\n')) {
+    const match = /^gossip_membership_total_peers_known\{channel="([^"]*)"\} (\S+)$/.exec(line.trim());
+    if (match?.[1] === channel) {
+      const value = Number(match[2]);
+      return Number.isFinite(value) ? value : null;
+    }
+  }
+  return null;
+}
+
+/**
+ * Waits until a (re)started peer's gossip membership for `channel` counts at least `expected` other
+ * peers — until then its gateway cannot find the other organisations' endorsers, and a write
+ * through it fails although `/healthz` says OK. Resolves with the last count seen (null: none
+ * reported) when `timeoutMs` passes first: a peer of the topology that is down, or not joined,
+ * must not hold a rolling restart up for good.
+ */
+export async function waitGossipMembership(
+  host: string,
+  port: number,
+  channel: string,
+  expected: number,
+  timeoutMs = 60_000,
+): Promise<number | null> {
+  const deadline = Date.now() + timeoutMs;
+  let known = await gossipPeersKnown(host, port, channel);
+  while ((known === null || known < expected) && Date.now() < deadline) {
+    await sleep(500);
+    known = await gossipPeersKnown(host, port, channel);
+  }
+  return known;
+}
+
 /** The last lines of a node's log, for error messages. */
 export function logTail(logDir: string, name: string, lines = 15): string {
   const file = path.join(logDir, `${name}.log`);

@@ -27,6 +27,7 @@ import {
   isAlive,
   runningPid,
   startProcess,
+  waitGossipMembership,
   waitHealthy,
   type StartOptions,
 } from '../../../network/src/processes';
@@ -141,12 +142,15 @@ describe('network: up, deploy, status and down with everything injected (no Fabr
     launcher: NodeLauncher;
     starts: StartOptions[];
     waits: [string, string, number, string][];
+    memberships: [string, number, string, number][];
   } {
     const starts: StartOptions[] = [];
     const waits: [string, string, number, string][] = [];
+    const memberships: [string, number, string, number][] = [];
     return {
       starts,
       waits,
+      memberships,
       launcher: {
         start: (options) => {
           starts.push(options);
@@ -158,6 +162,10 @@ describe('network: up, deploy, status and down with everything injected (no Fabr
         waitHealthy: (proc, host, port, logDir) => {
           waits.push([proc.name, host, port, logDir]);
           return Promise.resolve();
+        },
+        waitMembership: (host, port, channelName, expected) => {
+          memberships.push([host, port, channelName, expected]);
+          return Promise.resolve(expected);
         },
       },
     };
@@ -214,6 +222,7 @@ describe('network: up, deploy, status and down with everything injected (no Fabr
   it('the default launcher is the real process start and health wait', function () {
     expect(PROCESS_LAUNCHER.start).to.equal(startProcess);
     expect(PROCESS_LAUNCHER.waitHealthy).to.equal(waitHealthy);
+    expect(PROCESS_LAUNCHER.waitMembership).to.equal(waitGossipMembership);
   });
 
   describe('networkUp', function () {
@@ -435,6 +444,11 @@ describe('network: up, deploy, status and down with everything injected (no Fabr
     const sichuan = findOrg(topology, 'sichuan');
     expect(run.waits).to.deep.equal([
       ['peer0.sichuan', '127.0.0.1', sichuan.peer.operationsPort, paths.logDir],
+    ]);
+    // a restarted peer is ready when its gossip membership counts every other peer of the topology
+    const otherPeers = topology.orgs.length - 1;
+    expect(run.memberships).to.deep.equal([
+      ['127.0.0.1', sichuan.peer.operationsPort, topology.channel.name, otherPeers],
     ]);
     expect(restarted.pid).to.equal(runningPid(paths.pidDir, 'peer0.sichuan'));
     expect(restarted.ms).to.be.a('number');

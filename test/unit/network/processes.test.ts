@@ -7,14 +7,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  gossipPeersKnown,
   isAlive,
   logTail,
+  peersKnownIn,
   portInUse,
   probeHealth,
   runningPid,
   startProcess,
   stopProcess,
   trackedProcesses,
+  waitGossipMembership,
   waitHealthy,
   type ManagedProcess,
 } from '../../../network/src/processes';
@@ -182,6 +185,45 @@ describe('network: node processes and PID files (only processes the test spawns)
     const down = await probeHealth('127.0.0.1', closed);
     expect(down.ok).to.equal(false);
     expect(down.detail).to.equal(`unreachable (connect ECONNREFUSED 127.0.0.1:${closed})`);
+  });
+
+  it("gossipPeersKnown reads the channel's gossip membership from /metrics; waitGossipMembership waits for the count, or gives up at its deadline", async function () {
+    const exposition = (count: number): string =>
+      '# HELP gossip_membership_total_peers_known Total known peers\n' +
+      '# TYPE gossip_membership_total_peers_known gauge\n' +
+      'gossip_membership_total_peers_known{channel="other"} 9\n' +
+      `gossip_membership_total_peers_known{channel="catalog"} ${String(count)}\n`;
+    expect(peersKnownIn(exposition(3), 'catalog')).to.equal(3);
+    expect(peersKnownIn(exposition(3), 'other')).to.equal(9);
+    expect(peersKnownIn(exposition(3), 'absent')).to.equal(null);
+    expect(peersKnownIn('gossip_membership_total_peers_known{channel="catalog"} NaN', 'catalog')).to.equal(
+      null,
+    );
+
+    let answered = 0;
+    let status = 200;
+    const server = http.createServer((request, response) => {
+      answered += 1;
+      response.writeHead(request.url === '/metrics' ? status : 404);
+      // the count grows by one per scrape: 1, 2, 3, …
+      response.end(exposition(answered));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    try {
+      expect(await gossipPeersKnown('127.0.0.1', port, 'catalog')).to.equal(1);
+      expect(await waitGossipMembership('127.0.0.1', port, 'catalog', 3, 10_000)).to.equal(3);
+      expect(answered).to.equal(3);
+      // a channel the peer never reports: the last count (none) once the deadline passes
+      const started = Date.now();
+      expect(await waitGossipMembership('127.0.0.1', port, 'absent', 1, 700)).to.equal(null);
+      expect(Date.now() - started).to.be.at.least(700);
+      status = 500;
+      expect(await gossipPeersKnown('127.0.0.1', port, 'catalog')).to.equal(null);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(await gossipPeersKnown('127.0.0.1', await freePort(), 'catalog')).to.equal(null);
   });
 
   it('waitHealthy returns once the node is healthy, and fails when it exits or stays unhealthy', async function () {
