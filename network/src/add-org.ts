@@ -2,7 +2,8 @@
  * `npm run network:add-org -- <name> --msp <MSPID> --province <English name> --zh <中文名>
  * --abbr <简称> --code <XX> --division <NNNNNN> [--zh-short <简称>] [--no-up]`: records a new
  * province organisation in `network/topology.json` — its identities (admin, proposer, approver,
- * hospital1), the next free ports of the plan's block for added provinces (21500–21999, ten per
+ * hospital1), the next free ports of the block for added provinces (500 above the topology's
+ * lowest block: 21500–21999 on the canonical ports, or `NRDL_ADDED_ORGS_FIRST_PORT`; ten per
  * organisation), its peer in the chaincode's endorsement policy — and runs `network:up`, which does
  * the rest (CA and identities, peer, the channel configuration update signed by a majority of the
  * members' admins, the chaincode definition's next sequence approved by every organisation).
@@ -17,10 +18,45 @@ import { parseArgs } from 'node:util';
 import { networkUp } from './network';
 import { TOPOLOGY_FILE, TopologyError, validateTopology, type OrgSpec, type Topology } from './topology';
 
-/** First port of the block the added provinces take (ten ports each: peer 1–3, CA 4–5). */
-export const ADDED_ORGS_FIRST_PORT = 21500;
-/** Ports of the added provinces' block end before this one. */
-export const ADDED_ORGS_END_PORT = 22000;
+/** Where the block of the added provinces starts by default, above the topology's lowest 500-port block. */
+export const ADDED_ORGS_OFFSET = 500;
+/** Ports of the block of added provinces (ten per organisation). */
+export const ADDED_ORGS_BLOCK_SIZE = 500;
+/** The environment variable that places the block of added provinces elsewhere (its first port). */
+export const ADDED_ORGS_PORT_ENV = 'NRDL_ADDED_ORGS_FIRST_PORT';
+
+/** The port range `[first, end)` of the added provinces' block. */
+export interface PortBlock {
+  readonly first: number;
+  readonly end: number;
+}
+
+/**
+ * The block the added provinces take: `NRDL_ADDED_ORGS_FIRST_PORT` when set, else 500 above the
+ * 500-port block holding the topology's lowest port (21000–21499 → 21500–21999), so a topology
+ * shifted as a whole takes its added provinces along.
+ */
+export function addedOrgsBlock(
+  topology: Pick<Topology, 'orgs'>,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): PortBlock {
+  const configured = env[ADDED_ORGS_PORT_ENV];
+  if (configured !== undefined && configured.trim() !== '') {
+    const first = Number(configured);
+    if (!Number.isInteger(first) || first < 1024 || first + ADDED_ORGS_BLOCK_SIZE > 65536) {
+      throw new TopologyError(
+        `${ADDED_ORGS_PORT_ENV}=${configured}: not a port in 1024-${String(65536 - ADDED_ORGS_BLOCK_SIZE)}`,
+      );
+    }
+    return { first, end: first + ADDED_ORGS_BLOCK_SIZE };
+  }
+  const ports = topology.orgs.flatMap((org) => [org.peer.port, org.ca.port]);
+  if (ports.length === 0)
+    throw new TopologyError('the topology has no organisations to place added ones beside');
+  const lowest = Math.min(...ports);
+  const first = Math.floor(lowest / ADDED_ORGS_BLOCK_SIZE) * ADDED_ORGS_BLOCK_SIZE + ADDED_ORGS_OFFSET;
+  return { first, end: first + ADDED_ORGS_BLOCK_SIZE };
+}
 
 /** What the command line names of the new province. */
 export interface NewProvince {
@@ -35,11 +71,14 @@ export interface NewProvince {
 }
 
 /** The ten ports of the `index`-th added organisation: peer gRPC, chaincode, operations; CA API, operations. */
-export function addedOrgPorts(index: number): Pick<OrgSpec, 'ca' | 'peer'> {
-  const base = ADDED_ORGS_FIRST_PORT + 10 * index;
-  if (base + 10 > ADDED_ORGS_END_PORT) {
+export function addedOrgPorts(
+  index: number,
+  block: PortBlock = { first: 21500, end: 22000 },
+): Pick<OrgSpec, 'ca' | 'peer'> {
+  const base = block.first + 10 * index;
+  if (base + 10 > block.end) {
     throw new TopologyError(
-      `no free ports for another organisation (${String(ADDED_ORGS_FIRST_PORT)}-${String(ADDED_ORGS_END_PORT - 1)} are taken)`,
+      `no free ports for another organisation (${String(block.first)}-${String(block.end - 1)} are taken)`,
     );
   }
   return {
@@ -66,14 +105,16 @@ export function withEndorser(policy: string, mspId: string): string {
 export function addProvinceToTopology(
   raw: Record<string, unknown>,
   next: NewProvince,
+  env: Readonly<Record<string, string | undefined>> = process.env,
 ): { readonly topology: Record<string, unknown>; readonly changed: boolean } {
   const current = validateTopology(raw);
   const same = current.orgs.find((org) => org.name === next.name);
   if (same !== undefined && same.mspId === next.mspId && same.kind === 'province') {
     return { topology: raw, changed: false };
   }
+  const block = addedOrgsBlock(current, env);
   const added = current.orgs.filter(
-    (org) => org.peer.port >= ADDED_ORGS_FIRST_PORT && org.peer.port < ADDED_ORGS_END_PORT,
+    (org) => org.peer.port >= block.first && org.peer.port < block.end,
   ).length;
   const org: OrgSpec = {
     name: next.name,
@@ -86,7 +127,7 @@ export function addProvinceToTopology(
     zh: next.zh,
     zhShort: next.zhShort,
     abbr: next.abbr,
-    ...addedOrgPorts(added),
+    ...addedOrgPorts(added, block),
     identities: [
       { name: 'admin', role: 'admin' },
       { name: 'proposer', role: 'proposer' },
