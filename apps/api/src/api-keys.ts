@@ -8,8 +8,10 @@ export type ApiKeyMap = ReadonlyMap<string, string>;
 /**
  * Loads the API-key file (`{ "<key>": "<org>/<identity>" }`). When it does not exist, creates one
  * key per identity found in the wallet (file mode 600) so a local deployment works at once.
+ * With `org`, only that organisation's identities are kept: an organisation's own server holds
+ * only its own wallet.
  */
-export function loadApiKeys(file: string, walletDir: string): ApiKeyMap {
+export function loadApiKeys(file: string, walletDir: string, org?: string): ApiKeyMap {
   if (!existsSync(file)) {
     const keys: Record<string, string> = {};
     for (const org of existsSync(walletDir) ? readdirSync(walletDir).sort() : []) {
@@ -25,7 +27,8 @@ export function loadApiKeys(file: string, walletDir: string): ApiKeyMap {
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   const map = new Map<string, string>();
   for (const [key, identity] of Object.entries(parsed)) {
-    if (typeof identity === 'string' && /^[a-z]+\/[a-z0-9_-]+$/.test(identity)) map.set(key, identity);
+    if (typeof identity !== 'string' || !/^[a-z]+\/[a-z0-9_-]+$/.test(identity)) continue;
+    if (org === undefined || identity.startsWith(`${org}/`)) map.set(key, identity);
   }
   return map;
 }

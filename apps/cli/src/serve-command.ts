@@ -50,11 +50,13 @@ export async function serveCommand(ctx: CommandContext, args: string[]): Promise
     port: { type: 'string' },
     keys: { type: 'string' },
     'read-model': { type: 'string' },
+    org: { type: 'string' },
   });
   const port = int(values, 'port', 1024, 65535) ?? DEFAULT_API_PORT;
   const walletDir = ctx.walletDir;
   const keysFile = str(values, 'keys') ?? path.join(walletDir, 'api-keys.json');
-  const keys = loadApiKeys(keysFile, walletDir);
+  // --org: only that organisation's identities (its own server holds only its own wallet)
+  const keys = loadApiKeys(keysFile, walletDir, str(values, 'org'));
   // One client per identity, opened like every command's (--wallet, $CATALOG_CHANNEL, the CLI's
   // client factory), kept open while the server runs.
   const clients = new Map<string, CatalogClient>();

@@ -32,6 +32,7 @@ describe('HTTP API keys', function () {
     const [key] = [...keys.keys()];
     expect(identityForKey(keys, key)).to.equal('guangdong/hospital1');
     expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')) as object)).to.have.length(2);
+    expect([...loadApiKeys(file, wallet, 'nhsa').values()]).to.deep.equal(['nhsa/approver']);
   });
 
   it('ignores entries that do not name an <org>/<identity>, and unknown or empty keys', function () {
