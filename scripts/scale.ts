@@ -14,7 +14,16 @@
  * Prints progress on stderr, a table on stdout, and writes `<out>/scale-<date>.json` and `.md`.
  * `network/topology.json` is restored afterwards and the network brought down.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  type Dirent,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -119,16 +128,19 @@ function approversOf(topology: Topology): string[] {
   ];
 }
 
+/** The entries of `dir`, none when it does not exist. */
+function entriesOf(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
 /** Bytes below `dir` (files only), 0 when it does not exist. */
 function dirBytes(dir: string): number {
   let total = 0;
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return 0;
-  }
-  for (const entry of entries) {
+  for (const entry of entriesOf(dir)) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) total += dirBytes(full);
     else if (entry.isFile()) total += statSync(full).size;
@@ -139,13 +151,7 @@ function dirBytes(dir: string): number {
 /** Bytes of every folder named `name` below `dir` (a channel's block files in a ledger). */
 function namedDirBytes(dir: string, name: string): number {
   let total = 0;
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return 0;
-  }
-  for (const entry of entries) {
+  for (const entry of entriesOf(dir)) {
     if (!entry.isDirectory()) continue;
     const full = path.join(dir, entry.name);
     total += entry.name === name ? dirBytes(full) : namedDirBytes(full, name);

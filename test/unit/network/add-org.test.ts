@@ -8,20 +8,9 @@ import {
   addProvinceToTopology,
   parseAddOrg,
   withEndorser,
-  type NewProvince,
 } from '../../../network/src/add-org';
 import { TOPOLOGY_FILE, TopologyError, validateTopology, type Topology } from '../../../network/src/topology';
-
-const HUBEI: NewProvince = {
-  name: 'hubei',
-  mspId: 'HubeiMSP',
-  province: 'Hubei',
-  zh: '湖北省',
-  zhShort: '湖北',
-  abbr: '鄂',
-  code: 'HB',
-  division: '420000',
-};
+import { HUBEI } from './support/provinces';
 
 const ARGS = [
   'hubei',

@@ -4,9 +4,9 @@ import {
   addedOrgPorts,
   addedOrgsBlock,
   addProvinceToTopology,
-  type NewProvince,
 } from '../../../network/src/add-org';
 import { loadTopology, TopologyError, type Topology } from '../../../network/src/topology';
+import { HUBEI } from './support/provinces';
 
 /**
  * The topology on the canonical ports (21000–21499, whatever shift the checkout runs on) moved by
@@ -27,17 +27,6 @@ function shifted(offset: number): Record<string, unknown> {
 }
 
 const CANONICAL = shifted(0) as unknown as Topology;
-
-const HUBEI: NewProvince = {
-  name: 'hubei',
-  mspId: 'HubeiMSP',
-  province: 'Hubei',
-  zh: '湖北省',
-  zhShort: '湖北',
-  abbr: '鄂',
-  code: 'HB',
-  division: '420000',
-};
 
 describe('network: the block of ports of added provinces follows the topology', function () {
   it('is 500 above the block of the lowest port: 21500–21999 on the canonical ports', function () {
