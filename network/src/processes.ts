@@ -206,14 +206,63 @@ export async function gossipPeersKnown(
 
 /** The `gossip_membership_total_peers_known` value for `channel` in a Prometheus text exposition. */
 export function peersKnownIn(metrics: string, channel: string): number | null {
-  for (const line of metrics.split('\n')) {
-    const match = /^gossip_membership_total_peers_known\{channel="([^"]*)"\} (\S+)$/.exec(line.trim());
+  return channelMetric(metrics, 'gossip_membership_total_peers_known', channel);
+}
+
+/** The value of the metric `name` labelled only with `channel` in a Prometheus text exposition. */
+export function channelMetric(metrics: string, name: string, channel: string): number | null {
+  const prefix = `${name}{channel="`;
+  for (const raw of metrics.split('\n')) {
+    const line = raw.trim();
+    if (!line.startsWith(prefix)) continue;
+    const match = /^[^{]+\{channel="([^"]*)"\} (\S+)$/.exec(line);
     if (match?.[1] === channel) {
       const value = Number(match[2]);
       return Number.isFinite(value) ? value : null;
     }
   }
   return null;
+}
+
+/**
+ * A peer's block height on `channel` (its `ledger_blockchain_height` metric), or null when it
+ * reports none or cannot be reached.
+ */
+export async function peerLedgerHeight(
+  host: string,
+  port: number,
+  channel: string,
+  timeoutMs = 2_000,
+): Promise<number | null> {
+  try {
+    const response = await fetch(`http://${host}:${port}/metrics`, {
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!response.ok) return null;
+    return channelMetric(await response.text(), 'ledger_blockchain_height', channel);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Waits until every peer in `peers` (operations endpoints) reports the same height on `channel`:
+ * a transaction committed at one organisation's peer reaches the others' a moment later, so a read
+ * through another organisation's peer right after a submit can see the state before it. Resolves
+ * with the heights seen last (equal unless `timeoutMs` passed first).
+ */
+export async function waitPeersInStep(
+  peers: readonly { readonly host: string; readonly port: number }[],
+  channel: string,
+  timeoutMs = 30_000,
+): Promise<(number | null)[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const heights = await Promise.all(peers.map((p) => peerLedgerHeight(p.host, p.port, channel)));
+    const first = heights[0];
+    if ((first !== null && heights.every((h) => h === first)) || Date.now() >= deadline) return heights;
+    await sleep(200);
+  }
 }
 
 /**

@@ -11,6 +11,7 @@ import { checkClaim, type ClaimResult } from '../../gateway-client/src';
 import { clientAs, closeClients } from './support/catalog';
 import { ensureFullCatalog, NATIONAL_APPROVE_AS } from './support/full-catalog';
 import { REPO, runCatalog } from './support/cli';
+import { peersInStep } from './support/network';
 
 const DATA = path.join(REPO, 'data');
 /** 儿童清肺口服液 (rule R-d1-age-2, 限定年龄对象 儿童: 0-17). */
@@ -59,6 +60,8 @@ describe('real network: the NHSA rule base and the claim check', function () {
     const summary = JSON.parse(run.stdout) as { status: string; rules: number; items: number };
     expect(summary).to.include({ status: 'applied', rules: 2059, items: 291 });
     expect(run.stderr).to.contain('drug names: 889, linked 373');
+    // the import committed at the submitting organisation's peer; the auditors' peer follows
+    await peersInStep();
     // the drug rule's national codes became codes of the NRDL item
     const view = (await clientAs('audit/auditor').getItem({ itemId: CHILD_DRUG })) as unknown as {
       item: { codes?: string[] };

@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isUnplannable, openConnection, unreachablePeers } from '../../../gateway-client/src';
 import { networkUp } from '../../../network/src/network';
+import { waitPeersInStep } from '../../../network/src/processes';
 import { StepReporter } from '../../../network/src/progress';
+import { loadTopology } from '../../../network/src/topology';
 import { networkPaths } from '../../../network/src/paths';
 
 /** The wallet the network enrols its identities into (`wallet/`). */
@@ -56,4 +58,17 @@ export function ensureNetwork(): Promise<void> {
     }),
   }).then(() => waitForDiscovery());
   return ready;
+}
+
+/**
+ * Waits until every peer of the topology is at the same height on the catalog channel: a submit
+ * returns once its transaction committed at the submitting organisation's peer, and a read through
+ * another organisation's peer (the auditors', a hospital's) right after it can see the state before.
+ */
+export async function peersInStep(timeoutMs = 30_000): Promise<void> {
+  const topology = loadTopology();
+  const peers = topology.orgs.map((org) => ({ host: org.host, port: org.peer.operationsPort }));
+  const heights = await waitPeersInStep(peers, topology.channel.name, timeoutMs);
+  if (new Set(heights).size !== 1)
+    throw new Error(`peers not at one height after ${String(timeoutMs)} ms: ${heights.join(', ')}`);
 }

@@ -10,6 +10,7 @@ import {
   gossipPeersKnown,
   isAlive,
   logTail,
+  peerLedgerHeight,
   peersKnownIn,
   portInUse,
   probeHealth,
@@ -18,6 +19,7 @@ import {
   stopProcess,
   trackedProcesses,
   waitGossipMembership,
+  waitPeersInStep,
   waitHealthy,
   type ManagedProcess,
 } from '../../../network/src/processes';
@@ -224,6 +226,37 @@ describe('network: node processes and PID files (only processes the test spawns)
       await new Promise((resolve) => server.close(resolve));
     }
     expect(await gossipPeersKnown('127.0.0.1', await freePort(), 'catalog')).to.equal(null);
+  });
+
+  it("peerLedgerHeight reads a peer's channel height from /metrics; waitPeersInStep waits until every peer reports the same one", async function () {
+    const exposition = (height: number): string =>
+      '# TYPE ledger_blockchain_height gauge\n' +
+      'ledger_blockchain_height{channel="other"} 2\n' +
+      `ledger_blockchain_height{channel="catalog"} ${String(height)}\n`;
+    // one peer at 10; the other starts at 7 and gains a block per scrape
+    let lagging = 7;
+    const serve = (height: () => number): http.Server =>
+      http.createServer((_request, response) => {
+        response.writeHead(200);
+        response.end(exposition(height()));
+      });
+    const ahead = serve(() => 10);
+    const behind = serve(() => (lagging < 10 ? lagging++ : lagging));
+    for (const server of [ahead, behind])
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const portOf = (server: http.Server): number => (server.address() as net.AddressInfo).port;
+    const peers = [ahead, behind].map((server) => ({ host: '127.0.0.1', port: portOf(server) }));
+    try {
+      expect(await peerLedgerHeight('127.0.0.1', portOf(ahead), 'other')).to.equal(2);
+      expect(await peerLedgerHeight('127.0.0.1', portOf(ahead), 'absent')).to.equal(null);
+      expect(await waitPeersInStep(peers, 'catalog', 10_000)).to.deep.equal([10, 10]);
+      expect(lagging).to.equal(10);
+      // a peer that reports nothing: the heights seen at the deadline
+      const absent = [...peers, { host: '127.0.0.1', port: await freePort() }];
+      expect(await waitPeersInStep(absent, 'catalog', 500)).to.deep.equal([10, 10, null]);
+    } finally {
+      for (const server of [ahead, behind]) await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('waitHealthy returns once the node is healthy, and fails when it exits or stays unhealthy', async function () {
