@@ -2,8 +2,9 @@
  * `npm run network:add-org -- <name> --msp <MSPID> --province <English name> --zh <中文名>
  * --abbr <简称> --code <XX> --division <NNNNNN> [--zh-short <简称>] [--no-up]`: records a new
  * province organisation in `network/topology.json` — its identities (admin, proposer, approver,
- * hospital1), the next free ports of the block for added provinces (500 above the topology's
- * lowest block: 21500–21999 on the canonical ports, or `NRDL_ADDED_ORGS_FIRST_PORT`; ten per
+ * hospital1), the next free loopback address 127.0.N.1 as its host, the next free ports of the
+ * block for added provinces (500 above the topology's lowest block: 21500–21999 on the canonical
+ * ports, or `NRDL_ADDED_ORGS_FIRST_PORT`; ten per
  * organisation), its peer in the chaincode's endorsement policy — and runs `network:up`, which does
  * the rest (CA and identities, peer, the channel configuration update signed by a majority of the
  * members' admins, the chaincode definition's next sequence approved by every organisation).
@@ -16,7 +17,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { networkUp } from './network';
-import { TOPOLOGY_FILE, TopologyError, validateTopology, type OrgSpec, type Topology } from './topology';
+import {
+  TOPOLOGY_FILE,
+  TopologyError,
+  nextHost,
+  validateTopology,
+  type OrgSpec,
+  type Topology,
+} from './topology';
 
 /** Where the block of the added provinces starts by default, above the topology's lowest 500-port block. */
 export const ADDED_ORGS_OFFSET = 500;
@@ -127,6 +135,7 @@ export function addProvinceToTopology(
     zh: next.zh,
     zhShort: next.zhShort,
     abbr: next.abbr,
+    host: nextHost(current.orgs.map((known) => known.host)),
     ...addedOrgPorts(added, block),
     identities: [
       { name: 'admin', role: 'admin' },

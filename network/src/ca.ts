@@ -24,7 +24,7 @@ type CaIdentityType = 'admin' | 'client' | 'peer' | 'orderer';
  * bootstrap registrar's password goes in the environment of `init` only ({@link caServerEnv}).
  */
 export function caServerArgs(
-  topology: Topology,
+  _topology: Topology,
   org: OrgSpec,
   paths: NetworkPaths,
   command: 'start' | 'init' = 'start',
@@ -35,7 +35,7 @@ export function caServerArgs(
     '--home',
     files.caHome,
     '--address',
-    topology.host,
+    org.host,
     '--port',
     String(org.ca.port),
     '--ca.name',
@@ -43,10 +43,10 @@ export function caServerArgs(
     '--csr.cn',
     caName(org),
     '--csr.hosts',
-    `${topology.host},localhost`,
+    `${org.host},localhost,${caName(org)}`,
     '--tls.enabled',
     '--operations.listenaddress',
-    `${topology.host}:${org.ca.operationsPort}`,
+    `${org.host}:${org.ca.operationsPort}`,
   ];
 }
 
@@ -118,7 +118,7 @@ function caClientHome(paths: NetworkPaths, org: OrgSpec): string {
  * goes in `FABRIC_CA_CLIENT_URL`, never on the command line.
  */
 export function enrollInvocation(
-  topology: Topology,
+  _topology: Topology,
   org: OrgSpec,
   paths: NetworkPaths,
   enrolment: { id: string; secret: string; mspDir: string; extra?: readonly string[] },
@@ -130,7 +130,7 @@ export function enrollInvocation(
     env: {
       ...without(base, 'FABRIC_CA_CLIENT_'),
       FABRIC_CA_CLIENT_HOME: caClientHome(paths, org),
-      FABRIC_CA_CLIENT_URL: `https://${encodeURIComponent(id)}:${encodeURIComponent(secret)}@${topology.host}:${org.ca.port}`,
+      FABRIC_CA_CLIENT_URL: `https://${encodeURIComponent(id)}:${encodeURIComponent(secret)}@${org.host}:${org.ca.port}`,
     },
   };
 }
@@ -140,7 +140,7 @@ export function enrollInvocation(
  * `FABRIC_CA_CLIENT_ID_SECRET`, never on the command line.
  */
 export function registerInvocation(
-  topology: Topology,
+  _topology: Topology,
   org: OrgSpec,
   paths: NetworkPaths,
   registration: { id: string; secret: string; type: CaIdentityType; role: string | null },
@@ -150,7 +150,7 @@ export function registerInvocation(
   const args = [
     'register',
     '-u',
-    `https://${topology.host}:${org.ca.port}`,
+    `https://${org.host}:${org.ca.port}`,
     '--tls.certfiles',
     orgPaths(paths, org).caCert,
     '--mspdir',
@@ -179,7 +179,7 @@ export function registerInvocation(
  * only the public keys of the consenters' certificates.
  */
 export function reenrollInvocation(
-  topology: Topology,
+  _topology: Topology,
   org: OrgSpec,
   paths: NetworkPaths,
   request: { mspDir: string; hosts?: string; tls?: boolean; reuseKey?: boolean },
@@ -188,7 +188,7 @@ export function reenrollInvocation(
   const args = [
     'reenroll',
     '-u',
-    `https://${topology.host}:${org.ca.port}`,
+    `https://${org.host}:${org.ca.port}`,
     '--tls.certfiles',
     orgPaths(paths, org).caCert,
     '--mspdir',
@@ -315,7 +315,7 @@ class CaClient {
   }
 
   public hosts(node: string): string {
-    return `${this.topology.host},localhost,${node}`;
+    return `${this.org.host},localhost,${node}`;
   }
 }
 

@@ -220,7 +220,7 @@ export async function addOrgsToChannel(
       if (members.includes(org.mspId)) continue;
       const lator = new Lator(fabric, dir);
       const next = withApplicationOrg(config, org.mspId, await printOrg(fabric, topology, paths, org, dir), {
-        host: topology.host,
+        host: org.host,
         port: org.peer.port,
       });
       const original = await lator.encode('common.Config', config, `config-${org.name}`);

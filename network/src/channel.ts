@@ -13,12 +13,12 @@ export function channelBlock(topology: Topology, paths: NetworkPaths): string {
 }
 
 /** The `osnadmin` connection flags of `org`'s orderer (admin endpoint and mutual TLS). */
-export function osnadminArgs(topology: Topology, org: OrgSpec, paths: NetworkPaths): string[] {
+export function osnadminArgs(_topology: Topology, org: OrgSpec, paths: NetworkPaths): string[] {
   if (!org.orderer) throw new Error(`${org.name} runs no orderer`);
   const tls = orgPaths(paths, org).ordererTls;
   return [
     '-o',
-    `${topology.host}:${org.orderer.adminPort}`,
+    `${org.host}:${org.orderer.adminPort}`,
     '--ca-file',
     path.join(tls, 'ca.crt'),
     '--client-cert',

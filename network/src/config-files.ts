@@ -48,7 +48,7 @@ function implicit(rule: string): { Type: string; Rule: string } {
 }
 
 /** One organisation's section of configtx.yaml (MSP folder, policies, anchor peer, orderer endpoint). */
-export function orgSection(topology: Topology, org: OrgSpec, paths: NetworkPaths): Record<string, unknown> {
+export function orgSection(_topology: Topology, org: OrgSpec, paths: NetworkPaths): Record<string, unknown> {
   const section: Record<string, unknown> = {
     Name: org.mspId,
     ID: org.mspId,
@@ -59,9 +59,9 @@ export function orgSection(topology: Topology, org: OrgSpec, paths: NetworkPaths
       Admins: signature(`OR('${org.mspId}.admin')`),
       Endorsement: signature(`OR('${org.mspId}.peer')`),
     },
-    AnchorPeers: [{ Host: topology.host, Port: org.peer.port }],
+    AnchorPeers: [{ Host: org.host, Port: org.peer.port }],
   };
-  if (org.orderer) section.OrdererEndpoints = [`${topology.host}:${org.orderer.port}`];
+  if (org.orderer) section.OrdererEndpoints = [`${org.host}:${org.orderer.port}`];
   return section;
 }
 
@@ -91,7 +91,7 @@ export function configtx(topology: Topology, paths: NetworkPaths): Record<string
           EtcdRaft: {
             Consenters: ordererOrgs(topology).map((org) => {
               const tls = path.join(orgPaths(paths, org).ordererTls, 'server.crt');
-              return { Host: topology.host, Port: org.orderer.port, ClientTLSCert: tls, ServerTLSCert: tls };
+              return { Host: org.host, Port: org.orderer.port, ClientTLSCert: tls, ServerTLSCert: tls };
             }),
             Options: {
               TickInterval: '250ms',

@@ -11,7 +11,7 @@ export function connectionProfile(topology: Topology, org: OrgSpec, paths: Netwo
   return {
     org: org.name,
     mspId: org.mspId,
-    peerEndpoint: `${topology.host}:${org.peer.port}`,
+    peerEndpoint: `${org.host}:${org.peer.port}`,
     peerHostAlias: peerName(org),
     tlsRootCert: readFileSync(orgPaths(paths, org).caCert, 'utf8'),
     channel: topology.channel.name,

@@ -242,7 +242,7 @@ export async function deployChaincode(
   );
   const peerArgs = topology.orgs.flatMap((org) => [
     '--peerAddresses',
-    `${topology.host}:${org.peer.port}`,
+    `${org.host}:${org.peer.port}`,
     '--tlsRootCertFiles',
     orgPaths(paths, org).caCert,
   ]);

@@ -105,10 +105,10 @@ export async function preflightPorts(topology: Topology, paths: NetworkPaths): P
   for (const node of nodesOf(topology)) {
     if (runningPid(paths.pidDir, node.name) !== null) continue;
     for (const port of node.ports) {
-      if (await portInUse(port, topology.host)) {
+      if (await portInUse(port, node.org.host)) {
         const purpose = plan.find((entry) => entry.port === port)?.purpose ?? '';
         throw new PortTakenError(
-          `port ${topology.host}:${port} (${node.name} ${purpose}) is already in use by another process; ` +
+          `port ${node.org.host}:${port} (${node.name} ${purpose}) is already in use by another process; ` +
             `free it or change network/topology.json`,
         );
       }
@@ -194,7 +194,7 @@ async function startKind(
     const proc = startNode(fabric, topology, node, paths, launcher);
     started.push(proc);
     log(`${node.name} started (pid ${proc.pid}), log network/logs/${node.name}.log`);
-    waits.push(launcher.waitHealthy(proc, topology.host, node.operationsPort, paths.logDir));
+    waits.push(launcher.waitHealthy(proc, node.org.host, node.operationsPort, paths.logDir));
   }
   await Promise.all(waits);
 }
@@ -228,11 +228,11 @@ export async function restartNode(
   const started = Date.now();
   await stopProcess(paths.pidDir, node.name);
   const proc = startNode(fabric, topology, node, paths, launcher);
-  await launcher.waitHealthy(proc, topology.host, node.operationsPort, paths.logDir);
+  await launcher.waitHealthy(proc, node.org.host, node.operationsPort, paths.logDir);
   if (node.kind === 'peer' && launcher.waitMembership !== undefined) {
     // healthy is not ready: its gateway finds the other organisations' endorsers through gossip
     const others = nodesOf(topology).filter((peer) => peer.kind === 'peer' && peer.name !== node.name);
-    await launcher.waitMembership(topology.host, node.operationsPort, topology.channel.name, others.length);
+    await launcher.waitMembership(node.org.host, node.operationsPort, topology.channel.name, others.length);
   }
   return { pid: proc.pid, ms: Date.now() - started };
 }
@@ -435,7 +435,7 @@ export async function networkStatus(options: StatusOptions = {}): Promise<Networ
   const [nodes, certificates] = await Promise.all([
     Promise.all(
       selected.map(async (node): Promise<NodeStatus> => {
-        const health = await probeHealth(topology.host, node.operationsPort);
+        const health = await probeHealth(node.org.host, node.operationsPort);
         return {
           name: node.name,
           kind: node.kind,
@@ -443,7 +443,7 @@ export async function networkStatus(options: StatusOptions = {}): Promise<Networ
           pid: runningPid(paths.pidDir, node.name),
           healthy: health.ok,
           health: health.detail,
-          operations: `${topology.host}:${node.operationsPort}`,
+          operations: `${node.org.host}:${node.operationsPort}`,
         };
       }),
     ),

@@ -26,10 +26,10 @@ function baseEnv(paths: NetworkPaths): NodeJS.ProcessEnv {
 }
 
 /** Environment of `org`'s peer: every core.yaml setting that differs per node, by variable. */
-export function peerEnv(topology: Topology, org: OrgSpec, paths: NetworkPaths): NodeJS.ProcessEnv {
+export function peerEnv(_topology: Topology, org: OrgSpec, paths: NetworkPaths): NodeJS.ProcessEnv {
   const files = orgPaths(paths, org);
-  const address = `${topology.host}:${org.peer.port}`;
-  const chaincodeAddress = `${topology.host}:${org.peer.chaincodePort}`;
+  const address = `${org.host}:${org.peer.port}`;
+  const chaincodeAddress = `${org.host}:${org.peer.chaincodePort}`;
   return {
     ...baseEnv(paths),
     CORE_PEER_ID: peerName(org),
@@ -52,7 +52,7 @@ export function peerEnv(topology: Topology, org: OrgSpec, paths: NetworkPaths): 
     CORE_LEDGER_STATE_STATEDATABASE: 'goleveldb',
     CORE_LEDGER_HISTORY_ENABLEHISTORYDATABASE: 'true',
     CORE_LEDGER_SNAPSHOTS_ROOTDIR: path.join(files.peerLedger, 'snapshots'),
-    CORE_OPERATIONS_LISTENADDRESS: `${topology.host}:${org.peer.operationsPort}`,
+    CORE_OPERATIONS_LISTENADDRESS: `${org.host}:${org.peer.operationsPort}`,
     CORE_OPERATIONS_TLS_ENABLED: 'false',
     CORE_METRICS_PROVIDER: 'prometheus',
     // No Docker daemon: an empty endpoint turns the Docker health check and builder off.
@@ -66,13 +66,13 @@ export function peerEnv(topology: Topology, org: OrgSpec, paths: NetworkPaths): 
 }
 
 /** Environment of `org`'s orderer (no system channel; channels joined with osnadmin). */
-export function ordererEnv(topology: Topology, org: OrgSpec, paths: NetworkPaths): NodeJS.ProcessEnv {
+export function ordererEnv(_topology: Topology, org: OrgSpec, paths: NetworkPaths): NodeJS.ProcessEnv {
   if (!org.orderer) throw new Error(`${org.name} runs no orderer`);
   const files = orgPaths(paths, org);
   const tls = (file: string): string => path.join(files.ordererTls, file);
   return {
     ...baseEnv(paths),
-    ORDERER_GENERAL_LISTENADDRESS: topology.host,
+    ORDERER_GENERAL_LISTENADDRESS: org.host,
     ORDERER_GENERAL_LISTENPORT: String(org.orderer.port),
     ORDERER_GENERAL_LOCALMSPID: org.mspId,
     ORDERER_GENERAL_LOCALMSPDIR: files.ordererMsp,
@@ -85,14 +85,14 @@ export function ordererEnv(topology: Topology, org: OrgSpec, paths: NetworkPaths
     ORDERER_GENERAL_CLUSTER_ROOTCAS: `[${tls('ca.crt')}]`,
     ORDERER_GENERAL_BOOTSTRAPMETHOD: 'none',
     ORDERER_CHANNELPARTICIPATION_ENABLED: 'true',
-    ORDERER_ADMIN_LISTENADDRESS: `${topology.host}:${org.orderer.adminPort}`,
+    ORDERER_ADMIN_LISTENADDRESS: `${org.host}:${org.orderer.adminPort}`,
     ORDERER_ADMIN_TLS_ENABLED: 'true',
     ORDERER_ADMIN_TLS_CERTIFICATE: tls('server.crt'),
     ORDERER_ADMIN_TLS_PRIVATEKEY: tls('server.key'),
     ORDERER_ADMIN_TLS_ROOTCAS: `[${tls('ca.crt')}]`,
     ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED: 'true',
     ORDERER_ADMIN_TLS_CLIENTROOTCAS: `[${tls('ca.crt')}]`,
-    ORDERER_OPERATIONS_LISTENADDRESS: `${topology.host}:${org.orderer.operationsPort}`,
+    ORDERER_OPERATIONS_LISTENADDRESS: `${org.host}:${org.orderer.operationsPort}`,
     ORDERER_OPERATIONS_TLS_ENABLED: 'false',
     ORDERER_METRICS_PROVIDER: 'prometheus',
     ORDERER_FILELEDGER_LOCATION: files.ordererLedger,
@@ -103,13 +103,13 @@ export function ordererEnv(topology: Topology, org: OrgSpec, paths: NetworkPaths
 }
 
 /** Environment for `peer` CLI commands run as `org`'s admin against its own peer. */
-export function adminCliEnv(topology: Topology, org: OrgSpec, paths: NetworkPaths): NodeJS.ProcessEnv {
+export function adminCliEnv(_topology: Topology, org: OrgSpec, paths: NetworkPaths): NodeJS.ProcessEnv {
   const files = orgPaths(paths, org);
   return {
     ...baseEnv(paths),
     CORE_PEER_LOCALMSPID: org.mspId,
     CORE_PEER_MSPCONFIGPATH: walletEntry(paths, org.name, 'admin').msp,
-    CORE_PEER_ADDRESS: `${topology.host}:${org.peer.port}`,
+    CORE_PEER_ADDRESS: `${org.host}:${org.peer.port}`,
     CORE_PEER_TLS_ENABLED: 'true',
     CORE_PEER_TLS_ROOTCERT_FILE: files.caCert,
     FABRIC_LOGGING_SPEC: 'warning',
@@ -117,9 +117,9 @@ export function adminCliEnv(topology: Topology, org: OrgSpec, paths: NetworkPath
 }
 
 /** The `-o … --tls --cafile …` arguments that reach the first orderer. */
-export function ordererArgs(topology: Topology, paths: NetworkPaths, org: OrgSpec): string[] {
+export function ordererArgs(_topology: Topology, paths: NetworkPaths, org: OrgSpec): string[] {
   if (!org.orderer) throw new Error(`${org.name} runs no orderer`);
-  return ['-o', `${topology.host}:${org.orderer.port}`, '--tls', '--cafile', orgPaths(paths, org).caCert];
+  return ['-o', `${org.host}:${org.orderer.port}`, '--tls', '--cafile', orgPaths(paths, org).caCert];
 }
 
 /** Name of the orderer node for log and PID files. */

@@ -119,7 +119,7 @@ export function certificateSources(
         org: org.mspId,
         kind: 'tls',
         file: path.join(files.caHome, 'tls-cert.pem'),
-        served: { host: topology.host, port: org.ca.port },
+        served: { host: org.host, port: org.ca.port },
       },
     );
     const nodes: { name: string; msp: string; tls: string; port: number }[] = [
@@ -140,7 +140,7 @@ export function certificateSources(
           org: org.mspId,
           kind: 'tls',
           file: path.join(node.tls, 'server.crt'),
-          served: { host: topology.host, port: node.port },
+          served: { host: org.host, port: node.port },
         },
         {
           owner: node.name,

@@ -139,7 +139,7 @@ async function renewOne(
 }
 
 function nodeRenewals(
-  topology: Topology,
+  _topology: Topology,
   org: OrgSpec,
   paths: NetworkPaths,
   kind: 'peer' | 'orderer',
@@ -148,7 +148,7 @@ function nodeRenewals(
   const name = kind === 'peer' ? peerName(org) : ordererName(org);
   const msp = kind === 'peer' ? files.peerMsp : files.ordererMsp;
   const tlsDir = kind === 'peer' ? files.peerTls : files.ordererTls;
-  const hosts = `${topology.host},localhost,${name}`;
+  const hosts = `${org.host},localhost,${name}`;
   return [
     { owner: name, kind: 'enrolment', mspDir: msp, hosts, install: () => undefined },
     {

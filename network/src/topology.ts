@@ -29,6 +29,11 @@ export interface OrgSpec {
   readonly zh?: string;
   readonly zhShort?: string;
   readonly abbr?: string;
+  /**
+   * The address every node of this organisation listens on and publishes (its own host: on one
+   * machine a distinct loopback address, 127.0.1.1 for the first organisation, 127.0.2.1, …).
+   */
+  readonly host: string;
   readonly ca: { readonly port: number; readonly operationsPort: number };
   readonly peer: { readonly port: number; readonly chaincodePort: number; readonly operationsPort: number };
   readonly orderer?: { readonly port: number; readonly adminPort: number; readonly operationsPort: number };
@@ -40,7 +45,6 @@ export interface Topology {
   readonly project: string;
   readonly fabricVersion: string;
   readonly fabricCaVersion: string;
-  readonly host: string;
   readonly channel: {
     readonly name: string;
     readonly batchTimeout: string;
@@ -85,9 +89,10 @@ export function validateTopology(raw: unknown): Topology {
     throw new TopologyError('topology must be a JSON object');
   }
   const topology = raw as Topology;
-  if (topology.host !== '127.0.0.1') {
+  if ('host' in topology) {
     throw new TopologyError(
-      `host must be the loopback address 127.0.0.1, got ${JSON.stringify(topology.host)}`,
+      'the top-level "host" is replaced by one "host" per organisation (e.g. "host": "127.0.2.1"); ' +
+        'move it into each organisation, a distinct loopback address each',
     );
   }
   const orgs = topology.orgs as unknown;
@@ -96,6 +101,7 @@ export function validateTopology(raw: unknown): Topology {
   }
   const names = new Set<string>();
   const msps = new Set<string>();
+  const hosts = new Map<string, string>();
   for (const org of topology.orgs) {
     if (!/^[a-z][a-z0-9]*$/.test(org.name)) {
       throw new TopologyError(`organisation name "${org.name}" must be lower-case letters and digits`);
@@ -105,6 +111,7 @@ export function validateTopology(raw: unknown): Topology {
     }
     names.add(org.name);
     msps.add(org.mspId);
+    checkHost(org, hosts);
     if (!KINDS.has(org.kind)) {
       throw new TopologyError(`organisation ${org.name} has unknown kind "${org.kind}"`);
     }
@@ -141,6 +148,46 @@ export function validateTopology(raw: unknown): Topology {
   }
   portPlan(topology);
   return topology;
+}
+
+const LOOPBACK = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/** Whether `host` is a dotted IPv4 address in 127.0.0.0/8 (every one of them reaches `lo` on Linux). */
+export function isLoopback(host: string): boolean {
+  const match = LOOPBACK.exec(host);
+  return match !== null && match.slice(1).every((part) => Number(part) <= 255);
+}
+
+function checkHost(org: OrgSpec, hosts: Map<string, string>): void {
+  const host = org.host as unknown;
+  if (host === undefined) {
+    throw new TopologyError(
+      `organisation ${org.name} needs a "host": its own loopback address (e.g. "${nextHost([...hosts.keys()])}")`,
+    );
+  }
+  if (typeof host !== 'string' || !isLoopback(host)) {
+    throw new TopologyError(
+      `organisation ${org.name}: host must be a loopback address in 127.0.0.0/8, got ${JSON.stringify(host)}`,
+    );
+  }
+  const other = hosts.get(host);
+  if (other !== undefined) {
+    throw new TopologyError(`host ${host} is assigned twice: organisations ${other} and ${org.name}`);
+  }
+  hosts.set(host, org.name);
+}
+
+/**
+ * The first address 127.0.N.1 (N = 1, 2, …) that none of `taken` uses: where an added organisation
+ * listens by default.
+ */
+export function nextHost(taken: readonly string[]): string {
+  const used = new Set(taken);
+  for (let n = 1; n <= 255; n++) {
+    const host = `127.0.${String(n)}.1`;
+    if (!used.has(host)) return host;
+  }
+  throw new TopologyError('no free loopback address 127.0.N.1 is left (N = 1..255)');
 }
 
 /** Every port of the network with its owner; throws if two listeners share a port or a port is out of range. */

@@ -34,6 +34,7 @@ import {
   caName,
   findOrg,
   loadTopology,
+  nextHost,
   peerName,
   type OrgSpec,
   type Topology,
@@ -57,6 +58,7 @@ const HUBEI: OrgSpec = {
   zh: '湖北省',
   zhShort: '湖北',
   abbr: '鄂',
+  host: nextHost(loadTopology().orgs.map((org) => org.host)),
   ca: { port: BASE + 33, operationsPort: BASE + 34 },
   peer: { port: BASE + 30, chaincodePort: BASE + 31, operationsPort: BASE + 32 },
   identities: [

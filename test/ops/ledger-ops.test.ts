@@ -46,7 +46,7 @@ function peer0(org: OrgSpec): PeerRef {
   return {
     name: `peer0.${org.name}`,
     org,
-    address: `${topology.host}:${String(org.peer.port)}`,
+    address: `${org.host}:${String(org.peer.port)}`,
     snapshots: path.join(orgPaths(paths, org).peerLedger, 'snapshots'),
   };
 }
@@ -58,7 +58,7 @@ const extraCrypto = path.join(paths.dataDir, 'orgs', 'shaanxi', 'peer1');
 const peer1: PeerRef = {
   name: 'peer1.shaanxi',
   org: shaanxi,
-  address: `${topology.host}:${String(EXTRA_PORTS.port)}`,
+  address: `${shaanxi.host}:${String(EXTRA_PORTS.port)}`,
   snapshots: path.join(extraLedger, 'snapshots'),
 };
 
@@ -325,7 +325,7 @@ describe('real network (ops, soak run): backup and restore of a peer and its CA,
       pidDir: paths.pidDir,
       logDir: paths.logDir,
     });
-    await waitHealthy(proc, topology.host, EXTRA_PORTS.operationsPort, paths.logDir);
+    await waitHealthy(proc, shaanxi.host, EXTRA_PORTS.operationsPort, paths.logDir);
     const joinStarted = Date.now();
     await peerCli(peer1, ['channel', 'joinbysnapshot', '--snapshotpath', snapshotPath]);
     // the channel moves on while it joins

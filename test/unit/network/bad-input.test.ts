@@ -61,14 +61,14 @@ describe('network scripts refuse bad input', function () {
   });
 
   it('refuses to start when a port of the plan is taken by another process, naming node and port', async function () {
+    // Shift every port away from a network that may be running, then take one of them on NHSA's host.
+    const base = shiftPorts(loadTopology(), 600);
+    const [first, ...others] = base.orgs;
+    if (!first) throw new Error('empty topology');
     const server = net.createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(0, first.host, resolve));
     const taken = (server.address() as net.AddressInfo).port;
     try {
-      // Shift every port away from a network that may be running, then take one of them.
-      const base = shiftPorts(loadTopology(), 600);
-      const [first, ...others] = base.orgs;
-      if (!first) throw new Error('empty topology');
       const topology: Topology = {
         ...base,
         orgs: [{ ...first, peer: { ...first.peer, chaincodePort: taken } }, ...others],
@@ -79,7 +79,7 @@ describe('network scripts refuse bad input', function () {
       );
       expect(error).to.be.instanceOf(PortTakenError);
       expect((error as Error).message).to.include(
-        `port 127.0.0.1:${taken} (peer0.nhsa chaincode callbacks (TLS)) is already in use`,
+        `port ${first.host}:${taken} (peer0.nhsa chaincode callbacks (TLS)) is already in use`,
       );
     } finally {
       server.close();

@@ -84,7 +84,7 @@ describe('network: CA initialisation and enrolment (scripted fabric-ca)', functi
     runner.calls.length = 0;
     await enrollOrg(fabric, topology, nhsa, paths);
     const files = orgPaths(paths, nhsa);
-    const hosts = (node: string): string => `127.0.0.1,localhost,${node}`;
+    const hosts = (node: string): string => `127.0.1.1,localhost,${node}`;
     expect(
       runner.calls.map((call) => [
         call.args[0],
@@ -114,7 +114,7 @@ describe('network: CA initialisation and enrolment (scripted fabric-ca)', functi
         expect(argAfter(call, '--mspdir')).to.equal(files.registrarMsp);
       } else {
         const url = new URL(call.env.FABRIC_CA_CLIENT_URL ?? '');
-        expect(url.host).to.equal(`127.0.0.1:${nhsa.ca.port}`);
+        expect(url.host).to.equal(`127.0.1.1:${nhsa.ca.port}`);
         expect(url.password).to.equal(byId[url.username]);
       }
     }

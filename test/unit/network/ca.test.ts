@@ -78,7 +78,7 @@ describe('Fabric CA secrets and key files', function () {
     expect(run.args.slice(0, 1)).to.deep.equal(['enroll']);
     expect(run.args).to.include('--csr.hosts');
     expect(run.env['FABRIC_CA_CLIENT_URL']).to.equal(
-      `https://approver:s3cr3t-value@${topology.host}:${org.ca.port}`,
+      `https://approver:s3cr3t-value@${org.host}:${org.ca.port}`,
     );
     expect(run.env).to.not.have.property('FABRIC_CA_CLIENT_ID_SECRET');
     expect(run.env['FABRIC_CA_CLIENT_HOME']).to.equal(path.join(paths.dataDir, 'ca-client', org.name));
@@ -95,7 +95,7 @@ describe('Fabric CA secrets and key files', function () {
     );
     expect(run.args.join(' ')).to.not.contain('s3cr3t-value');
     expect(run.args).to.not.include('--id.secret');
-    expect(run.args).to.include('-u').and.include(`https://${topology.host}:${org.ca.port}`);
+    expect(run.args).to.include('-u').and.include(`https://${org.host}:${org.ca.port}`);
     expect(run.args.join(' ')).to.not.contain('@');
     expect(run.env['FABRIC_CA_CLIENT_ID_SECRET']).to.equal('s3cr3t-value');
     expect(run.env).to.not.have.property('FABRIC_CA_CLIENT_URL');

@@ -28,6 +28,7 @@ const HUBEI_ORG: OrgSpec = {
   division: '420000',
   zh: '湖北省',
   zhShort: '湖北',
+  host: '127.0.6.1',
   abbr: '鄂',
   ca: { port: 21484, operationsPort: 21485 },
   peer: { port: 21481, chaincodePort: 21482, operationsPort: 21483 },

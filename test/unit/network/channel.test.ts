@@ -57,7 +57,7 @@ describe('network: creating and joining the channel (scripted Fabric CLIs)', fun
     const tls = orgPaths(paths, org).ordererTls;
     return [
       '-o',
-      `127.0.0.1:${org.orderer?.adminPort ?? 0}`,
+      `${org.host}:${org.orderer?.adminPort ?? 0}`,
       '--ca-file',
       path.join(tls, 'ca.crt'),
       '--client-cert',

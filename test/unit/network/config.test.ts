@@ -27,9 +27,9 @@ describe('generated Fabric configuration', function () {
     expect(profile.Orderer.OrdererType).to.equal('etcdraft');
     expect(profile.Orderer.BatchTimeout).to.equal('250ms');
     expect(profile.Orderer.EtcdRaft.Consenters.map((c) => `${c.Host}:${c.Port}`)).to.deep.equal([
-      '127.0.0.1:21056',
-      '127.0.0.1:21156',
-      '127.0.0.1:21256',
+      '127.0.1.1:21056',
+      '127.0.2.1:21156',
+      '127.0.3.1:21256',
     ]);
     expect(profile.Orderer.Organizations.map((org) => org.ID)).to.deep.equal([
       'NHSAMSP',
@@ -59,9 +59,9 @@ describe('generated Fabric configuration', function () {
     const env = peerEnv(topology, findOrg(topology, 'shaanxi'), paths);
     expect(env).to.include({
       CORE_PEER_LOCALMSPID: 'ShaanxiMSP',
-      CORE_PEER_LISTENADDRESS: '127.0.0.1:21351',
-      CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:21352',
-      CORE_OPERATIONS_LISTENADDRESS: '127.0.0.1:21353',
+      CORE_PEER_LISTENADDRESS: '127.0.4.1:21351',
+      CORE_PEER_CHAINCODELISTENADDRESS: '127.0.4.1:21352',
+      CORE_OPERATIONS_LISTENADDRESS: '127.0.4.1:21353',
       CORE_VM_ENDPOINT: '',
       CORE_LEDGER_STATE_STATEDATABASE: 'goleveldb',
       CORE_LEDGER_HISTORY_ENABLEHISTORYDATABASE: 'true',
@@ -82,7 +82,7 @@ describe('generated Fabric configuration', function () {
       ORDERER_CHANNELPARTICIPATION_ENABLED: 'true',
       ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED: 'true',
       ORDERER_GENERAL_LISTENPORT: '21256',
-      ORDERER_ADMIN_LISTENADDRESS: '127.0.0.1:21257',
+      ORDERER_ADMIN_LISTENADDRESS: '127.0.3.1:21257',
     });
     expect(() => ordererEnv(topology, findOrg(topology, 'shaanxi'), paths)).to.throw(/runs no orderer/);
   });

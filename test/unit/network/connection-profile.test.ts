@@ -40,7 +40,7 @@ describe('network: connection profiles', function () {
       expect(JSON.parse(text)).to.deep.equal({
         org: org.name,
         mspId: org.mspId,
-        peerEndpoint: `127.0.0.1:${org.peer.port}`,
+        peerEndpoint: `${org.host}:${org.peer.port}`,
         peerHostAlias: `peer0.${org.name}`,
         tlsRootCert: `-----BEGIN CERTIFICATE-----\n${org.name}\n-----END CERTIFICATE-----\n`,
         channel: 'catalog',

@@ -68,7 +68,13 @@ describe('network: chaincode lifecycle (scripted peer CLI)', function () {
   }
 
   function ordererArgs(): string[] {
-    return ['-o', `127.0.0.1:${nhsa.orderer?.port ?? 0}`, '--tls', '--cafile', orgPaths(paths, nhsa).caCert];
+    return [
+      '-o',
+      `${nhsa.host}:${nhsa.orderer?.port ?? 0}`,
+      '--tls',
+      '--cafile',
+      orgPaths(paths, nhsa).caCert,
+    ];
   }
 
   function definition(version: string, sequence: number): string[] {
@@ -279,7 +285,7 @@ describe('network: chaincode lifecycle (scripted peer CLI)', function () {
         ...ordererArgs(),
         ...topology.orgs.flatMap((org) => [
           '--peerAddresses',
-          `127.0.0.1:${org.peer.port}`,
+          `${org.host}:${org.peer.port}`,
           '--tlsRootCertFiles',
           orgPaths(paths, org).caCert,
         ]),

@@ -274,7 +274,7 @@ describe('network: up, deploy, status and down with everything injected (no Fabr
         expect(runningPid(paths.pidDir, node.name)).to.be.a('number');
       }
       expect(first.waits).to.deep.equal(
-        nodes.map((node) => [node.name, '127.0.0.1', node.operationsPort, paths.logDir]),
+        nodes.map((node) => [node.name, node.org.host, node.operationsPort, paths.logDir]),
       );
 
       const at = (entry: string): number => channel.timeline.indexOf(entry);
@@ -303,7 +303,7 @@ describe('network: up, deploy, status and down with everything injected (no Fabr
         const profile = JSON.parse(readFileSync(connectionProfilePath(paths, org.name), 'utf8')) as {
           peerEndpoint: string;
         };
-        expect(profile.peerEndpoint).to.equal(`127.0.0.1:${org.peer.port}`);
+        expect(profile.peerEndpoint).to.equal(`${org.host}:${org.peer.port}`);
       }
       const core = YAML.parse(readFileSync(path.join(paths.configDir, 'core.yaml'), 'utf8')) as {
         chaincode: { mode: string; externalBuilders: { name: string }[] };
@@ -443,12 +443,12 @@ describe('network: up, deploy, status and down with everything injected (no Fabr
     expect(run.starts[0]?.env).to.deep.equal(peerEnv(topology, findOrg(topology, 'sichuan'), paths));
     const sichuan = findOrg(topology, 'sichuan');
     expect(run.waits).to.deep.equal([
-      ['peer0.sichuan', '127.0.0.1', sichuan.peer.operationsPort, paths.logDir],
+      ['peer0.sichuan', sichuan.host, sichuan.peer.operationsPort, paths.logDir],
     ]);
     // a restarted peer is ready when its gossip membership counts every other peer of the topology
     const otherPeers = topology.orgs.length - 1;
     expect(run.memberships).to.deep.equal([
-      ['127.0.0.1', sichuan.peer.operationsPort, topology.channel.name, otherPeers],
+      [sichuan.host, sichuan.peer.operationsPort, topology.channel.name, otherPeers],
     ]);
     expect(restarted.pid).to.equal(runningPid(paths.pidDir, 'peer0.sichuan'));
     expect(restarted.ms).to.be.a('number');
@@ -468,7 +468,7 @@ describe('network: up, deploy, status and down with everything injected (no Fabr
         response.writeHead(200);
         response.end('OK');
       });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      await new Promise<void>((resolve) => server.listen(0, findOrg(topology, 'guangdong').host, resolve));
       const { port } = server.address() as net.AddressInfo;
       withHealthyPeer = {
         ...topology,
@@ -496,7 +496,9 @@ describe('network: up, deploy, status and down with everything injected (no Fabr
         ['peer0.guangdong', 'peer', 'GuangdongMSP', pid, 'OK'],
       ]);
       const ca = status.nodes.find((node) => node.name === 'ca.nhsa');
-      expect(ca?.operations).to.equal(`127.0.0.1:${findOrg(topology, 'nhsa').ca.operationsPort}`);
+      expect(ca?.operations).to.equal(
+        `${findOrg(topology, 'nhsa').host}:${findOrg(topology, 'nhsa').ca.operationsPort}`,
+      );
       expect(ca?.pid).to.equal(null);
       expect(ca?.health).to.match(/^unreachable \(/);
       const queries = runner.calls.slice(before);

@@ -109,9 +109,9 @@ describe('network: certificate expiry and ledger free space (network/src/operati
         walletEntry(paths, 'nhsa', 'extra').cert,
       ]);
       expect(nhsaRows.filter((source) => source.served).map((source) => source.served)).to.deep.equal([
-        { host: '127.0.0.1', port: nhsa.ca.port },
-        { host: '127.0.0.1', port: nhsa.peer.port },
-        { host: '127.0.0.1', port: nhsa.orderer?.port },
+        { host: '127.0.1.1', port: nhsa.ca.port },
+        { host: '127.0.1.1', port: nhsa.peer.port },
+        { host: '127.0.1.1', port: nhsa.orderer?.port },
       ]);
       // an organisation without an orderer has no orderer rows
       const only = certificateSources(topology, paths, [shaanxi]);

@@ -109,13 +109,13 @@ describe('network: certificate renewal (network/src/renew.ts, scripted fabric-ca
       topology,
       guangdong,
       paths,
-      { mspDir: '/m', hosts: '127.0.0.1,localhost,peer0.guangdong', tls: true, reuseKey: true },
+      { mspDir: '/m', hosts: '127.0.2.1,localhost,peer0.guangdong', tls: true, reuseKey: true },
       { FABRIC_CA_CLIENT_URL: 'https://x:secret@h', PATH: '/bin' },
     );
     expect(run.args).to.deep.equal([
       'reenroll',
       '-u',
-      `https://127.0.0.1:${String(guangdong.ca.port)}`,
+      `https://127.0.2.1:${String(guangdong.ca.port)}`,
       '--tls.certfiles',
       orgPaths(paths, guangdong).caCert,
       '--mspdir',
@@ -123,7 +123,7 @@ describe('network: certificate renewal (network/src/renew.ts, scripted fabric-ca
       '--enrollment.profile',
       'tls',
       '--csr.hosts',
-      '127.0.0.1,localhost,peer0.guangdong',
+      '127.0.2.1,localhost,peer0.guangdong',
       '--csr.keyrequest.reusekey',
     ]);
     expect(run.env).to.deep.equal({
@@ -133,7 +133,7 @@ describe('network: certificate renewal (network/src/renew.ts, scripted fabric-ca
     expect(reenrollInvocation(topology, guangdong, paths, { mspDir: '/m' }).args).to.deep.equal([
       'reenroll',
       '-u',
-      `https://127.0.0.1:${String(guangdong.ca.port)}`,
+      `https://127.0.2.1:${String(guangdong.ca.port)}`,
       '--tls.certfiles',
       orgPaths(paths, guangdong).caCert,
       '--mspdir',
@@ -158,7 +158,7 @@ describe('network: certificate renewal (network/src/renew.ts, scripted fabric-ca
       [files.peerTls, true],
     ]);
     for (const call of runner.calls) {
-      expect(argAfter(call, '--csr.hosts')).to.equal('127.0.0.1,localhost,peer0.guangdong');
+      expect(argAfter(call, '--csr.hosts')).to.equal('127.0.2.1,localhost,peer0.guangdong');
       expect(call.env.FABRIC_CA_CLIENT_HOME).to.equal(path.join(paths.dataDir, 'ca-client', 'guangdong'));
     }
     expect(restarted).to.deep.equal(['peer0.guangdong']);

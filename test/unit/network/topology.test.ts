@@ -4,7 +4,9 @@ import {
   TOPOLOGY_FILE,
   TopologyError,
   findOrg,
+  isLoopback,
   loadTopology,
+  nextHost,
   ordererOrgs,
   portPlan,
   validateTopology,
@@ -112,11 +114,56 @@ describe('network topology', function () {
   });
 
   describe('validation', function () {
-    it('refuses a non-loopback host', function () {
-      expect(() => validateTopology(mutate((copy) => (copy.host = '0.0.0.0')))).to.throw(
+    const orgHost = (index: number, host: unknown) =>
+      mutate((copy) => {
+        const orgs = copy.orgs as Record<string, unknown>[];
+        const org = orgs[index];
+        if (org && host === undefined) delete org.host;
+        else if (org) org.host = host;
+      });
+
+    it('gives every organisation its own loopback host, 127.0.1.1 for the first', function () {
+      const hosts = topology.orgs.map((org) => org.host);
+      expect(hosts[0]).to.equal('127.0.1.1');
+      expect(new Set(hosts).size).to.equal(hosts.length);
+      for (const host of hosts) expect(isLoopback(host), host).to.equal(true);
+    });
+
+    it('refuses a host outside 127.0.0.0/8 or not an address', function () {
+      for (const bad of ['0.0.0.0', '10.0.0.1', '127.0.0.256', 'localhost', 7]) {
+        expect(() => validateTopology(orgHost(1, bad)), String(bad)).to.throw(
+          TopologyError,
+          /guangdong: host must be a loopback address in 127\.0\.0\.0\/8/,
+        );
+      }
+    });
+
+    it('refuses two organisations on one host', function () {
+      expect(() => validateTopology(orgHost(2, '127.0.1.1'))).to.throw(
         TopologyError,
-        /loopback/,
+        'host 127.0.1.1 is assigned twice: organisations nhsa and sichuan',
       );
+    });
+
+    it('names the missing host of an organisation, and the old top-level host', function () {
+      expect(() => validateTopology(orgHost(0, undefined))).to.throw(
+        TopologyError,
+        'organisation nhsa needs a "host": its own loopback address (e.g. "127.0.1.1")',
+      );
+      const old = mutate(() => undefined) as Record<string, unknown>;
+      old.host = '127.0.0.1';
+      expect(() => validateTopology(old)).to.throw(
+        TopologyError,
+        /top-level "host" is replaced by one "host" per organisation/,
+      );
+    });
+
+    it('finds the next free address 127.0.N.1', function () {
+      expect(nextHost([])).to.equal('127.0.1.1');
+      expect(nextHost(topology.orgs.map((org) => org.host))).to.equal('127.0.6.1');
+      expect(nextHost(['127.0.2.1'])).to.equal('127.0.1.1');
+      const all = Array.from({ length: 255 }, (_, n) => `127.0.${String(n + 1)}.1`);
+      expect(() => nextHost(all)).to.throw(TopologyError, /no free loopback address/);
     });
 
     it('refuses an even number of orderers', function () {
