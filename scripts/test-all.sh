@@ -12,8 +12,18 @@ export NODE_OPTIONS="--conditions=nrdl-source${NODE_OPTIONS:+ $NODE_OPTIONS}"
 echo "node $(node --version) ($(command -v node))"
 
 step() { printf '\n== %s\n' "$1"; }
-fail() { printf '\nFAILED: %s\n' "$1"; echo "real-network tests run: ${network_ran:-0}"; exit 1; }
-network_ran=0
+# The closing line counts every mocha test that ran (unit and real-network) in the plain
+# "N passed, N failed" form that CI reads.
+closing() { echo "tests: $((unit_passed + network_passed)) passed, $((unit_failed + network_failed)) failed"; }
+fail() {
+  printf '\nFAILED: %s\n' "$1"
+  echo "real-network tests run: ${network_ran:-0}"
+  closing
+  exit 1
+}
+# mocha's "N passing" / "N failing" summary lines of a log
+count() { grep -Eo "^ +[0-9]+ $1" "$2" | grep -Eo '[0-9]+' | tail -1 || true; }
+network_ran=0 unit_passed=0 unit_failed=0 network_passed=0 network_failed=0
 
 step "lint (eslint, prettier)"
 eslint . || fail "eslint"
@@ -27,8 +37,14 @@ NODE_OPTIONS= node apps/cli/bin/catalog.js --help >/dev/null || fail "built cata
 
 packages="chaincode gateway-client network apps/api apps/cli"
 step "unit tests (line coverage of every package: $packages)"
+unit_log=$(mktemp)
 c8 --include 'chaincode/src/**' --include 'gateway-client/src/**' --include 'network/src/**' --include 'apps/*/src/**' \
-  --reporter text-summary --reporter json-summary mocha --config test/unit/.mocharc.json || fail "unit tests"
+  --reporter text-summary --reporter json-summary mocha --config test/unit/.mocharc.json 2>&1 | tee "$unit_log"
+unit_status=${PIPESTATUS[0]}
+unit_passed=$(count passing "$unit_log") unit_failed=$(count failing "$unit_log")
+unit_passed=${unit_passed:-0} unit_failed=${unit_failed:-0}
+rm -f "$unit_log"
+[ "$unit_status" = 0 ] || fail "unit tests"
 # The gate holds for each package on its own, not only for their sum.
 # shellcheck disable=SC2086 # one word per package
 ts-node scripts/coverage-gate.ts coverage/coverage-summary.json 90 $packages ||
@@ -48,6 +64,7 @@ if ! fabric=$(ts-node scripts/fabric-check.ts); then
   echo "$fabric"
   echo "real-network suites: SKIPPED — no Fabric v3.1.5 found; set FABRIC_HOME"
   echo "real-network tests run: 0"
+  closing
   exit 0
 fi
 echo "$fabric"
@@ -60,13 +77,14 @@ if ts-node network/src/cli.ts status >/dev/null 2>&1; then was_up=1; fi
 log=$(mktemp)
 mocha --config test/network/.mocharc.json 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
-passing=$(grep -Eo '^ +[0-9]+ passing' "$log" | grep -Eo '[0-9]+' || echo 0)
-failing=$(grep -Eo '^ +[0-9]+ failing' "$log" | grep -Eo '[0-9]+' || echo 0)
+network_passed=$(count passing "$log") network_failed=$(count failing "$log")
+network_passed=${network_passed:-0} network_failed=${network_failed:-0}
 rm -f "$log"
-network_ran=$((passing + failing))
+network_ran=$((network_passed + network_failed))
 if [ "$was_up" = 0 ]; then
   echo "stopping the network the tests started"
   ts-node network/src/cli.ts down >/dev/null || true
 fi
-[ "$status" = 0 ] || fail "real-network suites ($failing failing)"
+[ "$status" = 0 ] || fail "real-network suites ($network_failed failing)"
 echo "real-network tests run: $network_ran"
+closing
