@@ -1,13 +1,15 @@
 /**
  * `npm run network:add-org -- <name> --msp <MSPID> --province <English name> --zh <中文名>
- * --abbr <简称> --code <XX> --division <NNNNNN> [--zh-short <简称>] [--no-up]`: records a new
- * province organisation in `network/topology.json` — its identities (admin, proposer, approver,
- * hospital1), the next free loopback address 127.0.N.1 as its host, the next free ports of the
- * block for added provinces (500 above the topology's lowest block: 21500–21999 on the canonical
- * ports, or `NRDL_ADDED_ORGS_FIRST_PORT`; ten per
- * organisation), its peer in the chaincode's endorsement policy — and runs `network:up`, which does
+ * --abbr <简称> --code <XX> --division <NNNNNN> [--zh-short <简称>] [--join-from <org>] [--no-up]`:
+ * records a new province organisation in `network/topology.json` — its identities (admin,
+ * proposer, approver, hospital1), the next free loopback address 127.0.N.1 as its host, the next
+ * free ports of the block for added provinces (500 above the topology's lowest block: 21500–21999
+ * on the canonical ports, or `NRDL_ADDED_ORGS_FIRST_PORT`; ten per organisation), its peer in the chaincode's endorsement policy — and runs `network:up`, which does
  * the rest (CA and identities, peer, the channel configuration update signed by a majority of the
  * members' admins, the chaincode definition's next sequence approved by every organisation).
+ * With `--join-from <org>` its peer joins the channel from a ledger snapshot of that organisation's
+ * peer, checked against a second organisation's (network/src/snapshot-join.ts), instead of
+ * replaying every block.
  * Editing the topology by hand and running `network:up` does the same. Run again, it changes
  * nothing (the organisation is recorded already: `network:up` only resumes).
  *
@@ -76,6 +78,8 @@ export interface NewProvince {
   readonly abbr: string;
   readonly code: string;
   readonly division: string;
+  /** The organisation whose peer's ledger snapshot the new peer joins from (`--join-from`). */
+  readonly joinFrom?: string;
 }
 
 /** The ten ports of the `index`-th added organisation: peer gRPC, chaincode, operations; CA API, operations. */
@@ -143,6 +147,7 @@ export function addProvinceToTopology(
       { name: 'approver', role: 'approver' },
       { name: 'hospital1', role: 'hospital' },
     ],
+    ...(next.joinFrom === undefined ? {} : { joinFrom: next.joinFrom }),
   };
   const chaincode = current.chaincode;
   const topology: Record<string, unknown> = {
@@ -156,7 +161,7 @@ export function addProvinceToTopology(
 
 const USAGE =
   'usage: npm run network:add-org -- <name> --msp <MSPID> --province <English name> --zh <中文名> ' +
-  '--abbr <简称> --code <XX> --division <NNNNNN> [--zh-short <简称>] [--no-up]';
+  '--abbr <简称> --code <XX> --division <NNNNNN> [--zh-short <简称>] [--join-from <org>] [--no-up]';
 
 /** Reads the command line into the new province; a {@link TopologyError} names what is missing. */
 export function parseAddOrg(argv: readonly string[]): {
@@ -175,6 +180,7 @@ export function parseAddOrg(argv: readonly string[]): {
       abbr: { type: 'string' },
       code: { type: 'string' },
       division: { type: 'string' },
+      'join-from': { type: 'string' },
       'no-up': { type: 'boolean' },
     },
   });
@@ -196,6 +202,7 @@ export function parseAddOrg(argv: readonly string[]): {
       abbr: need('abbr'),
       code: need('code'),
       division: need('division'),
+      ...(values['join-from'] === undefined ? {} : { joinFrom: values['join-from'].trim().toLowerCase() }),
     },
     up: values['no-up'] !== true,
   };

@@ -5,6 +5,7 @@ import type { FabricInstall } from './fabric-home';
 import { adminCliEnv, bin } from './node-env';
 import { orgPaths, type NetworkPaths } from './paths';
 import { runCommand } from './run-command';
+import { joinFromSnapshot } from './snapshot-join';
 import { ordererOrgs, type OrgSpec, type Topology } from './topology';
 
 /** Path of the channel's genesis block. */
@@ -103,6 +104,13 @@ export async function createAndJoinChannel(
   // since: the channel's configuration gets it first (a configuration update; no-op for members).
   if (existed && pending.length > 0) await addOrgsToChannel(fabric, topology, paths, log);
   for (const org of pending) {
+    if (existed && org.joinFrom !== undefined) {
+      const snapshot = await joinFromSnapshot(fabric, topology, org, paths, name);
+      log(
+        `peer0.${org.name} joined ${name} from ${snapshot.source}'s snapshot at block ${String(snapshot.block)} (the same at ${snapshot.witness})`,
+      );
+      continue;
+    }
     await joinWithRetry(fabric, adminCliEnv(topology, org, paths), block, retryDelayMs);
     log(`peer0.${org.name} joined ${name}`);
   }

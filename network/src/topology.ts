@@ -38,6 +38,12 @@ export interface OrgSpec {
   readonly peer: { readonly port: number; readonly chaincodePort: number; readonly operationsPort: number };
   readonly orderer?: { readonly port: number; readonly adminPort: number; readonly operationsPort: number };
   readonly identities: readonly IdentitySpec[];
+  /**
+   * An organisation whose peer joins the channel after it was made: the organisation (its `name`)
+   * whose ledger snapshot it joins from instead of replaying every block from the genesis block,
+   * checked against a second organisation's snapshot at the same block (network/src/snapshot-join.ts).
+   */
+  readonly joinFrom?: string;
 }
 
 /** The whole network as described by `network/topology.json`. */
@@ -131,6 +137,13 @@ export function validateTopology(raw: unknown): Topology {
     if (!identityNames.has('admin')) {
       throw new TopologyError(`organisation ${org.name} needs an "admin" identity`);
     }
+  }
+  for (const org of topology.orgs) {
+    if (org.joinFrom === undefined) continue;
+    if (org.joinFrom === org.name || !names.has(org.joinFrom))
+      throw new TopologyError(
+        `organisation ${org.name}: "joinFrom" must name another organisation of the topology, not ${JSON.stringify(org.joinFrom)}`,
+      );
   }
   try {
     // the members InitGovernance is seeded with: one national org, every province fully named

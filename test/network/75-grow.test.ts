@@ -12,7 +12,13 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Governance, ItemInput, Proposal } from '@nrdl-catalog/chaincode/model';
-import { CatalogClient, CatalogClientError, membersFromTopology, reviewedOf } from '../../gateway-client/src';
+import {
+  CatalogClient,
+  CatalogClientError,
+  membersFromTopology,
+  openConnection,
+  reviewedOf,
+} from '../../gateway-client/src';
 import { readImportList } from '../../gateway-client/src/import';
 import {
   addOrgsToChannel,
@@ -67,6 +73,8 @@ const HUBEI: OrgSpec = {
     { name: 'approver', role: 'approver' },
     { name: 'hospital1', role: 'hospital' },
   ],
+  // its peer joins from a snapshot of Guangdong's, checked against the auditors' at the same block
+  joinFrom: 'guangdong',
 };
 
 /** Retries `fn` while it fails (a peer catching up, discovery learning of a new peer). */
@@ -201,7 +209,30 @@ describe('real network: growing the network — a fourth province joins a runnin
     expect(lines.join('\n')).to.match(
       /HubeiMSP added to channel grow\w+ \(signed by NHSAMSP, GuangdongMSP, SichuanMSP\)/,
     );
-    expect(lines.join('\n')).to.include(`peer0.hubei joined ${channel}`);
+    const joined = new RegExp(
+      `peer0\\.hubei joined ${channel} from peer0\\.guangdong's snapshot at block (\\d+) \\(the same at peer0\\.audit\\)`,
+    ).exec(lines.join('\n'));
+    expect(joined, lines.join('\n')).to.not.equal(null);
+    const snapshotBlock = Number(joined?.[1]);
+    expect(snapshotBlock).to.be.greaterThan(1);
+    // its ledger starts at the snapshot: the blocks before it were never replayed on Hubei's peer
+    const hubeiAdmin = openConnection({ as: 'hubei/admin', channel, walletDir: WALLET_DIR });
+    try {
+      const qscc = hubeiAdmin.network.getContract('qscc');
+      const early = await qscc.evaluateTransaction('GetBlockByNumber', channel, '1').then(
+        () => 'block 1 found',
+        (caught: unknown) =>
+          String((caught as { details?: { message: string }[] }).details?.[0]?.message ?? caught),
+      );
+      expect(early).to.not.equal('block 1 found');
+      await eventually(
+        () => qscc.evaluateTransaction('GetBlockByNumber', channel, String(snapshotBlock + 1)),
+        'Hubei fetching the blocks after its snapshot',
+        60_000,
+      );
+    } finally {
+      hubeiAdmin.close();
+    }
     expect(after?.sequence).to.equal((before?.sequence ?? 0) + 1);
     expect(after?.endorsers).to.include('HubeiMSP');
     const config = await channelConfig(fabric, grown, paths, findOrg(main, 'nhsa'), tmp);
