@@ -238,7 +238,7 @@ describe('real network: growing the network — a fourth province joins a runnin
     const config = await channelConfig(fabric, grown, paths, findOrg(main, 'nhsa'), tmp);
     expect(applicationOrgs(config)).to.include('HubeiMSP');
     console.log(
-      `      Hubei added in ${seconds.toFixed(0)} s (CA, identities, peer, channel update, chaincode sequence ${String(after?.sequence)})`,
+      `      Hubei added in ${seconds.toFixed(0)} s (CA, identities, peer, channel update, chaincode sequence ${String(after?.sequence)}); its peer joined from Guangdong's snapshot at block ${String(snapshotBlock)}`,
     );
     // idempotent: run again, nothing changes
     await networkUp({ topology: grown, reporter: new StepReporter(8, () => undefined) });
