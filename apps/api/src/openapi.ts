@@ -8,6 +8,7 @@ import { buildApi } from './server';
 export async function openApiDocument(): Promise<Record<string, unknown>> {
   const app = await buildApi({
     keys: new Map(),
+    consoleDir: null,
     clientFor: () => {
       throw new Error('the OpenAPI document needs no client');
     },

@@ -166,6 +166,25 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
     required: ['code', 'message'],
     properties: { code: str, message: str, transactionId: str },
   },
+  Session: {
+    type: 'object',
+    description: 'a browser session (POST /v1/session sets its cookie)',
+    required: ['identity', 'org', 'role', 'csrfToken', 'expiresAt'],
+    properties: {
+      identity: { type: 'string', description: 'the wallet identity signed in, <org>/<identity>' },
+      org: { type: 'string', description: 'its organisation' },
+      role: nullable({ type: 'string', description: "its certificate's catalog.role attribute" }),
+      csrfToken: {
+        type: 'string',
+        description: 'to send in the X-CSRF-Token header of every POST, PUT, PATCH or DELETE on this session',
+      },
+      expiresAt: {
+        type: 'string',
+        description:
+          'when the session expires unless another request comes first (ISO 8601, UTC): idle timeout or absolute lifetime, whichever is sooner',
+      },
+    },
+  },
   Health: {
     type: 'object',
     required: ['status'],

@@ -1,3 +1,4 @@
+import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import Fastify, {
@@ -9,19 +10,30 @@ import Fastify, {
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { isValidDate } from '@nrdl-catalog/chaincode/model';
-import {
-  LANGS,
-  langOfAcceptLanguage,
-  languageTag,
-  message,
-  type Lang,
-} from '@nrdl-catalog/chaincode/messages';
+import { langOfAcceptLanguage, languageTag, message, type Lang } from '@nrdl-catalog/chaincode/messages';
 import { CatalogClient } from '@nrdl-catalog/gateway-client';
+import { describeCertificate } from '@nrdl-catalog/gateway-client/audit';
 import type { SearchReadModel } from '@nrdl-catalog/gateway-client/search';
-import { identityForKey, type ApiKeyMap } from './api-keys';
+import type { ApiKeyMap } from './api-keys';
+import { API_KEY_HEADER, callerOf, CSRF_HEADER, SESSION_COOKIE } from './auth';
+import {
+  consoleRoot,
+  HTML_SECURITY_HEADERS,
+  isApiPath,
+  isConsolePage,
+  registerConsole,
+  CONSOLE_INDEX,
+} from './console-static';
+import { errorResponses, REQUEST_ID_HEADER, requestIdHeaderSchema } from './document-parts';
+import { DEFAULT_HEARTBEAT_MS, EVENTS_PATH, EventStreams, registerEventStream } from './event-stream';
+import { EventHub, type CatalogEventSource } from './events';
 import { responseSchemas } from './response-schemas';
 import { routes, type JsonSchema, type Route } from './routes';
-import { ApiError, answerFor, operationErrorStatuses, STATUS_DESCRIPTIONS } from './status';
+import { registerSessionRoutes, SESSION_PATH } from './session-routes';
+import { SessionStore, type Session } from './sessions';
+import { ApiError, answerFor, operationErrorStatuses } from './status';
+
+export { REQUEST_ID_HEADER } from './document-parts';
 
 /** Limits of the server (see {@link DEFAULT_LIMITS}). */
 export interface ApiLimits {
@@ -62,6 +74,28 @@ export interface ApiOptions {
    * answers 503 READ_MODEL_BEHIND.
    */
   readonly readModel?: SearchReadModel;
+  /**
+   * Where the catalog's chaincode events come from, for `GET /v1/events` (one listener for all
+   * subscribers, stopped when the server closes); without one that operation answers 503
+   * EVENTS_UNAVAILABLE.
+   */
+  readonly events?: CatalogEventSource;
+  /** Time between two heartbeat comments of an event stream (default 15 s). */
+  readonly eventHeartbeatMs?: number;
+  /**
+   * The web console's build folder, served at `/` (default apps/console/dist; a folder without an
+   * `index.html`, or null, serves no console: `/` is then a 404).
+   */
+  readonly consoleDir?: string | null;
+  /** Idle timeout of a browser session (default 30 min; the absolute lifetime is 8 h). */
+  readonly sessionIdleMs?: number;
+  /** The clock of the sessions (default `Date.now`). */
+  readonly now?: () => number;
+  /**
+   * The `catalog.role` of a wallet identity (default: the attribute of the certificate of the
+   * identity's client, else the role its wallet entry names).
+   */
+  readonly roleOf?: (identity: string) => string | null;
 }
 
 /** Options of {@link startApiServer}. */
@@ -78,22 +112,6 @@ export interface ApiServer {
   readonly url: string;
   close(): Promise<void>;
 }
-
-/** The request id header every response carries (also the `reqId` of the log line). */
-export const REQUEST_ID_HEADER = 'x-request-id';
-
-const requestIdHeaderSchema = {
-  [REQUEST_ID_HEADER]: {
-    type: 'string',
-    description: 'id of the request, as in the server log (taken from the request when well-formed)',
-  },
-  'content-language': {
-    type: 'string',
-    enum: LANGS.map(languageTag),
-    description:
-      "language of the messages in the answer: zh-CN unless the request's Accept-Language prefers English (codes and data are the same in both)",
-  },
-};
 
 /** The language a request's `Accept-Language` asks for (Chinese when it asks for neither). */
 function requestLang(request: FastifyRequest): Lang {
@@ -131,15 +149,6 @@ function ajvMessage(errors: readonly ErrorObject[] | null | undefined, where: st
   return `${where}${first?.instancePath ?? ''} ${first?.message ?? 'is invalid'}${
     typeof extra === 'string' ? ` '${extra}'` : ''
   }`;
-}
-
-function errorResponses(statuses: readonly number[]): Record<string, JsonSchema> {
-  return Object.fromEntries(
-    statuses.map((status) => [
-      String(status),
-      { description: STATUS_DESCRIPTIONS[status] ?? 'error', $ref: 'Error#', headers: requestIdHeaderSchema },
-    ]),
-  );
 }
 
 function responsesOf(route: Route): Record<string, JsonSchema> {
@@ -295,7 +304,22 @@ export async function buildApi(options: Readonly<ApiOptions>): Promise<FastifyIn
         license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       },
       servers: [{ url: '/', description: 'this server' }],
-      components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } } },
+      components: {
+        securitySchemes: {
+          apiKey: {
+            type: 'apiKey',
+            in: 'header',
+            name: API_KEY_HEADER,
+            description: 'an API key of this server',
+          },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: SESSION_COOKIE,
+            description: `the browser session set by POST ${SESSION_PATH} (HttpOnly, SameSite=Strict); a POST, PUT, PATCH or DELETE on it must also send the session's csrfToken in the ${CSRF_HEADER} header, and an Origin, when sent, equal to this server's own (else 403 CSRF_TOKEN_INVALID)`,
+          },
+        },
+      },
     },
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) =>
@@ -338,6 +362,42 @@ export async function buildApi(options: Readonly<ApiOptions>): Promise<FastifyIn
     clients.clear();
   });
 
+  await app.register(fastifyCookie);
+  const sessions = new SessionStore({
+    ...(options.sessionIdleMs === undefined ? {} : { idleMs: options.sessionIdleMs }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
+  const sessionOfRequest = new WeakMap<FastifyRequest, Session>();
+  const hub =
+    options.events === undefined
+      ? null
+      : new EventHub(options.events, (error) => {
+          app.log.error({ err: error }, 'catalog event listener failed');
+        });
+  const streams = new EventStreams();
+  // Event streams never end by themselves: end them (and the listener) before the server waits
+  // for its connections to close.
+  app.addHook('preClose', () => {
+    streams.endAll();
+    hub?.close();
+    sessions.clear();
+  });
+  const roleOf =
+    options.roleOf ??
+    ((identity: string): string | null => {
+      const wallet = clientFor(identity).connection.identity;
+      return describeCertificate(wallet.identity.credentials)?.role ?? wallet.role;
+    });
+  const root = consoleRoot(options.consoleDir);
+  if (root !== null) await registerConsole(app, root);
+  // Every HTML answer (the console's pages) carries the console's security headers.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('text/html'))
+      for (const [name, value] of Object.entries(HTML_SECURITY_HEADERS)) void reply.header(name, value);
+    return payload;
+  });
+
   app.addHook('onRequest', async (request, reply) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     void reply.header('content-language', languageTag(requestLang(request)));
@@ -369,36 +429,47 @@ export async function buildApi(options: Readonly<ApiOptions>): Promise<FastifyIn
 
   const known: { pattern: RegExp; method: string }[] = [
     ...routes.map((route) => ({ pattern: pathPattern(route.path), method: route.method })),
+    ...['GET', 'POST', 'DELETE'].map((method) => ({ pattern: pathPattern(SESSION_PATH), method })),
+    { pattern: pathPattern(EVENTS_PATH), method: 'GET' },
     { pattern: /^\/healthz$/, method: 'GET' },
     { pattern: /^\/openapi\.json$/, method: 'GET' },
   ];
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
+    // The console is a single-page application: its page paths are answered with its index.html.
+    if (root !== null && isConsolePage(request, path)) {
+      void reply.sendFile(CONSOLE_INDEX);
+      return;
+    }
     const allowed = known.filter((k) => k.pattern.test(path)).map((k) => k.method);
+    const noConsole =
+      root === null &&
+      allowed.length === 0 &&
+      (path === '/' || (!isApiPath(path) && isConsolePage(request, path)));
     const code = allowed.length > 0 ? 'METHOD_NOT_ALLOWED' : 'NOT_FOUND';
     errorCodes.set(request, code);
     if (allowed.length > 0) void reply.header('allow', [...new Set(allowed)].join(', '));
     void reply.code(allowed.length > 0 ? 405 : 404).send({
       code,
-      message: message(
-        requestLang(request),
-        allowed.length > 0 ? 'error.METHOD_NOT_ALLOWED' : 'http.noRoute',
-        {
-          method: request.method,
-          path,
-        },
-      ),
+      message: noConsole
+        ? message(requestLang(request), 'http.noConsole')
+        : message(requestLang(request), allowed.length > 0 ? 'error.METHOD_NOT_ALLOWED' : 'http.noRoute', {
+            method: request.method,
+            path,
+          }),
     });
   });
 
-  const authenticate = (request: FastifyRequest): Promise<void> => {
-    const header = request.headers['x-api-key'];
-    const identity = identityForKey(options.keys, Array.isArray(header) ? header[0] : header);
-    if (identity === null)
-      return Promise.reject(new ApiError('UNAUTHENTICATED', message('en', 'error.UNAUTHENTICATED')));
-    identities.set(request, identity);
-    return Promise.resolve();
-  };
+  // The API key or the session cookie (with the CSRF checks), before the body is read and before
+  // any client is asked anything.
+  const authenticate = (request: FastifyRequest, reply: FastifyReply): Promise<void> =>
+    new Promise((resolve) => {
+      // a refusal thrown here rejects the promise
+      const caller = callerOf(request, reply, options.keys, sessions);
+      identities.set(request, caller.identity);
+      if (caller.session !== null) sessionOfRequest.set(request, caller.session);
+      resolve();
+    });
   const emptyBodyIsObject = (request: FastifyRequest): Promise<void> => {
     if (request.body === undefined) request.body = {};
     return Promise.resolve();
@@ -411,7 +482,7 @@ export async function buildApi(options: Readonly<ApiOptions>): Promise<FastifyIn
       schema: {
         operationId: route.operationId,
         summary: route.summary,
-        security: [{ apiKey: [] }],
+        security: [{ apiKey: [] }, { session: [] }],
         querystring: route.query ?? noQuery,
         ...(route.params ? { params: route.params } : {}),
         ...(route.body ? { body: route.body } : {}),
@@ -452,6 +523,26 @@ export async function buildApi(options: Readonly<ApiOptions>): Promise<FastifyIn
     () => Promise.resolve({ status: 'ok' }),
   );
   app.get('/openapi.json', { schema: { hide: true } }, () => Promise.resolve(app.swagger()));
+
+  registerSessionRoutes(app, {
+    keys: options.keys,
+    sessions,
+    roleOf,
+    onSignOut: (session) => {
+      streams.endSession(session.id);
+    },
+    identify: (request, identity) => {
+      identities.set(request, identity);
+    },
+  });
+  registerEventStream(app, {
+    hub,
+    streams,
+    sessions,
+    heartbeatMs: options.eventHeartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+    authenticate,
+    sessionIdOf: (request) => sessionOfRequest.get(request)?.id ?? null,
+  });
   return app;
 }
 

@@ -20,11 +20,14 @@ export class ApiError extends Error {
    * @param message the English detail (the `{detail}` of the code's template, when it has one)
    * @param detailIn the detail in another language, when it is more than fixed English text (e.g. a
    *   chaincode refusal quoted by CATALOG_RULE)
+   * @param template a variant of the code's message (`error.<template>` of the catalogue, e.g.
+   *   `UNAUTHENTICATED.session`), when the code's own template is not the one to show
    */
   public constructor(
     public readonly code: ApiErrorCode,
     message: string,
     public readonly detailIn: ((lang: Lang) => string) | null = null,
+    public readonly template: string | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -40,12 +43,18 @@ export const API_ERROR_STATUS = {
   /** Well-formed, but against a cross-field rule of the catalog that no schema can state. */
   CATALOG_RULE: 422,
   UNAUTHENTICATED: 401,
+  /** A browser session past its idle timeout or its absolute lifetime. */
+  SESSION_EXPIRED: 401,
+  /** A state-changing request on the session cookie without its CSRF token, or from another origin. */
+  CSRF_TOKEN_INVALID: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RESPONSE_INVALID: 500,
   INTERNAL: 500,
+  /** `GET /v1/events` on a server built without a catalog event source. */
+  EVENTS_UNAVAILABLE: 503,
 } as const;
 export type ApiErrorCode = keyof typeof API_ERROR_STATUS;
 
@@ -100,7 +109,11 @@ export function answerFor(error: unknown, lang: Lang = 'zh'): ErrorAnswer {
       status: API_ERROR_STATUS[error.code],
       body: {
         code: error.code,
-        message: errorText(lang, { code: error.code, text: error.detailIn?.(lang) ?? error.message }),
+        message: errorText(lang, {
+          code: error.code,
+          text: error.detailIn?.(lang) ?? error.message,
+          template: error.template,
+        }),
       },
     };
   if (error instanceof CatalogClientError) {
@@ -133,8 +146,8 @@ export function answerFor(error: unknown, lang: Lang = 'zh'): ErrorAnswer {
 /** Description of each error status in the OpenAPI document. */
 export const STATUS_DESCRIPTIONS: Readonly<Record<number, string>> = {
   400: 'Invalid input: query, path or body fails the schema, malformed URL, unknown province, a bookmark that is not from the previous page of the same query (INVALID_INPUT, BAD_URL, UNKNOWN_PROVINCE, CHUNK_TOO_LARGE, INVALID_BOOKMARK)',
-  401: 'Missing or unknown x-api-key (UNAUTHENTICATED)',
-  403: "The caller's role or organisation may not do this (FORBIDDEN_ROLE, FORBIDDEN_ORG, SELF_APPROVAL, MEMBER_SUSPENDED, SCOPE_VIOLATION, ID_MISMATCH)",
+  401: 'Missing or unknown x-api-key or session cookie (UNAUTHENTICATED), or a session past its idle timeout or lifetime (SESSION_EXPIRED)',
+  403: "The caller's role or organisation may not do this (FORBIDDEN_ROLE, FORBIDDEN_ORG, SELF_APPROVAL, MEMBER_SUSPENDED, SCOPE_VIOLATION, ID_MISMATCH), or a state-changing request on the session cookie lacks its X-CSRF-Token or comes from another origin (CSRF_TOKEN_INVALID)",
   404: 'No such item, proposal, version or chunk',
   409: 'Conflicts with the current state (PROPOSAL_STATE, VERSION_CONFLICT, ALREADY_VOTED, STALE_REVIEW, …)',
   413: 'Request body larger than the limit (PAYLOAD_TOO_LARGE)',
@@ -142,7 +155,7 @@ export const STATUS_DESCRIPTIONS: Readonly<Record<number, string>> = {
   422: 'A cross-field rule of the catalog (CATALOG_RULE: a service or material item names its province, a drug or herbal item none; an agreement period or age range does not end before it starts), or another refusal of the chaincode (e.g. GOVERNANCE_NOT_INITIALISED, GOVERNANCE_INVALID)',
   500: 'Internal error of the API server (INTERNAL, RESPONSE_INVALID)',
   502: 'Endorsement, ordering, commit or gateway failure',
-  503: 'The read model search is served from cannot answer: it holds no sealed version yet, or an older one than the chain (READ_MODEL_BEHIND), or its rows do not give the digest sealed on chain: stale or tampered with (READ_MODEL_DIGEST_MISMATCH)',
+  503: 'The read model search is served from cannot answer: it holds no sealed version yet, or an older one than the chain (READ_MODEL_BEHIND), or its rows do not give the digest sealed on chain: stale or tampered with (READ_MODEL_DIGEST_MISMATCH); or this server has no catalog event source (EVENTS_UNAVAILABLE)',
   504: 'The gateway or the commit status did not answer in time (DEADLINE_EXCEEDED, COMMIT_STATUS_TIMEOUT)',
 };
 

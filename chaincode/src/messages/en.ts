@@ -216,6 +216,12 @@ export const en = {
   'error.INVALID_BOOKMARK': 'the bookmark was not returned by the previous page of this query',
   'error.CATALOG_RULE': 'the request breaks a rule of the catalog: {detail}',
   'error.UNAUTHENTICATED': 'missing or unknown API key (send it in the x-api-key header)',
+  'error.UNAUTHENTICATED.session':
+    'no session: sign in with an API key (POST /v1/session), or send the x-api-key header',
+  'error.SESSION_EXPIRED': 'the session has expired ({reason}): sign in again with an API key',
+  'error.CSRF_TOKEN_INVALID':
+    'refused a state-changing request authenticated by the session cookie: {detail}',
+  'error.EVENTS_UNAVAILABLE': 'this server has no catalog event source (catalog serve wires one)',
   'error.METHOD_NOT_ALLOWED': '{method} {path} is not an operation of this API',
   'error.PAYLOAD_TOO_LARGE': 'the request body is larger than the API accepts',
   'error.UNSUPPORTED_MEDIA_TYPE': 'the request body must be application/json',
@@ -244,6 +250,12 @@ export const en = {
   // ---- HTTP API ----
   'http.noRoute': '{method} {path} is not an operation of this API',
   'http.seeLog': 'see the server log',
+  'http.sessionIdle': 'idle for more than {minutes} min',
+  'http.sessionLifetime': 'signed in more than {hours} h ago',
+  'http.csrfToken': 'the X-CSRF-Token header is missing or is not the token of this session',
+  'http.csrfOrigin': "the Origin {origin} is not this server's own ({own})",
+  'http.noConsole':
+    'this server serves no web console (build apps/console, or start it with catalog serve --console <dir>)',
 
   // ---- coverage reasons ----
   'reason.COVERED': 'covered',

@@ -195,6 +195,10 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'error.INVALID_BOOKMARK': '该书签不是此查询上一页返回的书签',
   'error.CATALOG_RULE': '请求违反目录规则：{detail}',
   'error.UNAUTHENTICATED': '缺少或未知的 API 密钥（请放在 x-api-key 请求头中）',
+  'error.UNAUTHENTICATED.session': '没有会话：请用 API 密钥登录（POST /v1/session），或发送 x-api-key 请求头',
+  'error.SESSION_EXPIRED': '会话已过期（{reason}）：请用 API 密钥重新登录',
+  'error.CSRF_TOKEN_INVALID': '已拒绝以会话 Cookie 认证的修改请求：{detail}',
+  'error.EVENTS_UNAVAILABLE': '本服务没有目录事件来源（catalog serve 会接入）',
   'error.METHOD_NOT_ALLOWED': '{method} {path} 不是本接口的操作',
   'error.PAYLOAD_TOO_LARGE': '请求体超过接口允许的大小',
   'error.UNSUPPORTED_MEDIA_TYPE': '请求体必须是 application/json',
@@ -221,6 +225,12 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   // ---- HTTP 接口 ----
   'http.noRoute': '{method} {path} 不是本接口的操作',
   'http.seeLog': '详见服务器日志',
+  'http.sessionIdle': '超过 {minutes} 分钟未操作',
+  'http.sessionLifetime': '登录已超过 {hours} 小时',
+  'http.csrfToken': '缺少 X-CSRF-Token 请求头，或其值不是本会话的令牌',
+  'http.csrfOrigin': '来源 {origin} 不是本服务自己的来源（{own}）',
+  'http.noConsole':
+    '本服务不提供网页控制台（请先构建 apps/console，或以 catalog serve --console <目录> 启动）',
 
   // ---- 报销结论 ----
   'reason.COVERED': '可报销',

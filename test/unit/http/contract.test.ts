@@ -206,7 +206,15 @@ describe('HTTP API contract', function () {
       const operations = Object.values(api.document.paths).flatMap((ops) =>
         Object.values(ops).map((op) => op.operationId),
       );
-      expect(operations.sort()).to.deep.equal([...routes.map((r) => r.operationId), 'health'].sort());
+      expect(operations.sort()).to.deep.equal(
+        [
+          ...routes.map((r) => r.operationId),
+          'health',
+          'createSession',
+          'getSession',
+          'deleteSession',
+        ].sort(),
+      );
     });
 
     it('has, for every operation, the request body schema the route validates with', function () {
