@@ -97,6 +97,8 @@ export interface EventStreamOptions {
   readonly heartbeatMs: number;
   /** Authenticates the request (API key or session cookie), as every /v1 operation. */
   readonly authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  /** The identity the request was authenticated as (for the log line). */
+  readonly identityOf: (request: FastifyRequest) => string | undefined;
   /** The session id the request was authenticated by (null for an API key). */
   readonly sessionIdOf: (request: FastifyRequest) => string | null;
 }
@@ -110,17 +112,25 @@ export function registerEventStream(app: FastifyInstance, options: Readonly<Even
       if (options.hub === null)
         throw new ApiError('EVENTS_UNAVAILABLE', message('en', 'error.EVENTS_UNAVAILABLE'));
       const started = Date.now();
+      const hub = options.hub;
       reply.hijack();
       options.streams.open({
         raw: reply.raw,
         headers: reply.getHeaders() as OutgoingHttpHeaders,
-        hub: options.hub,
+        hub,
         sessionId: options.sessionIdOf(request),
         sessions: options.sessions,
         heartbeatMs: options.heartbeatMs,
         onEnd: () => {
           request.log.info(
-            { method: request.method, url: request.url, statusCode: 200, ms: Date.now() - started },
+            {
+              method: request.method,
+              url: request.url,
+              statusCode: 200,
+              ms: Date.now() - started,
+              identity: options.identityOf(request),
+              subscribers: hub.size,
+            },
             'event stream closed',
           );
         },

@@ -1,4 +1,9 @@
-import { listenCatalogEvents, type CatalogClient, type CatalogEvent } from '@nrdl-catalog/gateway-client';
+import {
+  listenCatalogEvents,
+  type CatalogClient,
+  type CatalogEvent,
+  type ListenOptions,
+} from '@nrdl-catalog/gateway-client';
 
 /**
  * Where the catalog's chaincode events come from: `listen` delivers them to `onEvent`, in order,
@@ -8,17 +13,16 @@ export interface CatalogEventSource {
   listen(onEvent: (event: CatalogEvent) => void, signal: AbortSignal): Promise<void>;
 }
 
-/** The event source of a channel: {@link listenCatalogEvents} on `network` (reconnecting by itself). */
+/**
+ * The event source of a channel: {@link listenCatalogEvents} on `network` (reconnecting by itself;
+ * from the next block unless `startBlock` says otherwise; the checkpoint in memory).
+ */
 export function networkEventSource(
   network: () => CatalogClient['network'],
-  options: { readonly onReconnect?: (error: unknown, attempt: number) => void } = {},
+  options: Pick<ListenOptions, 'onReconnect' | 'startBlock' | 'chaincode'> = {},
 ): CatalogEventSource {
   return {
-    listen: (onEvent, signal) =>
-      listenCatalogEvents(network(), onEvent, {
-        signal,
-        ...(options.onReconnect === undefined ? {} : { onReconnect: options.onReconnect }),
-      }),
+    listen: (onEvent, signal) => listenCatalogEvents(network(), onEvent, { ...options, signal }),
   };
 }
 

@@ -541,6 +541,7 @@ export async function buildApi(options: Readonly<ApiOptions>): Promise<FastifyIn
     sessions,
     heartbeatMs: options.eventHeartbeatMs ?? DEFAULT_HEARTBEAT_MS,
     authenticate,
+    identityOf: (request) => identities.get(request),
     sessionIdOf: (request) => sessionOfRequest.get(request)?.id ?? null,
   });
   return app;
