@@ -16,9 +16,11 @@ import {
   message,
   type Lang,
 } from '@nrdl-catalog/chaincode/messages';
-import { CatalogClient } from '@nrdl-catalog/gateway-client';
+import { CatalogClient, chaincodeError } from '@nrdl-catalog/gateway-client';
+import { describeCertificate, type AuditStore } from '@nrdl-catalog/gateway-client/audit';
 import type { SearchReadModel } from '@nrdl-catalog/gateway-client/search';
 import { identityForKey, type ApiKeyMap } from './api-keys';
+import { AuditSource } from './audit-routes';
 import { responseSchemas } from './response-schemas';
 import { routes, type JsonSchema, type Route } from './routes';
 import { ApiError, answerFor, operationErrorStatuses, STATUS_DESCRIPTIONS } from './status';
@@ -62,6 +64,19 @@ export interface ApiOptions {
    * answers 503 READ_MODEL_BEHIND.
    */
   readonly readModel?: SearchReadModel;
+  /**
+   * The audit store the `/v1/audit/…` operations answer from: an opened store (e.g. from
+   * `openAuditStoreAsync`), kept up to date by its owner following the channel (see
+   * `catalog serve --audit-store`); without one those operations answer 503 AUDIT_STORE_UNAVAILABLE.
+   * The server reads it and records verifications; it does not close it.
+   */
+  readonly auditStore?: AuditStore;
+  /**
+   * The `catalog.role` of a wallet identity, for the operations only some roles may call (the audit
+   * endpoints). Default: the role attribute of the certificate the identity's client signs with,
+   * the very attribute the chaincode reads.
+   */
+  readonly roleOf?: (identity: string) => string | null;
 }
 
 /** Options of {@link startApiServer}. */
@@ -337,6 +352,34 @@ export async function buildApi(options: Readonly<ApiOptions>): Promise<FastifyIn
     for (const client of clients.values()) client.close();
     clients.clear();
   });
+  const roles = new Map<string, string | null>();
+  const roleOf =
+    options.roleOf ??
+    ((identity: string): string | null => {
+      if (!roles.has(identity))
+        roles.set(
+          identity,
+          describeCertificate(clientFor(identity).connection.identity.identity.credentials)?.role ?? null,
+        );
+      return roles.get(identity) ?? null;
+    });
+  /** Refuses a caller whose role may not call the route, as the chaincode refuses one (FORBIDDEN_ROLE). */
+  const checkRole = (route: Route, identity: string): void => {
+    if (route.roles === undefined) return;
+    const role = roleOf(identity);
+    if (role !== null && route.roles.includes(role)) return;
+    const roleList = [...route.roles];
+    throw role === null
+      ? chaincodeError('FORBIDDEN_ROLE', message('en', 'error.FORBIDDEN_ROLE.noRole', { roles: roleList }), {
+          template: 'FORBIDDEN_ROLE.noRole',
+          params: { roles: roleList },
+        })
+      : chaincodeError('FORBIDDEN_ROLE', message('en', 'error.FORBIDDEN_ROLE', { role, roles: roleList }), {
+          template: 'FORBIDDEN_ROLE',
+          params: { role, roles: roleList },
+        });
+  };
+  const audit = options.auditStore === undefined ? null : new AuditSource(options.auditStore);
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
@@ -423,9 +466,11 @@ export async function buildApi(options: Readonly<ApiOptions>): Promise<FastifyIn
       ...(route.body ? { preValidation: emptyBodyIsObject } : {}),
       handler: async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
         const identity = identities.get(request) ?? '';
+        checkRole(route, identity);
         const result = await route.handle({
           client: clientFor(identity),
           readModel: options.readModel ?? null,
+          audit,
           params: request.params as Record<string, string>,
           query: request.query as Record<string, unknown>,
           body: request.body,
