@@ -205,7 +205,8 @@ describe('catalog serve and api-key (in-process)', function () {
   it('with --audit-store, replays the channel into that store and follows it as the command’s identity; the auditors’ endpoints answer from it', async () => {
     const history = await scenario();
     const half = Math.floor(history.blocks.length / 2);
-    const network = new FakeNetwork(history.blocks.slice(0, half));
+    // the peer goes away once, before block 1: the replay reconnects by itself
+    const network = new FakeNetwork(history.blocks.slice(0, half), { breakBefore: [1] });
     const opened: string[] = [];
     // the CLI's clients, with the channel's blocks and the certificate each identity signs with
     const connect = (options: Readonly<CatalogClientOptions>): CatalogClient => {
@@ -257,6 +258,9 @@ describe('catalog serve and api-key (in-process)', function () {
       expect(refused.status).to.equal(403);
       expect(refused.body).to.include({ code: 'FORBIDDEN_ROLE' });
       expect(opened[0]).to.equal('audit/auditor');
+      expect(server.notes()).to.include(
+        'block stream failed (14 UNAVAILABLE: peer went away); reconnecting in 500 ms (attempt 1)',
+      );
     } finally {
       expect(await server.stop()).to.equal(0);
     }
