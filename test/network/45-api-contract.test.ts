@@ -27,6 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startApiServer, type ApiServer } from '../../apps/api/src/server';
 import { chainVersionsOf, SearchReadModel } from '../../gateway-client/src/search';
+import { replayBlocks, SqliteAuditStore } from '../../gateway-client/src/audit';
 import { driveProposal } from '../../gateway-client/src/workflow';
 import { fingerprint, splitIntoChunks } from '../../gateway-client/src/import/chunks';
 import type { Change } from '@nrdl-catalog/chaincode/model';
@@ -115,6 +116,8 @@ describe('real network: HTTP API contract fuzzing against its own OpenAPI docume
   /** The read model GET /v1/search answers from (caught up before the fuzz; the fuzz seals nothing). */
   let readModelDir = '';
   let readModel: ReturnType<typeof SearchReadModel.open> | undefined;
+  /** The audit store the /v1/audit/… operations answer from (replayed to the height before the fuzz). */
+  let auditStore: SqliteAuditStore | undefined;
 
   before(async function () {
     await ensureCatalog();
@@ -122,6 +125,8 @@ describe('real network: HTTP API contract fuzzing against its own OpenAPI docume
     const reader = clientAs('audit/auditor');
     readModel = SearchReadModel.open(path.join(readModelDir, 'search.sqlite'), chainVersionsOf(reader));
     await readModel.catchUp(reader.network);
+    auditStore = new SqliteAuditStore({ path: path.join(readModelDir, 'audit.sqlite') });
+    await replayBlocks(reader.network, auditStore, { follow: false });
     // The clock starts with the suite (mocha loads every file long before this one runs).
     startedAt = new Date().toISOString();
     started = Date.now();
@@ -129,6 +134,7 @@ describe('real network: HTTP API contract fuzzing against its own OpenAPI docume
       port: 0,
       walletDir: WALLET_DIR,
       readModel,
+      auditStore,
       keys: new Map(
         Object.entries(IDENTITIES).map(([caller, identity]) => [keyOf(caller as Caller), identity]),
       ),
@@ -199,6 +205,7 @@ describe('real network: HTTP API contract fuzzing against its own OpenAPI docume
     }
     await (api as ApiServer | undefined)?.close();
     await readModel?.close();
+    await auditStore?.close();
     rmSync(readModelDir, { recursive: true, force: true });
     const total = [...tallies.values()].reduce((n, t) => n + t.valid + t.invalid, 0);
     const parts = [...tallies.entries()].map(
@@ -382,6 +389,21 @@ describe('real network: HTTP API contract fuzzing against its own OpenAPI docume
       callers: ['proposer', 'hospital', 'approver'],
       options: { examples: { '/path/proposalId': proposals } },
     },
+    // The auditors' endpoints: an auditor is answered from the audit store, a hospital refused (403).
+    auditVersions: { write: false, callers: ['auditor', 'hospital'] },
+    auditDiff: {
+      write: false,
+      callers: ['auditor', 'auditor', 'hospital'],
+      options: {
+        examples: { '/query/from': fc.constantFrom(0, 1, 2, 3), '/query/to': fc.constantFrom(1, 2, 3) },
+      },
+    },
+    auditProposals: { write: false, callers: ['auditor', 'hospital'] },
+    auditInvalidTransactions: { write: false, callers: ['auditor', 'hospital'] },
+    auditLatestVerification: { write: false, callers: ['auditor', 'hospital'] },
+    // a whole verification of the store each: as few runs as a write
+    auditVerify: { write: true, callers: ['auditor', 'hospital'] },
+    auditReport: { write: false, callers: ['auditor', 'hospital'] },
   };
   /** The order the operations are fuzzed in: reads, then creation, then what aims at proposals. */
   const ORDER = Object.keys(plans);

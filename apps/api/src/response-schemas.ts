@@ -159,6 +159,80 @@ const lineEstimate = {
 /** A message in both languages (Chinese first). */
 const texts = { type: 'object', required: ['zh', 'en'], properties: { zh: str, en: str } };
 
+/** Where a transaction is on the ledger (as the audit store holds it). */
+const txPlace = {
+  txId: str,
+  block: { ...int, description: 'block number' },
+  timestamp: { ...nullable(str), description: "the transaction's timestamp from its block (ISO 8601)" },
+};
+/** Who created a transaction, from its block: MSP id, catalog.role and certificate subject. */
+const txActor = {
+  type: 'object',
+  required: ['mspId', 'role', 'subject'],
+  properties: { mspId: nullable(str), role: nullable(str), subject: nullable(str) },
+};
+/** An identity as the chaincode recorded it, with its certificate subject from the block. */
+const actorInfo = {
+  type: 'object',
+  required: ['mspId', 'id', 'role', 'subject'],
+  properties: { mspId: str, id: str, role: nullable(str), subject: nullable(str) },
+};
+const voteRecord = {
+  type: 'object',
+  required: ['decision', 'voter', 'comment', 'txId', 'block', 'timestamp'],
+  properties: {
+    decision: { enum: ['approve', 'reject'] },
+    voter: actorInfo,
+    comment: nullable(str),
+    ...txPlace,
+  },
+};
+const blockHeight = {
+  ...int,
+  description: 'the next block the audit store will take: the answer reflects the blocks below it',
+};
+const diffKind = { enum: ['item', 'overlay', 'rule', 'policy'] };
+const diffEntry = {
+  type: 'object',
+  required: ['kind', 'itemId', 'province', 'data'],
+  properties: { kind: diffKind, itemId: str, province: nullable(str), data: {} },
+};
+const fieldDifference = {
+  type: 'object',
+  required: ['field', 'before', 'after'],
+  properties: {
+    field: { ...str, description: 'dotted path of the field (empty: the whole value)' },
+    before: {},
+    after: {},
+  },
+};
+/** A result of the store checks (verifyStore): ok with counts, or the first divergence. */
+const storeCheck = {
+  type: 'object',
+  required: ['ok'],
+  properties: {
+    ok: { type: 'boolean' },
+    versions: int,
+    blocks: int,
+    validTransactions: int,
+    version: nullable(int),
+    block: nullable(int),
+    txId: nullable(str),
+    itemId: str,
+    province: str,
+    proposalId: str,
+    field: str,
+    expected: {},
+    found: {},
+    message: str,
+  },
+};
+const chartBar = {
+  type: 'object',
+  required: ['label', 'value', 'colour'],
+  properties: { label: str, value: { type: 'number' }, display: str, colour: str, tooltip: str },
+};
+
 /** Response schemas by name (referenced as `#/components/schemas/<name>`). */
 export const responseSchemas: Record<string, Record<string, unknown>> = {
   Error: {
@@ -682,6 +756,277 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
     },
   },
   History: {},
+  AuditVersions: {
+    type: 'object',
+    description: 'the sealed versions, oldest first, as the audit store replays them',
+    required: ['blockHeight', 'versions'],
+    properties: {
+      blockHeight,
+      versions: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: [
+            'version',
+            'scope',
+            'effectiveFrom',
+            'digest',
+            'recomputedDigest',
+            'previousVersionHash',
+            'versionHash',
+            'txId',
+            'block',
+            'timestamp',
+            'sealedBy',
+            'proposals',
+          ],
+          properties: {
+            version: int,
+            parent: int,
+            scope: str,
+            province: nullable(str),
+            effectiveFrom: str,
+            changeCount: int,
+            digest: { ...str, description: 'the state digest the version record carries' },
+            recomputedDigest: {
+              ...str,
+              description: "the state digest recomputed from the replayed writes (the auditors' own)",
+            },
+            previousVersionHash: {
+              ...nullable(str),
+              description: 'versionHash of the version before (hash chain)',
+            },
+            versionHash: str,
+            ...txPlace,
+            sealedBy: txActor,
+            proposals: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['proposalId', 'title', 'proposer', 'approvers'],
+                properties: {
+                  proposalId: str,
+                  title: nullable(str),
+                  proposer: nullable(actorInfo),
+                  approvers: { type: 'array', items: voteRecord },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+  AuditDiff: {
+    type: 'object',
+    required: ['blockHeight', 'from', 'to', 'added', 'removed', 'changed'],
+    properties: {
+      blockHeight,
+      from: int,
+      to: int,
+      added: { type: 'array', items: diffEntry },
+      removed: { type: 'array', items: diffEntry },
+      changed: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['kind', 'itemId', 'province', 'fields'],
+          properties: {
+            kind: diffKind,
+            itemId: str,
+            province: nullable(str),
+            fields: { type: 'array', items: fieldDifference },
+          },
+        },
+      },
+    },
+  },
+  AuditProposals: {
+    type: 'object',
+    required: ['blockHeight', 'proposals'],
+    properties: {
+      blockHeight,
+      proposals: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: [
+            'proposalId',
+            'title',
+            'scope',
+            'status',
+            'createdAt',
+            'proposer',
+            'created',
+            'votes',
+            'applied',
+          ],
+          properties: {
+            proposalId: str,
+            title: str,
+            scope: { enum: ['national', 'provincial', 'governance'] },
+            province: nullable(str),
+            status: { enum: ['draft', 'open', 'approved', 'applied', 'rejected', 'withdrawn'] },
+            statusReason: nullable(str),
+            effectiveFrom: str,
+            createdAt: str,
+            proposer: nullable(actorInfo),
+            created: {
+              type: 'object',
+              description: 'the transaction that created the proposal',
+              required: ['txId', 'block', 'timestamp'],
+              properties: txPlace,
+            },
+            votes: { type: 'array', items: voteRecord },
+            applied: nullable({
+              type: 'object',
+              description:
+                'the transaction that sealed the version with its changes (or applied the governance update), and who sent it',
+              required: ['version', 'governanceVersion', 'changes', 'txId', 'block', 'timestamp', 'by'],
+              properties: {
+                version: nullable(int),
+                governanceVersion: nullable(int),
+                changes: int,
+                ...txPlace,
+                by: txActor,
+              },
+            }),
+          },
+        },
+      },
+    },
+  },
+  AuditInvalidTransactions: {
+    type: 'object',
+    required: ['blockHeight', 'transactions'],
+    properties: {
+      blockHeight,
+      transactions: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['block', 'txIndex', 'txId', 'validationCode', 'validationName', 'creatorMsp'],
+          properties: {
+            block: int,
+            txIndex: int,
+            txId: str,
+            validationCode: int,
+            validationName: { ...str, description: 'e.g. ENDORSEMENT_POLICY_FAILURE, MVCC_READ_CONFLICT' },
+            function: nullable(str),
+            creatorMsp: nullable(str),
+            creatorSubject: nullable(str),
+            timestamp: nullable(str),
+            endorsers: { type: 'array', items: str },
+            attemptedWrites: { type: 'array', items: str },
+          },
+        },
+      },
+    },
+  },
+  AuditVerification: {
+    type: 'object',
+    required: ['ok', 'startedAt', 'finishedAt', 'blockHeight', 'store', 'independent'],
+    properties: {
+      ok: { type: 'boolean' },
+      startedAt: str,
+      finishedAt: str,
+      blockHeight,
+      store: storeCheck,
+      independent: nullable({
+        type: 'object',
+        description:
+          'signatures, endorsement policies and validation flags from the pinned genesis block (no re-execution); null when the store pins none',
+        required: ['ok', 'genesis', 'blocks', 'transactions', 'findings'],
+        properties: {
+          ok: { type: 'boolean' },
+          genesis: str,
+          blocks: int,
+          transactions: int,
+          findings: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: {
+                code: str,
+                message: str,
+                severity: { enum: ['error', 'warning'] },
+                block: int,
+                txIndex: int,
+                txId: str,
+                creatorMsp: str,
+                endorsers: { type: 'array', items: str },
+                key: str,
+              },
+            },
+          },
+        },
+      }),
+    },
+  },
+  AuditLatestVerification: {
+    type: 'object',
+    required: ['latest'],
+    properties: { latest: nullable({ $ref: 'AuditVerification#' }) },
+  },
+  AuditReport: {
+    type: 'object',
+    required: ['blockHeight', 'summary', 'charts', 'data'],
+    properties: {
+      blockHeight,
+      summary: {
+        type: 'object',
+        required: [
+          'blocks',
+          'transactions',
+          'validTransactions',
+          'invalidTransactions',
+          'versions',
+          'items',
+          'overlays',
+        ],
+        properties: {
+          blocks: int,
+          transactions: int,
+          validTransactions: int,
+          invalidTransactions: int,
+          versions: int,
+          items: int,
+          overlays: int,
+        },
+      },
+      charts: {
+        type: 'array',
+        description:
+          "the HTML report's charts by their data-chart id (changes-per-version, changes-per-province, rejected-attempts, proposal-to-seal), with their bars",
+        items: {
+          type: 'object',
+          required: ['id', 'bars'],
+          properties: { id: str, bars: { type: 'array', items: chartBar } },
+        },
+      },
+      data: {
+        type: 'object',
+        description:
+          "the report's tables: per version, per province, proposal to seal, unsuccessful proposals, invalid transactions",
+        required: [
+          'perVersion',
+          'perProvince',
+          'proposalToSeal',
+          'unsuccessfulProposals',
+          'invalidTransactions',
+        ],
+        properties: {
+          summary: { type: 'object' },
+          perVersion: { type: 'array', items: { type: 'object' } },
+          perProvince: { type: 'array', items: { type: 'object' } },
+          proposalToSeal: { type: 'array', items: { type: 'object' } },
+          unsuccessfulProposals: { type: 'array', items: { type: 'object' } },
+          invalidTransactions: { type: 'array', items: { type: 'object' } },
+        },
+      },
+    },
+  },
 };
 
 /** A search page: `truncated` when the chaincode's scan budget ended it before it was full. */

@@ -37,6 +37,7 @@ import {
 } from '@nrdl-catalog/gateway-client';
 import { DEFAULT_CHUNK_SIZE, fingerprint, splitIntoChunks } from '@nrdl-catalog/gateway-client/import';
 import type { SearchReadModel } from '@nrdl-catalog/gateway-client/search';
+import { auditRoutes, type AuditSource } from './audit-routes';
 import { ApiError } from './status';
 
 /** A JSON Schema (kept to the keywords @fastify/swagger copies unchanged into the document). */
@@ -50,6 +51,8 @@ export interface RouteContext {
   readonly client: CatalogClient;
   /** The read model search is served from (null when the server has none). */
   readonly readModel: SearchReadModel | null;
+  /** The audit store the audit endpoints answer from (null when the server has none). */
+  readonly audit: AuditSource | null;
   readonly params: Readonly<Record<string, string>>;
   /** The query string, validated (and coerced: integers are numbers). */
   readonly query: Readonly<Record<string, unknown>>;
@@ -69,6 +72,12 @@ export interface Route {
   /** Name of the response schema (response-schemas.ts). */
   readonly response: string;
   readonly status?: 200 | 201;
+  /**
+   * The roles (the `catalog.role` of the caller's certificate) that may call the operation; any
+   * other caller is refused with FORBIDDEN_ROLE before the handler runs. Absent: every caller (the
+   * chaincode decides).
+   */
+  readonly roles?: readonly string[];
   /**
    * Groups of query parameters of which at most one may be given (the chaincode refuses more);
    * the document names them in `x-exclusive-parameters` (OpenAPI has no keyword for it).
@@ -832,4 +841,5 @@ export const routes: readonly Route[] = [
     response: 'Governance',
     handle: ({ client }: RouteContext): Promise<unknown> => client.getGovernance(),
   },
+  ...auditRoutes,
 ];

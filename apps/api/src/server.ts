@@ -11,10 +11,11 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { isValidDate } from '@nrdl-catalog/chaincode/model';
 import { langOfAcceptLanguage, languageTag, message, type Lang } from '@nrdl-catalog/chaincode/messages';
-import { CatalogClient } from '@nrdl-catalog/gateway-client';
-import { describeCertificate } from '@nrdl-catalog/gateway-client/audit';
+import { CatalogClient, chaincodeError } from '@nrdl-catalog/gateway-client';
+import { describeCertificate, type AuditStore } from '@nrdl-catalog/gateway-client/audit';
 import type { SearchReadModel } from '@nrdl-catalog/gateway-client/search';
 import type { ApiKeyMap } from './api-keys';
+import { AuditSource } from './audit-routes';
 import { API_KEY_HEADER, callerOf, CSRF_HEADER, SESSION_COOKIE } from './auth';
 import {
   consoleRoot,
@@ -92,8 +93,17 @@ export interface ApiOptions {
   /** The clock of the sessions (default `Date.now`). */
   readonly now?: () => number;
   /**
-   * The `catalog.role` of a wallet identity (default: the attribute of the certificate of the
-   * identity's client, else the role its wallet entry names).
+   * The audit store the `/v1/audit/…` operations answer from: an opened store (e.g. from
+   * `openAuditStoreAsync`), kept up to date by its owner following the channel (see
+   * `catalog serve --audit-store`); without one those operations answer 503 AUDIT_STORE_UNAVAILABLE.
+   * The server reads it and records verifications; it does not close it.
+   */
+  readonly auditStore?: AuditStore;
+  /**
+   * The `catalog.role` of a wallet identity: shown to the console's sessions and checked by the
+   * operations only some roles may call (the audit endpoints). Default: the role attribute of the
+   * certificate the identity's client signs with (the very attribute the chaincode reads), else
+   * the role its wallet entry names.
    */
   readonly roleOf?: (identity: string) => string | null;
 }
@@ -361,6 +371,34 @@ export async function buildApi(options: Readonly<ApiOptions>): Promise<FastifyIn
     for (const client of clients.values()) client.close();
     clients.clear();
   });
+  // read once per identity: the certificate an identity signs with does not change while the server runs
+  const roles = new Map<string, string | null>();
+  const roleOf =
+    options.roleOf ??
+    ((identity: string): string | null => {
+      if (!roles.has(identity)) {
+        const wallet = clientFor(identity).connection.identity;
+        roles.set(identity, describeCertificate(wallet.identity.credentials)?.role ?? wallet.role);
+      }
+      return roles.get(identity) ?? null;
+    });
+  /** Refuses a caller whose role may not call the route, as the chaincode refuses one (FORBIDDEN_ROLE). */
+  const checkRole = (route: Route, identity: string): void => {
+    if (route.roles === undefined) return;
+    const role = roleOf(identity);
+    if (role !== null && route.roles.includes(role)) return;
+    const roleList = [...route.roles];
+    throw role === null
+      ? chaincodeError('FORBIDDEN_ROLE', message('en', 'error.FORBIDDEN_ROLE.noRole', { roles: roleList }), {
+          template: 'FORBIDDEN_ROLE.noRole',
+          params: { roles: roleList },
+        })
+      : chaincodeError('FORBIDDEN_ROLE', message('en', 'error.FORBIDDEN_ROLE', { role, roles: roleList }), {
+          template: 'FORBIDDEN_ROLE',
+          params: { role, roles: roleList },
+        });
+  };
+  const audit = options.auditStore === undefined ? null : new AuditSource(options.auditStore);
 
   await app.register(fastifyCookie);
   const sessions = new SessionStore({
@@ -382,12 +420,6 @@ export async function buildApi(options: Readonly<ApiOptions>): Promise<FastifyIn
     hub?.close();
     sessions.clear();
   });
-  const roleOf =
-    options.roleOf ??
-    ((identity: string): string | null => {
-      const wallet = clientFor(identity).connection.identity;
-      return describeCertificate(wallet.identity.credentials)?.role ?? wallet.role;
-    });
   const root = consoleRoot(options.consoleDir);
   if (root !== null) await registerConsole(app, root);
   // Every HTML answer (the console's pages) carries the console's security headers.
@@ -494,9 +526,11 @@ export async function buildApi(options: Readonly<ApiOptions>): Promise<FastifyIn
       ...(route.body ? { preValidation: emptyBodyIsObject } : {}),
       handler: async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
         const identity = identities.get(request) ?? '';
+        checkRole(route, identity);
         const result = await route.handle({
           client: clientFor(identity),
           readModel: options.readModel ?? null,
+          audit,
           params: request.params as Record<string, string>,
           query: request.query as Record<string, unknown>,
           body: request.body,

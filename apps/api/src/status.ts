@@ -67,6 +67,8 @@ const CLIENT_CODE_STATUS: Readonly<Record<string, number>> = {
   /** The read model search is served from cannot answer (yet, or any more: see the code). */
   READ_MODEL_BEHIND: 503,
   READ_MODEL_DIGEST_MISMATCH: 503,
+  /** The audit endpoints have no audit store to answer from (the server was started without one). */
+  AUDIT_STORE_UNAVAILABLE: 503,
 };
 
 /** Catalog-client error classes and their status, most specific first. */
@@ -148,14 +150,14 @@ export const STATUS_DESCRIPTIONS: Readonly<Record<number, string>> = {
   400: 'Invalid input: query, path or body fails the schema, malformed URL, unknown province, a bookmark that is not from the previous page of the same query (INVALID_INPUT, BAD_URL, UNKNOWN_PROVINCE, CHUNK_TOO_LARGE, INVALID_BOOKMARK)',
   401: 'Missing or unknown x-api-key or session cookie (UNAUTHENTICATED), or a session past its idle timeout or lifetime (SESSION_EXPIRED)',
   403: "The caller's role or organisation may not do this (FORBIDDEN_ROLE, FORBIDDEN_ORG, SELF_APPROVAL, MEMBER_SUSPENDED, SCOPE_VIOLATION, ID_MISMATCH), or a state-changing request on the session cookie lacks its X-CSRF-Token or comes from another origin (CSRF_TOKEN_INVALID)",
-  404: 'No such item, proposal, version or chunk',
+  404: 'No such item, proposal, version or chunk (for the audit endpoints: no such version in the audit store)',
   409: 'Conflicts with the current state (PROPOSAL_STATE, VERSION_CONFLICT, ALREADY_VOTED, STALE_REVIEW, …)',
   413: 'Request body larger than the limit (PAYLOAD_TOO_LARGE)',
   415: 'Request body is not application/json (UNSUPPORTED_MEDIA_TYPE)',
   422: 'A cross-field rule of the catalog (CATALOG_RULE: a service or material item names its province, a drug or herbal item none; an agreement period or age range does not end before it starts), or another refusal of the chaincode (e.g. GOVERNANCE_NOT_INITIALISED, GOVERNANCE_INVALID)',
   500: 'Internal error of the API server (INTERNAL, RESPONSE_INVALID)',
   502: 'Endorsement, ordering, commit or gateway failure',
-  503: 'The read model search is served from cannot answer: it holds no sealed version yet, or an older one than the chain (READ_MODEL_BEHIND), or its rows do not give the digest sealed on chain: stale or tampered with (READ_MODEL_DIGEST_MISMATCH); or this server has no catalog event source (EVENTS_UNAVAILABLE)',
+  503: 'The read model search is served from cannot answer: it holds no sealed version yet, or an older one than the chain (READ_MODEL_BEHIND), or its rows do not give the digest sealed on chain: stale or tampered with (READ_MODEL_DIGEST_MISMATCH); or this server has no catalog event source (EVENTS_UNAVAILABLE); or the audit endpoints have no audit store to answer from (AUDIT_STORE_UNAVAILABLE)',
   504: 'The gateway or the commit status did not answer in time (DEADLINE_EXCEEDED, COMMIT_STATUS_TIMEOUT)',
 };
 

@@ -1,11 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type CatalogClient, displayPath, localMessage } from '@nrdl-catalog/gateway-client';
+import {
+  type CatalogClient,
+  CatalogClientError,
+  displayPath,
+  localMessage,
+} from '@nrdl-catalog/gateway-client';
+import { BlockConflictError, replayBlocks, type AuditStore } from '@nrdl-catalog/gateway-client/audit';
 import { chainVersionsOf, openReadModel, type SearchReadModel } from '@nrdl-catalog/gateway-client/search';
 import { loadApiKeys, startApiServer } from '@nrdl-catalog/api';
 import { CommandContext, UsageError, int, parseCommand, str } from './context';
 import { DEFAULT_SEARCH_STORE } from './search-command';
-import { displayLocation, storeLocation } from './audit-store-option';
+import { auditPaths, displayLocation, openStore, storeLocation } from './audit-store-option';
 
 /** Default port of `catalog serve` (inside the project's 21000-21499 port plan). */
 export const DEFAULT_API_PORT = 21080;
@@ -42,14 +48,51 @@ export async function followReadModel(
 }
 
 /**
- * `catalog serve [--port N] [--keys file] [--read-model FILE]`: runs the HTTP API until interrupted;
- * with `--read-model`, `GET /v1/search` answers from that read model, followed in the background.
+ * The audit store the `/v1/audit/…` operations answer from: opened (created when missing), replayed
+ * from its checkpoint (block 0 for a new one) and following the channel in the background, as the
+ * command's identity, until `signal` aborts. A failure of the replay is noted; the endpoints go on
+ * answering from what the store holds.
+ */
+export async function followAuditStore(
+  ctx: CommandContext,
+  location: string,
+  signal: AbortSignal,
+): Promise<{ readonly store: AuditStore; readonly following: Promise<unknown> }> {
+  const store = await openStore(location, true);
+  const following = replayBlocks(ctx.client().network, store, {
+    follow: true,
+    signal,
+    onReconnect: (error, attempt, delayMs) => {
+      ctx.note(
+        ctx.t('cli.replay.reconnecting', {
+          detail: error instanceof Error ? error.message : String(error),
+          ms: delayMs,
+          attempt,
+        }),
+      );
+    },
+  }).catch((error: unknown) => {
+    const coded =
+      error instanceof BlockConflictError
+        ? new CatalogClientError('AUDIT_BLOCK_CONFLICT', error.message, { cause: error })
+        : error;
+    ctx.note(localMessage(coded, ctx.lang));
+  });
+  return { store, following };
+}
+
+/**
+ * `catalog serve [--port N] [--keys file] [--read-model FILE] [--audit-store FILE|URL]`: runs the
+ * HTTP API until interrupted; with `--read-model`, `GET /v1/search` answers from that read model,
+ * and with `--audit-store`, the auditors' `/v1/audit/…` operations answer from that audit store,
+ * each followed in the background.
  */
 export async function serveCommand(ctx: CommandContext, args: string[]): Promise<number> {
   const { values } = parseCommand(args, {
     port: { type: 'string' },
     keys: { type: 'string' },
     'read-model': { type: 'string' },
+    'audit-store': { type: 'string' },
     org: { type: 'string' },
   });
   const port = int(values, 'port', 1024, 65535) ?? DEFAULT_API_PORT;
@@ -80,15 +123,35 @@ export async function serveCommand(ctx: CommandContext, args: string[]): Promise
     readModelLocation === null ? null : await followReadModel(ctx, readModelLocation, stopFollowing.signal);
   if (readModelLocation !== null)
     ctx.note(ctx.t('cli.serve.readModel', { store: displayLocation(readModelLocation) }));
+  const auditOption = str(values, 'audit-store');
+  const auditLocation =
+    auditOption === undefined ? null : storeLocation({ store: auditOption }, auditPaths().store);
+  const auditor =
+    auditLocation === null ? null : await followAuditStore(ctx, auditLocation, stopFollowing.signal);
+  if (auditLocation !== null)
+    ctx.note(ctx.t('cli.serve.auditStore', { store: displayLocation(auditLocation), as: ctx.as }));
+  /** Stops following and closes what the command opened (the server closed first, if it started). */
+  const release = async (): Promise<void> => {
+    stopFollowing.abort();
+    await follower?.following;
+    await follower?.model.close();
+    await auditor?.following;
+    await auditor?.store.close();
+    for (const client of clients.values()) client.close();
+  };
   const api = await startApiServer({
     port,
     keys,
     walletDir,
     clientFor,
     ...(follower === null ? {} : { readModel: follower.model }),
+    ...(auditor === null ? {} : { auditStore: auditor.store }),
     log: (line) => {
       ctx.note(line);
     },
+  }).catch(async (error: unknown) => {
+    await release();
+    throw error;
   });
   const example = [...keys.entries()].find(([, identity]) => identity.endsWith('/hospital1'));
   ctx.note(ctx.t('cli.serve.listening', { url: api.url }));
@@ -109,10 +172,7 @@ export async function serveCommand(ctx: CommandContext, args: string[]): Promise
   try {
     await api.close();
   } finally {
-    stopFollowing.abort();
-    await follower?.following;
-    await follower?.model.close();
-    for (const client of clients.values()) client.close();
+    await release();
   }
   return 0;
 }

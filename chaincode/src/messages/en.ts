@@ -236,6 +236,8 @@ export const en = {
   'error.AUDIT_BLOCK_CONFLICT': 'the audit store already holds a different block: {detail}',
   'error.AUDIT_MISMATCH': 'the replayed ledger does not match: {detail}',
   'error.AUDIT_STORE_UNAVAILABLE': 'the audit store cannot be opened: {detail}',
+  'error.AUDIT_STORE_UNAVAILABLE.none':
+    'this server has no audit store to answer from (start it with --audit-store)',
   'error.TRUST_MISMATCH': 'the audit store is pinned to another genesis block: {detail}',
   'error.READ_MODEL_BEHIND':
     'the read model is behind the chain: it holds version {version}, the chain has sealed version {head}',
@@ -359,6 +361,7 @@ export const en = {
   api-key <org>/<identity>                                 prints that identity's API key
   serve [--port 21080] [--keys wallet/api-keys.json]      HTTP API (x-api-key header -> wallet identity)
         [--read-model audit/catalog-search.sqlite]          GET /v1/search from that read model, followed in the background
+        [--audit-store audit/catalog-audit.sqlite|postgres://…] GET /v1/audit/… (auditors) from that audit store, replayed and followed in the background
 {audit}
 
   --as defaults to $CATALOG_AS, else {defaultAs} (import province-items: <province>/proposer, audit replay: audit/auditor); <org> is a wallet folder (nhsa, guangdong, …).
@@ -557,6 +560,8 @@ export const en = {
   'cli.phase.seal': 'seal',
   'cli.phase.done': 'done',
   'cli.serve.readModel': 'search (GET /v1/search) answers from the read model {store}, following the channel',
+  'cli.serve.auditStore':
+    'audit endpoints (/v1/audit/…, auditors only) answer from the audit store {store}, replaying and following the channel as {as}',
   'cli.serve.readModelVersion': 'read model: catalog version {version} indexed (block {block})',
   'cli.serve.listening': 'catalog API listening on {url} (OpenAPI: {url}/openapi.json)',
   'cli.serve.keys': 'API keys (x-api-key header -> wallet identity): {file}',

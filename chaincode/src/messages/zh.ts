@@ -213,6 +213,7 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'error.AUDIT_BLOCK_CONFLICT': '审计库中已有不同的区块：{detail}',
   'error.AUDIT_MISMATCH': '重放的账本不一致：{detail}',
   'error.AUDIT_STORE_UNAVAILABLE': '无法打开审计库：{detail}',
+  'error.AUDIT_STORE_UNAVAILABLE.none': '本服务没有可作答的审计库（请以 --audit-store 启动）',
   'error.TRUST_MISMATCH': '审计库绑定的是另一个创世区块：{detail}',
   'error.READ_MODEL_BEHIND': '检索库落后于链：它收录到第 {version} 版，链上已封存第 {head} 版',
   'error.READ_MODEL_BEHIND.none': '本服务没有可检索的检索库（请以 --read-model 启动）',
@@ -347,6 +348,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   api-key <org>/<identity>       显示该身份的 API 密钥
   serve [--port 21080] [--keys wallet/api-keys.json] [--read-model audit/catalog-search.sqlite]
                                  启动 HTTP 接口（x-api-key 请求头 -> 钱包身份）；--read-model：GET /v1/search 由该检索库作答，后台跟随通道
+        [--audit-store audit/catalog-audit.sqlite|postgres://…]
+                                 /v1/audit/…（仅审计方）由该审计库作答，后台重放并跟随通道
 {audit}
 
   --as 默认取 $CATALOG_AS，否则为 {defaultAs}（import province-items：<省份>/proposer；audit replay：audit/auditor）；<机构> 是钱包中的文件夹（nhsa、guangdong 等）。
@@ -551,6 +554,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'cli.phase.seal': '封版',
   'cli.phase.done': '完成',
   'cli.serve.readModel': '检索（GET /v1/search）由检索库 {store} 作答，并持续跟随通道',
+  'cli.serve.auditStore':
+    '审计接口（/v1/audit/…，仅审计方）由审计库 {store} 作答，以 {as} 身份重放并持续跟随通道',
   'cli.serve.readModelVersion': '检索库：已收录目录第 {version} 版（区块 {block}）',
   'cli.serve.listening': '目录接口已在 {url} 监听（OpenAPI：{url}/openapi.json）',
   'cli.serve.keys': 'API 密钥（x-api-key 请求头 -> 钱包身份）：{file}',

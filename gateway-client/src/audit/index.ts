@@ -120,7 +120,7 @@ export {
   type ReportVersion,
 } from './report-input';
 export { escapeHtml, formatDuration } from './report-format';
-export { versionBars } from './report-charts';
+export { attemptBars, durationBars, provinceBars, versionBars, type Bar } from './report-charts';
 export { renderAuditReport, renderAuditReportHtml, type RenderReportOptions } from './report-html';
 export {
   definitionInForce,

@@ -13,6 +13,12 @@ import { runCli } from '../../../apps/cli/src/main';
 import type { Output } from '../../../apps/cli/src/output';
 import { capturing, tempDirPerSuite, usageRefusal, type Captured } from '../support/cli';
 import { ITEM, seededCatalog, type SeededCatalog } from './support/catalog-network';
+import type { CatalogClient, CatalogClientOptions } from '../../../gateway-client/src/catalog-client';
+import { SqliteAuditStore } from '../../../gateway-client/src/audit';
+import { displayLocation } from '../../../apps/cli/src/audit-store-option';
+import { clientIdentity } from '../audit/support/certs';
+import { FakeNetwork } from '../audit/support/fake-network';
+import { scenario } from '../audit/support/scenario';
 
 /** A port nothing listens on now (the OS's pick for port 0, released again). */
 function freePort(): Promise<number> {
@@ -59,7 +65,10 @@ describe('catalog serve and api-key (in-process)', function () {
   });
 
   /** Runs `catalog serve <argv>` until it prints the URL it listens on. */
-  async function serve(argv: readonly string[]): Promise<Serving> {
+  async function serve(
+    argv: readonly string[],
+    connect: (options: Readonly<CatalogClientOptions>) => CatalogClient = c.clients.connect,
+  ): Promise<Serving> {
     const captured = capturing();
     let listening: (url: string) => void = () => undefined;
     const url = new Promise<string>((resolve) => {
@@ -76,7 +85,7 @@ describe('catalog serve and api-key (in-process)', function () {
       },
     };
     const before = new Set(process.listeners('SIGTERM'));
-    const exit = runCli(['serve', ...argv], output, { LANG: 'en_US.UTF-8' }, { connect: c.clients.connect });
+    const exit = runCli(['serve', ...argv], output, { LANG: 'en_US.UTF-8' }, { connect });
     const failed = exit.then((code) => {
       throw new Error(`serve exited ${code} before listening: ${captured.stderr()}`);
     });
@@ -190,6 +199,76 @@ describe('catalog serve and api-key (in-process)', function () {
       expect(server.notes()).to.have.length(2);
     } finally {
       expect(await server.stop()).to.equal(0);
+    }
+  });
+
+  it('with --audit-store, replays the channel into that store and follows it as the command’s identity; the auditors’ endpoints answer from it', async () => {
+    const history = await scenario();
+    const half = Math.floor(history.blocks.length / 2);
+    // the peer goes away once, before block 1: the replay reconnects by itself
+    const network = new FakeNetwork(history.blocks.slice(0, half), { breakBefore: [1] });
+    const opened: string[] = [];
+    // the CLI's clients, with the channel's blocks and the certificate each identity signs with
+    const connect = (options: Readonly<CatalogClientOptions>): CatalogClient => {
+      opened.push(options.as);
+      const client = c.clients.connect(options) as unknown as Record<string, unknown>;
+      const [org = ''] = options.as.split('/');
+      const role = options.as === 'audit/auditor' ? 'auditor' : 'hospital';
+      const pem = clientIdentity(`${org}MSP`, role).pem;
+      return Object.assign(client, {
+        network,
+        connection: { identity: { mspId: `${org}MSP`, identity: { credentials: Buffer.from(pem) } } },
+      }) as unknown as CatalogClient;
+    };
+    const storeFile = path.join(dir(), 'served-audit.sqlite');
+    const server = await serve(
+      [
+        '--port',
+        String(await freePort()),
+        '--keys',
+        keysFile,
+        '--as',
+        'audit/auditor',
+        '--audit-store',
+        storeFile,
+      ],
+      connect,
+    );
+    const versions = async (key: string): Promise<{ status: number; body: Record<string, unknown> }> => {
+      const response = await fetch(`${server.url}/v1/audit/versions`, { headers: { 'x-api-key': key } });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const reaches = async (height: number): Promise<{ blockHeight: number; versions: unknown[] }> => {
+      for (let attempt = 0; attempt < 200; attempt++) {
+        const answer = (await versions('key-auditor')).body as { blockHeight: number; versions: unknown[] };
+        if (answer.blockHeight >= height) return answer;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      throw new Error(`the audit store did not reach block ${height}`);
+    };
+    try {
+      expect(server.notes()[0]).to.equal(
+        `audit endpoints (/v1/audit/…, auditors only) answer from the audit store ${displayLocation(storeFile)}, replaying and following the channel as audit/auditor`,
+      );
+      expect((await reaches(half)).blockHeight).to.equal(half);
+      for (const block of history.blocks.slice(half)) network.append(block);
+      const caughtUp = await reaches(history.blocks.length);
+      expect(caughtUp.versions).to.have.length(4);
+      const refused = await versions('key-gd-hospital');
+      expect(refused.status).to.equal(403);
+      expect(refused.body).to.include({ code: 'FORBIDDEN_ROLE' });
+      expect(opened[0]).to.equal('audit/auditor');
+      expect(server.notes()).to.include(
+        'block stream failed (14 UNAVAILABLE: peer went away); reconnecting in 500 ms (attempt 1)',
+      );
+    } finally {
+      expect(await server.stop()).to.equal(0);
+    }
+    const reopened = new SqliteAuditStore({ path: storeFile });
+    try {
+      expect((await reopened.stats()).blocks).to.equal(history.blocks.length);
+    } finally {
+      await reopened.close();
     }
   });
 

@@ -65,6 +65,13 @@ const valid: Record<string, { url: string; request?: Call }> = {
   withdrawProposal: { url: '/v1/proposals/p1/withdraw', request: { body: {} } },
   applyProposal: { url: '/v1/proposals/p1/apply', request: { body: {} } },
   getGovernance: { url: '/v1/governance' },
+  auditVersions: { url: '/v1/audit/versions' },
+  auditDiff: { url: '/v1/audit/diff?from=1&to=2' },
+  auditProposals: { url: '/v1/audit/proposals' },
+  auditInvalidTransactions: { url: '/v1/audit/invalid' },
+  auditLatestVerification: { url: '/v1/audit/verify' },
+  auditVerify: { url: '/v1/audit/verify', request: { body: {} } },
+  auditReport: { url: '/v1/audit/report' },
 };
 
 function operationOf(api: TestApi, route: Route): OpenApiOperation {
@@ -385,6 +392,13 @@ describe('HTTP API contract', function () {
         for (const [error, status, code] of failures) {
           api.fake.failWith = error;
           const response = await call(api, request?.url ?? '', request?.request);
+          if (route.roles !== undefined) {
+            // an operation for some roles only refuses the others before any client is asked
+            expect(response.statusCode, `${route.operationId} ${code}`).to.equal(403);
+            expect(declared, `${route.operationId} declares 403`).to.include('403');
+            expect(bodyOf(api, response, 'Error').code).to.equal('FORBIDDEN_ROLE');
+            continue;
+          }
           if (route.operationId === 'checkClaim' && code === 'INVALID_INPUT') {
             // a line the chain's schema refuses is that line's error, by line number (the claim is answered)
             expect(response.statusCode, `${route.operationId} ${code}`).to.equal(200);
@@ -400,6 +414,19 @@ describe('HTTP API contract', function () {
           if (code === 'INTERNAL') expect(body.message).to.not.include('boom');
         }
       }
+    });
+
+    it('answers the audit operations 503 AUDIT_STORE_UNAVAILABLE, declared, when the server has no audit store', async function () {
+      const audit = routes.filter((route) => route.roles !== undefined);
+      expect(audit.map((route) => route.path)).to.have.length(7);
+      for (const route of audit) {
+        const request = valid[route.operationId];
+        const response = await call(api, request?.url ?? '', { ...request?.request, key: 'auditor-key' });
+        expect(response.statusCode, route.operationId).to.equal(503);
+        expect(Object.keys(operationOf(api, route).responses)).to.include('503');
+        expect(bodyOf(api, response, 'Error').code).to.equal('AUDIT_STORE_UNAVAILABLE');
+      }
+      expect(api.fake.calls).to.deep.equal([]);
     });
 
     it('declares 200/201, 400, 401, 500 everywhere and 413/415 exactly where there is a body', function () {

@@ -215,7 +215,15 @@ export function fakeClient(): FakeClient {
 export const KEYS = new Map([
   ['hospital-key', 'guangdong/hospital1'],
   ['nhsa-key', 'nhsa/approver'],
+  ['auditor-key', 'audit/auditor'],
 ]);
+
+/** The `catalog.role` of the identities of {@link KEYS} (what their certificates would carry). */
+export const ROLES: Readonly<Record<string, string>> = {
+  'guangdong/hospital1': 'hospital',
+  'nhsa/approver': 'approver',
+  'audit/auditor': 'auditor',
+};
 
 /** An app over a fake client, with its log lines and the identities the clients were asked for. */
 export interface TestApi {
@@ -284,6 +292,7 @@ export async function testApi(
     limits,
     ...(readModel === null ? {} : { readModel }),
     log: (line) => lines.push(line),
+    roleOf: (identity) => ROLES[identity] ?? null,
     clientFor: (identity) => {
       identities.push(identity);
       return fake.client;
