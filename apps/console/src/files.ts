@@ -43,7 +43,8 @@ function csvRows(
     transformHeader: (header) => header.trim(),
     transform: (value) => value.trim(),
   });
-  const first = parsed.errors[0];
+  // one column has no delimiter to detect: not an error of the text
+  const first = parsed.errors.find((error) => error.code !== 'UndetectableDelimiter');
   if (first !== undefined) throw onError((first.row ?? 0) + 2, first.message);
   return parsed.data;
 }
