@@ -3,6 +3,7 @@
  * so the rest of the unit suite keeps seeing plain Node. React DOM and Testing Library look for a
  * DOM when they load, so they are loaded here, under a first jsdom that is then taken away again.
  */
+import type { BoundFunctions, queries } from '@testing-library/dom';
 import globalJsdom from 'global-jsdom';
 
 const OPTIONS = { url: 'http://localhost/', pretendToBeVisual: true };
@@ -15,23 +16,33 @@ const rtl = require('@testing-library/react') as typeof import('@testing-library
 /* eslint-enable @typescript-eslint/no-require-imports */
 first();
 
-/** Gives each test of the calling suite a fresh document (and unmounts what it rendered). */
+/**
+ * Gives the calling suite a document (each test starts from an empty body and storage, and what it
+ * rendered is unmounted after it); the DOM goes away once React's last scheduled work has run.
+ */
 export function useDom(): void {
   let release: (() => void) | null = null;
-  beforeEach(function () {
+  before(function () {
     release = globalJsdom(undefined, OPTIONS);
-    (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
     // jsdom draws no canvas: the chart library is told so plainly instead of jsdom's "not implemented"
     HTMLCanvasElement.prototype.getContext = (() => null) as typeof HTMLCanvasElement.prototype.getContext;
   });
-  afterEach(function () {
+  beforeEach(function () {
+    localStorage.clear();
+    document.documentElement.lang = '';
+  });
+  afterEach(async function () {
     rtl.cleanup();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  });
+  after(async function () {
+    await new Promise((resolve) => setTimeout(resolve, 50));
     release?.();
     release = null;
   });
 }
 
 /** Queries over the current document's body (Testing Library's `screen` is bound to the first one). */
-export function page(): ReturnType<typeof rtl.within> {
+export function page(): BoundFunctions<typeof queries> {
   return rtl.within(document.body);
 }
