@@ -51,7 +51,7 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': ['error', ...nonDeterminism] },
   },
   {
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', 'test/**/*.tsx'],
     rules: {
       '@typescript-eslint/no-unused-expressions': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',

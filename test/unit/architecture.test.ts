@@ -25,6 +25,8 @@ const WORKSPACES: Readonly<Record<string, { readonly name: string; readonly mayI
       name: '@nrdl-catalog/cli',
       mayImport: ['@nrdl-catalog/chaincode', '@nrdl-catalog/gateway-client', '@nrdl-catalog/api'],
     },
+    // the browser console: the message catalogue and the model's types, nothing of Node or Fabric
+    'apps/console': { name: '@nrdl-catalog/console', mayImport: ['@nrdl-catalog/chaincode'] },
   };
 
 function sourcesUnder(dir: string): string[] {
@@ -32,7 +34,7 @@ function sourcesUnder(dir: string): string[] {
   for (const entry of readdirSync(dir)) {
     const file = path.join(dir, entry);
     if (statSync(file).isDirectory()) out.push(...sourcesUnder(file));
-    else if (file.endsWith('.ts')) out.push(file);
+    else if (file.endsWith('.ts') || file.endsWith('.tsx')) out.push(file);
   }
   return out;
 }

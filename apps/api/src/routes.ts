@@ -768,11 +768,20 @@ export const routes: readonly Route[] = [
     method: 'GET',
     path: '/v1/proposals/{proposalId}',
     operationId: 'getProposal',
-    summary: 'A proposal with its votes, tally and chunk progress',
+    summary:
+      'A proposal with its votes, tally and chunk progress (and, with changes=true, every change of its chunks)',
     params: proposalIdParam,
+    query: query({
+      changes: str("'true': each chunk carries its changes (what a reviewer diffs before voting)", {
+        enum: ['true', 'false'],
+      }),
+    }),
     response: 'ProposalDetail',
-    handle: ({ client, params }: RouteContext): Promise<unknown> =>
-      client.getProposal({ proposalId: params.proposalId ?? '' }),
+    handle: ({ client, params, query: q }: RouteContext): Promise<unknown> =>
+      client.getProposal({
+        proposalId: params.proposalId ?? '',
+        ...(text(q, 'changes') === 'true' ? { includeChunks: true } : {}),
+      }),
   },
   ...(['approve', 'reject'] as const).map((action): Route => ({
     method: 'POST',

@@ -277,6 +277,12 @@ const cases: readonly Case[] = [
     calls: [['getProposal', { proposalId: 'p1' }]],
   },
   {
+    operationId: 'getProposal',
+    url: '/v1/proposals/p1?changes=true',
+    schema: 'ProposalDetail',
+    calls: [['getProposal', { proposalId: 'p1', includeChunks: true }]],
+  },
+  {
     operationId: 'approveProposal',
     url: '/v1/proposals/p1/approve',
     request: { body: { ...vote, comment: 'reviewed' }, key: 'nhsa-key' },
