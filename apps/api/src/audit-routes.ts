@@ -17,6 +17,7 @@ import {
   verifyIndependently,
   verifyStore,
   versionBars,
+  type ActorInfo,
   type AuditStore,
   type Bar,
   type IndependentVerification,
@@ -24,7 +25,9 @@ import {
   type SealedVersion,
   type TxRef,
   type VerifyResult,
+  type VoteRecord,
 } from '@nrdl-catalog/gateway-client/audit';
+import type { Proposal, Scope } from '@nrdl-catalog/chaincode/model';
 import type { JsonSchema, Route, RouteContext } from './routes';
 
 /** The roles that may call the audit endpoints: the audit data is the auditors'. */
@@ -35,6 +38,59 @@ export interface TxActor {
   readonly mspId: string | null;
   readonly role: string | null;
   readonly subject: string | null;
+}
+
+/** Where a transaction is on the ledger. */
+export interface TxPlace {
+  readonly txId: string;
+  readonly block: number;
+  readonly timestamp: string | null;
+}
+
+/** One sealed version of the timeline ({@link versionTimeline}). */
+export interface TimelineVersion extends TxPlace {
+  readonly version: number;
+  readonly parent: number;
+  readonly scope: Scope;
+  readonly province: string | null;
+  readonly effectiveFrom: string;
+  readonly changeCount: number;
+  /** The digest the version record carries, and the one recomputed from the replayed writes. */
+  readonly digest: string;
+  readonly recomputedDigest: string;
+  readonly previousVersionHash: string | null;
+  readonly versionHash: string;
+  readonly sealedBy: TxActor;
+  readonly proposals: readonly {
+    readonly proposalId: string;
+    readonly title: string | null;
+    readonly proposer: ActorInfo | null;
+    readonly approvers: readonly VoteRecord[];
+  }[];
+}
+
+/** One proposal of the log ({@link proposalLog}). */
+export interface LoggedProposal {
+  readonly proposalId: string;
+  readonly title: string;
+  readonly scope: Scope;
+  readonly province: string | null;
+  readonly status: Proposal['status'];
+  readonly statusReason: string | null;
+  readonly effectiveFrom: string;
+  readonly createdAt: string;
+  readonly proposer: ActorInfo | null;
+  readonly created: TxPlace;
+  readonly votes: readonly VoteRecord[];
+  /** The sealing (or governance-applying) transaction, or null while not applied. */
+  readonly applied:
+    | (TxPlace & {
+        readonly version: number | null;
+        readonly governanceVersion: number | null;
+        readonly changes: number;
+        readonly by: TxActor;
+      })
+    | null;
 }
 
 /** One verification of the store ({@link AuditSource.verify}). */
@@ -160,13 +216,13 @@ function actorOf(tx: TxRef): TxActor {
   return { mspId: tx.creatorMsp, role: tx.creatorRole, subject: tx.creatorSubject };
 }
 
-function where(tx: TxRef): { txId: string; block: number; timestamp: string | null } {
+function where(tx: TxRef): TxPlace {
   return { txId: tx.txId, block: tx.blockNumber, timestamp: tx.timestamp };
 }
 
 /** The version timeline: each sealed version, its hash chain, who proposed and approved it. */
-export function versionTimeline(model: LedgerModel): unknown[] {
-  return model.versions.map((v: SealedVersion) => ({
+export function versionTimeline(model: LedgerModel): TimelineVersion[] {
+  return model.versions.map((v: SealedVersion): TimelineVersion => ({
     version: v.record.version,
     parent: v.record.parent,
     scope: v.record.scope,
@@ -192,8 +248,8 @@ export function versionTimeline(model: LedgerModel): unknown[] {
 }
 
 /** Every proposal: who proposed it, who voted how, and what applied it (version or governance). */
-export function proposalLog(model: LedgerModel): unknown[] {
-  return [...model.proposals.values()].map((info) => {
+export function proposalLog(model: LedgerModel): LoggedProposal[] {
+  return [...model.proposals.values()].map((info): LoggedProposal => {
     const summary = proposalSummary(model, info.id);
     const sealed = model.versions.find((v) => v.record.proposalIds.includes(info.id));
     const governed = model.governance.find((g) => g.record.updatedByProposal === info.id);

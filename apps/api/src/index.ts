@@ -13,4 +13,11 @@ export {
   type ApiServerOptions,
 } from './server';
 export { identityForKey, loadApiKeys, type ApiKeyMap } from './api-keys';
+export {
+  AUDIT_ROLES,
+  AuditSource,
+  type AuditVerification,
+  type LoggedProposal,
+  type TimelineVersion,
+} from './audit-routes';
 export { openApiDocument } from './openapi';

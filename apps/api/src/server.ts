@@ -310,7 +310,7 @@ export async function buildApi(options: Readonly<ApiOptions>): Promise<FastifyIn
         title: 'National drug and reimbursement catalog API',
         version: '1.0.0',
         description:
-          'Coverage checks, catalog search, proposals and approvals over the catalog chaincode. Every request but /healthz names its caller with an x-api-key header, mapped to a wallet identity. Errors are { code, message }: the code is the same in every language; the message is Chinese unless the Accept-Language header prefers English, and every answer says which in Content-Language (zh-CN or en). Dates, provinces and codes in queries and bodies are as the schemas say (ISO dates; a province in any form the governance record lists).',
+          'Coverage checks, catalog search, proposals and approvals over the catalog chaincode; for auditors, the history and verification of the catalog from their own replay of the ledger (/v1/audit/…, answered from the audit store, never from a peer). Every request but /healthz names its caller with an x-api-key header, mapped to a wallet identity. Errors are { code, message }: the code is the same in every language; the message is Chinese unless the Accept-Language header prefers English, and every answer says which in Content-Language (zh-CN or en). Dates, provinces and codes in queries and bodies are as the schemas say (ISO dates; a province in any form the governance record lists).',
         license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       },
       servers: [{ url: '/', description: 'this server' }],

@@ -9,7 +9,8 @@ import '../chaincode/support/quiet';
 import { expect } from 'chai';
 import type { LightMyRequestResponse } from 'fastify';
 import { buildApi } from '../../../apps/api/src/server';
-import { AUDIT_ROLES, AuditSource, auditRoutes } from '../../../apps/api/src/audit-routes';
+import { AUDIT_ROLES, AuditSource, auditRoutes, proposalLog } from '../../../apps/api/src/audit-routes';
+import type { Governance, Proposal } from '@nrdl-catalog/chaincode/model';
 import {
   auditReportData,
   buildLedgerModel,
@@ -17,6 +18,9 @@ import {
   genesisHashOf,
   SqliteAuditStore,
   versionBars,
+  type LedgerModel,
+  type ProposalInfo,
+  type TxRef,
 } from '../../../gateway-client/src/audit';
 import type { CatalogClient } from '../../../gateway-client/src/catalog-client';
 import { bodyOf, fakeClient, type OpenApi, type TestApi } from '../http/support/fake-client';
@@ -519,5 +523,84 @@ describe('HTTP API: the auditors’ endpoints over their replay store', function
       await local.app.close();
       await growing.close();
     }
+  });
+});
+
+describe('HTTP API: the audit proposal log of a governance proposal', function () {
+  it('names the governance version that applied it, with its transaction and sender', function () {
+    const tx = (txId: string, block: number, msp: string, role: string): TxRef => ({
+      blockNumber: block,
+      txIndex: 0,
+      txId,
+      timestamp: '2025-01-02T00:00:00Z',
+      creatorMsp: msp,
+      creatorSubject: `/C=CN/O=${msp}/OU=client/CN=${role}@${msp}`,
+      creatorRole: role,
+      function: null,
+      endorsers: [],
+    });
+    const proposal = {
+      id: 'g1',
+      title: 'add Hubei',
+      rationale: 'r',
+      scope: 'governance',
+      province: null,
+      status: 'applied',
+      statusReason: null,
+      effectiveFrom: '2025-01-01',
+      createdAt: '2025-01-01T00:00:00Z',
+      proposer: { mspId: 'NHSAMSP', id: 'x509::proposer', role: 'proposer' },
+    } as unknown as Proposal;
+    const info = {
+      id: 'g1',
+      created: { record: proposal, tx: tx('t-create', 3, 'NHSAMSP', 'proposer') },
+      latest: proposal,
+      latestTx: tx('t-apply', 9, 'NHSAMSP', 'admin'),
+      approval: null,
+      votes: [],
+      chunks: new Map(),
+    } as unknown as ProposalInfo;
+    const model = {
+      versions: [],
+      proposals: new Map([['g1', info]]),
+      governance: [
+        {
+          record: { version: 2, updatedByProposal: 'g1' } as unknown as Governance,
+          tx: tx('t-apply', 9, 'NHSAMSP', 'admin'),
+        },
+      ],
+      anomalies: [],
+      entries: new Map(),
+      validTransactions: 3,
+    } as unknown as LedgerModel;
+    expect(proposalLog(model)).to.deep.equal([
+      {
+        proposalId: 'g1',
+        title: 'add Hubei',
+        scope: 'governance',
+        province: null,
+        status: 'applied',
+        statusReason: null,
+        effectiveFrom: '2025-01-01',
+        createdAt: '2025-01-01T00:00:00Z',
+        proposer: {
+          mspId: 'NHSAMSP',
+          id: 'x509::proposer',
+          role: 'proposer',
+          subject: '/C=CN/O=NHSAMSP/OU=client/CN=proposer@NHSAMSP',
+        },
+        created: { txId: 't-create', block: 3, timestamp: '2025-01-02T00:00:00Z' },
+        votes: [],
+        applied: {
+          version: null,
+          governanceVersion: 2,
+          changes: 0,
+          txId: 't-apply',
+          block: 9,
+          timestamp: '2025-01-02T00:00:00Z',
+          by: { mspId: 'NHSAMSP', role: 'admin', subject: '/C=CN/O=NHSAMSP/OU=client/CN=admin@NHSAMSP' },
+        },
+      },
+    ]);
   });
 });
