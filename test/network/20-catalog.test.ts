@@ -19,6 +19,7 @@ import {
   uniqueName,
   upserts,
 } from './support/catalog';
+import { peersInStep } from './support/network';
 
 async function expectCode(promise: Promise<unknown>, code: string): Promise<CatalogClientError> {
   try {
@@ -32,6 +33,9 @@ async function expectCode(promise: Promise<unknown>, code: string): Promise<Cata
 }
 
 async function status(id: string): Promise<Proposal['status']> {
+  // read through the auditors' peer once every peer has the blocks the votes just committed at
+  // the voters' own peers (a submit returns when its own organisation's peer committed it)
+  await peersInStep();
   const shown = (await clientAs('audit/auditor').getProposal({ proposalId: id })) as { proposal: Proposal };
   return shown.proposal.status;
 }
