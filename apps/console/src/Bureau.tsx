@@ -174,10 +174,10 @@ export async function diffChanges(
   return Promise.all(
     changes.map(async (change) => {
       const before = await currentOf(api, change);
-      const after = proposedOf(change);
-      // the id is the chaincode's to compute: a new item's proposed record has none of the head's fields
+      // reindexing writes lookup keys only: the record stays as it is
+      const after = change.op === 'reindexItem' ? before : proposedOf(change);
       const fields = fieldChanges(before, after);
-      const state = before === null ? 'added' : after === null ? 'removed' : 'changed';
+      const state = after === null ? 'removed' : before === null ? 'added' : 'changed';
       return { change, target: targetOf(change), fields, state };
     }),
   );

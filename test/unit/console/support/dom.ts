@@ -16,6 +16,18 @@ const rtl = require('@testing-library/react') as typeof import('@testing-library
 /* eslint-enable @typescript-eslint/no-require-imports */
 first();
 
+/** A canvas 2D context whose every method does nothing (measureText measures 0). */
+function inertContext(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
+  const state: Record<string | symbol, unknown> = { canvas };
+  return new Proxy(state, {
+    get: (target, name) => (name in target ? target[name] : (): { width: number } => ({ width: 0 })),
+    set: (target, name, value) => {
+      target[name] = value;
+      return true;
+    },
+  }) as unknown as CanvasRenderingContext2D;
+}
+
 /**
  * Gives the calling suite a document (each test starts from an empty body and storage, and what it
  * rendered is unmounted after it); the DOM goes away once React's last scheduled work has run.
@@ -24,8 +36,22 @@ export function useDom(): void {
   let release: (() => void) | null = null;
   before(function () {
     release = globalJsdom(undefined, OPTIONS);
-    // jsdom draws no canvas: the chart library is told so plainly instead of jsdom's "not implemented"
-    HTMLCanvasElement.prototype.getContext = (() => null) as typeof HTMLCanvasElement.prototype.getContext;
+    // jsdom draws no canvas: the chart library gets a 2D context that accepts every call and draws nothing
+    HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement) {
+      return inertContext(this);
+    } as unknown as typeof HTMLCanvasElement.prototype.getContext;
+    // nor does it lay anything out: nothing is ever resized
+    (globalThis as { ResizeObserver?: unknown }).ResizeObserver = class {
+      public observe(): void {
+        // no layout, no resize
+      }
+      public unobserve(): void {
+        // no layout, no resize
+      }
+      public disconnect(): void {
+        // no layout, no resize
+      }
+    };
   });
   beforeEach(function () {
     localStorage.clear();
@@ -39,6 +65,7 @@ export function useDom(): void {
     await new Promise((resolve) => setTimeout(resolve, 50));
     release?.();
     release = null;
+    delete (globalThis as { ResizeObserver?: unknown }).ResizeObserver;
   });
 }
 
