@@ -69,6 +69,8 @@ if ! fabric=$(ts-node scripts/fabric-check.ts); then
   exit 0
 fi
 echo "$fabric"
+# the browser suite (test/network/72-console) drives Debian's Chromium, with the CJK fonts
+bash scripts/install-browser.sh || fail "browser install (scripts/install-browser.sh)"
 # the benchmark harness's smoke run needs Caliper: bench/ is a project of its own (own lockfile)
 if [ ! -d bench/node_modules/@hyperledger/caliper-cli ]; then
   npm ci --prefix bench --no-audit --no-fund || fail "npm ci --prefix bench"

@@ -8,8 +8,21 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-/** Where the console's build is unless told otherwise: `apps/console/dist` beside this package. */
-export const DEFAULT_CONSOLE_DIR = path.resolve(__dirname, '..', '..', 'console', 'dist');
+/**
+ * Where the console's build is unless told otherwise: the `dist/` folder of the installed
+ * `@nrdl-catalog/console` workspace (`apps/console/dist`), found by module resolution; else
+ * `apps/console/dist` under the working folder.
+ */
+export function defaultConsoleDir(resolve: (request: string) => string = require.resolve): string {
+  try {
+    return path.join(path.dirname(resolve('@nrdl-catalog/console/package.json')), 'dist');
+  } catch {
+    return path.resolve('apps', 'console', 'dist');
+  }
+}
+
+/** {@link defaultConsoleDir} of this installation. */
+export const DEFAULT_CONSOLE_DIR = defaultConsoleDir();
 
 /** The console's entry page. */
 export const CONSOLE_INDEX = 'index.html';

@@ -12,6 +12,7 @@ import path from 'node:path';
 import {
   CONSOLE_CSP,
   DEFAULT_CONSOLE_DIR,
+  defaultConsoleDir,
   consoleRoot,
   isApiPath,
 } from '../../../apps/api/src/console-static';
@@ -36,6 +37,22 @@ function expectSecurityHeaders(response: LightMyRequestResponse): void {
   expect(response.headers['x-content-type-options']).to.equal('nosniff');
   expect(response.headers['referrer-policy']).to.equal('no-referrer');
 }
+
+describe('HTTP API web console: where its build is found', function () {
+  it('is the dist/ folder of the installed @nrdl-catalog/console workspace', function () {
+    expect(defaultConsoleDir()).to.equal(
+      path.resolve(__dirname, '..', '..', '..', 'apps', 'console', 'dist'),
+    );
+    expect(DEFAULT_CONSOLE_DIR).to.equal(defaultConsoleDir());
+  });
+
+  it('falls back to apps/console/dist under the working folder when the workspace is not installed', function () {
+    const missing = (request: string): string => {
+      throw new Error(`Cannot find module '${request}'`);
+    };
+    expect(defaultConsoleDir(missing)).to.equal(path.resolve('apps', 'console', 'dist'));
+  });
+});
 
 describe('HTTP API web console (static files)', function () {
   let dir: string;
