@@ -14,3 +14,12 @@ export {
 } from './server';
 export { identityForKey, loadApiKeys, type ApiKeyMap } from './api-keys';
 export { openApiDocument } from './openapi';
+export { consoleRoot, DEFAULT_CONSOLE_DIR } from './console-static';
+export {
+  consoleEventsOf,
+  EventHub,
+  networkEventSource,
+  type CatalogEventSource,
+  type ConsoleEvent,
+} from './events';
+export { SessionStore, DEFAULT_SESSION_IDLE_MS, SESSION_LIFETIME_MS, type Session } from './sessions';
