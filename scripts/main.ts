@@ -2,19 +2,27 @@
  * The catalog's main job (`npm start`): bring the network up with the chaincode deployed, create
  * the governance record, import the NRDL 2024 list and Shaanxi's 2021 service-price and
  * special-materials lists when the catalog is empty, then the NHSA rule base (a national rule set
- * linked to those items), then serve the HTTP API until interrupted.
+ * linked to those items), then serve the HTTP API and web console until interrupted: one API process
+ * per organisation of the topology, each with only its own organisation's keys, on its own port
+ * (scripts/serve-orgs.ts).
  * Fails in seconds with a clear message when Fabric is not found.
  */
 import path from 'node:path';
+import { loadApiKeys } from '@nrdl-catalog/api';
 import {
+  DEFAULT_API_PORT,
   importSummaryText,
   pendingNote,
   processOutput,
   progressReporter,
   quietSqliteWarning,
-  runCli,
 } from '@nrdl-catalog/cli';
-import { CatalogClient, CatalogClientError, membersFromTopology } from '@nrdl-catalog/gateway-client';
+import {
+  CatalogClient,
+  CatalogClientError,
+  displayPath,
+  membersFromTopology,
+} from '@nrdl-catalog/gateway-client';
 import {
   linkReportLines,
   readImportList,
@@ -29,6 +37,7 @@ import {
   networkStatus,
   networkUp,
 } from '@nrdl-catalog/network';
+import { orgServers, startServer, waitHealthy, type RunningServer } from './serve-orgs';
 
 const DATA = path.resolve(__dirname, '..', 'data');
 const WALLET_DIR = networkPaths().walletDir;
@@ -100,9 +109,49 @@ async function importList(as: string, source: ImportSource, approveAs: readonly 
   }
 }
 
-async function cli(args: string[]): Promise<void> {
-  const code = await runCli(args);
-  if (code !== 0) throw new Error(`catalog ${args.slice(0, 2).join(' ')} failed (exit ${code})`);
+/**
+ * Runs one `catalog serve --org <org>` per organisation of the topology (as child processes of this
+ * one, their output prefixed with the organisation), prints each one's console URL and keys file,
+ * and waits until they stop (Ctrl-C stops them all).
+ */
+async function serveEveryOrganisation(): Promise<void> {
+  const keysFile = path.join(WALLET_DIR, 'api-keys.json');
+  // created here, once, before the servers read it (each keeps its own organisation's keys)
+  loadApiKeys(keysFile, WALLET_DIR);
+  const servers = orgServers(
+    loadTopology().orgs.map((org) => org.name),
+    // GET /v1/search answers from each server's read model, which follows the channel in the background
+    { basePort: DEFAULT_API_PORT, keysFile, readModelDir: 'audit' },
+  );
+  const run = path.resolve(__dirname, '..', 'apps', 'cli', 'src', 'run.ts');
+  const running: RunningServer[] = servers.map((server) =>
+    startServer(process.execPath, [...process.execArgv, run], server, (line) => {
+      process.stdout.write(`${line}\n`);
+    }),
+  );
+  const stopAll = (): void => {
+    for (const { child } of running) if (child.exitCode === null) child.kill('SIGTERM');
+  };
+  process.once('SIGINT', stopAll);
+  process.once('SIGTERM', stopAll);
+  try {
+    await Promise.all(running.map(({ server, exited }) => waitHealthy(server.url, exited, 180_000)));
+  } catch (error) {
+    stopAll();
+    await Promise.all(running.map(({ exited }) => exited));
+    throw error;
+  }
+  const width = Math.max(...servers.map((server) => server.org.length));
+  process.stdout.write(
+    '\nweb console and API of each organisation (sign in with an API key of that organisation):\n',
+  );
+  for (const server of servers)
+    process.stdout.write(
+      `  ${server.org.padEnd(width)}  ${server.url}/   API keys: ${displayPath(keysFile)} (${server.org}/… only; npx catalog api-key ${server.org}/<identity>)\n`,
+    );
+  const codes = await Promise.all(running.map(({ exited }) => exited));
+  if (codes.some((code) => code !== 0))
+    throw new Error(`an API server failed (exit codes ${codes.join(', ')})`);
 }
 
 async function main(): Promise<void> {
@@ -141,10 +190,9 @@ async function main(): Promise<void> {
     process.stdout.write('catalog already holds sealed versions: skipping the import\n');
   }
   process.stdout.write(
-    '\nstarting the HTTP API (Ctrl-C stops it; the network keeps running until `npm run network:down`)\n',
+    '\nstarting one HTTP API and web console per organisation (Ctrl-C stops them; the network keeps running until `npm run network:down`)\n',
   );
-  // GET /v1/search answers from the read model, which follows the channel in the background
-  await cli(['serve', '--read-model', 'audit/catalog-search.sqlite']);
+  await serveEveryOrganisation();
 }
 
 main().catch((error: unknown) => {

@@ -21,3 +21,12 @@ export {
   type TimelineVersion,
 } from './audit-routes';
 export { openApiDocument } from './openapi';
+export { consoleRoot, DEFAULT_CONSOLE_DIR } from './console-static';
+export {
+  consoleEventsOf,
+  EventHub,
+  networkEventSource,
+  type CatalogEventSource,
+  type ConsoleEvent,
+} from './events';
+export { SessionStore, DEFAULT_SESSION_IDLE_MS, SESSION_LIFETIME_MS, type Session } from './sessions';

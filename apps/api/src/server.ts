@@ -474,6 +474,13 @@ export async function buildApi(options: Readonly<ApiOptions>): Promise<FastifyIn
       return;
     }
     const allowed = known.filter((k) => k.pattern.test(path)).map((k) => k.method);
+    // A path of an operation of this very method that the router did not take has a parameter
+    // longer than any the operations accept (the console's wildcard route saw it first).
+    if (allowed.includes(request.method))
+      throw new ApiError(
+        'INVALID_INPUT',
+        `${path}: a path parameter is longer than ${String(MAX_PATH_PARAMETER)} characters`,
+      );
     const noConsole =
       root === null &&
       allowed.length === 0 &&

@@ -9,3 +9,4 @@ export { importSummaryText, pendingNote } from './import-command';
 export { processOutput, toJson, type Output } from './output';
 export { progressReporter } from './progress';
 export { quietSqliteWarning } from './warnings';
+export { DEFAULT_API_PORT } from './serve-command';

@@ -8,7 +8,13 @@ import {
 } from '@nrdl-catalog/gateway-client';
 import { BlockConflictError, replayBlocks, type AuditStore } from '@nrdl-catalog/gateway-client/audit';
 import { chainVersionsOf, openReadModel, type SearchReadModel } from '@nrdl-catalog/gateway-client/search';
-import { loadApiKeys, startApiServer } from '@nrdl-catalog/api';
+import {
+  consoleRoot,
+  DEFAULT_CONSOLE_DIR,
+  loadApiKeys,
+  networkEventSource,
+  startApiServer,
+} from '@nrdl-catalog/api';
 import { CommandContext, UsageError, int, parseCommand, str } from './context';
 import { DEFAULT_SEARCH_STORE } from './search-command';
 import { auditPaths, displayLocation, openStore, storeLocation } from './audit-store-option';
@@ -24,9 +30,9 @@ export async function followReadModel(
   ctx: CommandContext,
   location: string,
   signal: AbortSignal,
+  client: CatalogClient = ctx.client(),
 ): Promise<{ readonly model: SearchReadModel; readonly following: Promise<unknown> }> {
   if (!/^postgres(ql)?:\/\//i.test(location)) mkdirSync(path.dirname(location), { recursive: true });
-  const client = ctx.client();
   const model = await openReadModel(location, chainVersionsOf(client));
   const following = model
     .follow(client.network, {
@@ -82,10 +88,13 @@ export async function followAuditStore(
 }
 
 /**
- * `catalog serve [--port N] [--keys file] [--read-model FILE] [--audit-store FILE|URL]`: runs the
- * HTTP API until interrupted; with `--read-model`, `GET /v1/search` answers from that read model,
- * and with `--audit-store`, the auditors' `/v1/audit/…` operations answer from that audit store,
- * each followed in the background.
+ * `catalog serve [--port N] [--keys file] [--read-model FILE] [--audit-store FILE|URL] [--org ORG]
+ * [--console DIR]`: runs the HTTP API until interrupted; with `--read-model`, `GET /v1/search`
+ * answers from that read model, and with `--audit-store`, the auditors' `/v1/audit/…` operations
+ * answer from that audit store, each followed in the background; with `--org`, only that
+ * organisation's keys are accepted and the server follows the channel (read model, live events) as
+ * one of its identities; the web console's build (default apps/console/dist) is served at `/`.
+ * `GET /v1/events` is fed by one chaincode event listener on the channel.
  */
 export async function serveCommand(ctx: CommandContext, args: string[]): Promise<number> {
   const { values } = parseCommand(args, {
@@ -94,12 +103,14 @@ export async function serveCommand(ctx: CommandContext, args: string[]): Promise
     'read-model': { type: 'string' },
     'audit-store': { type: 'string' },
     org: { type: 'string' },
+    console: { type: 'string' },
   });
   const port = int(values, 'port', 1024, 65535) ?? DEFAULT_API_PORT;
   const walletDir = ctx.walletDir;
   const keysFile = str(values, 'keys') ?? path.join(walletDir, 'api-keys.json');
   // --org: only that organisation's identities (its own server holds only its own wallet)
-  const keys = loadApiKeys(keysFile, walletDir, str(values, 'org'));
+  const org = str(values, 'org');
+  const keys = loadApiKeys(keysFile, walletDir, org);
   // One client per identity, opened like every command's (--wallet, $CATALOG_CHANNEL, the CLI's
   // client factory), kept open while the server runs.
   const clients = new Map<string, CatalogClient>();
@@ -119,8 +130,15 @@ export async function serveCommand(ctx: CommandContext, args: string[]): Promise
       : readModelOption === ''
         ? path.resolve(DEFAULT_SEARCH_STORE)
         : storeLocation({ store: readModelOption });
+  // With --org the server reads the channel as one of that organisation's own identities (it holds
+  // no other); else as the command's identity.
+  const ownIdentity = org === undefined ? undefined : [...new Set(keys.values())].sort()[0];
+  const channelClient = (): CatalogClient =>
+    ownIdentity === undefined ? ctx.client() : clientFor(ownIdentity);
   const follower =
-    readModelLocation === null ? null : await followReadModel(ctx, readModelLocation, stopFollowing.signal);
+    readModelLocation === null
+      ? null
+      : await followReadModel(ctx, readModelLocation, stopFollowing.signal, channelClient());
   if (readModelLocation !== null)
     ctx.note(ctx.t('cli.serve.readModel', { store: displayLocation(readModelLocation) }));
   const auditOption = str(values, 'audit-store');
@@ -139,11 +157,19 @@ export async function serveCommand(ctx: CommandContext, args: string[]): Promise
     await auditor?.store.close();
     for (const client of clients.values()) client.close();
   };
+  const consoleOption = str(values, 'console');
+  const consoleDir = path.resolve(consoleOption ?? DEFAULT_CONSOLE_DIR);
   const api = await startApiServer({
     port,
     keys,
     walletDir,
     clientFor,
+    consoleDir,
+    events: networkEventSource(() => channelClient().network, {
+      onReconnect: (error) => {
+        ctx.note(localMessage(error, ctx.lang));
+      },
+    }),
     ...(follower === null ? {} : { readModel: follower.model }),
     ...(auditor === null ? {} : { auditStore: auditor.store }),
     log: (line) => {
@@ -156,6 +182,10 @@ export async function serveCommand(ctx: CommandContext, args: string[]): Promise
   const example = [...keys.entries()].find(([, identity]) => identity.endsWith('/hospital1'));
   ctx.note(ctx.t('cli.serve.listening', { url: api.url }));
   ctx.note(ctx.t('cli.serve.keys', { file: displayPath(keysFile) }));
+  if (consoleRoot(consoleDir) === null)
+    ctx.note(ctx.t('cli.serve.noConsole', { dir: displayPath(consoleDir) }));
+  else ctx.note(ctx.t('cli.serve.console', { url: api.url, org: org ?? '-' }));
+  ctx.note(ctx.t('cli.serve.events', { identity: ownIdentity ?? ctx.as }));
   if (example) {
     ctx.note(ctx.t('cli.serve.try', { key: example[0], url: api.url }));
     ctx.note(ctx.t('cli.serve.anyKey'));

@@ -359,9 +359,10 @@ export const en = {
   version list | show [<n>] [--date D] | diff <a> <b>
   governance show | init [--topology F] [--max-chunk N]   (init: once, as nhsa/admin; members from F, default network/topology.json)
   api-key <org>/<identity>                                 prints that identity's API key
-  serve [--port 21080] [--keys wallet/api-keys.json]      HTTP API (x-api-key header -> wallet identity)
+  serve [--port 21080] [--keys wallet/api-keys.json]      HTTP API (x-api-key header or console session -> wallet identity)
         [--read-model audit/catalog-search.sqlite]          GET /v1/search from that read model, followed in the background
         [--audit-store audit/catalog-audit.sqlite|postgres://…] GET /v1/audit/… (auditors) from that audit store, replayed and followed in the background
+        [--org <org>] [--console apps/console/dist]         only that organisation's keys; the web console served at /
 {audit}
 
   --as defaults to $CATALOG_AS, else {defaultAs} (import province-items: <province>/proposer, audit replay: audit/auditor); <org> is a wallet folder (nhsa, guangdong, …).
@@ -565,6 +566,9 @@ export const en = {
   'cli.serve.readModelVersion': 'read model: catalog version {version} indexed (block {block})',
   'cli.serve.listening': 'catalog API listening on {url} (OpenAPI: {url}/openapi.json)',
   'cli.serve.keys': 'API keys (x-api-key header -> wallet identity): {file}',
+  'cli.serve.console': 'web console: {url}/ (sign in with an API key of {org})',
+  'cli.serve.noConsole': 'no web console: {dir} holds no index.html (build apps/console)',
+  'cli.serve.events': 'live events (GET /v1/events) from the channel, listened to as {identity}',
   'cli.serve.try':
     "try: curl -H 'x-api-key: {key}' '{url}/v1/coverage?province=Guangdong&itemId=D-7233e7b335261587'",
   'cli.serve.anyKey': '     (any key: npx catalog api-key <org>/<identity>)',

@@ -350,6 +350,8 @@ export const zh: Readonly<Record<MessageKey, string>> = {
                                  启动 HTTP 接口（x-api-key 请求头 -> 钱包身份）；--read-model：GET /v1/search 由该检索库作答，后台跟随通道
         [--audit-store audit/catalog-audit.sqlite|postgres://…]
                                  /v1/audit/…（仅审计方）由该审计库作答，后台重放并跟随通道
+        [--org <机构>] [--console apps/console/dist]
+                                 启动 HTTP 接口（x-api-key 请求头或控制台会话 -> 钱包身份）；--read-model：GET /v1/search 由该检索库作答，后台跟随通道；--org：只用该机构的密钥；--console：在 / 提供网页控制台
 {audit}
 
   --as 默认取 $CATALOG_AS，否则为 {defaultAs}（import province-items：<省份>/proposer；audit replay：audit/auditor）；<机构> 是钱包中的文件夹（nhsa、guangdong 等）。
@@ -559,6 +561,9 @@ export const zh: Readonly<Record<MessageKey, string>> = {
   'cli.serve.readModelVersion': '检索库：已收录目录第 {version} 版（区块 {block}）',
   'cli.serve.listening': '目录接口已在 {url} 监听（OpenAPI：{url}/openapi.json）',
   'cli.serve.keys': 'API 密钥（x-api-key 请求头 -> 钱包身份）：{file}',
+  'cli.serve.console': '网页控制台：{url}/（用 {org} 的 API 密钥登录）',
+  'cli.serve.noConsole': '无网页控制台：{dir} 中没有 index.html（请先构建 apps/console）',
+  'cli.serve.events': '实时事件（GET /v1/events）来自通道，以 {identity} 身份监听',
   'cli.serve.try':
     "试一试：curl -H 'x-api-key: {key}' '{url}/v1/coverage?province=Guangdong&itemId=D-7233e7b335261587'",
   'cli.serve.anyKey': '     （查看任一密钥：npx catalog api-key <org>/<identity>）',

@@ -111,15 +111,25 @@ describe('catalog serve and api-key (in-process)', function () {
     const port = await freePort();
     const signalListeners = process.listeners('SIGINT').length + process.listeners('SIGTERM').length;
     const closedBefore = c.clients.closed();
-    const server = await serve(['--port', String(port), '--keys', keysFile]);
+    const consoleDir = path.join(dir(), 'console');
+    mkdirSync(consoleDir, { recursive: true });
+    writeFileSync(path.join(consoleDir, 'index.html'), '<!doctype html><title>console</title>');
+    const server = await serve(['--port', String(port), '--keys', keysFile, '--console', consoleDir]);
     try {
       expect(server.url).to.equal(`http://127.0.0.1:${port}`);
       expect(server.notes()).to.deep.equal([
         `catalog API listening on ${server.url} (OpenAPI: ${server.url}/openapi.json)`,
         `API keys (x-api-key header -> wallet identity): ${displayPath(keysFile)}`,
+        `web console: ${server.url}/ (sign in with an API key of -)`,
+        'live events (GET /v1/events) from the channel, listened to as nhsa/proposer',
         `try: curl -H 'x-api-key: key-gd-hospital' '${server.url}/v1/coverage?province=Guangdong&itemId=D-7233e7b335261587'`,
         '     (any key: npx catalog api-key <org>/<identity>)',
       ]);
+
+      const page = await fetch(`${server.url}/proposals`, { headers: { accept: 'text/html' } });
+      expect(page.status).to.equal(200);
+      expect(await page.text()).to.equal('<!doctype html><title>console</title>');
+      expect(page.headers.get('content-security-policy')).to.match(/^default-src 'self'/);
 
       const health = await fetch(`${server.url}/healthz`);
       expect(health.status).to.equal(200);
@@ -194,9 +204,48 @@ describe('catalog serve and api-key (in-process)', function () {
   it('prints no curl example when no key maps to a hospital', async () => {
     const auditorOnly = path.join(dir(), 'auditor-keys.json');
     writeFileSync(auditorOnly, JSON.stringify({ 'key-auditor': 'audit/auditor' }));
-    const server = await serve(['--port', String(await freePort()), '--keys', auditorOnly]);
+    const noConsole = path.join(dir(), 'no-console');
+    mkdirSync(noConsole, { recursive: true });
+    const server = await serve([
+      '--port',
+      String(await freePort()),
+      '--keys',
+      auditorOnly,
+      '--console',
+      noConsole,
+    ]);
     try {
-      expect(server.notes()).to.have.length(2);
+      expect(server.notes()).to.have.length(4);
+      expect(server.notes()[2]).to.equal(
+        `no web console: ${displayPath(noConsole)} holds no index.html (build apps/console)`,
+      );
+      expect((await fetch(`${server.url}/`)).status).to.equal(404);
+    } finally {
+      expect(await server.stop()).to.equal(0);
+    }
+  });
+
+  it("--org: takes only that organisation's keys, signs its people in, listens as one of its identities", async () => {
+    const server = await serve(['--port', String(await freePort()), '--keys', keysFile, '--org', 'audit']);
+    try {
+      expect(server.notes()).to.include(
+        'live events (GET /v1/events) from the channel, listened to as audit/auditor',
+      );
+      const question = `${server.url}/v1/versions`;
+      expect((await fetch(question, { headers: { 'x-api-key': 'key-gd-hospital' } })).status).to.equal(401);
+      expect((await fetch(question, { headers: { 'x-api-key': 'key-auditor' } })).status).to.equal(200);
+      const signIn = (apiKey: string): Promise<Response> =>
+        fetch(`${server.url}/v1/session`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ apiKey }),
+        });
+      expect((await signIn('key-gd-hospital')).status).to.equal(401);
+      const auditor = await signIn('key-auditor');
+      expect(auditor.status).to.equal(201);
+      expect(await auditor.json()).to.include({ identity: 'audit/auditor', org: 'audit', role: 'auditor' });
+      const cookie = (auditor.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      expect((await fetch(question, { headers: { cookie } })).status).to.equal(200);
     } finally {
       expect(await server.stop()).to.equal(0);
     }

@@ -127,6 +127,14 @@ describe('HTTP API web console (static files)', function () {
       }
     });
 
+    it('refuses a path parameter longer than the operations accept with 400, as without the console', async function () {
+      for (const url of [`/v1/proposals/${'a'.repeat(129)}`, `/v1/items/${'b'.repeat(300)}`]) {
+        const response = await api.inject({ url, headers: { 'x-api-key': 'hospital-key', accept: HTML } });
+        expect(response.statusCode, url).to.equal(400);
+        expect(response.json()).to.include({ code: 'INVALID_INPUT' });
+      }
+    });
+
     it('leaves the API as it was: operations, 405 with Allow, the document', async function () {
       const versions = await api.inject({
         url: '/v1/versions',

@@ -71,7 +71,14 @@ export function catalogNetwork(net: Network): CatalogNetwork {
     identities.push(options.as);
     const caller = callerOf(options.as);
     const methods: Record<string, unknown> = {
-      connection: { identity: { mspId: caller.msp } },
+      // the wallet identity as a connection holds it (no certificate: the role is the wallet entry's)
+      connection: {
+        identity: {
+          mspId: caller.msp,
+          role: caller.role,
+          identity: { mspId: caller.msp, credentials: new Uint8Array() },
+        },
+      },
       close: (): void => {
         closed += 1;
       },

@@ -290,6 +290,8 @@ export async function testApi(
   const app = await buildApi({
     keys: KEYS,
     limits,
+    // the API alone, whether or not the console is built (test/unit/http/console-static.test.ts serves it)
+    consoleDir: null,
     ...(readModel === null ? {} : { readModel }),
     log: (line) => lines.push(line),
     roleOf: (identity) => ROLES[identity] ?? null,
