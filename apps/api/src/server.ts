@@ -453,6 +453,12 @@ export async function buildApi(options: Readonly<ApiOptions>): Promise<FastifyIn
     );
   });
   app.setErrorHandler((error, request, reply) => {
+    // A path the console's static files refuse (a NUL byte, a dot-dot escape) is no page: answered as
+    // any unknown path is (404, or 400 for an operation's path with a parameter out of range).
+    if ((error as { code?: unknown }).code === 'FST_STATIC_FORBIDDEN_PATH') {
+      reply.callNotFound();
+      return;
+    }
     const answer = answerFor(error, requestLang(request));
     errorCodes.set(request, answer.body.code);
     if (answer.status >= 500) request.log.error({ err: error }, 'request failed');
@@ -476,11 +482,15 @@ export async function buildApi(options: Readonly<ApiOptions>): Promise<FastifyIn
     const allowed = known.filter((k) => k.pattern.test(path)).map((k) => k.method);
     // A path of an operation of this very method that the router did not take has a parameter
     // longer than any the operations accept (the console's wildcard route saw it first).
-    if (allowed.includes(request.method))
-      throw new ApiError(
-        'INVALID_INPUT',
-        `${path}: a path parameter is longer than ${String(MAX_PATH_PARAMETER)} characters`,
+    if (allowed.includes(request.method)) {
+      const answer = answerFor(
+        new ApiError('INVALID_INPUT', `${path}: a path parameter is out of the operation's range`),
+        requestLang(request),
       );
+      errorCodes.set(request, answer.body.code);
+      void reply.code(answer.status).send(answer.body);
+      return;
+    }
     const noConsole =
       root === null &&
       allowed.length === 0 &&
