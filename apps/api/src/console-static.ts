@@ -9,7 +9,12 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** Where the console's build is unless told otherwise: `apps/console/dist` beside this package. */
-export const DEFAULT_CONSOLE_DIR = path.resolve(__dirname, '..', '..', 'console', 'dist');
+export const DEFAULT_CONSOLE_DIR = path.resolve(
+  path.dirname(require.resolve('@nrdl-catalog/api/package.json')),
+  '..',
+  'console',
+  'dist',
+);
 
 /** The console's entry page. */
 export const CONSOLE_INDEX = 'index.html';
