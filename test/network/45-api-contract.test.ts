@@ -416,11 +416,6 @@ describe('real network: HTTP API contract fuzzing against its own OpenAPI docume
     // a whole verification of the store each: as few runs as a write
     auditVerify: { write: true, callers: ['auditor', 'hospital'] },
     auditReport: { write: false, callers: ['auditor', 'hospital'] },
-    // The browser session: signing in with a generated key is refused (401), and an API-key caller
-    // has no session to read or end.
-    createSession: { write: false, callers: ['hospital'] },
-    getSession: { write: false, callers: ['hospital', 'auditor'] },
-    deleteSession: { write: false, callers: ['hospital'] },
   };
   /** The order the operations are fuzzed in: reads, then creation, then what aims at proposals. */
   const ORDER = Object.keys(plans);

@@ -16,9 +16,10 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { computeItemId } from '@nrdl-catalog/chaincode/model';
 import { CATALOGUES, label, type MessageKey } from '@nrdl-catalog/chaincode/messages';
-import { ensureCatalog } from './support/catalog';
-import { REPO, runCatalog } from './support/cli';
+import { clientAs, closeClients, ensureCatalog } from './support/catalog';
+import { REPO } from './support/cli';
 import { CHROMIUM, launchBrowser, startConsole, type ConsoleInstance } from './support/console';
 import { peersInStep } from './support/network';
 
@@ -48,19 +49,11 @@ describe('real network: the web console in Chromium', function () {
     await peersInStep();
     mkdirSync(ARTIFACTS, { recursive: true });
     tmp = mkdtempSync(path.join(os.tmpdir(), 'catalog-console-'));
-    const found = await runCatalog([
-      'search',
-      '--on-chain',
-      '阿莫西林',
-      '--json',
-      '--as',
-      'guangdong/hospital1',
-    ]);
-    expect(found.code, found.stderr).to.equal(0);
-    const page = JSON.parse(found.stdout) as { records: { itemId: string; name: string; kind: string }[] };
-    const hit = page.records.find((record) => record.name === '阿莫西林' && record.kind === 'drug');
-    if (hit === undefined) throw new Error('阿莫西林 is not on chain (the import suite loads the NRDL)');
-    amoxicillin = hit;
+    // 阿莫西林 口服常释剂型, NRDL 2024 row 853 (the import suite loads the list)
+    const itemId = computeItemId({ kind: 'drug', name: '阿莫西林', dosageForm: '口服常释剂型' });
+    await clientAs('guangdong/hospital1').getItem({ itemId });
+    amoxicillin = { itemId, name: '阿莫西林' };
+    const starting = Date.now();
     [guangdong, sichuan, audit] = await Promise.all([
       startConsole('guangdong', PORTS.guangdong, ['hospital1'], tmp, [
         '--read-model',
@@ -78,6 +71,9 @@ describe('real network: the web console in Chromium', function () {
       ]),
     ]);
     instances.push(guangdong, sichuan, audit);
+    console.log(
+      `      three instances ready (read models caught up) in ${String(Math.round((Date.now() - starting) / 1000))} s`,
+    );
     browser = await launchBrowser();
   });
 
@@ -85,8 +81,20 @@ describe('real network: the web console in Chromium', function () {
     for (const context of contexts) await context.close().catch(() => undefined);
     await (browser as Browser | undefined)?.close();
     await Promise.all(instances.map((instance) => instance.stop()));
+    closeClients();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
-    for (const note of notes) console.log(`      ${note}`);
+  });
+
+  afterEach(async function () {
+    // what each open page showed when a test failed
+    if (this.currentTest?.state !== 'failed') return;
+    for (const instance of instances)
+      writeFileSync(path.join(ARTIFACTS, `${instance.org}-serve.log`), instance.output());
+    for (const [index, context] of contexts.entries())
+      for (const page of context.pages())
+        await page
+          .screenshot({ path: path.join(ARTIFACTS, `failed-${String(index)}.png`), fullPage: true })
+          .catch(() => undefined);
   });
 
   /** A fresh browser context (its own cookies) signed in to `instance` with `identity`'s key. */
@@ -164,6 +172,7 @@ describe('real network: the web console in Chromium', function () {
       { name: amoxicillin.name },
     );
     notes.push(`search "AMXL": results rendered ${elapsed.toFixed(0)} ms after the last keystroke`);
+    console.log(`      ${notes.at(-1) ?? ''}`);
     await check(page, 'hospital-search');
     await page
       .getByTestId('search-result')
@@ -176,11 +185,14 @@ describe('real network: the web console in Chromium', function () {
     await check(page, 'hospital-item');
 
     await page.getByTestId('nav-coverage').click();
-    await page.getByLabel(zh('console.coverage.province')).fill('广东');
-    await page.getByLabel(zh('console.coverage.by')).selectOption('itemId');
-    await page.getByLabel(zh('console.coverage.item')).fill(amoxicillin.itemId);
-    await page.getByLabel(zh('console.coverage.date')).fill('2025-06-01');
-    await page.getByRole('button', { name: zh('console.coverage.submit') }).click();
+    await page.getByLabel(zh('console.coverage.province'), { exact: true }).fill('广东');
+    await page
+      .locator('label', { hasText: zh('console.coverage.by') })
+      .locator('select')
+      .selectOption('itemId');
+    await page.getByLabel(zh('console.coverage.item'), { exact: true }).fill(amoxicillin.itemId);
+    await page.getByLabel(zh('console.coverage.date'), { exact: true }).fill('2025-06-01');
+    await page.getByRole('button', { name: zh('console.coverage.submit'), exact: true }).click();
     const coverage = page.getByTestId('coverage-result');
     await coverage.waitFor();
     expect(await coverage.innerText()).to.contain(zh('console.coverage.covered'));
@@ -229,15 +241,15 @@ describe('real network: the web console in Chromium', function () {
       .getByRole('button')
       .click();
     await hospital.getByTestId('item-title').waitFor();
-    await hospital.getByLabel(zh('console.item.province')).fill('四川');
+    await hospital.getByLabel(zh('console.item.province'), { exact: true }).fill('四川');
     const historyBefore = await hospital.getByTestId('history-row').count();
 
     const proposer = await signIn(sichuan, 'proposer');
     await proposer.getByTestId('nav-create').click();
     const title = `console e2e ${restriction}`;
-    await proposer.getByLabel(zh('console.create.name')).fill(title);
-    await proposer.getByLabel(zh('console.create.scope')).fill('Sichuan');
-    await proposer.getByLabel(zh('console.create.effectiveFrom')).fill('2025-01-01');
+    await proposer.getByLabel(zh('console.create.name'), { exact: true }).fill(title);
+    await proposer.getByLabel(zh('console.create.scope'), { exact: true }).fill('Sichuan');
+    await proposer.getByLabel(zh('console.create.effectiveFrom'), { exact: true }).fill('2025-01-01');
     await proposer.getByTestId('changes-file').setInputFiles(changes);
     await proposer.getByTestId('changes-parsed').waitFor();
     await check(proposer, 'bureau-create');

@@ -40,7 +40,7 @@ export function Timeline({ versions }: { readonly versions: readonly AuditVersio
     broken: t('console.audit.chainBroken'),
   };
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0}>
       <table>
         <thead>
           <tr>
@@ -120,7 +120,7 @@ function DiffView({ diff }: { readonly diff: AuditDiff }): ReactElement {
           changed: diff.changed.length,
         })}
       </p>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table>
           <thead>
             <tr>
@@ -287,7 +287,7 @@ export function Audit(): ReactElement {
         {proposals.data === null ? null : proposals.data.length === 0 ? (
           <p>{t('console.none')}</p>
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table>
               <thead>
                 <tr>
@@ -334,7 +334,7 @@ export function Audit(): ReactElement {
         {invalid.data === null ? null : invalid.data.length === 0 ? (
           <p>{t('console.none')}</p>
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table>
               <thead>
                 <tr>

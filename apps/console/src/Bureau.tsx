@@ -49,7 +49,7 @@ export function Proposals({ onOpen }: { readonly onOpen: (proposalId: string) =>
       {list.data === null ? null : list.data.length === 0 ? (
         <p>{t('console.proposals.none')}</p>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table>
             <thead>
               <tr>
@@ -200,7 +200,7 @@ export function DiffTable({ diffs }: { readonly diffs: readonly ChangeDiff[] }):
           {diff.fields.length === 0 ? (
             <p>{t('console.proposal.unchanged')}</p>
           ) : (
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table>
                 <thead>
                   <tr>
@@ -322,7 +322,7 @@ export function ProposalView({
           {detail.data.votes.length === 0 ? (
             <p>{t('console.proposal.noVotes')}</p>
           ) : (
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table>
                 <thead>
                   <tr>

@@ -120,7 +120,7 @@ export function Search({
                 })}
           </p>
           {answer.hits.length === 0 ? null : (
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table>
                 <thead>
                   <tr>
@@ -301,7 +301,7 @@ export function ItemPage({
           {data.overlays.length === 0 ? (
             <p>{t('console.item.provincialNone')}</p>
           ) : (
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table>
                 <thead>
                   <tr>
@@ -364,7 +364,7 @@ export function ItemPage({
       <h3>{t('console.item.history')}</h3>
       <Status loaded={history} />
       {historyRows.length === 0 ? null : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table>
             <thead>
               <tr>
@@ -683,7 +683,7 @@ export function ClaimCheck({ province: initialProvince }: { readonly province: s
             })}
           </p>
           <h3>{t('console.claim.lines')}</h3>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table>
               <thead>
                 <tr>

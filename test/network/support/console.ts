@@ -18,6 +18,26 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], headless: true });
 }
 
+/**
+ * Resolves once the read model of the server at `url` answers search at the chain's head version
+ * (while it catches up, indexing each version it missed keeps the process busy).
+ */
+async function caughtUp(url: string, key: string, timeoutMs = 420_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  const read = async (pathname: string): Promise<Record<string, unknown> | null> => {
+    const answer = await fetch(`${url}${pathname}`, { headers: { 'x-api-key': key } }).catch(() => null);
+    return answer?.status === 200 ? ((await answer.json()) as Record<string, unknown>) : null;
+  };
+  for (;;) {
+    const head = await read('/v1/versions/head');
+    const search = await read('/v1/search?q=AMXL&limit=1');
+    if (head !== null && search !== null && search.catalogVersion === head.version) return;
+    if (Date.now() > until)
+      throw new Error(`the read model of ${url} did not catch up in ${String(timeoutMs)} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+}
+
 /** One organisation's running API + console instance. */
 export interface ConsoleInstance {
   readonly org: string;
@@ -62,8 +82,11 @@ export function startConsole(
     String(port),
     '--keys',
     keysFile,
+    '--lang',
+    'en',
     ...extra,
   ];
+  const withReadModel = extra.includes('--read-model');
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.CATALOG_AS;
   const child: ChildProcess = spawn(process.execPath, args, {
@@ -76,13 +99,19 @@ export function startConsole(
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGTERM');
-      reject(new Error(`catalog serve --org ${org} did not start in 180 s:\n${output}`));
-    }, 180_000);
+      reject(new Error(`catalog serve --org ${org} was not ready in 450 s:\n${output}`));
+    }, 450_000);
     const onData = (data: Buffer): void => {
       output += data.toString();
       if (output.includes(`listening on ${url}`)) {
-        clearTimeout(timer);
-        resolve({
+        child.stdout?.off('data', onData);
+        child.stderr?.off('data', onData);
+        const keep = (more: Buffer): void => {
+          output += more.toString();
+        };
+        child.stdout?.on('data', keep);
+        child.stderr?.on('data', keep);
+        const instance: ConsoleInstance = {
           org,
           url,
           keys,
@@ -93,12 +122,28 @@ export function startConsole(
                 done();
                 return;
               }
+              // SIGTERM asks it to close the server and stop following; SIGKILL after 15 s
+              const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
               child.once('exit', () => {
+                clearTimeout(kill);
                 done();
               });
               child.kill('SIGTERM');
             }),
-        });
+        };
+        // with a read model, ready once it caught up with the chain: until then search answers 503
+        // READ_MODEL_BEHIND, and indexing each version it missed keeps the process busy
+        (withReadModel ? caughtUp(url, Object.values(keys)[0] ?? '') : Promise.resolve()).then(
+          () => {
+            clearTimeout(timer);
+            resolve(instance);
+          },
+          (error: unknown) => {
+            clearTimeout(timer);
+            void instance.stop();
+            reject(error instanceof Error ? error : new Error(String(error)));
+          },
+        );
       }
     };
     child.stdout?.on('data', onData);
