@@ -20,7 +20,13 @@ import { computeItemId } from '@nrdl-catalog/chaincode/model';
 import { CATALOGUES, label, type MessageKey } from '@nrdl-catalog/chaincode/messages';
 import { clientAs, closeClients, ensureCatalog } from './support/catalog';
 import { REPO } from './support/cli';
-import { CHROMIUM, launchBrowser, startConsole, type ConsoleInstance } from './support/console';
+import {
+  auditCaughtUp,
+  CHROMIUM,
+  launchBrowser,
+  startConsole,
+  type ConsoleInstance,
+} from './support/console';
 import { peersInStep } from './support/network';
 
 const ARTIFACTS = path.join(REPO, 'test-artifacts', 'console');
@@ -71,8 +77,10 @@ describe('real network: the web console in Chromium', function () {
       ]),
     ]);
     instances.push(guangdong, sichuan, audit);
+    // the auditors' store replays the chain from block 0: let it finish before the browser starts
+    await auditCaughtUp(audit.url, audit.keys.auditor ?? '');
     console.log(
-      `      three instances ready (read models caught up) in ${String(Math.round((Date.now() - starting) / 1000))} s`,
+      `      three instances ready (read models and the audit store caught up) in ${String(Math.round((Date.now() - starting) / 1000))} s`,
     );
     browser = await launchBrowser();
   });
@@ -100,6 +108,9 @@ describe('real network: the web console in Chromium', function () {
   /** A fresh browser context (its own cookies) signed in to `instance` with `identity`'s key. */
   async function signIn(instance: ConsoleInstance, identity: string, width = 1280): Promise<Page> {
     const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'zh-CN' });
+    // a shared 2-core machine runs the network, three servers and the browser: wait generously
+    context.setDefaultTimeout(120_000);
+    context.setDefaultNavigationTimeout(120_000);
     contexts.push(context);
     const page = await context.newPage();
     await page.goto(instance.url);
@@ -262,7 +273,7 @@ describe('real network: the web console in Chromium', function () {
     const approver = await signIn(sichuan, 'approver');
     await approver.getByTestId('nav-proposals').click();
     const row = approver.getByTestId('proposal-row').filter({ hasText: title });
-    await row.waitFor({ timeout: 60_000 });
+    await row.waitFor({ timeout: 120_000 });
     await check(approver, 'bureau-proposals');
     const open = row.getByRole('button').first();
     const proposalId = (await open.innerText()).replace(zh('console.proposals.open'), '').trim();
@@ -297,7 +308,7 @@ describe('real network: the web console in Chromium', function () {
 
     // the proposer applies it; the hospital's page shows the new version without a reload
     await proposer.getByTestId('create-result').getByRole('button').click();
-    await proposer.getByTestId('apply-button').waitFor({ timeout: 60_000 });
+    await proposer.getByTestId('apply-button').waitFor({ timeout: 120_000 });
     await proposer.getByTestId('apply-button').click();
     await proposer.getByTestId('action-result').waitFor({ timeout: 180_000 });
     await hospital.getByTestId('overlay-row').filter({ hasText: restriction }).waitFor({ timeout: 120_000 });
@@ -328,7 +339,7 @@ describe('real network: the web console in Chromium', function () {
     }
     expect(await row.getByTestId('digest').getAttribute('title')).to.equal(digest);
     const approval = page.getByTestId('audit-proposal').filter({ hasText: title });
-    await approval.waitFor({ timeout: 60_000 });
+    await approval.waitFor({ timeout: 120_000 });
     expect(await approval.innerText()).to.contain(`SichuanMSP: ${zh('console.proposal.approve')}`);
     await check(page, 'audit-timeline');
     await page.setViewportSize({ width: 390, height: 844 });

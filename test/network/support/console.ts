@@ -38,6 +38,27 @@ async function caughtUp(url: string, key: string, timeoutMs = 420_000): Promise<
   }
 }
 
+/**
+ * Resolves once the auditors' server at `url` answers its version timeline up to the chain's head
+ * version (its audit store replays the chain from block 0 first, which keeps the machine busy).
+ */
+export async function auditCaughtUp(url: string, key: string, timeoutMs = 420_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  const read = async (pathname: string): Promise<Record<string, unknown> | null> => {
+    const answer = await fetch(`${url}${pathname}`, { headers: { 'x-api-key': key } }).catch(() => null);
+    return answer?.status === 200 ? ((await answer.json()) as Record<string, unknown>) : null;
+  };
+  for (;;) {
+    const head = await read('/v1/versions/head');
+    const timeline = await read('/v1/audit/versions');
+    const versions = (timeline?.versions ?? []) as readonly { version?: unknown }[];
+    if (head !== null && versions.some((v) => v.version === head.version)) return;
+    if (Date.now() > until)
+      throw new Error(`the audit store of ${url} did not catch up in ${String(timeoutMs)} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+}
+
 /** One organisation's running API + console instance. */
 export interface ConsoleInstance {
   readonly org: string;
