@@ -18,45 +18,53 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], headless: true });
 }
 
+type Answer = Record<string, unknown>;
+
+/**
+ * Resolves once `atHead(read)` says the store behind the server at `url` has reached the chain's
+ * head version (`read` answers a GET of the server as `key`, or null unless 200); polls every 2 s.
+ */
+async function untilAtHead(
+  what: string,
+  url: string,
+  key: string,
+  atHead: (head: Answer, read: (pathname: string) => Promise<Answer | null>) => Promise<boolean>,
+  timeoutMs = 420_000,
+): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  const read = async (pathname: string): Promise<Answer | null> => {
+    const answer = await fetch(`${url}${pathname}`, { headers: { 'x-api-key': key } }).catch(() => null);
+    return answer?.status === 200 ? ((await answer.json()) as Answer) : null;
+  };
+  for (;;) {
+    const head = await read('/v1/versions/head');
+    if (head !== null && (await atHead(head, read))) return;
+    if (Date.now() > until) throw new Error(`${what} of ${url} did not catch up in ${String(timeoutMs)} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+}
+
 /**
  * Resolves once the read model of the server at `url` answers search at the chain's head version
  * (while it catches up, indexing each version it missed keeps the process busy).
  */
-async function caughtUp(url: string, key: string, timeoutMs = 420_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  const read = async (pathname: string): Promise<Record<string, unknown> | null> => {
-    const answer = await fetch(`${url}${pathname}`, { headers: { 'x-api-key': key } }).catch(() => null);
-    return answer?.status === 200 ? ((await answer.json()) as Record<string, unknown>) : null;
-  };
-  for (;;) {
-    const head = await read('/v1/versions/head');
+function caughtUp(url: string, key: string): Promise<void> {
+  return untilAtHead('the read model', url, key, async (head, read) => {
     const search = await read('/v1/search?q=AMXL&limit=1');
-    if (head !== null && search !== null && search.catalogVersion === head.version) return;
-    if (Date.now() > until)
-      throw new Error(`the read model of ${url} did not catch up in ${String(timeoutMs)} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-  }
+    return search !== null && search.catalogVersion === head.version;
+  });
 }
 
 /**
  * Resolves once the auditors' server at `url` answers its version timeline up to the chain's head
  * version (its audit store replays the chain from block 0 first, which keeps the machine busy).
  */
-export async function auditCaughtUp(url: string, key: string, timeoutMs = 420_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  const read = async (pathname: string): Promise<Record<string, unknown> | null> => {
-    const answer = await fetch(`${url}${pathname}`, { headers: { 'x-api-key': key } }).catch(() => null);
-    return answer?.status === 200 ? ((await answer.json()) as Record<string, unknown>) : null;
-  };
-  for (;;) {
-    const head = await read('/v1/versions/head');
+export function auditCaughtUp(url: string, key: string): Promise<void> {
+  return untilAtHead('the audit store', url, key, async (head, read) => {
     const timeline = await read('/v1/audit/versions');
     const versions = (timeline?.versions ?? []) as readonly { version?: unknown }[];
-    if (head !== null && versions.some((v) => v.version === head.version)) return;
-    if (Date.now() > until)
-      throw new Error(`the audit store of ${url} did not catch up in ${String(timeoutMs)} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-  }
+    return versions.some((v) => v.version === head.version);
+  });
 }
 
 /** One organisation's running API + console instance. */
