@@ -341,6 +341,22 @@ describe('real network: the web console in Chromium', function () {
     const approval = page.getByTestId('audit-proposal').filter({ hasText: title });
     await approval.waitFor({ timeout: 120_000 });
     expect(await approval.innerText()).to.contain(`SichuanMSP: ${zh('console.proposal.approve')}`);
+    // the auditors recomputed the version's digest from its rows; its approvers are named
+    expect(await row.getByTestId('digest-check').innerText()).to.equal(zh('console.audit.digestOk'));
+    expect(await row.getByTestId('version-approvers').innerText()).to.contain('SichuanMSP');
+    // the report's four charts, each drawn (a canvas) or saying it has nothing to draw
+    const charts = page.locator('figure[data-chart]');
+    await charts.first().waitFor({ timeout: 120_000 });
+    expect(
+      await charts.evaluateAll((figures) => figures.map((f) => f.getAttribute('data-chart'))),
+    ).to.deep.equal(['changes-per-version', 'changes-per-province', 'rejected-attempts', 'proposal-to-seal']);
+    expect(await page.locator('figure[data-chart="changes-per-version"] canvas').count()).to.equal(1);
+    // verify now: the auditors' store checks pass, with the time of the run
+    await page.getByTestId('verify-now').click();
+    const result = page.getByTestId('verify-result');
+    await result.filter({ hasText: zh('console.audit.verifyOk') }).waitFor({ timeout: 300_000 });
+    notes.push(`audit verify from the console: ${(await result.innerText()).split('\n')[0] ?? ''}`);
+    console.log(`      ${notes.at(-1) ?? ''}`);
     await check(page, 'audit-timeline');
     await page.setViewportSize({ width: 390, height: 844 });
     await check(page, 'audit-timeline-390');

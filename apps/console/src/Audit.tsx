@@ -1,17 +1,26 @@
 /**
- * The auditor's screens (all from `/v1/audit/…`, see PATHS in api.ts): the version timeline with
- * digests and the hash chain checked link by link, a chart of changes per version, the difference
- * between two versions, who proposed and approved what and when, invalid transactions, and the
- * latest verification with its time.
+ * The auditor's screens (all from `/v1/audit/…` of the auditors' own instance, answered from their
+ * replay store; see PATHS in api.ts): the latest verification with its time (and a run on demand),
+ * the summary and the four charts of the HTML audit report, the version timeline with digests
+ * (recomputed by the auditors) and the hash chain checked link by link, the difference between two
+ * versions, who proposed and approved what and when, and the invalid transactions by their
+ * validation code's name.
  */
 import { useState, type SyntheticEvent, type ReactElement } from 'react';
 import { BarElement, CategoryScale, Chart as ChartJS, LinearScale, Tooltip } from 'chart.js';
 import { Bar } from 'react-chartjs-2';
-import type { AuditDiff, AuditVersion } from './api';
+import {
+  REPORT_CHARTS,
+  type AuditDiff,
+  type AuditReport,
+  type AuditVerification,
+  type AuditVersion,
+  type ChartBar,
+} from './api';
 import { ErrorText, Hash, Status, useApi, useLoad } from './common';
 import { cellText } from './diff';
 import { useLiveEvent } from './events';
-import { labelOf, useI18n } from './i18n';
+import { labelOf, useI18n, type ConsoleKey } from './i18n';
 
 ChartJS.register(BarElement, CategoryScale, LinearScale, Tooltip);
 
@@ -27,8 +36,12 @@ export function chainLinks(versions: readonly AuditVersion[]): Link[] {
   });
 }
 
-function changesOf(version: AuditVersion): number {
-  return version.changeCount ?? version.changes ?? 0;
+/** Whom the approvals of a version's proposals came from (one MSP id each). */
+function approversOf(version: AuditVersion): string[] {
+  const ids = version.proposals.flatMap((p) =>
+    p.approvers.filter((vote) => vote.decision === 'approve').map((vote) => vote.voter.mspId),
+  );
+  return [...new Set(ids)];
 }
 
 export function Timeline({ versions }: { readonly versions: readonly AuditVersion[] }): ReactElement {
@@ -50,28 +63,35 @@ export function Timeline({ versions }: { readonly versions: readonly AuditVersio
             <th scope="col">{t('console.col.scope')}</th>
             <th scope="col">{t('console.col.changes')}</th>
             <th scope="col">{t('console.col.digest')}</th>
+            <th scope="col">{t('console.col.recomputed')}</th>
             <th scope="col">{t('console.col.hash')}</th>
             <th scope="col">{t('console.col.previous')}</th>
             <th scope="col">{t('console.col.chain')}</th>
+            <th scope="col">{t('console.col.sealedBy')}</th>
+            <th scope="col">{t('console.col.approvers')}</th>
           </tr>
         </thead>
         <tbody>
           {versions.map((version, index) => {
             const link = links[index] ?? 'start';
+            const digestOk = version.recomputedDigest === version.digest;
             return (
               <tr key={version.version} data-testid="version-row" className={`link-${link}`}>
                 <td>{version.version}</td>
-                <td>{version.effectiveFrom ?? '-'}</td>
-                <td>{version.sealedAt ?? version.timestamp ?? '-'}</td>
+                <td>{version.effectiveFrom}</td>
+                <td>{version.timestamp ?? '-'}</td>
                 <td>
-                  {version.scope === undefined ? '-' : labelOf(lang, 'scope', version.scope)}
+                  {labelOf(lang, 'scope', version.scope)}
                   {version.province === null || version.province === undefined
                     ? ''
                     : ` · ${version.province}`}
                 </td>
-                <td>{changesOf(version)}</td>
+                <td>{version.changeCount ?? '-'}</td>
                 <td>
                   <Hash value={version.digest} testId="digest" />
+                </td>
+                <td data-testid="digest-check" className={digestOk ? 'vote-approve' : 'link-broken'}>
+                  {digestOk ? t('console.audit.digestOk') : t('console.audit.digestMismatch')}
                 </td>
                 <td>
                   <Hash value={version.versionHash} />
@@ -80,6 +100,8 @@ export function Timeline({ versions }: { readonly versions: readonly AuditVersio
                   <Hash value={version.previousVersionHash} />
                 </td>
                 <td data-testid="chain-link">{text[link]}</td>
+                <td>{version.sealedBy.mspId ?? '-'}</td>
+                <td data-testid="version-approvers">{approversOf(version).join(', ') || '-'}</td>
               </tr>
             );
           })}
@@ -89,23 +111,135 @@ export function Timeline({ versions }: { readonly versions: readonly AuditVersio
   );
 }
 
-function ChangesChart({ versions }: { readonly versions: readonly AuditVersion[] }): ReactElement {
+/** The title of each chart of the report, by its data-chart id. */
+const CHART_TITLES: Record<(typeof REPORT_CHARTS)[number], ConsoleKey> = {
+  'changes-per-version': 'console.audit.chart',
+  'changes-per-province': 'console.audit.chartProvince',
+  'rejected-attempts': 'console.audit.chartAttempts',
+  'proposal-to-seal': 'console.audit.chartDuration',
+};
+
+/** One chart of the report, drawn from its bars (a row chart but for changes per version). */
+function ReportChart({
+  id,
+  bars,
+}: {
+  readonly id: (typeof REPORT_CHARTS)[number];
+  readonly bars: readonly ChartBar[];
+}): ReactElement {
+  const { t } = useI18n();
+  const title = t(CHART_TITLES[id]);
+  return (
+    <figure className="chart" data-chart={id}>
+      {bars.length === 0 ? (
+        <p className="chart-empty">{t('console.audit.chartEmpty')}</p>
+      ) : (
+        <Bar
+          aria-label={title}
+          role="img"
+          data={{
+            labels: bars.map((bar) => bar.label),
+            datasets: [
+              {
+                label: title,
+                data: bars.map((bar) => bar.value),
+                backgroundColor: bars.map((bar) => bar.colour),
+              },
+            ],
+          }}
+          options={{
+            indexAxis: id === 'changes-per-version' ? 'x' : 'y',
+            responsive: true,
+            maintainAspectRatio: false,
+            animation: false,
+            plugins: {
+              tooltip: {
+                callbacks: {
+                  label: (item) => {
+                    const bar = bars[item.dataIndex];
+                    return bar?.tooltip ?? bar?.display ?? String(item.raw);
+                  },
+                },
+              },
+            },
+          }}
+        />
+      )}
+      <figcaption>{title}</figcaption>
+    </figure>
+  );
+}
+
+/** The report's summary figures, in its order. */
+const SUMMARY = [
+  'blocks',
+  'transactions',
+  'validTransactions',
+  'invalidTransactions',
+  'versions',
+  'items',
+  'overlays',
+] as const;
+
+/** The summary figures and the four charts of the HTML audit report, from `/v1/audit/report`. */
+export function ReportCharts({ report }: { readonly report: AuditReport }): ReactElement {
   const { t } = useI18n();
   return (
-    <figure className="chart">
-      <Bar
-        aria-label={t('console.audit.chart')}
-        role="img"
-        data={{
-          labels: versions.map((v) => String(v.version)),
-          datasets: [
-            { label: t('console.col.changes'), data: versions.map(changesOf), backgroundColor: '#1f5fa8' },
-          ],
-        }}
-        options={{ responsive: true, maintainAspectRatio: false, animation: false }}
-      />
-      <figcaption>{t('console.audit.chart')}</figcaption>
-    </figure>
+    <div data-testid="audit-report">
+      <p>{t('console.audit.atHeight', { height: report.blockHeight })}</p>
+      <dl className="fields" data-testid="audit-summary">
+        {SUMMARY.map((name) => (
+          <div key={name} className="field">
+            <dt>{t(`console.audit.summary.${name}`)}</dt>
+            <dd>{report.summary[name]}</dd>
+          </div>
+        ))}
+      </dl>
+      <div className="charts">
+        {REPORT_CHARTS.map((id) => (
+          <ReportChart key={id} id={id} bars={report.charts.find((chart) => chart.id === id)?.bars ?? []} />
+        ))}
+      </div>
+    </div>
+  );
+}
+
+/** A verification of the store: its outcome, time, what the store checks covered, findings. */
+function Verification({ result }: { readonly result: AuditVerification }): ReactElement {
+  const { t } = useI18n();
+  const findings = result.independent?.findings ?? [];
+  return (
+    <div data-testid="verify-result" className={result.ok ? 'answer covered' : 'answer not-covered'}>
+      <p>
+        <strong>{result.ok ? t('console.audit.verifyOk') : t('console.audit.verifyFailed')}</strong>{' '}
+        {t('console.audit.verifiedAt', { time: result.finishedAt })}
+      </p>
+      <ul className="plain">
+        <li>
+          {t('console.audit.storeCheck', {
+            versions: result.store.versions ?? '-',
+            blocks: result.store.blocks ?? '-',
+            valid: result.store.validTransactions ?? '-',
+            height: result.blockHeight,
+          })}
+          {result.store.message === undefined ? '' : ` — ${result.store.message}`}
+        </li>
+        <li>
+          {result.independent === null
+            ? t('console.audit.noIndependent')
+            : t('console.audit.independent', {
+                genesis: result.independent.genesis.slice(0, 12),
+                blocks: result.independent.blocks,
+                transactions: result.independent.transactions,
+              })}
+        </li>
+        {findings.map((finding, index) => (
+          <li key={`${finding.code}-${String(index)}`} data-testid="verify-finding" className="error">
+            {finding.code}: {finding.message}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
@@ -174,23 +308,42 @@ function DiffView({ diff }: { readonly diff: AuditDiff }): ReactElement {
 }
 
 export function Audit(): ReactElement {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const api = useApi();
   const versions = useLoad(() => api.auditVersions(), [api]);
   const proposals = useLoad(() => api.auditProposals(), [api]);
   const invalid = useLoad(() => api.auditInvalid(), [api]);
-  const verify = useLoad(() => api.auditVerify(), [api]);
+  const latest = useLoad(() => api.auditLatestVerification(), [api]);
+  const report = useLoad(() => api.auditReport(), [api]);
+  const [verified, setVerified] = useState<AuditVerification | null>(null);
+  const [verifying, setVerifying] = useState(false);
+  const [verifyError, setVerifyError] = useState<unknown>(null);
   useLiveEvent(['version'], () => {
     versions.reload();
-    verify.reload();
+    report.reload();
+    invalid.reload();
   });
   useLiveEvent(['proposal'], () => {
     proposals.reload();
+    report.reload();
   });
   const [range, setRange] = useState({ from: '', to: '' });
   const [diff, setDiff] = useState<AuditDiff | null>(null);
   const [diffError, setDiffError] = useState<unknown>(null);
   const list = [...(versions.data ?? [])].sort((a, b) => a.version - b.version);
+  const shown = verified ?? latest.data;
+
+  const verifyNow = async (): Promise<void> => {
+    setVerifying(true);
+    setVerifyError(null);
+    try {
+      setVerified(await api.auditVerify());
+    } catch (failure) {
+      setVerifyError(failure);
+    } finally {
+      setVerifying(false);
+    }
+  };
 
   const compare = async (event: SyntheticEvent): Promise<void> => {
     event.preventDefault();
@@ -209,41 +362,30 @@ export function Audit(): ReactElement {
 
       <section aria-labelledby="verify-title" className="card">
         <h3 id="verify-title">{t('console.audit.verify')}</h3>
-        <Status loaded={verify} />
-        {verify.data === null ? null : (
-          <div
-            data-testid="verify-result"
-            className={verify.data.ok ? 'answer covered' : 'answer not-covered'}
-          >
-            <p>
-              <strong>
-                {verify.data.ok ? t('console.audit.verifyOk') : t('console.audit.verifyFailed')}
-              </strong>{' '}
-              {t('console.audit.verifiedAt', { time: verify.data.checkedAt })}
-            </p>
-            <dl className="fields">
-              {Object.entries(verify.data)
-                .filter(([name]) => name !== 'ok' && name !== 'checkedAt')
-                .map(([name, value]) => (
-                  <div key={name} className="field">
-                    <dt>{name}</dt>
-                    <dd>{cellText(value)}</dd>
-                  </div>
-                ))}
-            </dl>
-          </div>
+        <Status loaded={latest} />
+        {shown === null ? (
+          latest.loading || latest.error !== null ? null : (
+            <p>{t('console.audit.notVerified')}</p>
+          )
+        ) : (
+          <Verification result={shown} />
         )}
+        <button type="button" data-testid="verify-now" disabled={verifying} onClick={() => void verifyNow()}>
+          {verifying ? t('console.audit.verifying') : t('console.audit.verifyNow')}
+        </button>
+        <ErrorText error={verifyError} />
+      </section>
+
+      <section aria-labelledby="charts-title">
+        <h3 id="charts-title">{t('console.audit.charts')}</h3>
+        <Status loaded={report} />
+        {report.data === null ? null : <ReportCharts report={report.data} />}
       </section>
 
       <section aria-labelledby="timeline-title">
         <h3 id="timeline-title">{t('console.audit.timeline')}</h3>
         <Status loaded={versions} />
-        {list.length === 0 ? null : (
-          <>
-            <ChangesChart versions={list} />
-            <Timeline versions={list} />
-          </>
-        )}
+        {list.length === 0 ? null : <Timeline versions={list} />}
       </section>
 
       <section aria-labelledby="diff-title">
@@ -295,17 +437,21 @@ export function Audit(): ReactElement {
                   <th scope="col">{t('console.col.status')}</th>
                   <th scope="col">{t('console.col.proposer')}</th>
                   <th scope="col">{t('console.col.approvers')}</th>
+                  <th scope="col">{t('console.col.sealed')}</th>
                 </tr>
               </thead>
               <tbody>
                 {proposals.data.map((p) => (
-                  <tr key={p.id} data-testid="audit-proposal">
+                  <tr key={p.proposalId} data-testid="audit-proposal">
                     <td>
-                      {p.id}: {p.title}
+                      {p.proposalId}: {p.title}
                     </td>
-                    <td>{p.status}</td>
                     <td>
-                      {p.proposer.mspId} · {p.createdAt}
+                      {labelOf(lang, 'status', p.status)}
+                      {p.statusReason === null || p.statusReason === undefined ? '' : ` (${p.statusReason})`}
+                    </td>
+                    <td>
+                      {p.proposer?.mspId ?? '-'} · {p.createdAt}
                     </td>
                     <td>
                       <ul className="plain">
@@ -319,6 +465,14 @@ export function Audit(): ReactElement {
                           </li>
                         ))}
                       </ul>
+                    </td>
+                    <td>
+                      {p.applied === null
+                        ? '-'
+                        : t('console.audit.appliedAs', {
+                            version: p.applied.version ?? '-',
+                            time: p.applied.timestamp ?? '-',
+                          })}
                     </td>
                   </tr>
                 ))}
@@ -341,6 +495,7 @@ export function Audit(): ReactElement {
                   <th scope="col">{t('console.col.block')}</th>
                   <th scope="col">{t('console.col.tx')}</th>
                   <th scope="col">{t('console.col.code')}</th>
+                  <th scope="col">{t('console.col.function')}</th>
                   <th scope="col">{t('console.col.org')}</th>
                   <th scope="col">{t('console.col.time')}</th>
                 </tr>
@@ -352,7 +507,8 @@ export function Audit(): ReactElement {
                     <td>
                       <Hash value={tx.txId} />
                     </td>
-                    <td>{String(tx.validationCode)}</td>
+                    <td title={String(tx.validationCode)}>{tx.validationName}</td>
+                    <td>{tx.function ?? '-'}</td>
                     <td>{tx.creatorMsp ?? '-'}</td>
                     <td>{tx.timestamp ?? '-'}</td>
                   </tr>

@@ -16,7 +16,6 @@ import type {
   Proposal,
   ProposalStatus,
   Tally,
-  Version,
   Vote,
 } from '@nrdl-catalog/chaincode/model';
 import { languageTag, type Lang } from '@nrdl-catalog/chaincode/messages';
@@ -42,6 +41,7 @@ export const PATHS = {
     proposals: '/v1/audit/proposals',
     invalid: '/v1/audit/invalid',
     verify: '/v1/audit/verify',
+    report: '/v1/audit/report',
   },
 } as const;
 
@@ -238,15 +238,56 @@ export interface Submitted {
   readonly value: unknown;
 }
 
-/** A sealed version as the auditor's timeline shows it (the audit store's view of `Version`). */
-export type AuditVersion = Partial<Version> & {
+/** Who created a transaction, as its block names them. */
+export interface TxActor {
+  readonly mspId: string | null;
+  readonly role: string | null;
+  readonly subject: string | null;
+}
+
+/** An identity as the chaincode recorded it, with its certificate subject from the block. */
+export interface AuditActor {
+  readonly mspId: string;
+  readonly id: string;
+  readonly role: string | null;
+  readonly subject: string | null;
+}
+
+/** A vote as the audit store replayed it, with the transaction that cast it. */
+export interface AuditVote {
+  readonly decision: 'approve' | 'reject';
+  readonly voter: AuditActor;
+  readonly comment: string | null;
+  readonly txId: string;
+  readonly block: number;
+  readonly timestamp: string | null;
+}
+
+/** `GET /v1/audit/versions`: a sealed version as the auditors' store replayed it. */
+export interface AuditVersion {
   readonly version: number;
+  readonly parent?: number;
+  readonly scope: string;
+  readonly province?: string | null;
+  readonly effectiveFrom: string;
+  readonly changeCount?: number;
+  /** The digest the version record carries. */
   readonly digest: string;
+  /** The digest the auditors recomputed from the replayed writes. */
+  readonly recomputedDigest: string;
+  readonly previousVersionHash: string | null;
   readonly versionHash: string;
-  readonly previousVersionHash?: string | null;
-  readonly sealedAt?: string | null;
-  readonly changes?: number;
-};
+  readonly txId: string;
+  readonly block: number;
+  readonly timestamp: string | null;
+  readonly sealedBy: TxActor;
+  readonly proposals: readonly {
+    readonly proposalId: string;
+    readonly title: string | null;
+    readonly proposer: AuditActor | null;
+    readonly approvers: readonly AuditVote[];
+  }[];
+}
 
 export interface FieldDifference {
   readonly field: string;
@@ -278,56 +319,107 @@ export interface AuditDiff {
   }[];
 }
 
-export interface AuditActor {
-  readonly mspId: string;
-  readonly id: string;
-  readonly role: string | null;
-  readonly subject?: string | null;
-}
-
-/** `GET /v1/audit/proposals`: who proposed and who voted, when. */
+/** `GET /v1/audit/proposals`: who proposed and who voted, when, and the version it sealed. */
 export interface AuditProposal {
-  readonly id: string;
+  readonly proposalId: string;
   readonly title: string;
-  readonly status: string;
   readonly scope: string;
-  readonly province: string | null;
+  readonly province?: string | null;
+  readonly status: string;
+  readonly statusReason?: string | null;
+  readonly effectiveFrom?: string;
   readonly createdAt: string;
-  readonly proposer: AuditActor;
-  readonly votes: readonly {
-    readonly decision: 'approve' | 'reject';
-    readonly voter: AuditActor;
-    readonly comment: string | null;
+  readonly proposer: AuditActor | null;
+  readonly created: { readonly txId: string; readonly block: number; readonly timestamp: string | null };
+  readonly votes: readonly AuditVote[];
+  readonly applied: {
+    readonly version: number | null;
+    readonly governanceVersion: number | null;
+    readonly changes: number;
     readonly txId: string;
+    readonly block: number;
     readonly timestamp: string | null;
-  }[];
+    readonly by: TxActor;
+  } | null;
 }
 
 /** `GET /v1/audit/invalid`: transactions the peers marked invalid. */
 export interface InvalidTransaction {
-  readonly txId: string;
   readonly block: number;
-  readonly validationCode: string | number;
-  readonly creatorMsp?: string | null;
+  readonly txIndex: number;
+  readonly txId: string;
+  readonly validationCode: number;
+  /** e.g. ENDORSEMENT_POLICY_FAILURE, MVCC_READ_CONFLICT */
+  readonly validationName: string;
+  readonly function?: string | null;
+  readonly creatorMsp: string | null;
+  readonly creatorSubject?: string | null;
   readonly timestamp?: string | null;
+  readonly endorsers?: readonly string[];
+  readonly attemptedWrites?: readonly string[];
 }
 
-/** `GET /v1/audit/verify`: the latest verification of the ledger and when it ran. */
-export interface VerifyResult {
+/** One finding of the independent verification (signatures, policies, validation flags). */
+export interface VerificationFinding {
+  readonly code: string;
+  readonly message: string;
+  readonly severity?: 'error' | 'warning';
+  readonly block?: number;
+  readonly txId?: string;
+}
+
+/** A verification of the audit store (`POST /v1/audit/verify`; the latest one: `GET`). */
+export interface AuditVerification {
   readonly ok: boolean;
-  readonly checkedAt: string;
-  readonly [detail: string]: unknown;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly blockHeight: number;
+  readonly store: {
+    readonly ok: boolean;
+    readonly versions?: number;
+    readonly blocks?: number;
+    readonly validTransactions?: number;
+    readonly message?: string;
+  };
+  readonly independent: {
+    readonly ok: boolean;
+    readonly genesis: string;
+    readonly blocks: number;
+    readonly transactions: number;
+    readonly findings: readonly VerificationFinding[];
+  } | null;
 }
 
-/** The list an answer holds: the answer itself, or its `records`, or its field `name`. */
-function listOf<T>(answer: unknown, name: string): T[] {
-  if (Array.isArray(answer)) return answer as T[];
-  if (answer !== null && typeof answer === 'object') {
-    const record = answer as Record<string, unknown>;
-    const list = record[name] ?? record.records;
-    if (Array.isArray(list)) return list as T[];
-  }
-  return [];
+/** One bar of a report chart. */
+export interface ChartBar {
+  readonly label: string;
+  readonly value: number;
+  readonly display?: string;
+  readonly colour: string;
+  readonly tooltip?: string;
+}
+
+/** The ids of the HTML report's charts, in its order. */
+export const REPORT_CHARTS = [
+  'changes-per-version',
+  'changes-per-province',
+  'rejected-attempts',
+  'proposal-to-seal',
+] as const;
+
+/** `GET /v1/audit/report`: the summary figures and the bars of each chart of the HTML report. */
+export interface AuditReport {
+  readonly blockHeight: number;
+  readonly summary: {
+    readonly blocks: number;
+    readonly transactions: number;
+    readonly validTransactions: number;
+    readonly invalidTransactions: number;
+    readonly versions: number;
+    readonly items: number;
+    readonly overlays: number;
+  };
+  readonly charts: readonly { readonly id: string; readonly bars: readonly ChartBar[] }[];
 }
 
 export type FetchFn = (input: string, init: RequestInit) => Promise<Response>;
@@ -492,23 +584,34 @@ export class Api {
   }
 
   // ---- auditors ----
-  public async auditVersions(): Promise<AuditVersion[]> {
-    return listOf<AuditVersion>(await this.request('GET', PATHS.audit.versions), 'versions');
+  public async auditVersions(): Promise<readonly AuditVersion[]> {
+    return (await this.request<{ versions: AuditVersion[] }>('GET', PATHS.audit.versions)).versions;
   }
 
   public auditDiff(from: number, to: number): Promise<AuditDiff> {
     return this.request('GET', PATHS.audit.diff, { query: { from, to } });
   }
 
-  public async auditProposals(): Promise<AuditProposal[]> {
-    return listOf<AuditProposal>(await this.request('GET', PATHS.audit.proposals), 'proposals');
+  public async auditProposals(): Promise<readonly AuditProposal[]> {
+    return (await this.request<{ proposals: AuditProposal[] }>('GET', PATHS.audit.proposals)).proposals;
   }
 
-  public async auditInvalid(): Promise<InvalidTransaction[]> {
-    return listOf<InvalidTransaction>(await this.request('GET', PATHS.audit.invalid), 'transactions');
+  public async auditInvalid(): Promise<readonly InvalidTransaction[]> {
+    return (await this.request<{ transactions: InvalidTransaction[] }>('GET', PATHS.audit.invalid))
+      .transactions;
   }
 
-  public auditVerify(): Promise<VerifyResult> {
-    return this.request('GET', PATHS.audit.verify);
+  /** The latest verification this server ran (null before the first). */
+  public async auditLatestVerification(): Promise<AuditVerification | null> {
+    return (await this.request<{ latest: AuditVerification | null }>('GET', PATHS.audit.verify)).latest;
+  }
+
+  /** Verify the audit store now (the server records the result as its latest). */
+  public auditVerify(): Promise<AuditVerification> {
+    return this.request('POST', PATHS.audit.verify, { body: {} });
+  }
+
+  public auditReport(): Promise<AuditReport> {
+    return this.request('GET', PATHS.audit.report);
   }
 }

@@ -12,7 +12,7 @@ import { t, tOr } from '../../../apps/console/src/i18n';
 import { can } from '../../../apps/console/src/roles';
 import { chainLinks } from '../../../apps/console/src/Audit';
 import { fakeEventSource, fakeFetch, FakeEventSource } from './support/fakes';
-import { auditVersions, HASH, session } from './support/fixtures';
+import { auditVersions, auditVersionsAnswer, HASH, searchAnswer, session } from './support/fixtures';
 import { useDom } from './support/dom';
 
 describe('console: API module', function () {
@@ -21,7 +21,7 @@ describe('console: API module', function () {
       'POST /v1/session': { body: session('approver') },
       'GET /v1/session': { body: session('approver') },
       'POST /v1/proposals/*': { body: { transactionId: 'tx', blockNumber: 9, value: null } },
-      'GET /v1/search': { body: { hits: [] } },
+      'GET /v1/search': { body: searchAnswer },
       'DELETE /v1/session': { status: 204 },
     });
     let lang: 'zh' | 'en' = 'zh';
@@ -97,10 +97,13 @@ describe('console: API module', function () {
   });
 
   it('names every path once and calls each operation with its parameters', async function () {
-    const { fetchFn, calls } = fakeFetch({
-      'GET /v1/*': { body: { records: [{ version: 1 }] } },
-      'POST /v1/*': { body: { ok: true } },
-    });
+    const { fetchFn, calls } = fakeFetch(
+      {
+        'GET /v1/*': { body: { versions: [{ version: 1 }], proposals: [{ id: 'p1' }], transactions: [] } },
+        'POST /v1/*': { body: { ok: true } },
+      },
+      { schemas: false },
+    );
     const api = new Api(() => 'zh', fetchFn);
     await api.item('D-1', 'Guangdong');
     await api.itemHistory('D-1');
@@ -124,9 +127,11 @@ describe('console: API module', function () {
     await api.apply('p7');
     expect(await api.auditVersions()).to.deep.equal([{ version: 1 }]);
     await api.auditDiff(1, 2);
-    expect(await api.auditProposals()).to.deep.equal([{ version: 1 }]);
-    expect(await api.auditInvalid()).to.deep.equal([{ version: 1 }]);
+    expect(await api.auditProposals()).to.deep.equal([{ id: 'p1' }]);
+    expect(await api.auditInvalid()).to.deep.equal([]);
+    await api.auditLatestVerification();
     await api.auditVerify();
+    await api.auditReport();
     expect(calls.map((c) => `${c.method} ${c.url}`)).to.deep.equal([
       'GET /v1/items/D-1?province=Guangdong',
       'GET /v1/items/D-1/history',
@@ -144,6 +149,8 @@ describe('console: API module', function () {
       'GET /v1/audit/proposals',
       'GET /v1/audit/invalid',
       'GET /v1/audit/verify',
+      'POST /v1/audit/verify',
+      'GET /v1/audit/report',
     ]);
     expect(calls[8]?.body).to.deep.equal({});
     expect(calls[9]?.body).to.deep.equal({ comment: 'wrong file' });
@@ -153,19 +160,36 @@ describe('console: API module', function () {
       proposals: '/v1/audit/proposals',
       invalid: '/v1/audit/invalid',
       verify: '/v1/audit/verify',
+      report: '/v1/audit/report',
     });
   });
 
-  it('reads the audit lists whether they come bare, as records or under their name', async function () {
+  it('reads the audit lists under their names, and the latest verification (null before the first)', async function () {
     const { fetchFn } = fakeFetch({
-      'GET /v1/audit/versions': { body: [{ version: 2 }] },
-      'GET /v1/audit/proposals': { body: { proposals: [{ id: 'p1' }] } },
-      'GET /v1/audit/invalid': { body: { something: 'else' } },
+      'GET /v1/audit/versions': { body: auditVersionsAnswer() },
+      'GET /v1/audit/proposals': { body: { blockHeight: 45, proposals: [] } },
+      'GET /v1/audit/invalid': { body: { blockHeight: 45, transactions: [] } },
+      'GET /v1/audit/verify': { body: { latest: null } },
     });
     const api = new Api(() => 'zh', fetchFn);
-    expect(await api.auditVersions()).to.deep.equal([{ version: 2 }]);
-    expect(await api.auditProposals()).to.deep.equal([{ id: 'p1' }]);
+    expect((await api.auditVersions()).map((v) => v.version)).to.deep.equal([1, 2, 3]);
+    expect(await api.auditProposals()).to.deep.equal([]);
     expect(await api.auditInvalid()).to.deep.equal([]);
+    expect(await api.auditLatestVerification()).to.equal(null);
+  });
+
+  it('refuses a fake answer the real server could not give (the fake serves what the server sends)', async function () {
+    const { fetchFn } = fakeFetch({
+      'GET /v1/audit/verify': { body: { ok: true, checkedAt: '2026-12-03T08:00:00Z' } },
+      'GET /v1/search': { status: 503, body: { code: 42, message: 'down' } },
+    });
+    const api = new Api(() => 'en', fetchFn);
+    expect(errorLine(await api.auditLatestVerification().catch((e: unknown) => e))).to.match(
+      /^NETWORK_ERROR: .*does not fit AuditLatestVerification: data must have required property 'latest'/,
+    );
+    expect(errorLine(await api.search({ q: 'x' }).catch((e: unknown) => e))).to.match(
+      /does not fit Error: data\/code must be string/,
+    );
   });
 
   it('builds query strings of the given values only', function () {

@@ -7,7 +7,7 @@ import { act, fireEvent, render, waitFor } from '@testing-library/react';
 import { expect } from 'chai';
 import { App, tabsOf } from '../../../apps/console/src/App';
 import { fakeEventSource, fakeFetch, FakeEventSource, type Handler } from './support/fakes';
-import { proposal, proposalDetail, session } from './support/fixtures';
+import { governance, proposal, proposalDetail, session } from './support/fixtures';
 
 describe('console: sign-in, roles and language', function () {
   useDom();
@@ -145,7 +145,7 @@ describe('console: sign-in, roles and language', function () {
       'GET /v1/proposals': () => ({ body: { records: [proposal()], bookmark: '' } }),
       'GET /v1/proposals/*': () => ({ body: proposalDetail() }),
       'GET /v1/items/*': () => ({ status: 404, body: { code: 'ITEM_NOT_FOUND', message: 'no item' } }),
-      'GET /v1/governance': () => ({ body: { maxChunkChanges: 250 } }),
+      'GET /v1/governance': () => ({ body: governance() }),
     });
     for (const role of ['approver', 'proposer']) {
       const { fetchFn } = fakeFetch(routes(role));

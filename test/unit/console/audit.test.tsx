@@ -1,8 +1,9 @@
 /**
- * The auditor's screens: the version timeline with digests and the hash chain (a broken link
- * shown), the chart of changes per version, the diff between two versions, who proposed and
- * approved what and when, invalid transactions, the latest verification with its time; a new
- * sealed version refreshes them live.
+ * The auditor's screens, fed answers that fit the API's response schemas: the version timeline with
+ * digests (a recomputed one that differs shown), the hash chain (a broken link shown) and approvers,
+ * the report's summary and four charts, the diff between two versions, who proposed and approved
+ * what and when, invalid transactions by name, the latest verification with its time and a run on
+ * demand; a new sealed version or proposal refreshes them live.
  */
 import { page, useDom } from './support/dom';
 import { act, fireEvent, render, waitFor } from '@testing-library/react';
@@ -14,7 +15,7 @@ import { ApiContext } from '../../../apps/console/src/common';
 import { LiveContext, LiveEvents } from '../../../apps/console/src/events';
 import { i18nOf, I18nContext } from '../../../apps/console/src/i18n';
 import { fakeEventSource, fakeFetch, FakeEventSource, type Handler, type Reply } from './support/fakes';
-import { auditVersions, ITEM_ID } from './support/fixtures';
+import { auditVersions, auditVersionsAnswer, ITEM_ID } from './support/fixtures';
 
 function withApi(routes: Record<string, Handler | Reply>, lang: 'zh' | 'en' = 'zh') {
   const { fetchFn, calls } = fakeFetch(routes);
@@ -32,14 +33,16 @@ function withApi(routes: Record<string, Handler | Reply>, lang: 'zh' | 'en' = 'z
 }
 
 const auditProposals = {
+  blockHeight: 45,
   proposals: [
     {
-      id: 'p2',
+      proposalId: 'p2',
       title: '广东省级规定',
-      rationale: '',
       scope: 'provincial',
       province: 'Guangdong',
       status: 'applied',
+      statusReason: null,
+      effectiveFrom: '2025-02-01',
       createdAt: '2025-01-20T08:00:00Z',
       proposer: {
         mspId: 'GuangdongMSP',
@@ -47,6 +50,7 @@ const auditProposals = {
         role: 'proposer',
         subject: 'CN=proposer1',
       },
+      created: { txId: 'tx-p2', block: 28, timestamp: '2025-01-20T08:00:00Z' },
       votes: [
         {
           decision: 'approve',
@@ -65,34 +69,108 @@ const auditProposals = {
           timestamp: null,
         },
       ],
-      approvers: [],
+      applied: {
+        version: 2,
+        governanceVersion: null,
+        changes: 12,
+        txId: 'tx-seal-2',
+        block: 32,
+        timestamp: '2025-02-01T00:00:00Z',
+        by: { mspId: 'GuangdongMSP', role: 'proposer', subject: 'CN=proposer1' },
+      },
+    },
+    {
+      proposalId: 'p4',
+      title: '撤回的提案',
+      scope: 'national',
+      province: null,
+      status: 'withdrawn',
+      statusReason: '文件有误',
+      createdAt: '2025-03-02T08:00:00Z',
+      proposer: null,
+      created: { txId: 'tx-p4', block: 41, timestamp: null },
+      votes: [],
+      applied: null,
     },
   ],
+};
+
+const invalid = {
+  blockHeight: 45,
+  transactions: [
+    {
+      block: 44,
+      txIndex: 0,
+      txId: 'e'.repeat(64),
+      validationCode: 10,
+      validationName: 'ENDORSEMENT_POLICY_FAILURE',
+      function: 'CatalogContract:applyProposal',
+      creatorMsp: 'GuangdongMSP',
+      creatorSubject: 'CN=admin',
+      timestamp: '2025-02-02T00:00:00Z',
+      endorsers: ['GuangdongMSP'],
+      attemptedWrites: ['ITEM\u0000D-1'],
+    },
+  ],
+};
+
+const verification = (ok: boolean, finishedAt: string): Record<string, unknown> => ({
+  ok,
+  startedAt: '2026-12-03T07:59:58Z',
+  finishedAt,
+  blockHeight: 45,
+  store: ok
+    ? { ok: true, versions: 3, blocks: 45, validTransactions: 120 }
+    : { ok: false, version: 3, message: 'version 3: digest recomputed from its rows differs' },
+  independent: ok ? { ok: true, genesis: 'g'.repeat(64), blocks: 45, transactions: 121, findings: [] } : null,
+});
+
+const bar = (label: string, value: number, colour = '#2563eb'): Record<string, unknown> => ({
+  label,
+  value,
+  colour,
+  tooltip: `${label}: ${String(value)}`,
+});
+
+const report = {
+  blockHeight: 45,
+  summary: {
+    blocks: 45,
+    transactions: 121,
+    validTransactions: 120,
+    invalidTransactions: 1,
+    versions: 3,
+    items: 4750,
+    overlays: 12,
+  },
+  charts: [
+    { id: 'changes-per-version', bars: [bar('v1', 4750), bar('v2', 12, '#0d9488'), bar('v3', 3)] },
+    { id: 'changes-per-province', bars: [bar('Guangdong', 12, '#0d9488')] },
+    { id: 'rejected-attempts', bars: [bar('ENDORSEMENT_POLICY_FAILURE', 1, '#dc2626')] },
+    { id: 'proposal-to-seal', bars: [] },
+  ],
+  data: {
+    perVersion: [],
+    perProvince: [],
+    proposalToSeal: [],
+    unsuccessfulProposals: [],
+    invalidTransactions: [],
+  },
 };
 
 describe('console: auditor screens', function () {
   useDom();
 
   it('shows the timeline with digests and the hash chain, approvals, invalid transactions and the verification', async function () {
-    let versions: unknown = { versions: auditVersions };
-    let verify: unknown = { ok: true, checkedAt: '2026-12-03T08:00:00Z', blocks: 120, versions: 3 };
+    let versions = auditVersionsAnswer();
+    let verifyNow: Reply = { body: verification(false, '2026-12-03T09:00:00Z') };
     const { calls, wrap } = withApi({
       'GET /v1/audit/versions': () => ({ body: versions }),
       'GET /v1/audit/proposals': { body: auditProposals },
-      'GET /v1/audit/invalid': {
-        body: {
-          transactions: [
-            {
-              txId: 'e'.repeat(64),
-              block: 44,
-              validationCode: 'MVCC_READ_CONFLICT',
-              creatorMsp: 'GuangdongMSP',
-              timestamp: '2025-02-02T00:00:00Z',
-            },
-          ],
-        },
-      },
-      'GET /v1/audit/verify': () => ({ body: verify }),
+      'GET /v1/audit/invalid': { body: invalid },
+      'GET /v1/audit/verify': { body: { latest: verification(true, '2026-12-03T08:00:00Z') } },
+      'POST /v1/audit/verify': () => verifyNow,
+      'GET /v1/audit/report': { body: report },
     });
     render(wrap(<Audit />));
     await waitFor(() => {
@@ -111,33 +189,78 @@ describe('console: auditor screens', function () {
     ).to.deep.equal(['所列首个版本', '与前一版本衔接', '断裂：与前一版本不衔接']);
     expect(rows[1]?.textContent).to.include('省级 · Guangdong').and.include('12');
     expect(rows[2]?.textContent).to.include('2025-03-01T00:00:00Z').and.include('3');
-    expect(page().getByRole('img', { name: '各版本变更数' })).to.not.equal(null);
+    // the digest the version carries against the one the auditors recomputed from its rows
+    expect(
+      page()
+        .getAllByTestId('digest-check')
+        .map((cell) => cell.textContent),
+    ).to.deep.equal(['一致', '一致', '不一致']);
+    expect(
+      page()
+        .getAllByTestId('version-approvers')
+        .map((cell) => cell.textContent),
+    ).to.deep.equal(['GuangdongMSP, SichuanMSP', 'NHSAMSP', '-']);
+    expect(rows[0]?.textContent).to.include('NHSAMSP');
+    // the report's summary and its four charts, by their data-chart ids
+    const summary = await page().findByTestId('audit-summary');
+    expect(summary.textContent).to.include('区块45').and.include('无效交易1').and.include('省级规定12');
+    expect(
+      [...document.querySelectorAll('figure[data-chart]')].map((f) => f.getAttribute('data-chart')),
+    ).to.deep.equal(['changes-per-version', 'changes-per-province', 'rejected-attempts', 'proposal-to-seal']);
+    for (const name of ['各版本变更数', '各省变更数', '被驳回与无效的尝试'])
+      expect(page().getByRole('img', { name })).to.not.equal(null);
+    expect(document.querySelector('figure[data-chart="proposal-to-seal"]')?.textContent).to.include(
+      '暂无可绘制的数据',
+    );
     expect((await page().findByTestId('verify-result')).textContent)
       .to.include('校验通过：账本一致')
       .and.include('校验时间 2026-12-03T08:00:00Z')
-      .and.include('blocks120');
-    const proposal = await page().findByTestId('audit-proposal');
-    expect(proposal.textContent)
+      .and.include('存储校验：3 个版本，45 个区块，120 笔有效交易，截至区块 45')
+      .and.include('自创世区块 gggggggggggg 核验签名、背书策略与校验标记：45 个区块，121 笔交易');
+    const proposal = (await page().findAllByTestId('audit-proposal'))[0];
+    expect(proposal?.textContent)
       .to.include('p2: 广东省级规定')
       .and.include('GuangdongMSP · 2025-01-20T08:00:00Z')
       .and.include('NHSAMSP: 同意 · 2025-01-21T08:00:00Z')
-      .and.include('SichuanMSP: 驳回 · -');
+      .and.include('SichuanMSP: 驳回 · -')
+      .and.include('版本 2 · 2025-02-01T00:00:00Z');
+    expect(page().getAllByTestId('audit-proposal')[1]?.textContent)
+      .to.include('(文件有误)')
+      .and.include('- · 2025-03-02T08:00:00Z');
     expect((await page().findByTestId('invalid-row')).textContent)
       .to.include('44')
-      .and.include('MVCC_READ_CONFLICT')
+      .and.include('ENDORSEMENT_POLICY_FAILURE')
+      .and.include('CatalogContract:applyProposal')
       .and.include('GuangdongMSP');
+    // verify now: the store is checked again and the new result replaces the latest
+    fireEvent.click(page().getByTestId('verify-now'));
+    await waitFor(() => {
+      expect(page().getByTestId('verify-result').textContent).to.include('校验未通过');
+    });
+    expect(calls.at(-1)).to.deep.include({ method: 'POST', url: '/v1/audit/verify', body: {} });
+    expect(page().getByTestId('verify-result').textContent)
+      .to.include('校验时间 2026-12-03T09:00:00Z')
+      .and.include('version 3: digest recomputed from its rows differs')
+      .and.include('未固定创世区块');
+    verifyNow = { status: 503, body: { code: 'AUDIT_STORE_UNAVAILABLE', message: 'the store is closed' } };
+    fireEvent.click(page().getByTestId('verify-now'));
+    expect((await page().findByText(/^AUDIT_STORE_UNAVAILABLE/)).textContent).to.equal(
+      'AUDIT_STORE_UNAVAILABLE: the store is closed',
+    );
     // a new sealed version: timeline and verification are read again
-    versions = [
+    const third = auditVersions[2]!;
+    versions = auditVersionsAnswer([
       ...auditVersions,
       {
-        ...auditVersions[2],
+        ...third,
         version: 4,
-        previousVersionHash: auditVersions[2]?.versionHash,
-        versionHash: 'h4',
+        previousVersionHash: third.versionHash,
+        versionHash: 'h4'.padEnd(64, '0'),
         digest: '4'.repeat(64),
+        recomputedDigest: '4'.repeat(64),
       },
-    ];
-    verify = { ok: false, checkedAt: '2026-12-03T09:00:00Z' };
+    ]);
+    const reads = (url: string): number => calls.filter((c) => c.url === url).length;
     act(() => {
       FakeEventSource.last!.emit('version', { version: 4 });
     });
@@ -145,19 +268,20 @@ describe('console: auditor screens', function () {
       expect(page().getAllByTestId('version-row')).to.have.length(4);
     });
     expect(page().getAllByTestId('chain-link')[3]?.textContent).to.equal('与前一版本衔接');
-    await waitFor(() => {
-      expect(page().getByTestId('verify-result').textContent).to.include('校验未通过');
-    });
+    expect(reads('/v1/audit/report')).to.equal(2);
+    expect(reads('/v1/audit/invalid')).to.equal(2);
     act(() => {
       FakeEventSource.last!.emit('proposal', { proposalId: 'p3' });
     });
     await waitFor(() => {
-      expect(calls.filter((c) => c.url === '/v1/audit/proposals')).to.have.length(2);
+      expect(reads('/v1/audit/proposals')).to.equal(2);
     });
+    expect(reads('/v1/audit/report')).to.equal(3);
   });
 
   it('compares two versions field by field', async function () {
     const diff = {
+      blockHeight: 45,
       from: 1,
       to: 2,
       added: [{ kind: 'overlay', itemId: ITEM_ID, province: 'Guangdong', data: { restriction: '限门诊' } }],
@@ -174,10 +298,14 @@ describe('console: auditor screens', function () {
     let reply: Reply = { body: diff };
     const { calls, wrap } = withApi(
       {
-        'GET /v1/audit/versions': { body: [] },
-        'GET /v1/audit/proposals': { body: [] },
-        'GET /v1/audit/invalid': { body: [] },
+        'GET /v1/audit/versions': { body: auditVersionsAnswer([]) },
+        'GET /v1/audit/proposals': { body: { blockHeight: 0, proposals: [] } },
+        'GET /v1/audit/invalid': { body: { blockHeight: 0, transactions: [] } },
         'GET /v1/audit/verify': {
+          status: 503,
+          body: { code: 'AUDIT_STORE_UNAVAILABLE', message: 'this server has no audit store' },
+        },
+        'GET /v1/audit/report': {
           status: 503,
           body: { code: 'AUDIT_STORE_UNAVAILABLE', message: 'this server has no audit store' },
         },
@@ -186,9 +314,10 @@ describe('console: auditor screens', function () {
       'en',
     );
     render(wrap(<Audit />));
-    expect((await page().findByRole('alert')).textContent).to.equal(
+    expect((await page().findAllByRole('alert')).map((alert) => alert.textContent)).to.deep.equal([
       'AUDIT_STORE_UNAVAILABLE: this server has no audit store',
-    );
+      'AUDIT_STORE_UNAVAILABLE: this server has no audit store',
+    ]);
     expect(await page().findAllByText('none')).to.have.length(2);
     fireEvent.change(page().getByTestId('diff-from'), { target: { value: '1' } });
     fireEvent.change(page().getByTestId('diff-to'), { target: { value: '2' } });

@@ -14,7 +14,16 @@ import { ApiContext } from '../../../apps/console/src/common';
 import { LiveContext, LiveEvents } from '../../../apps/console/src/events';
 import { i18nOf, I18nContext } from '../../../apps/console/src/i18n';
 import { fakeEventSource, fakeFetch, FakeEventSource, type Handler, type Reply } from './support/fakes';
-import { HASH, ITEM_ID, item, itemView, proposal, proposalDetail, session } from './support/fixtures';
+import {
+  governance,
+  HASH,
+  ITEM_ID,
+  item,
+  itemView,
+  proposal,
+  proposalDetail,
+  session,
+} from './support/fixtures';
 
 function withApi(routes: Record<string, Handler | Reply>, lang: 'zh' | 'en' = 'zh') {
   const { fetchFn, calls } = fakeFetch(routes);
@@ -289,7 +298,7 @@ describe('console: bureau screens', function () {
   it('creates a proposal from an uploaded CSV of changes, with a progress bar while chunks are added', async function () {
     let finish: (reply: Reply) => void = () => undefined;
     const { calls, wrap } = withApi({
-      'GET /v1/governance': { body: { version: 3, maxChunkChanges: 2 } },
+      'GET /v1/governance': { body: governance({ maxChunkChanges: 2 }) },
       'POST /v1/proposals': () =>
         new Promise<Reply>((resolve) => {
           finish = resolve;

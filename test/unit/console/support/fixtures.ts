@@ -1,5 +1,5 @@
 /** Answers of the API as the console's tests serve them (shapes of apps/api/src/response-schemas.ts). */
-import type { AuditVersion } from '../../../../apps/console/src/api';
+import type { AuditActor, AuditVersion, AuditVote } from '../../../../apps/console/src/api';
 
 export const HASH = 'a'.repeat(64);
 export const ITEM_ID = 'D-0836d509a405edc4';
@@ -205,39 +205,128 @@ export const proposalDetail = (over: Record<string, unknown> = {}): Record<strin
   ],
 });
 
+const approver = (mspId: string): AuditActor => ({
+  mspId,
+  id: 'x509::CN=approver1',
+  role: 'approver',
+  subject: 'CN=approver1',
+});
+
+const vote = (mspId: string, txId: string, block: number): AuditVote => ({
+  decision: 'approve',
+  voter: approver(mspId),
+  comment: null,
+  txId,
+  block,
+  timestamp: '2025-01-21T08:00:00Z',
+});
+
+/** Three sealed versions; the third names a previous hash that is not the second's (a broken link). */
 export const auditVersions: AuditVersion[] = [
   {
     version: 1,
     parent: 0,
     effectiveFrom: '2025-01-01',
-    timestamp: '2025-01-01T00:00:00Z',
     scope: 'national',
     province: null,
     changeCount: 4750,
     digest: '1'.repeat(64),
+    recomputedDigest: '1'.repeat(64),
     versionHash: 'h1'.padEnd(64, '0'),
     previousVersionHash: null,
+    txId: 'tx-seal-1',
+    block: 20,
+    timestamp: '2025-01-01T00:00:00Z',
+    sealedBy: { mspId: 'NHSAMSP', role: 'proposer', subject: 'CN=proposer1' },
+    proposals: [
+      {
+        proposalId: 'p-import',
+        title: 'NRDL 2024',
+        proposer: { ...approver('NHSAMSP'), role: 'proposer' },
+        approvers: [vote('GuangdongMSP', 'tx-a1', 18), vote('SichuanMSP', 'tx-a2', 19)],
+      },
+    ],
   },
   {
     version: 2,
     parent: 1,
     effectiveFrom: '2025-02-01',
-    timestamp: '2025-02-01T00:00:00Z',
     scope: 'provincial',
     province: 'Guangdong',
     changeCount: 12,
     digest: '2'.repeat(64),
+    recomputedDigest: '2'.repeat(64),
     versionHash: 'h2'.padEnd(64, '0'),
     previousVersionHash: 'h1'.padEnd(64, '0'),
+    txId: 'tx-seal-2',
+    block: 32,
+    timestamp: '2025-02-01T00:00:00Z',
+    sealedBy: { mspId: 'GuangdongMSP', role: 'proposer', subject: 'CN=proposer1' },
+    proposals: [
+      { proposalId: 'p2', title: '广东省级规定', proposer: null, approvers: [vote('NHSAMSP', 'tx-v1', 30)] },
+    ],
   },
   {
     version: 3,
     parent: 2,
     effectiveFrom: '2025-03-01',
-    sealedAt: '2025-03-01T00:00:00Z',
-    changes: 3,
+    scope: 'national',
+    province: null,
+    changeCount: 3,
     digest: '3'.repeat(64),
+    recomputedDigest: '9'.repeat(64),
     versionHash: 'h3'.padEnd(64, '0'),
     previousVersionHash: 'tampered'.padEnd(64, '0'),
+    txId: 'tx-seal-3',
+    block: 40,
+    timestamp: '2025-03-01T00:00:00Z',
+    sealedBy: { mspId: 'NHSAMSP', role: 'proposer', subject: null },
+    proposals: [],
   },
 ];
+
+/** `GET /v1/audit/versions` of {@link auditVersions}. */
+export const auditVersionsAnswer = (versions: readonly AuditVersion[] = auditVersions): unknown => ({
+  blockHeight: 45,
+  versions,
+});
+
+/** The governance record in force (`GET /v1/governance`). */
+export const governance = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
+  version: 3,
+  nationalMsp: 'NHSAMSP',
+  nationalNames: { en: 'NHSA', zh: '国家医疗保障局' },
+  provinces: [
+    {
+      name: 'Guangdong',
+      mspId: 'GuangdongMSP',
+      code: 'GD',
+      division: '440000',
+      zh: '广东省',
+      zhShort: '广东',
+      abbr: '粤',
+    },
+    {
+      name: 'Sichuan',
+      mspId: 'SichuanMSP',
+      code: 'SC',
+      division: '510000',
+      zh: '四川省',
+      zhShort: '四川',
+      abbr: '川',
+    },
+  ],
+  suspended: [],
+  auditors: ['AuditorMSP'],
+  rules: {
+    national: { national: true, provinces: 'majority' },
+    provincial: { national: false, provinces: 'own' },
+    governance: { national: true, provinces: 'twoThirds' },
+  },
+  maxChunkChanges: 250,
+  allowSelfApproval: false,
+  updatedByProposal: null,
+  txId: 'tx-gov',
+  timestamp: '2025-01-01T00:00:00Z',
+  ...over,
+});
