@@ -119,7 +119,7 @@ async function serveEveryOrganisation(): Promise<void> {
   // created here, once, before the servers read it (each keeps its own organisation's keys)
   loadApiKeys(keysFile, WALLET_DIR);
   const servers = orgServers(
-    loadTopology().orgs.map((org) => org.name),
+    loadTopology().orgs.map((org) => ({ name: org.name, kind: org.kind })),
     // GET /v1/search answers from each server's read model, which follows the channel in the background
     { basePort: DEFAULT_API_PORT, keysFile, readModelDir: 'audit' },
   );

@@ -2,7 +2,7 @@
  * One API process per organisation (used by `npm start`): each `catalog serve --org <org>` holds
  * only its own organisation's API keys, follows its own read model, listens to the channel's events
  * as one of its own identities and serves the web console, on its own port (DEFAULT_API_PORT +
- * the organisation's index in the topology).
+ * the organisation's index in the topology); the auditors' server keeps its own audit store too.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -20,13 +20,15 @@ export interface OrgServer {
 
 /**
  * The API server of each organisation, in topology order: port `basePort + index`, the shared keys
- * file (each server keeps only its organisation's keys), a read model of its own.
+ * file (each server keeps only its organisation's keys), a read model of its own; an auditors'
+ * organisation's server also keeps its own audit store (replayed from block 0 and following the
+ * channel as one of its identities), which its console's audit views answer from.
  */
 export function orgServers(
-  orgs: readonly string[],
+  orgs: readonly { readonly name: string; readonly kind: string }[],
   options: { readonly basePort: number; readonly keysFile: string; readonly readModelDir: string },
 ): OrgServer[] {
-  return orgs.map((org, index) => {
+  return orgs.map(({ name: org, kind }, index) => {
     const port = options.basePort + index;
     return {
       org,
@@ -42,6 +44,9 @@ export function orgServers(
         options.keysFile,
         '--read-model',
         path.join(options.readModelDir, `catalog-search-${org}.sqlite`),
+        ...(kind === 'auditor'
+          ? ['--audit-store', path.join(options.readModelDir, `catalog-audit-${org}.sqlite`)]
+          : []),
       ],
     };
   });

@@ -63,9 +63,10 @@ export async function followAuditStore(
   ctx: CommandContext,
   location: string,
   signal: AbortSignal,
+  client: CatalogClient = ctx.client(),
 ): Promise<{ readonly store: AuditStore; readonly following: Promise<unknown> }> {
   const store = await openStore(location, true);
-  const following = replayBlocks(ctx.client().network, store, {
+  const following = replayBlocks(client.network, store, {
     follow: true,
     signal,
     onReconnect: (error, attempt, delayMs) => {
@@ -145,9 +146,13 @@ export async function serveCommand(ctx: CommandContext, args: string[]): Promise
   const auditLocation =
     auditOption === undefined ? null : storeLocation({ store: auditOption }, auditPaths().store);
   const auditor =
-    auditLocation === null ? null : await followAuditStore(ctx, auditLocation, stopFollowing.signal);
+    auditLocation === null
+      ? null
+      : await followAuditStore(ctx, auditLocation, stopFollowing.signal, channelClient());
   if (auditLocation !== null)
-    ctx.note(ctx.t('cli.serve.auditStore', { store: displayLocation(auditLocation), as: ctx.as }));
+    ctx.note(
+      ctx.t('cli.serve.auditStore', { store: displayLocation(auditLocation), as: ownIdentity ?? ctx.as }),
+    );
   /** Stops following and closes what the command opened (the server closed first, if it started). */
   const release = async (): Promise<void> => {
     stopFollowing.abort();

@@ -22,12 +22,19 @@ function listen(status: number): Promise<{ server: Server; url: string }> {
 }
 
 describe('npm start: one API server per organisation', function () {
-  it('gives each organisation its own port, --org, the keys file and its own read model', function () {
-    const plan = orgServers(['nhsa', 'guangdong'], {
-      basePort: 21080,
-      keysFile: 'wallet/api-keys.json',
-      readModelDir: 'audit',
-    });
+  it('gives each organisation its own port, --org, the keys file and its own read model; the auditors their own audit store', function () {
+    const plan = orgServers(
+      [
+        { name: 'nhsa', kind: 'national' },
+        { name: 'guangdong', kind: 'province' },
+        { name: 'audit', kind: 'auditor' },
+      ],
+      {
+        basePort: 21080,
+        keysFile: 'wallet/api-keys.json',
+        readModelDir: 'audit',
+      },
+    );
     expect(plan).to.deep.equal([
       {
         org: 'nhsa',
@@ -61,11 +68,33 @@ describe('npm start: one API server per organisation', function () {
           path.join('audit', 'catalog-search-guangdong.sqlite'),
         ],
       },
+      {
+        org: 'audit',
+        port: 21082,
+        url: 'http://127.0.0.1:21082',
+        args: [
+          'serve',
+          '--org',
+          'audit',
+          '--port',
+          '21082',
+          '--keys',
+          'wallet/api-keys.json',
+          '--read-model',
+          path.join('audit', 'catalog-search-audit.sqlite'),
+          '--audit-store',
+          path.join('audit', 'catalog-audit-audit.sqlite'),
+        ],
+      },
     ]);
   });
 
   it("prefixes a server's output lines with its organisation and reports its exit code", async function () {
-    const [server] = orgServers(['sichuan'], { basePort: 21080, keysFile: 'k', readModelDir: 'a' });
+    const [server] = orgServers([{ name: 'sichuan', kind: 'province' }], {
+      basePort: 21080,
+      keysFile: 'k',
+      readModelDir: 'a',
+    });
     const lines: string[] = [];
     const script =
       "console.log('one'); console.error('two'); process.exit(process.argv.includes('--org') ? 3 : 0)";
