@@ -265,7 +265,9 @@ export class SearchReadModel<S extends AuditStore = AuditStore, I = unknown> {
 
   /**
    * Follows the channel until `options.signal` aborts, indexing each newly sealed version as its
-   * block is stored; `onRefresh` reports every version indexed.
+   * block is stored and checking it at once (its rows against the digest sealed on chain, as every
+   * answer needs), so the first search after a new version does not wait for that check;
+   * `onRefresh` reports every version indexed and checked, `onRefreshError` a failure of either.
    */
   public async follow(
     network: ReplayNetwork,
@@ -281,15 +283,15 @@ export class SearchReadModel<S extends AuditStore = AuditStore, I = unknown> {
       follow: true,
       onProgress: (progress) => {
         options.onProgress?.(progress);
-        this.refresh().then(
-          (state) => {
+        this.refresh()
+          .then(async (state) => {
             if (state !== null && state.version !== last) {
               last = state.version;
+              await this.check();
               options.onRefresh?.(state);
             }
-          },
-          (error: unknown) => options.onRefreshError?.(error),
-        );
+          })
+          .catch((error: unknown) => options.onRefreshError?.(error));
       },
     });
     await this.refresh();

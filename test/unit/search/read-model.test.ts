@@ -92,9 +92,18 @@ describe('read model (search served off chain)', () => {
     await whole.close();
   });
 
-  it('indexes versions as it follows new blocks, until aborted', async () => {
+  it('indexes versions as it follows new blocks and checks each at once, until aborted', async () => {
     const net = new FakeNetwork(s.blocks.slice(0, 3));
-    const model = SearchReadModel.open(':memory:', chain);
+    // the sealed digests the model asks the chain for: each asks once a version is checked
+    const asked: number[] = [];
+    const counted: ChainVersions = {
+      sealedDigest: (version) => {
+        asked.push(version);
+        return chain.sealedDigest(version);
+      },
+      headVersion: () => chain.headVersion(),
+    };
+    const model = SearchReadModel.open(':memory:', counted);
     const abort = new AbortController();
     const seen: IndexState[] = [];
     let following: Promise<unknown> = Promise.resolve();
@@ -112,7 +121,11 @@ describe('read model (search served off chain)', () => {
     abort.abort();
     expect(await following).to.deep.include({ stoppedBy: 'abort' });
     expect(seen.map((v) => v.version)).to.include(last.version);
+    // the newest version was checked when it was indexed: the search asks the chain nothing more
+    expect(asked.at(-1)).to.equal(last.version);
+    const before = asked.length;
     expect((await model.search({ q: '阿伐替尼' })).hits[0]?.itemId).to.equal(ids.avapritinib);
+    expect(asked).to.have.length(before);
     await model.close();
   });
 
