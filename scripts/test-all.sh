@@ -11,10 +11,25 @@ export PATH="$root/node_modules/.bin:$PATH"
 export NODE_OPTIONS="--conditions=nrdl-source${NODE_OPTIONS:+ $NODE_OPTIONS}"
 echo "node $(node --version) ($(command -v node))"
 
-step() { printf '\n== %s\n' "$1"; }
+# Each step's wall time is printed when the next one starts, and the whole command's at the end.
+current='' since=$SECONDS
+lap() {
+  [ -z "$current" ] || printf '(%s: %d s)\n' "$current" $((SECONDS - since))
+  since=$SECONDS
+}
+step() {
+  lap
+  current=$1
+  printf '\n== %s\n' "$1"
+}
 # The closing line counts every mocha test that ran (unit and real-network) in the plain
 # "N passed, N failed" form that CI reads.
-closing() { echo "tests: $((unit_passed + network_passed)) passed, $((unit_failed + network_failed)) failed"; }
+closing() {
+  lap
+  current=''
+  echo "test command: $((SECONDS / 60)) min $((SECONDS % 60)) s"
+  echo "tests: $((unit_passed + network_passed)) passed, $((unit_failed + network_failed)) failed"
+}
 fail() {
   printf '\nFAILED: %s\n' "$1"
   echo "real-network tests run: ${network_ran:-0}"

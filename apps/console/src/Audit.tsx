@@ -20,7 +20,8 @@ import {
 import { ErrorText, Hash, Status, useApi, useLoad } from './common';
 import { cellText } from './diff';
 import { useLiveEvent } from './events';
-import { labelOf, useI18n, type ConsoleKey } from './i18n';
+import { labelOf, t, useI18n, type ConsoleKey } from './i18n';
+import type { Lang } from '@nrdl-catalog/chaincode/messages';
 
 ChartJS.register(BarElement, CategoryScale, LinearScale, Tooltip);
 
@@ -119,16 +120,35 @@ const CHART_TITLES: Record<(typeof REPORT_CHARTS)[number], ConsoleKey> = {
   'proposal-to-seal': 'console.audit.chartDuration',
 };
 
+/**
+ * A bar's label in the page's language: `national` and `proposal rejected|withdrawn` by the
+ * catalogue's labels, a province by its Chinese short name (from the governance record) in Chinese;
+ * anything else (version numbers, validation codes, titles) as the report gives it.
+ */
+export function barLabel(
+  lang: Lang,
+  label: string,
+  provinces: ReadonlyMap<string, string> = new Map(),
+): string {
+  if (label === 'national') return labelOf(lang, 'scope', 'national');
+  const outcome = /^proposal (rejected|withdrawn)$/.exec(label)?.[1];
+  if (outcome !== undefined) return `${t(lang, 'console.col.proposal')} ${labelOf(lang, 'status', outcome)}`;
+  return lang === 'zh' ? (provinces.get(label) ?? label) : label;
+}
+
 /** One chart of the report, drawn from its bars (a row chart but for changes per version). */
 function ReportChart({
   id,
   bars,
+  provinces,
 }: {
   readonly id: (typeof REPORT_CHARTS)[number];
   readonly bars: readonly ChartBar[];
+  readonly provinces: ReadonlyMap<string, string>;
 }): ReactElement {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const title = t(CHART_TITLES[id]);
+  const labels = bars.map((bar) => barLabel(lang, bar.label, provinces));
   return (
     <figure className="chart" data-chart={id}>
       {bars.length === 0 ? (
@@ -138,7 +158,7 @@ function ReportChart({
           aria-label={title}
           role="img"
           data={{
-            labels: bars.map((bar) => bar.label),
+            labels,
             datasets: [
               {
                 label: title,
@@ -155,9 +175,11 @@ function ReportChart({
             plugins: {
               tooltip: {
                 callbacks: {
+                  // the report's hover texts are English: in Chinese, the bar's label and value
                   label: (item) => {
                     const bar = bars[item.dataIndex];
-                    return bar?.tooltip ?? bar?.display ?? String(item.raw);
+                    if (lang === 'en' && bar?.tooltip !== undefined) return bar.tooltip;
+                    return `${labels[item.dataIndex] ?? ''}: ${bar?.display ?? String(item.raw)}`;
                   },
                 },
               },
@@ -182,12 +204,19 @@ const SUMMARY = [
 ] as const;
 
 /** The summary figures and the four charts of the HTML audit report, from `/v1/audit/report`. */
-export function ReportCharts({ report }: { readonly report: AuditReport }): ReactElement {
+export function ReportCharts({
+  report,
+  provinces = new Map(),
+}: {
+  readonly report: AuditReport;
+  /** Chinese short names by canonical province name. */
+  readonly provinces?: ReadonlyMap<string, string>;
+}): ReactElement {
   const { t } = useI18n();
   return (
     <div data-testid="audit-report">
       <p>{t('console.audit.atHeight', { height: report.blockHeight })}</p>
-      <dl className="fields" data-testid="audit-summary">
+      <dl className="fields summary" data-testid="audit-summary">
         {SUMMARY.map((name) => (
           <div key={name} className="field">
             <dt>{t(`console.audit.summary.${name}`)}</dt>
@@ -197,7 +226,12 @@ export function ReportCharts({ report }: { readonly report: AuditReport }): Reac
       </dl>
       <div className="charts">
         {REPORT_CHARTS.map((id) => (
-          <ReportChart key={id} id={id} bars={report.charts.find((chart) => chart.id === id)?.bars ?? []} />
+          <ReportChart
+            key={id}
+            id={id}
+            bars={report.charts.find((chart) => chart.id === id)?.bars ?? []}
+            provinces={provinces}
+          />
         ))}
       </div>
     </div>
@@ -315,6 +349,8 @@ export function Audit(): ReactElement {
   const invalid = useLoad(() => api.auditInvalid(), [api]);
   const latest = useLoad(() => api.auditLatestVerification(), [api]);
   const report = useLoad(() => api.auditReport(), [api]);
+  const governance = useLoad(() => api.governance(), [api]);
+  const provinces = new Map((governance.data?.provinces ?? []).map((p) => [p.name, p.zhShort]));
   const [verified, setVerified] = useState<AuditVerification | null>(null);
   const [verifying, setVerifying] = useState(false);
   const [verifyError, setVerifyError] = useState<unknown>(null);
@@ -379,7 +415,7 @@ export function Audit(): ReactElement {
       <section aria-labelledby="charts-title">
         <h3 id="charts-title">{t('console.audit.charts')}</h3>
         <Status loaded={report} />
-        {report.data === null ? null : <ReportCharts report={report.data} />}
+        {report.data === null ? null : <ReportCharts report={report.data} provinces={provinces} />}
       </section>
 
       <section aria-labelledby="timeline-title">

@@ -10,12 +10,12 @@ import { act, fireEvent, render, waitFor } from '@testing-library/react';
 import { expect } from 'chai';
 import type { ReactElement } from 'react';
 import { Api } from '../../../apps/console/src/api';
-import { Audit } from '../../../apps/console/src/Audit';
+import { Audit, barLabel } from '../../../apps/console/src/Audit';
 import { ApiContext } from '../../../apps/console/src/common';
 import { LiveContext, LiveEvents } from '../../../apps/console/src/events';
 import { i18nOf, I18nContext } from '../../../apps/console/src/i18n';
 import { fakeEventSource, fakeFetch, FakeEventSource, type Handler, type Reply } from './support/fakes';
-import { auditVersions, auditVersionsAnswer, ITEM_ID } from './support/fixtures';
+import { auditVersions, auditVersionsAnswer, governance, ITEM_ID } from './support/fixtures';
 
 function withApi(routes: Record<string, Handler | Reply>, lang: 'zh' | 'en' = 'zh') {
   const { fetchFn, calls } = fakeFetch(routes);
@@ -171,6 +171,7 @@ describe('console: auditor screens', function () {
       'GET /v1/audit/verify': { body: { latest: verification(true, '2026-12-03T08:00:00Z') } },
       'POST /v1/audit/verify': () => verifyNow,
       'GET /v1/audit/report': { body: report },
+      'GET /v1/governance': { body: governance() },
     });
     render(wrap(<Audit />));
     await waitFor(() => {
@@ -339,5 +340,22 @@ describe('console: auditor screens', function () {
       'VERSION_NOT_FOUND: no version 99',
     );
     expect(page().queryByTestId('audit-diff')).to.equal(null);
+  });
+
+  it("labels the report's bars in the page's language", function () {
+    const provinces = new Map([['Guangdong', '广东']]);
+    expect(
+      [
+        'national',
+        'Guangdong',
+        'proposal rejected',
+        'proposal withdrawn',
+        'ENDORSEMENT_POLICY_FAILURE',
+        'v3',
+      ].map((label) => barLabel('zh', label, provinces)),
+    ).to.deep.equal(['全国', '广东', '提案 已驳回', '提案 已撤回', 'ENDORSEMENT_POLICY_FAILURE', 'v3']);
+    expect(barLabel('en', 'Guangdong', provinces)).to.equal('Guangdong');
+    expect(barLabel('en', 'proposal withdrawn')).to.equal('Proposal withdrawn');
+    expect(barLabel('zh', 'Hubei')).to.equal('Hubei');
   });
 });
