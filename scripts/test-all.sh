@@ -37,7 +37,7 @@ fail() {
   exit 1
 }
 # mocha's "N passing" / "N failing" summary lines of a log
-count() { grep -Eo "^ +[0-9]+ $1" "$2" | grep -Eo '[0-9]+' | tail -1 || true; }
+count() { grep -aEo "^ +[0-9]+ $1" "$2" | grep -Eo '[0-9]+' | tail -1 || true; }
 network_ran=0 unit_passed=0 unit_failed=0 network_passed=0 network_failed=0
 
 step "lint (eslint, prettier)"
